@@ -1,0 +1,214 @@
+"""Column type inference that respects identifiers, done on whole chunks at C speed.
+
+A column's candidate kinds shrink as chunks arrive. Each check runs one regular
+expression over the *distinct* values of a chunk joined by NUL, so the cost per
+chunk is a ``set()`` and a regex scan rather than a Python call per cell.
+
+Rules (see the workshop-pack issue):
+- leading zeros and digit strings longer than 15 characters stay text (ZIP, FIPS, block, lot);
+- ``"625,000"`` is a number only when every value of the column has that shape;
+- ``N/A``, ``NA``, ``-`` ... are missing only in a column whose other values are
+  numbers or dates (``NA`` is also Namibia's code); an empty cell is always missing;
+- ISO dates stay as they are; US ``M/D/YYYY`` and day-first ``D/M/YYYY`` dates
+  become ISO-8601 text when the whole column agrees on one reading.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+MISSING_MARKERS = frozenset(
+    {"", "NA", "N/A", "n/a", "na", "NULL", "null", "None", "none", "-", "--", "nan", "NaN",
+     "#N/A", "(null)"}
+)
+
+_SEP = "\x00"
+_INT = r"-?(?:0|[1-9]\d{0,14})"
+_INT_SEP = r"-?(?:0|[1-9]\d{0,2}(?:,\d{3}){0,4}|[1-9]\d{0,14})"
+_FRAC = r"(?:\.\d+)?(?:[eE][-+]?\d{1,3})?"
+_NUM = r"-?(?:(?:0|[1-9]\d*)" + _FRAC + r"|\.\d+)"
+_NUM_SEP = r"-?(?:(?:0|[1-9]\d{0,2}(?:,\d{3})*|[1-9]\d*)" + _FRAC + r"|\.\d+)"
+_DATE_ISO = r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
+_TIME = r"(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?"
+_DATETIME_ISO = _DATE_ISO + r"[T ]" + _TIME + r"(?:Z|[+-]\d{2}:?\d{2})?"
+_M = r"(?:0?[1-9]|1[0-2])"
+_D = r"(?:0?[1-9]|[12]\d|3[01])"
+_Y = r"(?:\d{4}|\d{2})"
+_DATE_MDY = _M + "/" + _D + "/" + _Y
+_DATE_DMY = _D + "/" + _M + "/" + _Y
+_CLOCK = r"(?:0?\d|1\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?: ?[AaPp][Mm])?"
+_DATETIME_MDY = _DATE_MDY + " " + _CLOCK
+_DATETIME_DMY = _DATE_DMY + " " + _CLOCK
+
+#: kind -> (pattern of one value, semantic type stored in the dictionary, SQLite affinity)
+KINDS: dict[str, tuple[str, str, str]] = {
+    "integer": (_INT, "integer", "INTEGER"),
+    "integer_sep": (_INT_SEP, "integer", "INTEGER"),
+    "number": (_NUM, "number", "REAL"),
+    "number_sep": (_NUM_SEP, "number", "REAL"),
+    "date_iso": (_DATE_ISO, "date", "TEXT"),
+    "datetime_iso": (_DATETIME_ISO, "datetime", "TEXT"),
+    "date_mdy": (_DATE_MDY, "date", "TEXT"),
+    "date_dmy": (_DATE_DMY, "date", "TEXT"),
+    "datetime_mdy": (_DATETIME_MDY, "datetime", "TEXT"),
+    "datetime_dmy": (_DATETIME_DMY, "datetime", "TEXT"),
+}
+#: preference order when several kinds fit every value seen
+PREFERENCE = list(KINDS)
+# Each value is matched inside an atomic group that must end at a separator, so a
+# failing value never makes the engine retry earlier values (no exponential backtracking).
+_ALL_MATCHERS = {
+    kind: re.compile(f"(?>(?:{pat})(?={_SEP}|\\Z))(?:{_SEP}(?>(?:{pat})(?={_SEP}|\\Z)))*+")
+    for kind, (pat, _t, _a) in KINDS.items()
+}
+
+#: the types a facilitator can choose for a column
+USER_TYPES = ("text", "integer", "number", "date", "datetime")
+
+#: which kinds can follow a provisional kind without rewriting rows already stored
+_COMPATIBLE = {
+    "integer": {"integer", "integer_sep", "number", "number_sep"},
+    "integer_sep": {"integer_sep", "number_sep"},
+    "number": {"number", "number_sep"},
+    "number_sep": {"number_sep"},
+}
+
+
+@dataclass
+class ColumnState:
+    """What is known so far about one column."""
+
+    kinds: set[str] = field(default_factory=lambda: set(KINDS))
+    seen_value: bool = False  # any non-missing value so far
+    forced: str | None = None  # a type the facilitator chose
+    missing: int = 0
+
+    def best(self) -> str:
+        """The current best kind, ``text``, or ``unknown`` before any value was seen."""
+        if self.forced is not None:
+            return _forced_kind(self.forced)
+        if not self.seen_value:
+            return "unknown"
+        for kind in PREFERENCE:
+            if kind in self.kinds:
+                return kind
+        return "text"
+
+    def observe(self, distinct: set[str]) -> None:
+        """Narrow the candidates with one chunk's distinct values."""
+        if self.forced is not None or not self.kinds:
+            self.seen_value = self.seen_value or bool(distinct - MISSING_MARKERS)
+            return
+        values = distinct - MISSING_MARKERS
+        if not values:
+            return
+        self.seen_value = True
+        joined = _SEP.join(values)
+        if joined.count(_SEP) != len(values) - 1:  # a value holds NUL itself: call it text
+            self.kinds.clear()
+            return
+        for kind in list(self.kinds):
+            if not _ALL_MATCHERS[kind].fullmatch(joined):
+                self.kinds.discard(kind)
+
+
+def _forced_kind(user_type: str) -> str:
+    return {"integer": "integer_sep", "number": "number_sep", "date": "date_iso",
+            "datetime": "datetime_iso", "text": "text"}[user_type]
+
+
+def semantic_type(kind: str) -> str:
+    """The dictionary type of a kind: text, integer, number, date or datetime."""
+    if kind in ("text", "unknown"):
+        return "text"
+    return KINDS[kind][1]
+
+
+def affinity(kind: str) -> str:
+    """The SQLite column type to declare for a kind ('' when nothing is known yet)."""
+    if kind == "unknown":
+        return ""
+    if kind == "text":
+        return "TEXT"
+    return KINDS[kind][2]
+
+
+def compatible(provisional: str, final: str) -> bool:
+    """Whether rows stored under ``provisional`` are still right once the column is ``final``."""
+    if provisional == final:
+        return True
+    if provisional == "unknown":
+        return final in ("text", "integer", "number")
+    return final in _COMPATIBLE.get(provisional, set())
+
+
+# -- converting one chunk of one column ---------------------------------------------
+
+
+def _two_digit_year(y: str) -> str:
+    if len(y) == 4:
+        return y
+    n = int(y)
+    return f"{2000 + n if n < 70 else 1900 + n}"
+
+
+def _clock(text: str) -> str:
+    m = re.fullmatch(r"(\d{1,2}):(\d{2})(?::(\d{2}))?(?: ?([AaPp])[Mm])?", text)
+    if m is None:  # pragma: no cover - the kind's pattern guarantees a match
+        return text
+    hour = int(m.group(1))
+    ampm = (m.group(4) or "").upper()
+    if ampm == "P" and hour < 12:
+        hour += 12
+    elif ampm == "A" and hour == 12:
+        hour = 0
+    return f"{hour:02d}:{m.group(2)}:{m.group(3) or '00'}"
+
+
+def _convert_date(value: str, day_first: bool) -> str:
+    date_part, _space, time_part = value.partition(" ")
+    a, b, y = date_part.split("/")
+    month, day = (b, a) if day_first else (a, b)
+    iso = f"{_two_digit_year(y)}-{int(month):02d}-{int(day):02d}"
+    return f"{iso}T{_clock(time_part)}" if time_part else iso
+
+
+def converter(kind: str) -> Callable[[Sequence[str], set[str]], Iterable[object]]:
+    """A function turning a chunk of raw text for a column of ``kind`` into stored values."""
+    if kind in ("text", "unknown"):
+        def conv_text(col: Sequence[str], distinct: set[str]) -> Iterable[object]:
+            if "" in distinct:
+                return map({"": None}.get, col, col)
+            return col
+        return conv_text
+
+    def conv_typed(col: Sequence[str], distinct: set[str]) -> Iterable[object]:
+        mapping: dict[str, object] = {v: None for v in distinct & MISSING_MARKERS}
+        if kind in ("integer_sep", "number_sep"):
+            for v in distinct:
+                if "," in v and v not in mapping:
+                    mapping[v] = v.replace(",", "")
+        elif kind in ("date_mdy", "date_dmy", "datetime_mdy", "datetime_dmy"):
+            day_first = kind.endswith("dmy")
+            for v in distinct:
+                if v not in mapping:
+                    mapping[v] = _convert_date(v, day_first)
+        if not mapping:
+            return col
+        return map(mapping.get, col, col)
+
+    return conv_typed
+
+
+IDENTIFIER_NAME = re.compile(
+    r"(?:^|_)(?:id|zip|zipcode|zip_code|postal|postcode|fips|geoid|bbl|bin|block|lot|parcel|"
+    r"tract|tract_id|code|phone|srnumber|referenceid|objectid|cartodb_id|nc|cd|ward)(?:_|$)",
+    re.IGNORECASE,
+)
+
+
+def looks_like_identifier(name: str, semantic: str) -> bool:
+    """Whether a column probably names things rather than measures them."""
+    return semantic in ("text", "integer") and bool(IDENTIFIER_NAME.search(name))

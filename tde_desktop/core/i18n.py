@@ -1,0 +1,64 @@
+"""One translation mechanism for every layer (core, command line and Qt).
+
+Strings are marked with ``_("...")`` and looked up in
+``resources/translations/<lang>.po``; the Qt layer uses the very same function,
+so Excel headers made by the core and button labels made by Qt come from one
+catalogue. Unknown strings fall back to English.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from tde_desktop.paths import resources_dir
+
+SUPPORTED_LANGUAGES = {"en": "English", "es": "Español"}
+
+_lock = threading.Lock()
+_catalogues: dict[str, dict[str, str]] = {}
+_current = "en"
+
+
+def _load(lang: str) -> dict[str, str]:
+    import polib  # imported lazily: start-up stays cheap in English
+
+    path = resources_dir() / "translations" / f"{lang}.po"
+    if not path.exists():
+        return {}
+    return {e.msgid: e.msgstr for e in polib.pofile(str(path)) if e.msgstr and not e.obsolete}
+
+
+def catalogue(lang: str) -> dict[str, str]:
+    """The msgid -> translation mapping for ``lang`` (empty for English)."""
+    if lang == "en":
+        return {}
+    with _lock:
+        if lang not in _catalogues:
+            _catalogues[lang] = _load(lang)
+        return _catalogues[lang]
+
+
+def set_language(lang: str) -> None:
+    """Switch every later ``_()`` call to ``lang`` (``en`` or ``es``)."""
+    global _current
+    if lang not in SUPPORTED_LANGUAGES:
+        raise ValueError(f"unsupported language: {lang}")
+    _current = lang
+
+
+def current_language() -> str:
+    return _current
+
+
+def _(text: str) -> str:
+    """Translate ``text`` into the current language."""
+    if _current == "en":
+        return text
+    return catalogue(_current).get(text, text)
+
+
+def translate(text: str, lang: str) -> str:
+    """Translate ``text`` into ``lang`` without changing the current language."""
+    if lang == "en":
+        return text
+    return catalogue(lang).get(text, text)

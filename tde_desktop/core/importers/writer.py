@@ -1,0 +1,388 @@
+"""Streams rows from any importer into a new dataset table, atomically.
+
+Every importer produces rows of text and hands them to :func:`write_dataset`.
+The writer makes column names safe, infers types chunk by chunk
+(:mod:`tde_desktop.core.column_types`), converts values, inserts them, and
+writes the catalogue and dictionary rows, all inside one transaction: a failure,
+a cancel or a kill leaves no table and no catalogue row behind.
+
+Types are chosen from the first chunk so rows can be inserted at once. When a
+later chunk contradicts that choice in a way that would change stored values
+(a leading zero in a column thought numeric, say) the writer stops inserting,
+reads on to learn the final types, and starts again from the top with them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from tde_desktop.core import column_types as ct
+from tde_desktop.core.errors import Cancelled, EncodingProblem, ImportFailed, ProgressCallback, report
+from tde_desktop.core.i18n import _
+from tde_desktop.core.pack import DatasetInfo, Pack, quote, utc_now
+
+#: SQLite's default column limit is 2,000; we keep a margin for our own columns.
+MAX_COLUMNS = 1990
+FIRST_CHUNK_CELLS = 1_000_000
+CHUNK_CELLS = 250_000
+EXTRA_COLUMN = "extra_fields"
+
+
+class RowSource(Protocol):
+    """What an importer hands to the writer."""
+
+    headers: list[str]
+
+    def rows(self) -> Iterator[list[str]]:
+        """A fresh iterator over data rows (text cells; may be ragged)."""
+
+    def position(self) -> tuple[int, int]:
+        """(work done, total work) for progress, in any unit; total 0 if unknown."""
+
+    def sha256(self) -> str:
+        """Hex SHA-256 of the original bytes, valid once :meth:`rows` is exhausted."""
+
+
+@dataclass
+class Provenance:
+    """Where a dataset came from; stored in the catalogue row."""
+
+    title: str
+    description: str = ""
+    source_url: str = ""
+    publisher: str = ""
+    licence: str = ""
+    retrieved_at: str = ""
+    original_filename: str = ""
+    format: str = ""
+    sha256: str = ""
+    import_options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class GeoColumns:
+    """Names (original headers) of the columns that locate each row, if any."""
+
+    crs: str = ""
+    geometry: str = ""
+    latitude: str = ""
+    longitude: str = ""
+
+
+class _Restart(Exception):
+    def __init__(self, final_kinds: list[str]) -> None:
+        self.final_kinds = final_kinds
+
+
+def safe_names(headers: Sequence[str]) -> tuple[list[str], list[str], list[str]]:
+    """Trimmed display headers, SQL-safe unique names, and warnings about what changed."""
+    warnings: list[str] = []
+    display: list[str] = []
+    seen_display: set[str] = set()
+    for i, raw in enumerate(headers):
+        text = " ".join(str(raw).split())
+        if not text:
+            text = f"column_{i + 1}"
+            warnings.append(_("Column {n} had no name; it is called {name}.").format(
+                n=i + 1, name=text))
+        base, k = text, 2
+        while text.casefold() in seen_display:
+            text = f"{base} ({k})"
+            k += 1
+        if text != base:
+            warnings.append(_("Two columns were called {name}; the second is {new}.").format(
+                name=base, new=text))
+        seen_display.add(text.casefold())
+        display.append(text)
+    names: list[str] = []
+    seen: set[str] = {"rowid", "oid", "_rowid_", EXTRA_COLUMN}
+    for text in display:
+        ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+        name = re.sub(r"[^0-9a-zA-Z]+", "_", ascii_text).strip("_").lower() or "column"
+        if name[0].isdigit():
+            name = "c_" + name
+        base, k = name, 2
+        while name in seen:
+            name = f"{base}_{k}"
+            k += 1
+        seen.add(name)
+        names.append(name)
+    return display, names, warnings
+
+
+def unique_table_name(pack: Pack, title: str) -> str:
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^0-9a-zA-Z]+", "_", ascii_title).strip("_").lower()[:40] or "data"
+    existing = pack.table_names()
+    name, k = f"ds_{slug}", 2
+    while name in existing or f"{name}_fts" in existing:
+        name = f"ds_{slug}_{k}"
+        k += 1
+    return name
+
+
+def _line_list(lines: list[int]) -> str:
+    shown = ", ".join(str(n) for n in lines[:5])
+    return shown + (", ..." if len(lines) > 5 else "")
+
+
+class _Job:
+    """One attempt at writing a dataset; a restart makes a new job."""
+
+    def __init__(self, pack: Pack, source: RowSource, names: list[str], table: str,
+                 states: list[ct.ColumnState], progress: ProgressCallback | None) -> None:
+        self.pack = pack
+        self.source = source
+        self.names = names
+        self.ncols = len(names)
+        self.table = table
+        self.states = states
+        self.progress = progress
+        self.row_count = 0
+        self.short_lines: list[int] = []
+        self.long_lines: list[int] = []
+        self.provisional: list[str] = []
+        self.scan_only = False
+        self.has_extra = False
+
+    def _chunks(self) -> Iterator[list[list[str]]]:
+        rows = self.source.rows()
+        size = max(20, FIRST_CHUNK_CELLS // max(1, self.ncols))
+        while True:
+            chunk = list(itertools.islice(rows, size))
+            if not chunk:
+                return
+            yield chunk
+            size = max(20, CHUNK_CELLS // max(1, self.ncols))
+
+    def _square(self, chunk: list[list[str]]) -> list[str | None]:
+        """Pad short rows, move extra fields of long rows aside; returns the extras."""
+        n = self.ncols
+        extras: list[str | None] = [None] * len(chunk)
+        if set(map(len, chunk)) == {n}:
+            return extras
+        for i, row in enumerate(chunk):
+            if len(row) < n:
+                if len(row) == 0:
+                    continue
+                self.short_lines.append(self.row_count + i + 2)
+                row.extend([""] * (n - len(row)))
+            elif len(row) > n:
+                extra = row[n:]
+                del row[n:]
+                if any(extra):
+                    self.long_lines.append(self.row_count + i + 2)
+                    extras[i] = json.dumps(extra, ensure_ascii=False)
+        return extras
+
+    def run(self) -> None:
+        conn = self.pack.conn
+        placeholders = ",".join("?" * self.ncols)
+        insert = f"INSERT INTO {quote(self.table)} VALUES ({placeholders})"
+        for chunk in self._chunks():
+            chunk = [r for r in chunk if r]  # blank lines are not rows
+            if not chunk:
+                continue
+            extras = self._square(chunk)
+            columns = list(zip(*chunk, strict=True))
+            distinct = [set(col) for col in columns]
+            for state, values in zip(self.states, distinct, strict=True):
+                state.observe(values)
+            if not self.provisional:
+                self.provisional = [s.best() for s in self.states]
+                cols_sql = ", ".join(
+                    f"{quote(n)} {ct.affinity(k)}".rstrip()
+                    for n, k in zip(self.names, self.provisional, strict=True)
+                )
+                conn.execute(f"CREATE TABLE {quote(self.table)} ({cols_sql})")
+            elif not self.scan_only and not all(
+                ct.compatible(p, s.best())
+                for p, s in zip(self.provisional, self.states, strict=True)
+            ):
+                self.scan_only = True
+            if not self.scan_only:
+                converted = [
+                    ct.converter(s.best())(col, d)
+                    for s, col, d in zip(self.states, columns, distinct, strict=True)
+                ]
+                if any(e is not None for e in extras):
+                    self._add_extra_column()
+                if self.has_extra:
+                    insert_extra = (
+                        f"INSERT INTO {quote(self.table)} VALUES ({placeholders}, ?)"
+                    )
+                    conn.executemany(insert_extra, zip(*converted, extras))  # noqa: B905
+                else:
+                    conn.executemany(insert, zip(*converted))  # noqa: B905
+            self.row_count += len(chunk)
+            done, total = self.source.position()
+            report(self.progress, done, total,
+                   _("Imported {n:,} rows").format(n=self.row_count))
+        if self.scan_only:
+            raise _Restart([s.best() for s in self.states])
+        if not self.provisional:  # header only: an empty dataset
+            self.provisional = ["unknown"] * self.ncols
+            cols_sql = ", ".join(quote(n) for n in self.names)
+            conn.execute(f"CREATE TABLE {quote(self.table)} ({cols_sql})")
+        self._fix_unknown_columns()
+
+    def _add_extra_column(self) -> None:
+        if not self.has_extra:
+            self.pack.conn.execute(
+                f"ALTER TABLE {quote(self.table)} ADD COLUMN {EXTRA_COLUMN} TEXT")
+            self.has_extra = True
+
+    def _fix_unknown_columns(self) -> None:
+        """Columns empty in the first chunk but numeric overall: convert the stored text."""
+        markers = ",".join(f"'{m}'" for m in sorted(ct.MISSING_MARKERS))
+        for name, prov, state in zip(self.names, self.provisional, self.states, strict=True):
+            final = state.best()
+            if prov != "unknown" or final in ("text", "unknown"):
+                continue
+            cast = "INTEGER" if ct.semantic_type(final) == "integer" else "REAL"
+            q = quote(name)
+            self.pack.conn.execute(
+                f"UPDATE {quote(self.table)} SET {q} = CASE WHEN {q} IN ({markers}) THEN NULL "
+                f"ELSE CAST(REPLACE({q}, ',', '') AS {cast}) END WHERE {q} IS NOT NULL"
+            )
+
+
+def write_dataset(
+    pack: Pack,
+    source: RowSource,
+    provenance: Provenance,
+    *,
+    type_overrides: dict[str, str] | None = None,
+    geo: GeoColumns | None = None,
+    warnings: list[str] | None = None,
+    progress: ProgressCallback | None = None,
+) -> DatasetInfo:
+    """Write ``source`` as a new dataset; all or nothing.
+
+    ``type_overrides`` maps an original or safe column name to one of
+    :data:`column_types.USER_TYPES`. Returns the new catalogue entry. Raises
+    :class:`ImportFailed` (nothing written) or :class:`Cancelled` (nothing written).
+    """
+    if pack.read_only:
+        raise ImportFailed(_("This pack is open read-only; nothing can be added to it."))
+    display, names, name_warnings = safe_names(source.headers)
+    if not names:
+        raise ImportFailed(_("The file has no columns."))
+    if len(names) > MAX_COLUMNS:
+        raise ImportFailed(
+            _("The file has {n:,} columns; a pack can hold at most {max:,} per dataset. "
+              "Split the file or keep fewer columns.").format(n=len(names), max=MAX_COLUMNS))
+    overrides = dict(type_overrides or {})
+    states = [ct.ColumnState() for _n in names]
+    lookup = {**{d: i for i, d in enumerate(display)}, **{n: i for i, n in enumerate(names)},
+              **{str(h).strip(): i for i, h in enumerate(source.headers)}}
+    for column, user_type in overrides.items():
+        if column not in lookup:
+            raise ImportFailed(_("There is no column called {column} in this file.").format(
+                column=column))
+        if user_type not in ct.USER_TYPES:
+            raise ImportFailed(_("{type} is not a column type; use one of: {types}.").format(
+                type=user_type, types=", ".join(ct.USER_TYPES)))
+        states[lookup[column]].forced = user_type
+    all_warnings = list(warnings or []) + name_warnings
+    table = unique_table_name(pack, provenance.title)
+    # WAL + NORMAL during a bulk import: still atomic, and a crash mid-import rolls
+    # back; only durability of the final commit on power loss is relaxed.
+    pack.conn.execute("PRAGMA synchronous = NORMAL")
+    try:
+        with pack.atomic():
+            job = _Job(pack, source, names, table, states, progress)
+            try:
+                job.run()
+            except _Restart as restart:
+                pack.conn.execute(f"DROP TABLE IF EXISTS {quote(table)}")
+                for state, kind in zip(states, restart.final_kinds, strict=True):
+                    if state.forced is None:
+                        state.kinds = {kind} if kind in ct.KINDS else set()
+                job = _Job(pack, source, names, table, states, progress)
+                job.run()
+            info = _write_catalogue(pack, job, display, provenance, geo, all_warnings)
+    except (Cancelled, ImportFailed):
+        raise
+    except MemoryError:
+        raise ImportFailed(_("The file is too large to import on this computer.")) from None
+    except UnicodeDecodeError as exc:
+        raise EncodingProblem(_("The file is not in the text encoding {enc}: {reason}").format(
+            enc=exc.encoding, reason=exc.reason)) from None
+    finally:
+        pack.conn.execute("PRAGMA synchronous = FULL")
+    return info
+
+
+def _write_catalogue(pack: Pack, job: _Job, display: list[str], provenance: Provenance,
+                     geo: GeoColumns | None, warnings: list[str]) -> DatasetInfo:
+    conn = pack.conn
+    if job.short_lines:
+        warnings.append(
+            _("{n:,} rows had fewer fields than the header and were padded with empty cells "
+              "(first at lines {lines}).").format(n=len(job.short_lines),
+                                                   lines=_line_list(job.short_lines)))
+    if job.long_lines:
+        warnings.append(
+            _("{n:,} rows had more fields than the header; the extra fields are kept in the "
+              "column {col} (first at lines {lines}).").format(
+                n=len(job.long_lines), col=EXTRA_COLUMN, lines=_line_list(job.long_lines)))
+    names = list(job.names)
+    if job.has_extra:
+        names.append(EXTRA_COLUMN)
+        display = [*display, EXTRA_COLUMN]
+    counts = conn.execute(
+        "SELECT count(*)" + "".join(f", count(*) - count({quote(n)})" for n in names)
+        + f" FROM {quote(job.table)}"
+    ).fetchone() if names else (0,)
+    row_count = counts[0]
+    kinds = [s.best() for s in job.states] + (["text"] if job.has_extra else [])
+    for name, state in zip(job.names, job.states, strict=True):
+        if state.forced in ("integer", "number"):
+            bad = conn.execute(
+                f"SELECT count(*) FROM {quote(job.table)} WHERE typeof({quote(name)}) = 'text'"
+            ).fetchone()[0]
+            if bad:
+                warnings.append(_("{n:,} values in {col} are not numbers and were kept as "
+                                  "text.").format(n=bad, col=name))
+
+    def safe_name(header: str) -> str:
+        for d, n in zip(display, names, strict=False):
+            if header in (d, n):
+                return n
+        return ""
+
+    geo = geo or GeoColumns()
+    digest = provenance.sha256 or job.source.sha256()
+    cur = conn.execute(
+        "INSERT INTO _tde_datasets (table_name, title, description, source_url, publisher,"
+        " licence, retrieved_at, original_filename, format, sha256, row_count, column_count,"
+        " import_options, warnings, imported_at, crs, geometry_column, latitude_column,"
+        " longitude_column) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (job.table, provenance.title, provenance.description, provenance.source_url,
+         provenance.publisher, provenance.licence, provenance.retrieved_at,
+         provenance.original_filename, provenance.format, digest, row_count,
+         len(names), json.dumps(provenance.import_options, ensure_ascii=False),
+         json.dumps(warnings, ensure_ascii=False), utc_now(), geo.crs,
+         safe_name(geo.geometry) if geo.geometry else "",
+         safe_name(geo.latitude) if geo.latitude else "",
+         safe_name(geo.longitude) if geo.longitude else ""),
+    )
+    dataset_id = cur.lastrowid
+    conn.executemany(
+        "INSERT INTO _tde_columns (dataset_id, position, name, original_name, type,"
+        " is_identifier, missing_count) VALUES (?,?,?,?,?,?,?)",
+        [
+            (dataset_id, i, n, d, ct.semantic_type(k),
+             int(ct.looks_like_identifier(n, ct.semantic_type(k))), counts[i + 1])
+            for i, (n, d, k) in enumerate(zip(names, display, kinds, strict=True))
+        ],
+    )
+    pack.touch()
+    return pack.dataset(int(dataset_id or 0))
