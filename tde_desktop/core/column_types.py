@@ -5,7 +5,8 @@ expression over the *distinct* values of a chunk joined by NUL, so the cost per
 chunk is a ``set()`` and a regex scan rather than a Python call per cell.
 
 Rules (see the workshop-pack issue):
-- leading zeros and digit strings longer than 15 characters stay text (ZIP, FIPS, block, lot);
+- leading zeros and digit strings longer than 12 characters stay text, and so do columns
+  whose name says they hold codes (ZIP, FIPS, BBL, tract, parcel, block, lot, ...id);
 - ``"625,000"`` is a number only when every value of the column has that shape;
 - ``N/A``, ``NA``, ``-`` ... are missing only in a column whose other values are
   numbers or dates (``NA`` is also Namibia's code); an empty cell is always missing;
@@ -25,8 +26,8 @@ MISSING_MARKERS = frozenset(
 )
 
 _SEP = "\x00"
-_INT = r"-?(?:0|[1-9]\d{0,14})"
-_INT_SEP = r"-?(?:0|[1-9]\d{0,2}(?:,\d{3}){0,4}|[1-9]\d{0,14})"
+_INT = r"-?(?:0|[1-9]\d{0,11})"
+_INT_SEP = r"-?(?:0|[1-9]\d{0,2}(?:,\d{3}){0,3}|[1-9]\d{0,11})"
 _FRAC = r"(?:\.\d+)?(?:[eE][-+]?\d{1,3})?"
 _NUM = r"-?(?:(?:0|[1-9]\d*)" + _FRAC + r"|\.\d+)"
 _NUM_SEP = r"-?(?:(?:0|[1-9]\d{0,2}(?:,\d{3})*|[1-9]\d*)" + _FRAC + r"|\.\d+)"
@@ -202,13 +203,20 @@ def converter(kind: str) -> Callable[[Sequence[str], set[str]], Iterable[object]
     return conv_typed
 
 
-IDENTIFIER_NAME = re.compile(
+#: names of columns that hold codes: their digits are never numbers to add up
+CODE_NAME = re.compile(
     r"(?:^|_)(?:id|zip|zipcode|zip_code|postal|postcode|fips|geoid|bbl|bin|block|lot|parcel|"
-    r"tract|tract_id|code|phone|srnumber|referenceid|objectid|cartodb_id|nc|cd|ward)(?:_|$)",
+    r"tract|tract_id|phone|srnumber|referenceid|objectid|cartodb_id|\w*_id)(?:_|$)",
     re.IGNORECASE,
 )
+NUMERIC_KINDS = frozenset({"integer", "integer_sep", "number", "number_sep"})
+
+
+def is_code_column(safe_name: str) -> bool:
+    """Whether a column's name says it holds codes (ZIP, FIPS, block, lot, ...id)."""
+    return bool(CODE_NAME.search(safe_name))
 
 
 def looks_like_identifier(name: str, semantic: str) -> bool:
     """Whether a column probably names things rather than measures them."""
-    return semantic in ("text", "integer") and bool(IDENTIFIER_NAME.search(name))
+    return semantic in ("text", "integer") and is_code_column(name)

@@ -280,6 +280,9 @@ def write_dataset(
               "Split the file or keep fewer columns.").format(n=len(names), max=MAX_COLUMNS))
     overrides = dict(type_overrides or {})
     states = [ct.ColumnState() for _n in names]
+    for state, name in zip(states, names, strict=True):
+        if ct.is_code_column(name):
+            state.kinds -= ct.NUMERIC_KINDS
     lookup = {**{d: i for i, d in enumerate(display)}, **{n: i for i, n in enumerate(names)},
               **{str(h).strip(): i for i, h in enumerate(source.headers)}}
     for column, user_type in overrides.items():
