@@ -29,8 +29,8 @@ from tde_desktop.core.pack import DatasetInfo, Pack, quote, utc_now
 
 #: SQLite's default column limit is 2,000; we keep a margin for our own columns.
 MAX_COLUMNS = 1990
-FIRST_CHUNK_CELLS = 1_000_000
-CHUNK_CELLS = 250_000
+FIRST_CHUNK_CELLS = 400_000
+CHUNK_CELLS = 200_000
 EXTRA_COLUMN = "extra_fields"
 
 
