@@ -330,3 +330,21 @@ def column_widths(headers: Sequence[str], rows: Iterable[Sequence[Any]],
                 n = max((len(line) for line in str(value).splitlines()), default=0)
             widths[i] = max(widths[i], n + 2)
     return [min(maximum, max(minimum, w)) for w in widths]
+
+
+def discard_workbook(wb: Any) -> None:
+    """Close and delete the temporary files of an abandoned write-only workbook.
+
+    Without this, openpyxl's half-written sheet streams are finished by the
+    garbage collector in an arbitrary order, which raises noisy errors and
+    leaves temporary files behind.
+    """
+    import contextlib
+
+    for ws in getattr(wb, "worksheets", []):
+        with contextlib.suppress(Exception):
+            if not ws.closed:
+                ws.close()
+        with contextlib.suppress(Exception):
+            if ws._writer is not None:
+                ws._writer.cleanup()
