@@ -1,0 +1,64 @@
+"""The dataset card: what a dataset is and where it came from, in plain words."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from tde_desktop.core.i18n import _
+from tde_desktop.core.pack import DatasetInfo
+
+
+def card_html(info: DatasetInfo) -> str:
+    """The card as simple HTML (every value escaped; URLs made into links)."""
+    e = html.escape
+    rows = [
+        (_("Rows"), f"{info.row_count:,}"),
+        (_("Columns"), f"{info.column_count:,}"),
+        (_("Publisher"), e(info.publisher)),
+        (_("Licence"), e(info.licence)),
+        (_("Retrieved"), e(info.retrieved_at)),
+        (_("Source"), f'<a href="{e(info.source_url)}">{e(info.source_url)}</a>'
+         if info.source_url else ""),
+        (_("Original file"), e(info.original_filename)),
+        (_("Checksum (SHA-256)"), f"<small>{e(info.sha256)}</small>"),
+    ]
+    parts = [f"<h2>{e(info.title)}</h2>"]
+    if info.description:
+        parts.append(f"<p>{e(info.description)}</p>")
+    parts.append("<table cellspacing='4'>")
+    for label, value in rows:
+        shown = value or f"<i>{e(_('not recorded'))}</i>"
+        parts.append(f"<tr><td><b>{e(label)}</b></td><td>{shown}</td></tr>")
+    parts.append("</table>")
+    if info.warnings:
+        parts.append(f"<h3>{e(_('Notes from the import'))}</h3><ul>")
+        parts.extend(f"<li>{e(w)}</li>" for w in info.warnings)
+        parts.append("</ul>")
+    return "".join(parts)
+
+
+class DatasetCard(QScrollArea):
+    """Title, description, source, publisher, licence, dates, checksum and warnings."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(_("About this dataset"))
+        self.setWidgetResizable(True)
+        self.label = QLabel()
+        self.label.setAccessibleName(_("Dataset details"))
+        self.label.setWordWrap(True)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.label.setOpenExternalLinks(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        inner = QWidget()
+        layout = QVBoxLayout(inner)
+        layout.addWidget(self.label)
+        layout.addStretch(1)
+        self.setWidget(inner)
+
+    def set_dataset(self, info: DatasetInfo | None) -> None:
+        self.label.setText("" if info is None else card_html(info))

@@ -1,0 +1,57 @@
+"""The list of datasets in the open pack: title and row count."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
+
+from tde_desktop.core.i18n import _
+from tde_desktop.core.pack import DatasetInfo
+
+
+def row_count_text(n: int) -> str:
+    return _("1 row") if n == 1 else _("{n} rows").format(n=f"{n:,}")
+
+
+class DatasetList(QListWidget):
+    """One item per dataset; ``dataset_chosen(id)`` when the person picks one."""
+
+    dataset_chosen = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(_("Datasets in this pack"))
+        self.setMinimumWidth(180)
+        self.setWordWrap(True)
+        self.currentItemChanged.connect(self._changed)
+
+    def set_datasets(self, datasets: list[DatasetInfo], select: int | None = None) -> None:
+        """Show ``datasets``; select ``select`` (an id) or the first one."""
+        self.blockSignals(True)
+        self.clear()
+        for info in datasets:
+            text = f"{info.title}\n{row_count_text(info.row_count)}"
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, info.id)
+            item.setToolTip(info.description or info.title)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole,
+                         f"{info.title}, {row_count_text(info.row_count)}")
+            self.addItem(item)
+        self.blockSignals(False)
+        ids = [d.id for d in datasets]
+        if datasets:
+            self.setCurrentRow(ids.index(select) if select in ids else 0)
+
+    def current_id(self) -> int | None:
+        item = self.currentItem()
+        return None if item is None else int(item.data(Qt.ItemDataRole.UserRole))
+
+    def select_id(self, dataset_id: int) -> None:
+        for i in range(self.count()):
+            if self.item(i).data(Qt.ItemDataRole.UserRole) == dataset_id:
+                self.setCurrentRow(i)
+                return
+
+    def _changed(self, current: QListWidgetItem | None, _previous: object) -> None:
+        if current is not None:
+            self.dataset_chosen.emit(int(current.data(Qt.ItemDataRole.UserRole)))

@@ -1,0 +1,210 @@
+"""The grid: a table view with a frozen first column, copy as TSV and "Go to row".
+
+The frozen column is Qt's classic overlay: a second QTableView sharing the
+model and selection, sitting over the left edge and scrolling vertically with
+the main view, so the first column (whatever the person dragged there) stays in
+view while scrolling sideways through wide tables.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QAbstractItemView, QFrame, QHeaderView, QInputDialog, QTableView
+
+from tde_desktop.core.i18n import _
+
+#: copying more cells than this asks nothing but copies only this many
+MAX_COPY_CELLS = 200_000
+
+
+class DatasetView(QTableView):
+    """The grid of one dataset; set a DatasetTableModel with :meth:`setModel`."""
+
+    def __init__(self, parent: object = None) -> None:
+        super().__init__(parent)  # type: ignore[arg-type]
+        self.setAccessibleName(_("Data grid"))
+        self.setAlternatingRowColors(True)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        header = self.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setDefaultSectionSize(140)
+        # Sorting is asked of the explorer through sortIndicatorChanged, so a big table
+        # can get its index built in the background before the model re-sorts.
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.verticalHeader().setDefaultSectionSize(24)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+
+        self.frozen = QTableView(self)
+        self.frozen.setAccessibleName(_("First column, kept in view"))
+        self.frozen.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.frozen.verticalHeader().hide()
+        self.frozen.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.frozen.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.frozen.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.frozen.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.frozen.setFrameShape(QFrame.Shape.NoFrame)
+        self.frozen.setStyleSheet("QTableView { border-right: 2px solid palette(mid); }")
+        self.frozen.verticalHeader().setDefaultSectionSize(24)
+        self.frozen.hide()
+
+        self.verticalScrollBar().valueChanged.connect(self.frozen.verticalScrollBar().setValue)
+        self.frozen.verticalScrollBar().valueChanged.connect(self.verticalScrollBar().setValue)
+        header.sectionResized.connect(self._section_resized)
+        header.sectionMoved.connect(lambda *_a: self.sync_frozen())
+        header.sortIndicatorChanged.connect(self._sort_indicator)
+
+
+    # -- the frozen first column ---------------------------------------------------------
+
+    def setModel(self, model: object) -> None:  # type: ignore[override]
+        super().setModel(model)  # type: ignore[arg-type]
+        self.frozen.setModel(model)  # type: ignore[arg-type]
+        self.frozen.setSelectionModel(self.selectionModel())
+        self.frozen.setSelectionBehavior(self.selectionBehavior())
+        if model is not None:
+            model.modelReset.connect(self.sync_frozen)  # type: ignore[attr-defined]
+            model.layoutChanged.connect(self.sync_frozen)  # type: ignore[attr-defined]
+        self.sync_frozen()
+
+    def first_column(self) -> int:
+        """The logical column shown first (what the frozen overlay shows), or -1."""
+        header = self.horizontalHeader()
+        for visual in range(header.count()):
+            logical = header.logicalIndex(visual)
+            if not header.isSectionHidden(logical):
+                return logical
+        return -1
+
+    def sync_frozen(self) -> None:
+        model = self.model()
+        first = self.first_column()
+        if model is None or first < 0:
+            self.frozen.hide()
+            return
+        for col in range(model.columnCount()):
+            self.frozen.setColumnHidden(col, col != first)
+        self.frozen.setColumnWidth(first, self.columnWidth(first))
+        self.frozen.horizontalHeader().setFixedHeight(self.horizontalHeader().height())
+        self.frozen.show()
+        self._place_frozen()
+
+    def _section_resized(self, logical: int, _old: int, new: int) -> None:
+        if logical == self.first_column():
+            self.frozen.setColumnWidth(logical, new)
+            self._place_frozen()
+
+    def _sort_indicator(self, logical: int, order: Qt.SortOrder) -> None:
+        self.frozen.horizontalHeader().setSortIndicator(logical, order)
+
+    def _place_frozen(self) -> None:
+        first = self.first_column()
+        if first < 0:
+            return
+        self.frozen.setGeometry(
+            self.verticalHeader().width() + self.frameWidth(), self.frameWidth(),
+            self.columnWidth(first),
+            self.viewport().height() + self.horizontalHeader().height())
+
+    def resizeEvent(self, event: object) -> None:  # type: ignore[override]
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        self._place_frozen()
+
+    def updateGeometries(self) -> None:
+        super().updateGeometries()
+        if hasattr(self, "frozen"):
+            self._place_frozen()
+
+    def moveCursor(self, action: QAbstractItemView.CursorAction,
+                   modifiers: Qt.KeyboardModifier) -> QModelIndex:
+        # Keep the keyboard cursor from hiding under the frozen column.
+        current = super().moveCursor(action, modifiers)
+        first = self.first_column()
+        if (action == QAbstractItemView.CursorAction.MoveLeft and current.column() != first
+                and self.visualRect(current).topLeft().x() < self.frozen.columnWidth(first)):
+            bar = self.horizontalScrollBar()
+            bar.setValue(bar.value() + self.visualRect(current).topLeft().x()
+                         - self.frozen.columnWidth(first))
+        return current
+
+    def scrollTo(self, index: QModelIndex,  # type: ignore[override]
+                 hint: QAbstractItemView.ScrollHint = QAbstractItemView.ScrollHint.EnsureVisible
+                 ) -> None:
+        if index.column() != self.first_column():
+            super().scrollTo(index, hint)
+        else:
+            # Only scroll vertically: the first column is always visible already.
+            row_top = self.rowViewportPosition(index.row())
+            if row_top < 0 or row_top + self.rowHeight(index.row()) > self.viewport().height():
+                super().scrollTo(index, hint)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Handled here rather than with QShortcut: the item view claims Ctrl+C for itself
+        # (copying one cell), and we want every selected cell.
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy_selection()
+            event.accept()
+            return
+        if event.keyCombination() == QKeySequence("Ctrl+G")[0]:
+            self.ask_go_to_row()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    # -- copy and go to --------------------------------------------------------------------
+
+    def selected_tsv(self) -> str:
+        """The selected cells as tab-separated text, in on-screen column order."""
+        model = self.model()
+        indexes = self.selectionModel().selectedIndexes() if model is not None else []
+        if not indexes:
+            return ""
+        header = self.horizontalHeader()
+        rows = sorted({i.row() for i in indexes})
+        cols = sorted({i.column() for i in indexes}, key=header.visualIndex)
+        if len(rows) * len(cols) > MAX_COPY_CELLS:
+            rows = rows[: max(1, MAX_COPY_CELLS // max(1, len(cols)))]
+        chosen = {(i.row(), i.column()) for i in indexes}
+        lines = []
+        for r in rows:
+            cells = []
+            for c in cols:
+                value = model.index(r, c).data() if (r, c) in chosen else ""
+                text = "" if value is None else str(value)
+                cells.append(text.replace("\t", " ").replace("\r", " ").replace("\n", " "))
+            lines.append("\t".join(cells))
+        return "\n".join(lines)
+
+    def copy_selection(self) -> None:
+        """Ctrl+C: put the selected cells on the clipboard as TSV (pastes into a spreadsheet)."""
+        text = self.selected_tsv()
+        if text:
+            QGuiApplication.clipboard().setText(text)
+
+    def go_to_row(self, number: int) -> bool:
+        """Select and show row ``number`` (1-based, as the row labels show)."""
+        model = self.model()
+        if model is None or not 1 <= number <= model.rowCount():
+            return False
+        column = max(0, self.currentIndex().column())
+        index = model.index(number - 1, column)
+        self.setCurrentIndex(index)
+        self.selectionModel().select(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        return True
+
+    def ask_go_to_row(self) -> None:
+        """Ctrl+G: ask for a row number and go there."""
+        model = self.model()
+        if model is None or model.rowCount() == 0:
+            return
+        number, ok = QInputDialog.getInt(
+            self, _("Go to row"), _("Row number (1 to {n}):").format(n=f"{model.rowCount():,}"),
+            1, 1, model.rowCount())
+        if ok:
+            self.go_to_row(number)

@@ -1,0 +1,244 @@
+"""The one helper for background work, in the shape of Anki's CollectionOp/QueryOp.
+
+``run_op(parent, fn, on_done=...)`` runs ``fn(progress)`` on a QThreadPool worker
+and hands its result back on the UI thread. Feature code never touches threads:
+
+- SQLite connections belong to one thread, so a worker never borrows the UI's
+  pack. Pass ``pack_path=`` and ``fn`` is called as ``fn(pack, progress)`` with a
+  pack opened on the worker and closed afterwards.
+- A progress dialog appears only if the work takes longer than ~600 ms, so quick
+  queries do not flash a dialog.
+- Cancel makes the next ``progress(...)`` call raise :class:`Cancelled`; core
+  functions roll back when that happens.
+- A :class:`TdeError` is shown as its one sentence; anything else is logged with
+  its traceback and shown as a plain sentence.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+
+from tde_desktop.core.errors import Cancelled, TdeError
+from tde_desktop.core.i18n import _
+
+log = logging.getLogger(__name__)
+
+#: how long work may run before a progress dialog appears
+DIALOG_DELAY_MS = 600
+
+# Ops in flight, kept alive here until their results are delivered.
+_running: set[Op] = set()
+
+
+class _Signals(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+    cancelled = Signal()
+    progress = Signal(int, int, str)
+
+
+class _Worker(QRunnable):
+    def __init__(self, op: Op) -> None:
+        super().__init__()
+        self.op = op
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        op = self.op
+        try:
+            result = op.call()
+        except Cancelled:
+            op.signals.cancelled.emit()
+        except BaseException as exc:  # delivered to the UI thread, never swallowed
+            op.signals.failed.emit(exc)
+        else:
+            op.signals.done.emit(result)
+
+
+class Op:
+    """One piece of background work and its progress dialog; made by :func:`run_op`."""
+
+    def __init__(self, parent: QWidget | None, fn: Callable[..., Any], *,
+                 on_done: Callable[[Any], None] | None,
+                 on_error: Callable[[BaseException], None] | None,
+                 on_cancel: Callable[[], None] | None,
+                 label: str, cancellable: bool, pack_path: Path | None) -> None:
+        self.parent = parent
+        self.fn = fn
+        self.on_done = on_done
+        self.on_error = on_error
+        self.on_cancel = on_cancel
+        self.label = label or _("Working...")
+        self.cancellable = cancellable
+        self.pack_path = pack_path
+        self.cancel_event = threading.Event()
+        self.finished = False
+        self.dialog: QProgressDialog | None = None
+        self.signals = _Signals()
+        self.signals.done.connect(self._done)
+        self.signals.failed.connect(self._failed)
+        self.signals.cancelled.connect(self._cancelled)
+        self.signals.progress.connect(self._progress)
+        self._last = (0, 0, "")
+        self.timer = QTimer(self.signals)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self._show_dialog)
+
+    # -- worker side -------------------------------------------------------------
+
+    def progress(self, done: int, total: int, message: str) -> None:
+        """The callback handed to core code; raises Cancelled once Cancel was pressed."""
+        if self.cancel_event.is_set():
+            raise Cancelled()
+        self.signals.progress.emit(int(done), int(total), str(message))
+
+    def call(self) -> Any:
+        if self.pack_path is None:
+            return self.fn(self.progress)
+        from tde_desktop.core.pack import Pack
+
+        pack = Pack.open(self.pack_path)
+        try:
+            return self.fn(pack, self.progress)
+        finally:
+            pack.close()
+
+    # -- UI side ---------------------------------------------------------------------
+
+    def cancel(self) -> None:
+        """Ask the work to stop at its next progress report."""
+        self.cancel_event.set()
+        if self.dialog is not None:
+            self.dialog.setLabelText(_("Stopping..."))
+
+    def _show_dialog(self) -> None:
+        if self.finished:
+            return
+        dialog = QProgressDialog(self.label, _("Cancel") if self.cancellable else "",
+                                 0, 0, self.parent)
+        dialog.setWindowTitle(self.label)
+        dialog.setAccessibleName(self.label)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        if not self.cancellable:
+            dialog.setCancelButton(None)
+        dialog.canceled.connect(self.cancel)
+        self.dialog = dialog
+        self._progress(*self._last)
+        dialog.show()
+
+    def _progress(self, done: int, total: int, message: str) -> None:
+        self._last = (done, total, message)
+        if self.dialog is None or self.cancel_event.is_set():
+            return
+        # QProgressDialog takes int; scale big totals (bytes) down to keep within range.
+        scale = max(1, total // 1_000_000)
+        self.dialog.setMaximum(total // scale if total > 0 else 0)
+        self.dialog.setValue(min(done, total) // scale if total > 0 else 0)
+        if message:
+            self.dialog.setLabelText(f"{self.label}\n{message}")
+
+    def _finish(self) -> None:
+        self.finished = True
+        self.timer.stop()
+        if self.dialog is not None:
+            self.dialog.canceled.disconnect(self.cancel)
+            self.dialog.close()
+            self.dialog.deleteLater()
+            self.dialog = None
+        _running.discard(self)
+
+    def _done(self, result: object) -> None:
+        self._finish()
+        if self.on_done is not None:
+            self.on_done(result)
+
+    def _cancelled(self) -> None:
+        self._finish()
+        if self.on_cancel is not None:
+            self.on_cancel()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._finish()
+        if self.on_error is not None:
+            self.on_error(exc)
+            return
+        show_exception(self.parent, exc)
+
+
+def run_op(
+    parent: QWidget | None,
+    fn: Callable[..., Any],
+    *,
+    on_done: Callable[[Any], None] | None = None,
+    on_error: Callable[[BaseException], None] | None = None,
+    on_cancel: Callable[[], None] | None = None,
+    label: str = "",
+    cancellable: bool = True,
+    pack_path: str | Path | None = None,
+) -> Op:
+    """Run ``fn`` off the UI thread; ``on_done(result)`` is called on the UI thread.
+
+    ``fn(progress)`` is called on a worker thread, or ``fn(pack, progress)`` with
+    a pack of its own when ``pack_path`` is given. Exactly one of ``on_done``,
+    ``on_error`` (default: a message box) or ``on_cancel`` runs afterwards.
+    """
+    op = Op(parent, fn, on_done=on_done, on_error=on_error, on_cancel=on_cancel, label=label,
+            cancellable=cancellable, pack_path=Path(pack_path) if pack_path else None)
+    _running.add(op)
+    op.timer.start(DIALOG_DELAY_MS)
+    QThreadPool.globalInstance().start(_Worker(op))
+    return op
+
+
+def running_ops() -> list[Op]:
+    """Ops that have not yet delivered their result (used by tests and on quit)."""
+    return list(_running)
+
+
+def wait_for_all(timeout_ms: int = 30_000) -> bool:
+    """Block until every worker has finished (on quit); results are still delivered later."""
+    return bool(QThreadPool.globalInstance().waitForDone(timeout_ms))
+
+
+def error_text(exc: BaseException) -> str:
+    """One plain sentence for a person: the TdeError's own words, else a generic sentence."""
+    if isinstance(exc, TdeError):
+        return str(exc).splitlines()[0] if str(exc) else _("Something went wrong.")
+    if isinstance(exc, MemoryError):
+        return _("The computer ran out of memory while doing this.")
+    return _("Something went wrong and the work was stopped. Details are in the log file.")
+
+
+#: the last message box shown, so tests can read it without a modal loop
+last_message: QMessageBox | None = None
+
+
+def show_message(parent: QWidget | None, text: str, *, title: str = "",
+                 icon: QMessageBox.Icon = QMessageBox.Icon.Warning) -> QMessageBox:
+    """A plain, non-blocking message box (``open()``, not ``exec()``)."""
+    global last_message
+    box = QMessageBox(icon, title or _("TDE Desktop"), text,
+                      QMessageBox.StandardButton.Ok, parent)
+    box.setAccessibleName(title or _("Message"))
+    box.setAccessibleDescription(text)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    last_message = box
+    return box
+
+
+def show_exception(parent: QWidget | None, exc: BaseException) -> QMessageBox:
+    """Log unexpected errors with their traceback; show the person one sentence."""
+    if not isinstance(exc, TdeError):
+        log.error("Unexpected error in background work", exc_info=exc)
+    return show_message(parent, error_text(exc))

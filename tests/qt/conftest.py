@@ -1,0 +1,73 @@
+"""Qt fixtures: a temporary settings store and a main-window factory on real packs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import shared
+
+
+@pytest.fixture(autouse=True)
+def temp_settings(qapp: object, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every test reads and writes settings in a fresh INI folder, never the real one."""
+    from PySide6.QtCore import QSettings
+
+    from tde_desktop.qt.app import make_app
+
+    make_app()
+    folder = tmp_path_factory.mktemp("settings")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    yield folder
+
+
+@pytest.fixture
+def baltimore_pack(tmp_path: Path) -> Path:
+    """A pack built from the real Baltimore sample files (notices, demolitions, areas)."""
+    from tde_desktop.core.importers import import_file
+    from tde_desktop.core.pack import Pack
+
+    path = tmp_path / "baltimore.tdepack"
+    with Pack.create(path, title="Baltimore vacants") as pack:
+        import_file(pack, shared("samples/baltimore/vacant_building_notices.csv"),
+                    title="Vacant building notices", publisher="City of Baltimore",
+                    licence="CC BY 4.0")
+        import_file(pack, shared("samples/baltimore/demolition_list_clean.csv"),
+                    title="Demolition list")
+    return path
+
+
+@pytest.fixture
+def make_main_window(qtbot: object) -> Iterator[Callable[..., object]]:
+    """Build a MainWindow, optionally open a pack, and clean up after the test."""
+    from tde_desktop.qt import ops
+    from tde_desktop.qt.main_window import MainWindow
+
+    windows: list[MainWindow] = []
+
+    def factory(pack_path: Path | None = None) -> MainWindow:
+        window = MainWindow()
+        qtbot.addWidget(window)  # type: ignore[attr-defined]
+        window.show()
+        if pack_path is not None:
+            assert window.open_pack(pack_path)
+        windows.append(window)
+        return window
+
+    yield factory
+    ops.wait_for_all()
+    qtbot.wait(10)  # type: ignore[attr-defined]  # let queued results arrive before teardown
+    for window in windows:
+        # qtbot has closed (and so saved and closed) each window; close any pack left open.
+        if window.pack is not None:
+            window.pack.close()
+
+
+def wait_idle(qtbot: object) -> None:
+    """Wait until no background op is still running."""
+    from tde_desktop.qt import ops
+
+    qtbot.waitUntil(lambda: not ops.running_ops(), timeout=20_000)  # type: ignore[attr-defined]
