@@ -83,19 +83,22 @@ class ColumnCard:
             return [_("No row has a value in this column.")]
         lines: list[str] = []
         numeric = self.type in NUMERIC_TYPES
-        if self.top and not numeric and self.distinct < present:
+        # A "most common" value held by under 1% of rows says nothing useful.
+        if self.top and not numeric and self.top[0][2] >= 1 and self.top[0][1] > 1:
             value, _count, pct = self.top[0]
             lines.append(_("Most common: {value}, {pct} of rows").format(
                 value=format_value(value), pct=format_pct(pct)))
         if self.minimum is not None:
             if numeric:
-                lines.append(_("Ranges from {low} to {high}; half are below {mid}").format(
+                lines.append(_("Ranges from {low} to {high}; half are at or below {mid}").format(
                     low=format_number(self.minimum), high=format_number(self.maximum),
                     mid=format_number(self.median)))
             else:
-                lines.append(_("From {low} to {high}; half are before {mid}").format(
-                    low=format_value(self.minimum), high=format_value(self.maximum),
-                    mid=format_value(self.median)))
+                # Dates only: a time of day here is mostly a time-zone artefact of exports.
+                lines.append(_("From {low} to {high}; half are on or before {mid}").format(
+                    low=format_value(str(self.minimum)[:10]),
+                    high=format_value(str(self.maximum)[:10]),
+                    mid=format_value(str(self.median)[:10])))
         if self.missing:
             lines.append(_("{pct} of rows have no value").format(
                 pct=format_pct(self.missing_pct)))

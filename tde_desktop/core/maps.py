@@ -127,6 +127,20 @@ def _points(pack: Pack, dataset: DatasetInfo, filters: Sequence[Filter], limit: 
     return points
 
 
+def _located_count(pack: Pack, dataset: DatasetInfo, filters: Sequence[Filter]) -> int:
+    cols = coordinate_columns(dataset)
+    if len(cols) == 2:
+        lat, lon = quote(cols[0]), quote(cols[1])
+        extra = [f"typeof({lat}) IN ('integer', 'real')", f"typeof({lon}) IN ('integer', 'real')",
+                 f"NOT ({lat} = 0 AND {lon} = 0)", f"{lat} BETWEEN -90 AND 90",
+                 f"{lon} BETWEEN -180 AND 180"]
+    else:
+        extra = [f"{quote(cols[0])} LIKE '%,%'"]
+    where, params = _where(pack.conn, dataset.table_name, filters, extra)
+    sql = f"SELECT count(*) FROM {quote(dataset.table_name)} {where}"
+    return int(pack.conn.execute(sql, params).fetchone()[0])
+
+
 def _rings_of(geometry: dict[str, Any]) -> list[list[Ring]]:
     kind = geometry.get("type")
     coords = geometry.get("coordinates") or []
@@ -247,8 +261,11 @@ def map_layers(pack: Pack, dataset: DatasetInfo, filters: Sequence[Filter] = (),
             _count_by_pip(pip, data)
         data.classes = _classes([a.count or 0 for a in data.areas])
     parts = [_("{n:,} rows").format(n=rows)]
-    if rows > len(points) and points:
-        parts.append(_("{n:,} shown as points").format(n=len(points)))
+    located = _located_count(pack, dataset, filters) if points else 0
+    if located < rows and points:
+        parts.append(_("{n:,} without a usable location").format(n=rows - located))
+    if len(points) < located:
+        parts.append(_("{n:,} sampled points shown").format(n=len(points)))
     if data.unmatched:
         parts.append(_("{n:,} not in any area").format(n=data.unmatched))
     parts.append(_("filters: {filters}").format(filters=described) if described

@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import hashlib
 import json
+import shutil
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -75,13 +76,28 @@ def import_boundaries(pack: Pack, path: Path) -> DatasetInfo:
     return import_file(pack, path, title="neighborhoods")
 
 
+_MASTER: list[Path] = []
+
+
+def _master_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the sample pack once per test run; each test module gets a copy of the file."""
+    if not _MASTER:
+        path = tmp_path_factory.mktemp("explorer-master") / "master.tdepack"
+        with Pack.create(path, title="Explorer") as pack:
+            import_file(pack, shared(VACANTS), title="vacant building notices")
+            import_file(pack, shared(LA311), title="LA 311")
+            import_boundaries(pack, shared(NEIGHBORHOODS))
+            pack.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        _MASTER.append(path)
+    return _MASTER[0]
+
+
 @pytest.fixture(scope="module")
 def explorer_pack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pack]:
-    """One pack with the vacant notices, LA 311 and the Baltimore neighbourhoods."""
-    pack = Pack.create(tmp_path_factory.mktemp("explorer") / "x.tdepack", title="Explorer")
-    import_file(pack, shared(VACANTS), title="vacant building notices")
-    import_file(pack, shared(LA311), title="LA 311")
-    import_boundaries(pack, shared(NEIGHBORHOODS))
+    """A pack with the vacant notices, LA 311 and the Baltimore neighbourhoods."""
+    copy = tmp_path_factory.mktemp("explorer") / "x.tdepack"
+    shutil.copyfile(_master_pack(tmp_path_factory), copy)
+    pack = Pack.open(copy)
     yield pack
     pack.close()
 
