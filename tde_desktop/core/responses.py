@@ -298,7 +298,7 @@ def submit_answer(pack: Pack, *, workshop_id: str, exercise_id: str, participant
     conn.execute("BEGIN IMMEDIATE")
     try:
         target = _target(pack, question, response_id, exercise_id, participant_id,
-                         question_key)
+                         question_key, digest)
         now = utc_now()
         seq = conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM _tde_responses").fetchone()[0]
         if target is None:
@@ -324,8 +324,9 @@ def submit_answer(pack: Pack, *, workshop_id: str, exercise_id: str, participant
 
 
 def _target(pack: Pack, question: Question, response_id: str | None, exercise_id: str,
-            participant_id: str, question_key: str) -> tuple[str, bool] | None:
-    """The row this answer should update (id, unchanged?) or None for a new row."""
+            participant_id: str, question_key: str,
+            digest: str) -> tuple[str, bool] | None:
+    """The row this answer should update (id, leave it as it is?) or None for a new row."""
     if response_id:
         row = pack.conn.execute("SELECT exercise_id, participant_id, question_key, "
                                 "content_hash, deleted FROM _tde_responses WHERE id = ?",
@@ -333,8 +334,8 @@ def _target(pack: Pack, question: Question, response_id: str | None, exercise_id
         if row is not None:
             if tuple(row[:3]) != (exercise_id, participant_id, question_key):
                 raise AnswerRejected(_("This answer was already sent for another question."))
-            # A re-send of an answer that was undone stays undone.
-            return response_id, bool(row[4])
+            # An identical re-send writes nothing; a re-send of an undone answer stays undone.
+            return response_id, row[3] == digest or bool(row[4])
     if question.single_answer:
         row = pack.conn.execute(
             "SELECT id FROM _tde_responses WHERE participant_id = ? AND exercise_id = ? "

@@ -19,7 +19,8 @@ API (all take an open :class:`~tde_desktop.core.pack.Pack` first):
 * live state: :func:`start_workshop`, :func:`open_exercise`,
   :func:`close_exercise`, :func:`reveal`, :func:`end_workshop`;
 * participants (from :mod:`tde_desktop.core.responses`, re-exported here):
-  :func:`add_participant`, :func:`list_participants`, :func:`withdraw_participant`;
+  :func:`add_participant`, :func:`update_participant`, :func:`get_participant`,
+  :func:`list_participants`, :func:`withdraw_participant`;
 * for the projector (from :mod:`tde_desktop.core.responses`): :func:`live_counts`,
   :func:`tally`, :func:`sticky_notes`, :func:`approve`.
 """
@@ -53,6 +54,7 @@ from tde_desktop.core.responses import (
     live_counts,
     sticky_notes,
     tally,
+    update_participant,
     withdraw_participant,
 )
 
@@ -62,8 +64,8 @@ __all__ = [
     "create_workshop", "delete_workshop", "end_workshop", "get_exercise", "get_participant",
     "get_workshop", "list_exercises", "list_participants", "list_workshops", "live_counts",
     "move_exercise", "open_exercise", "remove_exercise", "reveal", "set_next_steps", "set_pin",
-    "start_workshop", "sticky_notes", "tally", "update_exercise", "update_workshop",
-    "withdraw_participant",
+    "start_workshop", "sticky_notes", "tally", "update_exercise", "update_participant",
+    "update_workshop", "withdraw_participant",
 ]
 
 PIN_ITERATIONS = 120_000
