@@ -1,0 +1,295 @@
+"""Where the table is on a spreadsheet: title rows, stacked headers, side-by-side tables.
+
+Pure functions over one scan of a sheet, so they are cheap to test and know nothing
+about openpyxl or xlrd. Rows and columns are 0-based here; people see 1-based numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from tde_desktop.core.errors import ImportFailed
+from tde_desktop.core.i18n import _
+
+SAMPLE_ROWS = 80  # the header must start within the first 80 rows
+MAX_HEADER_ROWS = 5
+_NUMBER = re.compile(r"-?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?%?")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+ERROR_VALUES = frozenset({"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!",
+                          "#GETTING_DATA", "#SPILL!", "#CALC!"})
+
+
+def cell_text(value: Any, timed: bool = True) -> str:
+    """One cell value as text ('' for empty cells and Excel errors)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return "" if value in ERROR_VALUES else value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return ""
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="seconds") if timed else value.date().isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _text(value: Any) -> str:
+    timed = not (isinstance(value, dt.datetime) and value.time() == dt.time())
+    return cell_text(value, timed).strip()
+
+
+class Scan:
+    """What one pass over a sheet learns: extent, column use, a sample of the top."""
+
+    def __init__(self) -> None:
+        self.col_last: list[int] = []  # per column, the last row holding a value (-1: none)
+        self.last_row = -1
+        self.nonblank_rows = 0
+        self.sample: list[list[str]] = []
+        self.timed: set[int] = set()  # columns holding a date-time that is not midnight
+        self.errors = 0
+
+    def add(self, r: int, row: Sequence[Any]) -> None:
+        filled = [(c, v) for c, v in enumerate(row) if v is not None and v != ""]
+        if r < SAMPLE_ROWS:
+            self.sample.append([_text(v) for v in row])
+        if not filled:
+            return
+        width = filled[-1][0] + 1
+        if width > len(self.col_last):
+            self.col_last.extend([-1] * (width - len(self.col_last)))
+        real = False
+        for c, v in filled:
+            if isinstance(v, str):
+                if v in ERROR_VALUES:
+                    self.errors += 1
+                    continue
+                if not v.strip():
+                    continue
+            elif isinstance(v, dt.datetime) and v.time() != dt.time():
+                self.timed.add(c)
+            self.col_last[c] = r
+            real = True
+        if real:
+            self.last_row = r
+            self.nonblank_rows += 1
+
+
+@dataclass
+class Table:
+    """One table found on a sheet."""
+
+    columns: list[int]
+    header_rows: list[int]
+    headers: list[str]
+    first_data: int
+    last_row: int
+    title: str = ""
+    notes: list[str] = field(default_factory=list)
+    header_cells: list[str] = field(default_factory=list)  # the last header row, as read
+
+
+def _texty(s: str) -> bool:
+    return bool(s) and not _NUMBER.fullmatch(s) and not _ISO_DATE.match(s)
+
+
+def _heading(s: str) -> bool:
+    """Text, or a year such as 2015, as found in stacked headers."""
+    return _texty(s) or (len(s) == 4 and s.isdigit() and 1900 <= int(s) <= 2100)
+
+
+def _blocks(col_last: list[int], first_row: int) -> list[list[int]]:
+    """Runs of used columns separated by wholly empty columns."""
+    runs: list[list[int]] = []
+    for c, last in enumerate(col_last):
+        if last < first_row:
+            continue
+        if runs and runs[-1][-1] == c - 1:
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+    return runs
+
+
+def _has_title(sample: list[list[str]], block: list[int]) -> bool:
+    """Does the block start with a title row: one or two cells, the first in its first column?"""
+    for row in sample:
+        cells = [c for c in block if c < len(row) and row[c]]
+        if cells:
+            return len(cells) <= 2 and cells[0] == block[0]
+    return False
+
+
+def find_tables(scan: Scan, merges: list[tuple[int, int, int, int]],
+                header_row: int | None) -> list[Table]:
+    """The tables on a scanned sheet: usually one; several when blocks of columns
+    separated by empty columns each carry their own title row (side-by-side tables)."""
+    blocks = _blocks(scan.col_last, 0)
+    if not blocks:
+        raise ImportFailed(_("The sheet is empty."))
+    wide = [b for b in blocks if len(b) >= 2]
+    if len(wide) >= 2 and sum(_has_title(scan.sample, b) for b in wide if len(b) >= 3) >= 2:
+        return [_table(scan, b, merges, header_row) for b in wide]
+    return [_table(scan, [c for b in blocks for c in b], merges, header_row)]
+
+
+def _table(scan: Scan, columns: list[int], merges: list[tuple[int, int, int, int]],
+           header_row: int | None) -> Table:
+    rows = [[row[c] if c < len(row) else "" for c in columns] for row in scan.sample]
+    counts = [sum(1 for v in row if v) for row in rows]
+    nonblank = [i for i, n in enumerate(counts) if n]
+    if header_row is not None:
+        h = header_row - 1
+        if h < 0 or h > scan.last_row:
+            raise ImportFailed(_("Row {n} is outside the data of this sheet.").format(
+                n=header_row))
+        header_rows = [h]
+    elif not nonblank:
+        raise ImportFailed(_("The first {n} rows of the sheet are empty; give the header row "
+                             "number.").format(n=SAMPLE_ROWS))
+    else:
+        h = _header_row(rows, counts, nonblank)
+        header_rows = [*_above(rows, counts, h), h, *_below(rows, counts, h, columns, merges)]
+    filled = _fill_merges(scan.sample, header_rows, merges)
+    kept = [c for c in columns if scan.col_last[c] >= header_rows[0]]
+    headers = []
+    for c in kept:
+        parts: list[str] = []
+        for r in header_rows:
+            value = filled.get((r, c))
+            if value is None:
+                row = scan.sample[r] if r < len(scan.sample) else []
+                value = row[c] if c < len(row) else ""
+            if value and (not parts or parts[-1] != value):
+                parts.append(value)
+        headers.append(" ".join(parts))
+    skipped = [i for i in nonblank if i < header_rows[0]]
+    title = " / ".join(" ".join(dict.fromkeys(v for v in rows[i] if v))
+                       for i in skipped if counts[i] <= 2)
+    notes = []
+    if skipped and header_row is None:
+        notes.append(_("The rows above the table ({title}) were not imported; the header is "
+                       "row {row}.").format(title=title or "...", row=header_rows[0] + 1))
+    if len(header_rows) > 1:
+        notes.append(_("The column names were made from {n} header rows ({first} to "
+                       "{last}).").format(n=len(header_rows), first=header_rows[0] + 1,
+                                          last=header_rows[-1] + 1))
+    last = max((scan.col_last[c] for c in kept), default=header_rows[-1])
+    header_cells = [row[c] if c < len(row) else "" for c in kept
+                    for row in [scan.sample[header_rows[-1]] if header_rows[-1] < len(scan.sample)
+                                else []]]
+    return Table(columns=kept, header_rows=header_rows, headers=headers,
+                 first_data=header_rows[-1] + 1, last_row=last, title=title, notes=notes,
+                 header_cells=header_cells)
+
+
+def find_end(table: Table, rows: Iterable[tuple[int, list[str]]]) -> None:
+    """Move ``table.last_row`` up to where the table really ends, with a note saying why.
+
+    Two things end a printed table early: the same header again (the next table of a
+    report, under its own title row), and a short tail of notes or totals after two
+    or more empty rows (at most a tenth of the rows above it).
+    """
+    nonblank: list[int] = []
+    short_run: list[int] = []
+    for r, cells in rows:
+        if r > table.last_row:
+            break
+        filled = sum(1 for v in cells if v)
+        if not filled:
+            continue
+        if cells == table.header_cells and filled > 1:
+            before = short_run[0] if short_run else r
+            nonblank = [n for n in nonblank if n < before]
+            table.notes.append(_("Another table starts at row {row} with the same column "
+                                 "names; only the table above it was imported.").format(
+                row=before + 1))
+            table.last_row = nonblank[-1] if nonblank else table.first_data - 1
+            break
+        short_run = [*short_run, r] if filled <= 2 else []
+        nonblank.append(r)
+    for k in range(1, len(nonblank)):
+        tail = len(nonblank) - k
+        if nonblank[k] - nonblank[k - 1] >= 3 and tail <= max(2, k // 10):
+            table.notes.append(_("Rows {first} to {last} come after empty rows at the end and "
+                                 "look like notes or totals, not data; they were not "
+                                 "imported.").format(first=nonblank[k] + 1,
+                                                     last=nonblank[-1] + 1))
+            table.last_row = nonblank[k - 1]
+            break
+
+
+def _header_row(rows: list[list[str]], counts: list[int], nonblank: list[int]) -> int:
+    """The first row about as wide as the table and mostly text."""
+    wide = sorted(n for n in counts if n > 2)
+    width = wide[len(wide) // 2] if wide else max(counts)
+    need = max(1, math.ceil(width * 0.5))
+    for i in nonblank:
+        values = [v for v in rows[i] if v]
+        if counts[i] >= need and sum(map(_texty, values)) >= 0.6 * len(values):
+            return i
+    return nonblank[0]
+
+
+def _above(rows: list[list[str]], counts: list[int], h: int) -> list[int]:
+    """Header rows stacked above ``h``: text over single columns, never in the first
+    column (where titles sit), no wider than the header row itself."""
+    found: list[int] = []
+    for r in range(h - 1, max(-1, h - MAX_HEADER_ROWS), -1):
+        row = rows[r]
+        if not counts[r] or row[0] or counts[r] > counts[h]:
+            break
+        if not all(_heading(v) for v in row if v):
+            break
+        found.insert(0, r)
+    return found
+
+
+def _below(rows: list[list[str]], counts: list[int], h: int, columns: list[int],
+           merges: list[tuple[int, int, int, int]]) -> list[int]:
+    """Header rows stacked under ``h``, when ``h`` looks like a group heading: its cells
+    repeat (Fiscal Year, Fiscal Year...) or span several columns. The run must end at a
+    blank row or a row with numbers, or it was probably text data all along."""
+    values = [v for v in rows[h] if v]
+    spans = any(r0 <= h <= r1 and c1 > c0 and c0 in columns for r0, c0, r1, c1 in merges)
+    if len(set(values)) == len(values) and not spans:
+        return []
+    found: list[int] = []
+    r = h + 1
+    while r < len(rows) and len(found) < MAX_HEADER_ROWS - 1:
+        if not counts[r] or not all(_heading(v) for v in rows[r] if v):
+            return found
+        found.append(r)
+        r += 1
+    return found if r >= len(rows) or not counts[r] else []
+
+
+def _fill_merges(sample: list[list[str]], header_rows: list[int],
+                 merges: list[tuple[int, int, int, int]]) -> dict[tuple[int, int], str]:
+    """Header cells covered by a merged range, each given the range's value."""
+    filled: dict[tuple[int, int], str] = {}
+    wanted = set(header_rows)
+    for r0, c0, r1, c1 in merges:
+        if r0 >= len(sample) or not wanted.intersection(range(r0, r1 + 1)):
+            continue
+        row = sample[r0]
+        value = row[c0] if c0 < len(row) else ""
+        for r in range(r0, r1 + 1):
+            if r in wanted:
+                for c in range(c0, c1 + 1):
+                    filled[(r, c)] = value
+    return filled
