@@ -1,0 +1,63 @@
+"""Publishing for Datasette: a plain SQLite file plus metadata.json, anonymised."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from tde_desktop.core.pack import Pack
+from tde_desktop.core.publish import publish
+from tests.core.test_workbook import WITHDRAWN_TEXT, build_workshop
+
+
+def test_publish_datasets_and_anonymised_results(new_pack: Pack, tmp_path: Path) -> None:
+    built: dict[str, Any] = build_workshop(new_pack, tmp_path)
+    out_dir = tmp_path / "site"
+    out_dir.mkdir()
+    db_path, meta_path = publish(new_pack, out_dir / "results.db")
+    assert meta_path == out_dir / "metadata.json"
+    conn = sqlite3.connect(db_path)
+    info = built["dataset"]
+    assert conn.execute(f"SELECT * FROM {info.table_name} ORDER BY rowid").fetchall() == \
+        new_pack.conn.execute(f"SELECT * FROM {info.table_name} ORDER BY rowid").fetchall()
+    # no pack-internal tables, no contacts, nobody withdrawn
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert names == {info.table_name, "workshops", "participants", "responses"}
+    columns = [r[1] for r in conn.execute("PRAGMA table_info(participants)")]
+    assert "contact" not in columns
+    assert "consent_contact" not in columns
+    dump = "\n".join(conn.iterdump())
+    assert "resident3@example.org" not in dump
+    assert WITHDRAWN_TEXT not in dump
+    assert built["gone"].code not in dump
+    assert "Private story" not in dump
+    assert "Quoted story" in dump
+    assert conn.execute("SELECT count(*) FROM participants").fetchone()[0] == 11
+    prompt = conn.execute("SELECT prompt FROM responses WHERE question = 'priorities'"
+                          ).fetchone()[0]
+    assert prompt == "Which matter most?"
+    conn.close()
+
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    assert meta["title"] == "Test pack"
+    table = meta["databases"]["results"]["tables"][info.table_name]
+    assert table["title"] == "Lots"
+    assert table["license"] == "CC-BY-4.0"
+    assert table["source"] == "City"
+    assert table["source_url"] == "https://example.org/lots"
+    assert set(table["columns"]) == {c.name for c in info.columns}
+    assert "participant_code" in meta["databases"]["results"]["tables"]["responses"]["columns"]
+
+
+def test_publish_without_responses_and_replace(new_pack: Pack, tmp_path: Path) -> None:
+    build_workshop(new_pack, tmp_path)
+    target = tmp_path / "open.db"
+    target.write_bytes(b"old")
+    db_path, _meta = publish(new_pack, target, include_responses=False)
+    conn = sqlite3.connect(db_path)
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    conn.close()
+    assert names == {"ds_lots"}
+    assert not list(tmp_path.glob(".open*"))
