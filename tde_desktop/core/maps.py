@@ -300,48 +300,73 @@ def _count_by_pip(points: list[tuple[float, float]], data: MapData) -> None:
             data.unmatched += 1
 
 
-def draw_map(figure: Figure, map_data: MapData) -> None:
-    """Clear ``figure`` and draw areas (shaded and hatched by count class) and points."""
-    from matplotlib.patches import Patch, PathPatch
-    from matplotlib.path import Path
+def draw_map(figure: Figure, map_data: MapData, show_points: bool | None = None) -> None:
+    """Clear ``figure`` and draw areas (shaded and hatched by count class) and points.
 
+    ``show_points`` defaults to True unless the areas are shaded by count (a
+    choropleth reads better without thousands of dots over it).
+    """
+    from matplotlib.collections import PathCollection
+    from matplotlib.patches import Patch
+    from matplotlib.path import Path
+    from matplotlib.ticker import MaxNLocator
+
+    if show_points is None:
+        show_points = not map_data.classes
     figure.clear()
     ax = figure.add_subplot(1, 1, 1)
-    lats = list(map_data.lats) + [y for a in map_data.areas for y in (a.bbox[1], a.bbox[3])]
-    mid_lat = (min(lats) + max(lats)) / 2 if lats else 0.0
+    xs = [x for a in map_data.areas for x in (a.bbox[0], a.bbox[2])]
+    ys = [y for a in map_data.areas for y in (a.bbox[1], a.bbox[3])]
+    if show_points or not xs:
+        xs += map_data.lons
+        ys += map_data.lats
+    # One collection per count class: adding hundreds of single patches makes
+    # matplotlib walk every vertex to update limits, which took seconds.
+    groups: dict[int | None, list[Any]] = {}
     for area in map_data.areas:
-        cls = _class_index(map_data.classes, area.count)
         vertices: list[tuple[float, float]] = []
         codes: list[Any] = []
         for poly in area.polygons:
             for ring in poly:
-                if len(ring) < 3:
-                    continue
-                vertices.extend(ring)
-                codes.extend([Path.MOVETO] + [Path.LINETO] * (len(ring) - 1))
-        if not vertices:
-            continue
+                if len(ring) >= 3:
+                    vertices.extend(ring)
+                    codes.extend([Path.MOVETO] + [Path.LINETO] * (len(ring) - 1))
+        if vertices:
+            cls = _class_index(map_data.classes, area.count)
+            groups.setdefault(cls, []).append(Path(vertices, codes))
+    for cls, paths in groups.items():
         face = CLASS_COLOURS[cls] if cls is not None else "#f2f2f2"
-        ax.add_patch(PathPatch(Path(vertices, codes), facecolor=face, edgecolor="#555555",
-                               linewidth=0.4, hatch=CLASS_HATCHES[cls] if cls else None))
-    if map_data.lons:
+        ax.add_collection(PathCollection(
+            paths, facecolors=face, edgecolors="#555555", linewidths=0.4,
+            hatch=CLASS_HATCHES[cls] if cls else None), autolim=False)
+    if show_points and map_data.lons:
         size = 4 if len(map_data.lons) > 2000 else 10
         ax.scatter(map_data.lons, map_data.lats, s=size, color="#d62728", edgecolors="black",
-                   linewidths=0.2, alpha=0.6, zorder=3, label=_("one row"))
-    ax.autoscale_view()
-    # Degrees of longitude shrink with cos(latitude); this keeps shapes true.
-    ax.set_aspect(1 / max(0.01, math.cos(math.radians(mid_lat))))
+                   linewidths=0.2, alpha=0.6, zorder=3)
+    if xs:
+        pad_x, pad_y = (max(xs) - min(xs)) * 0.03 or 0.01, (max(ys) - min(ys)) * 0.03 or 0.01
+        ax.set_xlim(min(xs) - pad_x, max(xs) + pad_x)
+        ax.set_ylim(min(ys) - pad_y, max(ys) + pad_y)
+        # Degrees of longitude shrink with cos(latitude); this keeps shapes true.
+        mid_lat = (min(ys) + max(ys)) / 2
+        ax.set_aspect(1 / max(0.01, math.cos(math.radians(mid_lat))))
+    ax.xaxis.set_major_locator(MaxNLocator(4))
+    ax.yaxis.set_major_locator(MaxNLocator(5))
     ax.set_xlabel(_("longitude"), fontsize=11)
     ax.set_ylabel(_("latitude"), fontsize=11)
-    ax.tick_params(labelsize=10)
+    ax.tick_params(labelsize=11)
     handles: list[Any] = [
         Patch(facecolor=CLASS_COLOURS[i], edgecolor="#555555", hatch=CLASS_HATCHES[i],
               label=label) for i, (_lo, _hi, label) in enumerate(map_data.classes)]
     if handles:
+        # Below the map: "best" placement is slow with many points and may still
+        # cover areas people want to read.
         ax.legend(handles=handles, title=_("rows per area"), fontsize=11, title_fontsize=11,
-                  loc="best", framealpha=0.9)
+                  loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=min(5, len(handles)),
+                  framealpha=0.9)
     ax.set_title(map_data.title, fontsize=15, loc="left")
     figure.text(0.01, 0.01, map_data.caption, fontsize=11, ha="left", va="bottom", wrap=True)
+    figure.tight_layout(rect=(0, 0.05, 1, 1))
 
 
 def _class_index(classes: list[tuple[int, int, str]], count: int | None) -> int | None:
