@@ -17,7 +17,13 @@ their sign-in details in one transaction, with SQLite's secure delete on so the
 old bytes are overwritten rather than left in free pages.
 
 For the projector: :func:`live_counts`, :func:`tally`, :func:`sticky_notes`,
-:func:`approve`. All of these are re-exported by :mod:`tde_desktop.core.workshops`.
+:func:`approve`; :func:`options_from_answers` turns earlier answers into vote options.
+
+Paper fallback: a facilitator types paper answers in later with the same
+:func:`submit_answer` (``device_id="paper"``), for a participant added with
+:func:`add_participant`; closed exercises and ended workshops still accept them.
+
+All of these are re-exported by :mod:`tde_desktop.core.workshops`.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from typing import Any, NamedTuple
 from tde_desktop.core.errors import TdeError
 from tde_desktop.core.exercises import (
     AnswerRejected,
+    Option,
     Question,
     clean_text,
     questions_from_config,
@@ -459,3 +466,26 @@ def approve(pack: Pack, response_id: str, approved: bool = True) -> Response:
         if cur.rowcount == 0:
             raise TdeError(_("This answer no longer exists."))
     return get_response(pack, response_id)
+
+
+def options_from_answers(pack: Pack, exercise_id: str, question_key: str | None = None, *,
+                         approved_only: bool = False) -> list[Option]:
+    """Free-text answers of an exercise as options for a later vote ("dot voting on
+    what we heard"). Answers that differ only in case or spacing become one option;
+    each code is derived from the text, so it is the same every time it is asked for."""
+    sql = ("SELECT answer_text FROM _tde_responses WHERE exercise_id = ? AND deleted = 0 "
+           "AND answer_text != ''")
+    args: list[Any] = [exercise_id]
+    if question_key:
+        sql += " AND question_key = ?"
+        args.append(question_key)
+    if approved_only:
+        sql += " AND approved = 1"
+    options: dict[str, Option] = {}
+    for (text,) in pack.conn.execute(sql + " ORDER BY seq", tuple(args)):
+        label = " ".join(str(text).split())
+        key = label.casefold()
+        if key and key not in options:
+            code = "t-" + hashlib.sha256(key.encode()).hexdigest()[:8]
+            options[key] = Option(code, {"en": label, "es": label})
+    return list(options.values())

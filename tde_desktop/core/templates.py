@@ -178,11 +178,16 @@ def load_agendas() -> dict[str, Agenda]:
 
 
 def agenda(name: str) -> Agenda:
-    """One agenda; a :class:`TdeError` names it if it does not exist."""
-    try:
-        return _load_all()[1][name]
-    except KeyError:
-        raise TdeError(_("There is no agenda called {name}.").format(name=name)) from None
+    """One agenda by name, or by its title in any language (case-insensitive);
+    a :class:`TdeError` names it if it does not exist."""
+    agendas = _load_all()[1]
+    if name in agendas:
+        return agendas[name]
+    wanted = " ".join(name.split()).casefold()
+    for candidate in agendas.values():
+        if wanted in (t.casefold() for t in candidate.title.values()):
+            return candidate
+    raise TdeError(_("There is no agenda called {name}.").format(name=name))
 
 
 def _ensure_view(pack: Pack, view: dict[str, Any], dataset_id: int) -> int:

@@ -22,7 +22,7 @@ API (all take an open :class:`~tde_desktop.core.pack.Pack` first):
   :func:`add_participant`, :func:`update_participant`, :func:`get_participant`,
   :func:`list_participants`, :func:`withdraw_participant`;
 * for the projector (from :mod:`tde_desktop.core.responses`): :func:`live_counts`,
-  :func:`tally`, :func:`sticky_notes`, :func:`approve`.
+  :func:`tally`, :func:`sticky_notes`, :func:`approve`, :func:`options_from_answers`.
 """
 
 from __future__ import annotations
@@ -52,6 +52,7 @@ from tde_desktop.core.responses import (
     get_participant,
     list_participants,
     live_counts,
+    options_from_answers,
     sticky_notes,
     tally,
     update_participant,
@@ -63,9 +64,9 @@ __all__ = [
     "add_participant", "approve", "check_pin", "close_exercise", "create_from_agenda",
     "create_workshop", "delete_workshop", "end_workshop", "get_exercise", "get_participant",
     "get_workshop", "list_exercises", "list_participants", "list_workshops", "live_counts",
-    "move_exercise", "open_exercise", "remove_exercise", "reveal", "set_next_steps", "set_pin",
-    "start_workshop", "sticky_notes", "tally", "update_exercise", "update_participant",
-    "update_workshop", "withdraw_participant",
+    "move_exercise", "open_exercise", "options_from_answers", "remove_exercise", "reveal",
+    "set_next_steps", "set_pin", "start_workshop", "sticky_notes", "tally",
+    "update_exercise", "update_participant", "update_workshop", "withdraw_participant",
 ]
 
 PIN_ITERATIONS = 120_000

@@ -77,6 +77,8 @@ def test_demo_agenda() -> None:
     assert {v["key"] for v in agenda.views} == {
         e["view"] for e in agenda.exercises if "view" in e}
     assert "data_walk_vacant_buildings" in templates.load_agendas()
+    assert templates.agenda("Recorrido de datos: edificios vacíos en mi barrio ") is agenda
+    assert templates.agenda("data walk: VACANT buildings in my neighbourhood") is agenda
 
 
 def test_question_round_trip() -> None:

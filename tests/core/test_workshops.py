@@ -316,3 +316,45 @@ def test_sticky_notes_need_approval(new_pack: Pack) -> None:
     assert [n.answer_text for n in ws.sticky_notes(new_pack, station.id)] == ["two"]
     ws.approve(new_pack, notes[1].id, approved=False)
     assert ws.sticky_notes(new_pack, station.id) == []
+
+
+def test_earlier_answers_become_vote_options(new_pack: Pack) -> None:
+    workshop = ws.create_workshop(new_pack, "W")
+    ideas = ws.add_exercise_from_template(new_pack, workshop.id, "open_text")
+    vote = ws.add_exercise_from_template(new_pack, workshop.id, "dot_vote")
+    people = [ws.add_participant(new_pack, workshop.id) for _ in range(3)]
+    for person, text in zip(people, ["More lights", "more  LIGHTS", "Fix roofs"], strict=True):
+        submit_answer(new_pack, workshop_id=workshop.id, exercise_id=ideas.id,
+                      participant_id=person.id, question_key="answer", answer=text)
+    options = ws.options_from_answers(new_pack, ideas.id)
+    assert [o.label["en"] for o in options] == ["More lights", "Fix roofs"]
+    assert [o.code for o in options] == [o.code for o in ws.options_from_answers(
+        new_pack, ideas.id)]
+    question = vote.question("priorities").to_dict()
+    question["options"] = [{"code": o.code, "label": o.label} for o in options]
+    ws.update_exercise(new_pack, vote.id, config={**vote.config, "questions": [question]})
+    submit_answer(new_pack, workshop_id=workshop.id, exercise_id=vote.id,
+                  participant_id=people[0].id, question_key="priorities",
+                  answer={options[1].code: 3})
+    assert _values(ws.tally(new_pack, vote.id, "priorities")) == {
+        options[0].code: 0, options[1].code: 3}
+
+
+def test_a_pack_from_before_workshops_is_upgraded(pack_path: Path) -> None:
+    import sqlite3
+
+    from sqlite_utils import Database
+
+    from tde_desktop.core import schema
+
+    conn = sqlite3.connect(pack_path, isolation_level=None)
+    conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+    schema.migrations.apply(Database(conn), stop_before="m003_workshops")
+    conn.execute("PRAGMA user_version = 2")
+    conn.execute("INSERT INTO _tde_meta VALUES ('title', 'Old pack')")
+    conn.close()
+    with Pack.open(pack_path) as pack:
+        workshop = ws.create_workshop(pack, "After the upgrade")
+        assert [w.id for w in ws.list_workshops(pack)] == [workshop.id]
+        assert pack.conn.execute("PRAGMA user_version").fetchone()[0] == schema.schema_version()
+        assert pack.title == "Old pack"
