@@ -7,6 +7,7 @@ so the explorer imports it only when the Chart tab is first opened.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -179,7 +180,10 @@ class ChartView(QWidget):
         if generation != self._generation:
             return
         self.spec, self.data = spec, data
-        charts.draw_chart(self.figure, data, spec)
+        with warnings.catch_warnings():
+            # A narrow panel cannot fit every label; matplotlib says so, the chart is fine.
+            warnings.simplefilter("ignore", UserWarning)
+            charts.draw_chart(self.figure, data, spec)
         self.canvas.draw_idle()
         self.canvas.setAccessibleDescription(f"{data.title}. {data.caption}")
         self.message.setText("")

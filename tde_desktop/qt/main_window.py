@@ -124,9 +124,11 @@ class MainWindow(QMainWindow):
         data_menu.addSeparator()
         panels = [(_("&About this dataset"), 0), (_("D&ictionary"), 1), (_("&Columns"), 2),
                   (_("&Values"), 3), (_("Column &card"), 4), (_("C&hart"), 5), (_("&Map"), 6)]
-        for text, position in panels:
-            data_menu.addAction(self._action(
-                text, lambda p=position: self._show_tab(p), f"Ctrl+Shift+{position + 1}"))
+        self.panel_actions = [
+            self._action(text, lambda p=position: self._show_tab(p), f"Alt+{position + 1}")
+            for text, position in panels]
+        for action in self.panel_actions:
+            data_menu.addAction(action)
 
         language_menu = bar.addMenu(_("&Language"))
         from tde_desktop.core.i18n import SUPPORTED_LANGUAGES

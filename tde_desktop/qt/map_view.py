@@ -7,6 +7,7 @@ imports it only when the Map tab is first opened.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
@@ -130,8 +131,11 @@ class MapView(QWidget):
         if generation != self._generation:
             return
         self.map_data = data
-        maps.draw_map(self.figure, data)
-        self.figure.tight_layout(rect=(0, 0.05, 1, 1))
+        with warnings.catch_warnings():
+            # A narrow panel cannot fit every label; matplotlib says so, the map is still fine.
+            warnings.simplefilter("ignore", UserWarning)
+            maps.draw_map(self.figure, data)
+            self.figure.tight_layout(rect=(0, 0.05, 1, 1))
         self.canvas.draw_idle()
         self.canvas.setAccessibleDescription(f"{data.title}. {data.caption}")
         self.message.setText(data.caption)

@@ -24,6 +24,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+from shiboken6 import isValid
 
 from tde_desktop.core.errors import Cancelled, TdeError
 from tde_desktop.core.i18n import _
@@ -121,6 +122,8 @@ class Op:
     def _show_dialog(self) -> None:
         if self.finished:
             return
+        if self._parent_gone():
+            return
         dialog = QProgressDialog(self.label, _("Cancel") if self.cancellable else "",
                                  0, 0, self.parent)
         dialog.setWindowTitle(self.label)
@@ -151,24 +154,37 @@ class Op:
         self.finished = True
         self.timer.stop()
         if self.dialog is not None:
-            self.dialog.canceled.disconnect(self.cancel)
-            self.dialog.close()
-            self.dialog.deleteLater()
+            if isValid(self.dialog):
+                self.dialog.canceled.disconnect(self.cancel)
+                self.dialog.close()
+                self.dialog.deleteLater()
             self.dialog = None
         _running.discard(self)
 
+    def _parent_gone(self) -> bool:
+        # The screen that asked may have been closed meanwhile: drop its result quietly.
+        return self.parent is not None and not isValid(self.parent)
+
     def _done(self, result: object) -> None:
         self._finish()
+        if self._parent_gone():
+            return
         if self.on_done is not None:
             self.on_done(result)
 
     def _cancelled(self) -> None:
         self._finish()
+        if self._parent_gone():
+            return
         if self.on_cancel is not None:
             self.on_cancel()
 
     def _failed(self, exc: BaseException) -> None:
         self._finish()
+        if self._parent_gone():
+            if not isinstance(exc, TdeError):
+                log.error("Unexpected error in background work", exc_info=exc)
+            return
         if self.on_error is not None:
             self.on_error(exc)
             return

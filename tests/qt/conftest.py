@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from tests.conftest import shared
 
 
 @pytest.fixture(autouse=True)
-def temp_settings(qapp: object, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def temp_settings(qapp: object, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every test reads and writes settings in a fresh INI folder, never the real one."""
     from PySide6.QtCore import QSettings
 
@@ -21,22 +22,30 @@ def temp_settings(qapp: object, tmp_path_factory: pytest.TempPathFactory) -> Ite
     folder = tmp_path_factory.mktemp("settings")
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
-    yield folder
+    return folder
 
 
-@pytest.fixture
-def baltimore_pack(tmp_path: Path) -> Path:
-    """A pack built from the real Baltimore sample files (notices, demolitions, areas)."""
+@pytest.fixture(scope="session")
+def baltimore_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Built once per run; tests get a copy (see ``baltimore_pack``)."""
     from tde_desktop.core.importers import import_file
     from tde_desktop.core.pack import Pack
 
-    path = tmp_path / "baltimore.tdepack"
+    path = tmp_path_factory.mktemp("template") / "baltimore.tdepack"
     with Pack.create(path, title="Baltimore vacants") as pack:
         import_file(pack, shared("samples/baltimore/vacant_building_notices.csv"),
                     title="Vacant building notices", publisher="City of Baltimore",
                     licence="CC BY 4.0")
         import_file(pack, shared("samples/baltimore/demolition_list_clean.csv"),
                     title="Demolition list")
+    return path
+
+
+@pytest.fixture
+def baltimore_pack(baltimore_template: Path, tmp_path: Path) -> Path:
+    """A pack made by importing the real Baltimore notices and demolition list."""
+    path = tmp_path / "baltimore.tdepack"
+    shutil.copyfile(baltimore_template, path)
     return path
 
 

@@ -1,0 +1,220 @@
+"""The Workshop menu of the main window: create a workshop, run it, show the projector.
+
+The main window calls :func:`install_workshop_menu` once. Every facilitator
+screen opened from here (console, participant screen) is behind the workshop's
+PIN; creating a workshop sets that PIN. Creating runs through :mod:`ops` (it
+writes dozens of rows and hashes the PIN), with a pack of its own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMenuBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tde_desktop.core import workshops as ws
+from tde_desktop.core.exercises import label_text
+from tde_desktop.core.i18n import _, current_language
+from tde_desktop.core.templates import load_agendas
+from tde_desktop.qt.ops import Op, run_op, show_message
+from tde_desktop.qt.pin_dialog import PinDialog, ask_pin
+
+
+class NewWorkshopDialog(QDialog):
+    """Agenda, title, date, venue and the facilitator PIN (typed twice)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("New workshop"))
+        self.setAccessibleName(_("New workshop"))
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.agenda_box = QComboBox()
+        lang = current_language()
+        for name, agenda in sorted(load_agendas().items()):
+            self.agenda_box.addItem(label_text(agenda.title, lang), name)
+        self.title_edit = QLineEdit()
+        self.date_edit = QLineEdit()
+        self.date_edit.setPlaceholderText("2025-05-17")
+        self.venue_edit = QLineEdit()
+        self.language_box = QComboBox()
+        self.language_box.addItem(_("English and Spanish"), ["en", "es"])
+        self.language_box.addItem(_("Spanish and English"), ["es", "en"])
+        self.language_box.addItem(_("English only"), ["en"])
+        self.language_box.addItem(_("Spanish only"), ["es"])
+        self.pin_edit = QLineEdit()
+        self.pin_again = QLineEdit()
+        for edit in (self.pin_edit, self.pin_again):
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+        for label, widget in ((_("Agenda"), self.agenda_box),
+                              (_("Title (empty: the agenda's)"), self.title_edit),
+                              (_("Date"), self.date_edit), (_("Venue"), self.venue_edit),
+                              (_("Languages"), self.language_box),
+                              (_("Facilitator PIN"), self.pin_edit),
+                              (_("PIN again"), self.pin_again)):
+            widget.setAccessibleName(label)
+            form.addRow(label, widget)
+        layout.addLayout(form)
+        self.error = QLabel()
+        self.error.setAccessibleName(_("Message"))
+        self.error.setWordWrap(True)
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(_("Create"))
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _check(self) -> None:
+        if len(self.pin_edit.text()) < 4:
+            self.error.setText(_("Please choose a PIN of at least 4 characters."))
+        elif self.pin_edit.text() != self.pin_again.text():
+            self.error.setText(_("The two PINs are not the same."))
+        else:
+            self.accept()
+
+    def values(self) -> dict[str, Any]:
+        return {"agenda": self.agenda_box.currentData(), "title": self.title_edit.text().strip(),
+                "date": self.date_edit.text().strip(), "venue": self.venue_edit.text().strip(),
+                "languages": self.language_box.currentData(), "pin": self.pin_edit.text()}
+
+
+class WorkshopMenu:
+    """The menu's actions and the workshop windows they opened (kept alive here)."""
+
+    def __init__(self, main_window: Any, menu_bar: QMenuBar) -> None:
+        self.main = main_window
+        self.windows: list[QWidget] = []
+        self.pin_dialog: PinDialog | None = None
+        self.new_dialog: NewWorkshopDialog | None = None
+        self.menu = menu_bar.addMenu(_("&Workshop"))
+        for text, slot in ((_("&New workshop from an agenda..."), self.ask_new_workshop),
+                           (_("&Run a workshop (facilitator)..."), self.ask_console),
+                           (_("&Participant screen..."), self.ask_kiosk),
+                           (_("Pro&jector view"), self.ask_projector)):
+            action = self.menu.addAction(text)
+            action.triggered.connect(lambda _c=False, s=slot: s())
+        self.menu.aboutToShow.connect(self._update)
+
+    @property
+    def pack(self) -> Any:
+        return getattr(self.main, "pack", None)
+
+    def _update(self) -> None:
+        has_pack = self.pack is not None
+        for action in self.menu.actions():
+            action.setEnabled(has_pack)
+
+    # -- creating ------------------------------------------------------------------------
+
+    def ask_new_workshop(self) -> NewWorkshopDialog | None:
+        if self.pack is None:
+            return None
+        dialog = NewWorkshopDialog(self.main)
+        dialog.accepted.connect(lambda: self.create(**dialog.values()))
+        dialog.open()
+        self.new_dialog = dialog
+        return dialog
+
+    def create(self, agenda: str, title: str = "", pin: str = "", **fields: Any) -> Op | None:
+        """Create the workshop off the UI thread, then open its console."""
+        if self.pack is None:
+            return None
+        fields = {k: v for k, v in fields.items() if v}
+
+        def work(pack: Any, _progress: Any) -> str:
+            return ws.create_from_agenda(pack, agenda, title=title or None, pin=pin,
+                                         **fields).id
+
+        return run_op(self.main, work, pack_path=self.pack.path, cancellable=False,
+                      label=_("Creating the workshop..."), on_done=self.open_console_unlocked)
+
+    # -- choosing ------------------------------------------------------------------------
+
+    def _choose(self) -> str | None:
+        workshops = ws.list_workshops(self.pack) if self.pack is not None else []
+        if not workshops:
+            show_message(self.main, _("There is no workshop yet: create one first."))
+            return None
+        if len(workshops) == 1:
+            return workshops[0].id
+        names = [f"{w.title} ({w.date or w.created_at[:10]})" for w in workshops]
+        name, ok = QInputDialog.getItem(self.main, _("Choose a workshop"), _("Workshop:"),
+                                        names, 0, False)
+        return workshops[names.index(name)].id if ok else None
+
+    def ask_console(self, workshop_id: str | None = None) -> PinDialog | None:
+        workshop_id = workshop_id or self._choose()
+        if workshop_id is None:
+            return None
+        self.pin_dialog = ask_pin(self.main, self.pack, workshop_id,
+                                  lambda: self.open_console_unlocked(workshop_id))
+        return self.pin_dialog
+
+    def ask_kiosk(self, workshop_id: str | None = None) -> PinDialog | None:
+        workshop_id = workshop_id or self._choose()
+        if workshop_id is None:
+            return None
+        self.pin_dialog = ask_pin(self.main, self.pack, workshop_id,
+                                  lambda: self.open_kiosk(workshop_id))
+        return self.pin_dialog
+
+    def ask_projector(self, workshop_id: str | None = None) -> QWidget | None:
+        workshop_id = workshop_id or self._choose()
+        if workshop_id is None:
+            return None
+        from tde_desktop.qt.projector import ProjectorWindow
+
+        projector = ProjectorWindow(self.pack, workshop_id)
+        self.windows.append(projector)
+        projector.show_on_best_screen()
+        return projector
+
+    # -- opening (only after the PIN) -----------------------------------------------------
+
+    def open_console_unlocked(self, workshop_id: str, show: bool = True) -> QWidget:
+        from tde_desktop.qt.facilitator_console import FacilitatorConsole
+
+        console = FacilitatorConsole(self.pack, workshop_id)
+        self.windows.append(console)
+        if show:
+            console.show()
+        return console
+
+    def open_kiosk(self, workshop_id: str, full_screen: bool = True) -> QWidget:
+        from tde_desktop.qt.kiosk import Kiosk
+
+        kiosk = Kiosk(self.pack, workshop_id)
+        self.windows.append(kiosk)
+        if full_screen:
+            kiosk.showFullScreen()
+        else:
+            kiosk.show()
+        return kiosk
+
+    def consoles(self) -> list[QWidget]:
+        from tde_desktop.qt.facilitator_console import FacilitatorConsole
+
+        return [w for w in self.windows if isinstance(w, FacilitatorConsole)]
+
+
+def install_workshop_menu(main_window: Any, menu_bar: QMenuBar) -> WorkshopMenu:
+    """Add the Workshop menu to ``menu_bar``; the main window must keep ``pack``
+    (the open Pack or None). Returns the controller, also kept on the window as
+    ``workshop_menu``."""
+    controller = WorkshopMenu(main_window, menu_bar)
+    main_window.workshop_menu = controller
+    return controller
