@@ -171,8 +171,8 @@ def _check_zip(path: Path) -> None:
                 default=0.0)
     if total > MAX_UNPACKED_BYTES or worst > MAX_RATIO:
         raise ImportFailed(_("{name} would unpack to {size:,} MB, far more than a real "
-                             "spreadsheet; it was not opened, to keep this computer safe.").format(
-            name=path.name, size=total >> 20))
+                             "spreadsheet of its size; it was not opened, to keep this computer "
+                             "safe.").format(name=path.name, size=total >> 20))
 
 
 def _choose_sheet(book: Workbook, sheet: str | None, progress: ProgressCallback | None

@@ -180,10 +180,11 @@ def import_geojson(
                               "longitude/latitude (WGS84).").format(crs=source.crs))
     elif source.not_lonlat:
         crs = ""
-        warnings.append(_("{n:,} features have coordinates that are not longitude/latitude "
-                          "and the file does not say which coordinate system it uses, so "
-                          "they cannot be put on a map; latitude and longitude are left "
-                          "empty.").format(n=source.not_lonlat))
+        warnings.append(_("Coordinates in {n:,} of {total:,} features are not "
+                          "longitude/latitude and the file does not say which coordinate "
+                          "system it uses, so the shapes cannot be put on a map; latitude "
+                          "and longitude are left empty.").format(n=source.not_lonlat,
+                                                                 total=source.features))
     provenance.format = "geojson"
     provenance.import_options = {**provenance.import_options, "source_crs": source.crs,
                                  "types": dict(type_overrides or {})}
