@@ -311,8 +311,11 @@ def count_rows(conn: sqlite3.Connection, table: str, filters: Sequence[Filter] =
 def _dense(conn: sqlite3.Connection, table: str) -> bool:
     """True when the rowids are exactly 1..N (no gaps), so offset n is rowid n + 1."""
     def compute() -> bool:
-        n, lo, hi = conn.execute(
-            f"SELECT count(*), min(rowid), max(rowid) FROM {quote(table)}").fetchone()
+        # Separate queries: min/max of rowid alone are single seeks, and the count is
+        # shared with count_rows' cache.
+        n = count_rows(conn, table)
+        lo = conn.execute(f"SELECT min(rowid) FROM {quote(table)}").fetchone()[0]
+        hi = conn.execute(f"SELECT max(rowid) FROM {quote(table)}").fetchone()[0]
         return bool(n == 0 or (lo == 1 and hi == n))
     return bool(_cached(("dense", _version(conn), table), compute))
 
@@ -482,7 +485,7 @@ def numeric_buckets(conn: sqlite3.Connection, table: str, column: str,
     if lo == hi:
         n = count_rows(conn, table, [*filters, Filter(column, "is", lo)])
         return [(lo, hi, n)]
-    buckets = max(1, int(buckets))
+    buckets = min(500, max(1, int(buckets)))
     if is_int and hi - lo + 1 <= buckets:
         buckets = int(hi - lo + 1)
         width = 1.0
