@@ -1,0 +1,302 @@
+"""The participant kiosk, driven by mouse and keyboard on a real pack."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QPushButton, QRadioButton, QSpinBox
+
+from tde_desktop.core import responses
+from tde_desktop.core import workshops as ws
+from tde_desktop.core.pack import Pack
+from tde_desktop.qt import kiosk_widgets as kw
+from tde_desktop.qt.kiosk import Kiosk
+
+PIN = "2468"
+AGENDA = "data_walk_vacant_buildings"
+
+
+@pytest.fixture
+def pack(baltimore_pack: Path) -> Iterator[Pack]:
+    with Pack.open(baltimore_pack) as opened:
+        yield opened
+
+
+def make_workshop(pack: Pack, *extra: str, open_types: tuple[str, ...] = ()) -> ws.Workshop:
+    """The template agenda plus ``extra`` templates; opens exercises of ``open_types``
+    (all of them when empty)."""
+    workshop = ws.create_from_agenda(pack, AGENDA, pin=PIN)
+    for name in extra:
+        ws.add_exercise_from_template(pack, workshop.id, name)
+    for exercise in ws.list_exercises(pack, workshop.id):
+        if not open_types or exercise.type in open_types:
+            ws.open_exercise(pack, exercise.id)
+    return workshop
+
+
+def make_kiosk(qtbot: Any, pack: Pack, workshop: ws.Workshop) -> Kiosk:
+    kiosk = Kiosk(pack, workshop.id, device_id="test-laptop")
+    qtbot.addWidget(kiosk)
+    kiosk.resize(1280, 960)
+    kiosk.show()
+    qtbot.waitExposed(kiosk)
+    kiosk.activateWindow()
+    qtbot.waitUntil(kiosk.isActiveWindow)  # shortcuts (Escape, Alt+B) need the window active
+    return kiosk
+
+
+def click(qtbot: Any, widget: Any) -> None:
+    if isinstance(widget, QRadioButton | QCheckBox):
+        # Click on the indicator, where every style accepts a hit.
+        qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=QPoint(14, widget.height() // 2))
+    else:
+        qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def type_into(qtbot: Any, widget: Any, text: str) -> None:
+    if isinstance(widget, QSpinBox):
+        widget.lineEdit().selectAll()
+        qtbot.keyClicks(widget.lineEdit(), text)
+    else:
+        qtbot.keyClicks(widget, text)
+
+
+def radios(widget: Any) -> list[QRadioButton]:
+    return widget.findChildren(QRadioButton)
+
+
+def fill(qtbot: Any, kiosk: Kiosk, person: int) -> None:
+    """Answer the kiosk's current question as participant ``person`` (0, 1, 2) would."""
+    w = kiosk.widget
+    assert w is not None
+    kind = w.question.kind
+    if isinstance(w, kw.SingleChoice):  # also Rating
+        buttons = radios(w)
+        click(qtbot, buttons[person % len(buttons)])
+    elif isinstance(w, kw.MultipleChoice):
+        for box in w.boxes[: person + 1]:
+            click(qtbot, box)
+    elif isinstance(w, kw.OpenText):
+        type_into(qtbot, w.text, f"Answer from person {person}")
+    elif isinstance(w, kw.StickyNote):
+        click(qtbot, radios(w)[person % 3])
+        type_into(qtbot, w.text, ["Too many on my street", "¡Más de lo que pensaba!",
+                                  "No schools shown"][person])
+    elif isinstance(w, kw.Ranking):
+        w.list.setCurrentRow(0)
+        for _i in range(person):
+            click(qtbot, w.down)
+    elif isinstance(w, kw.Amounts) and kind == "dot_vote":
+        spins = list(w.spins.values())
+        plan = [[3], [2, 1], [1, 1, 1]][person]
+        for spin, dots in zip(spins, plan, strict=False):
+            type_into(qtbot, spin, str(dots))
+    elif isinstance(w, kw.Amounts):
+        spins = list(w.spins.values())
+        type_into(qtbot, spins[person], "40000")
+    elif isinstance(w, kw.FlagRecord):
+        index = w.model.index(person, 1)
+        w.table.scrollTo(index)
+        rect = w.table.visualRect(index)
+        qtbot.mouseClick(w.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        click(qtbot, radios(w)[person % 4])
+        type_into(qtbot, w.edits["comment"], f"Record {person} looks wrong")
+    elif isinstance(w, kw.Fields):
+        for edit in w.edits.values():
+            type_into(qtbot, edit, f"{edit.accessibleName()[:12]} {person}")
+        if w.group is not None:
+            click(qtbot, w.group.buttons()[person % len(w.group.buttons())])
+        if w.long is not None:
+            type_into(qtbot, w.long, f"A long answer {person}")
+    else:  # pragma: no cover - a new kind without a test answer
+        raise AssertionError(kind)
+
+
+def run_participant(qtbot: Any, kiosk: Kiosk, person: int) -> str:
+    """Start, answer every screen by clicking and typing, hand the laptop on."""
+    click(qtbot, kiosk.start_button)
+    assert kiosk.participant is not None
+    participant_id = kiosk.participant.id
+    while kiosk.stack.currentIndex() == 1:
+        index = kiosk.index
+        fill(qtbot, kiosk, person)
+        click(qtbot, kiosk.next_button)
+        assert not kiosk.error.isVisible(), kiosk.error.text()
+        assert kiosk.index != index or kiosk.stack.currentIndex() == 2
+    assert kiosk.stack.currentIndex() == 2
+    click(qtbot, kiosk.pass_button)
+    assert kiosk.stack.currentIndex() == 0 and kiosk.participant is None
+    return participant_id
+
+
+def test_large_controls_and_names(qtbot: Any, pack: Pack) -> None:
+    workshop = make_workshop(pack, open_types=("evaluation",))
+    kiosk = make_kiosk(qtbot, pack, workshop)
+    click(qtbot, kiosk.start_button)
+    assert kiosk.progress.text() == "1 of 8"
+    assert kiosk.question_label.text() == "Overall, how was today?"
+    for control in kiosk.findChildren(QPushButton) + radios(kiosk):
+        if control.isVisible():
+            assert control.height() >= 48, control.text()
+            assert control.font().pointSizeF() >= 18
+            assert control.accessibleName(), control.text()
+    kiosk.allow_close = True
+
+
+def test_keyboard_only_participant(qtbot: Any, pack: Pack) -> None:
+    workshop = make_workshop(pack, open_types=("evaluation",))
+    kiosk = make_kiosk(qtbot, pack, workshop)
+    kiosk.start_button.setFocus()
+    qtbot.keyClick(kiosk.start_button, Qt.Key.Key_Return)
+    assert kiosk.stack.currentIndex() == 1
+    steps = 0
+    while kiosk.stack.currentIndex() == 1:
+        focus = kiosk.focusWidget()
+        assert focus is not None and kiosk.widget.isAncestorOf(focus)
+        if isinstance(focus, QRadioButton | QCheckBox):
+            qtbot.keyClick(focus, Qt.Key.Key_Space)
+        else:
+            qtbot.keyClicks(focus, "typed with keys")
+        if steps == 2:  # Alt+B goes back one screen and Enter comes forward again
+            qtbot.keyClick(kiosk.focusWidget(), Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)
+            assert kiosk.index == 1
+            qtbot.keyClick(kiosk.focusWidget(), Qt.Key.Key_Return)
+            assert kiosk.index == 2
+        qtbot.keyClick(kiosk.focusWidget(), Qt.Key.Key_Return)
+        assert not kiosk.error.isVisible(), kiosk.error.text()
+        steps += 1
+    assert steps == 8 and kiosk.stack.currentIndex() == 2
+    stored = responses.list_responses(pack, workshop.id)
+    assert len(stored) == 8  # one per question, the revisited one not doubled
+    assert {r.question_key for r in stored} >= {"overall", "confidence", "worked", "heard"}
+    qtbot.keyClick(kiosk.pass_button, Qt.Key.Key_Return)
+    assert kiosk.stack.currentIndex() == 0
+    kiosk.allow_close = True
+
+
+def test_double_click_on_next_stores_one_answer(qtbot: Any, pack: Pack) -> None:
+    workshop = make_workshop(pack, open_types=("evaluation",))
+    kiosk = make_kiosk(qtbot, pack, workshop)
+    click(qtbot, kiosk.start_button)
+    click(qtbot, radios(kiosk.widget)[0])
+    qtbot.mouseDClick(kiosk.next_button, Qt.MouseButton.LeftButton)
+    # Pressing Next again on the same screen (a retry) reuses the screen's response id.
+    kiosk.back()
+    click(qtbot, kiosk.next_button)
+    stored = responses.list_responses(pack, workshop.id)
+    assert [r.question_key for r in stored] == ["overall"]
+    assert kiosk.index == 1
+    kiosk.allow_close = True
+
+
+def test_budget_over_total_is_refused_in_a_sentence(qtbot: Any, pack: Pack) -> None:
+    workshop = make_workshop(pack, "budget", open_types=("budget",))
+    kiosk = make_kiosk(qtbot, pack, workshop)
+    click(qtbot, kiosk.start_button)
+    spins = list(kiosk.widget.spins.values())
+    type_into(qtbot, spins[0], "60000")
+    type_into(qtbot, spins[2], "80000")
+    assert "140,000" in kiosk.widget.left.text()
+    click(qtbot, kiosk.next_button)
+    assert kiosk.error.isVisible()
+    assert kiosk.error.text() == "This spends 140,000 but the budget is 100,000."
+    assert kiosk.stack.currentIndex() == 1 and kiosk.index == 0
+    assert responses.list_responses(pack, workshop.id) == []
+    type_into(qtbot, spins[2], "40000")
+    click(qtbot, kiosk.next_button)
+    assert kiosk.stack.currentIndex() == 2
+    [stored] = responses.list_responses(pack, workshop.id)
+    assert stored.amount == 100000
+    kiosk.allow_close = True
+
+
+def test_undo_my_last_answer(qtbot: Any, pack: Pack) -> None:
+    workshop = make_workshop(pack, open_types=("evaluation",))
+    kiosk = make_kiosk(qtbot, pack, workshop)
+    click(qtbot, kiosk.start_button)
+    click(qtbot, radios(kiosk.widget)[1])
+    click(qtbot, kiosk.next_button)
+    click(qtbot, radios(kiosk.widget)[0])
+    click(qtbot, kiosk.next_button)
+    assert len(responses.list_responses(pack, workshop.id)) == 2
+    click(qtbot, kiosk.undo_button)
+    assert kiosk.index == 1 and "taken back" in kiosk.note.text()
+    assert [r.question_key for r in responses.list_responses(pack, workshop.id)] == ["overall"]
+    click(qtbot, radios(kiosk.widget)[2])
+    click(qtbot, kiosk.next_button)
+    keys = [r.question_key for r in responses.list_responses(pack, workshop.id)]
+    assert keys == ["overall", "learned"]
+    kiosk.allow_close = True
+
+
+def test_flag_record_shows_the_dataset_grid(qtbot: Any, pack: Pack) -> None:
+    workshop = make_workshop(pack, open_types=("check_data",))
+    kiosk = make_kiosk(qtbot, pack, workshop)
+    click(qtbot, kiosk.start_button)
+    widget = kiosk.widget
+    assert isinstance(widget, kw.FlagRecord)
+    assert widget.model.rowCount() == pack.dataset("Vacant building notices").row_count > 100
+    fill(qtbot, kiosk, 2)
+    click(qtbot, kiosk.next_button)
+    [stored] = responses.list_responses(pack, workshop.id)
+    assert stored.answer_code == "duplicate"
+    assert stored.record_rowid == widget.model.rowid(2)
+    assert stored.answer_text == "Record 2 looks wrong"
+    kiosk.allow_close = True
+
+
+def test_escape_asks_for_the_pin(qtbot: Any, pack: Pack) -> None:
+    workshop = make_workshop(pack, open_types=("evaluation",))
+    kiosk = make_kiosk(qtbot, pack, workshop)
+    qtbot.keyClick(kiosk, Qt.Key.Key_Escape)
+    dialog = kiosk.pin_dialog
+    assert dialog is not None and dialog.isVisible()
+    qtbot.keyClicks(dialog.edit, "0000")
+    click(qtbot, dialog.ok_button)
+    assert dialog.error.text() == "That PIN is not right. Please try again."
+    kiosk.close()  # closing is refused without the PIN too
+    assert kiosk.isVisible()
+    qtbot.keyClicks(dialog.edit, PIN)
+    with qtbot.waitSignal(kiosk.unlocked, timeout=2000):
+        click(qtbot, dialog.ok_button)
+    assert not kiosk.isVisible()
+
+
+def test_sign_in_keeps_contact_only_with_consent(qtbot: Any, pack: Pack) -> None:
+    workshop = make_workshop(pack, open_types=("sign_in",))
+    kiosk = make_kiosk(qtbot, pack, workshop)
+    click(qtbot, kiosk.start_button)
+    seen = []
+    while kiosk.stack.currentIndex() == 1:
+        key = kiosk.widget.question.key
+        seen.append(key)
+        if key == "consent_contact":
+            click(qtbot, radios(kiosk.widget)[0])  # yes
+        elif key == "contact":
+            type_into(qtbot, kiosk.widget.text, "555-0100")
+        elif isinstance(kiosk.widget, kw.SingleChoice):
+            click(qtbot, radios(kiosk.widget)[0])
+        click(qtbot, kiosk.next_button)
+    assert seen[-1] == "contact"
+    person = ws.list_participants(pack, workshop.id)[0]
+    assert person.contact == "555-0100" and person.consent_contact
+    assert person.age_band == "under_18"
+    assert "contact" not in {r.question_key for r in responses.list_responses(pack, workshop.id)}
+    kiosk.allow_close = True
+
+
+def test_line_edit_enter_means_next(qtbot: Any, pack: Pack) -> None:
+    workshop = make_workshop(pack, open_types=("data_request",))
+    kiosk = make_kiosk(qtbot, pack, workshop)
+    click(qtbot, kiosk.start_button)
+    edit = kiosk.widget.findChildren(QLineEdit)[0]
+    qtbot.keyClicks(edit, "Owner of each vacant house")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert kiosk.stack.currentIndex() == 2
+    [stored] = responses.list_responses(pack, workshop.id)
+    assert stored.answer_text == "Owner of each vacant house"
+    kiosk.allow_close = True
