@@ -74,7 +74,7 @@ def test(args: list[str]) -> int:
 
 
 def main() -> int:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this script must say so in plain words
         print("tde-desktop needs Python 3.11 or newer.", file=sys.stderr)
         return 1
     if len(sys.argv) < 2 or sys.argv[1] not in ("run", "test"):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 
 def resources_dir() -> Path:
-    """The ``resources/`` folder: beside the package in a checkout, inside the bundle when frozen."""
+    """The ``resources/`` folder: beside the package in a checkout, in the bundle when frozen."""
     override = os.environ.get("TDE_RESOURCES")
     if override:
         return Path(override)

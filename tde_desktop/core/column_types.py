@@ -58,12 +58,33 @@ KINDS: dict[str, tuple[str, str, str]] = {
 }
 #: preference order when several kinds fit every value seen
 PREFERENCE = list(KINDS)
-# Each value is matched inside an atomic group that must end at a separator, so a
-# failing value never makes the engine retry earlier values (no exponential backtracking).
+# The precise check: one regex over a chunk's distinct values (markers removed), each
+# value matched inside an atomic group that must end at a separator, so a failing
+# value never makes the engine retry earlier values.
 _ALL_MATCHERS = {
     kind: re.compile(f"(?>(?:{pat})(?={_SEP}|\\Z))(?:{_SEP}(?>(?:{pat})(?={_SEP}|\\Z)))*+")
     for kind, (pat, _t, _a) in KINDS.items()
 }
+# The fast check for the common case of a plain numeric column: a character-class scan,
+# two searches for what would make a number an identifier, then int()/float() in C.
+# Anything unusual falls through to the precise check.
+_INT_CHARS = re.compile(f"[0-9{_SEP}-]*")
+_NUM_CHARS = re.compile(f"[0-9{_SEP}.eE+-]*")
+_LEADING_ZERO = re.compile(f"{_SEP}[-+]?0[0-9]")
+_LONG_DIGITS = re.compile("[0-9]{13}")
+_TO_NONE: dict[str, None] = dict.fromkeys(MISSING_MARKERS)
+_INTEGER_FITS = frozenset({"integer", "integer_sep", "number", "number_sep"})
+_NUMBER_FITS = frozenset({"number", "number_sep"})
+
+
+def _all_parse(parse: Callable[[str], object], col: Sequence[str]) -> bool:
+    try:
+        for _v in map(parse, filter(None, col)):
+            pass
+    except ValueError:
+        return False
+    return True
+
 
 #: the types a facilitator can choose for a column
 USER_TYPES = ("text", "integer", "number", "date", "datetime")
@@ -97,12 +118,15 @@ class ColumnState:
                 return kind
         return "text"
 
-    def observe(self, distinct: set[str]) -> None:
-        """Narrow the candidates with one chunk's distinct values."""
+    def observe(self, col: Sequence[str]) -> None:
+        """Narrow the candidates with one chunk of a column (a tuple of raw text)."""
         if self.forced is not None or not self.kinds:
-            self.seen_value = self.seen_value or bool(distinct - MISSING_MARKERS)
+            if not self.seen_value:
+                self.seen_value = bool(set(col) - MISSING_MARKERS)
             return
-        values = distinct - MISSING_MARKERS
+        if self.seen_value and self.kinds & _INTEGER_FITS and self._fast_numeric(col):
+            return
+        values = set(col) - MISSING_MARKERS
         if not values:
             return
         self.seen_value = True
@@ -113,6 +137,25 @@ class ColumnState:
         for kind in list(self.kinds):
             if not _ALL_MATCHERS[kind].fullmatch(joined):
                 self.kinds.discard(kind)
+
+    def _fast_numeric(self, col: Sequence[str]) -> bool:
+        """Settle a chunk of plain numbers quickly; False when the precise check is needed.
+
+        int() and float() in C check the shape of each number (a sign only in front,
+        one decimal point); the regexes catch what would make a number an identifier.
+        """
+        joined = _SEP + _SEP.join(col)
+        if _LEADING_ZERO.search(joined):
+            return False
+        if _INT_CHARS.fullmatch(joined):
+            if _LONG_DIGITS.search(joined) or not _all_parse(int, col):
+                return False
+            self.kinds &= _INTEGER_FITS
+            return True
+        if _NUM_CHARS.fullmatch(joined) and _all_parse(float, col):
+            self.kinds &= _NUMBER_FITS
+            return True
+        return False
 
 
 def _forced_kind(user_type: str) -> str:
@@ -176,37 +219,44 @@ def _convert_date(value: str, day_first: bool) -> str:
     return f"{iso}T{_clock(time_part)}" if time_part else iso
 
 
-def converter(kind: str) -> Callable[[Sequence[str], set[str]], Iterable[object]]:
-    """A function turning a chunk of raw text for a column of ``kind`` into stored values."""
+def converter(kind: str) -> Callable[[Sequence[str]], Iterable[object]]:
+    """A function turning a chunk of raw text for a column of ``kind`` into stored values.
+
+    Numbers are passed on as text: the column's INTEGER or REAL affinity makes SQLite
+    convert them, which is safe because every value was checked to be a plain number.
+    """
     if kind in ("text", "unknown"):
-        def conv_text(col: Sequence[str], distinct: set[str]) -> Iterable[object]:
-            if "" in distinct:
+        def conv_text(col: Sequence[str]) -> Iterable[object]:
+            if "" in col:
                 return map({"": None}.get, col, col)
             return col
         return conv_text
 
-    def conv_typed(col: Sequence[str], distinct: set[str]) -> Iterable[object]:
-        mapping: dict[str, object] = {v: None for v in distinct & MISSING_MARKERS}
-        if kind in ("integer_sep", "number_sep"):
-            for v in distinct:
-                if "," in v and v not in mapping:
-                    mapping[v] = v.replace(",", "")
-        elif kind in ("date_mdy", "date_dmy", "datetime_mdy", "datetime_dmy"):
-            day_first = kind.endswith("dmy")
-            for v in distinct:
-                if v not in mapping:
-                    mapping[v] = _convert_date(v, day_first)
-        if not mapping:
-            return col
-        return map(mapping.get, col, col)
+    dates = kind in ("date_mdy", "date_dmy", "datetime_mdy", "datetime_dmy")
+    day_first = kind.endswith("dmy")
+    thousands = kind in ("integer_sep", "number_sep")
+
+    def conv_typed(col: Sequence[str]) -> Iterable[object]:
+        if dates:
+            mapping: dict[str, object] = {
+                v: None if v in MISSING_MARKERS else _convert_date(v, day_first)
+                for v in set(col)
+            }
+            return map(mapping.get, col)
+        if thousands:
+            return [None if v in MISSING_MARKERS else v.replace(",", "") for v in col]
+        if not MISSING_MARKERS.isdisjoint(col):
+            return map(_TO_NONE.get, col, col)
+        return col
 
     return conv_typed
 
 
-#: names of columns that hold codes: their digits are never numbers to add up
+#: names of columns that hold codes (the code word ends the name, as in ``county_fips`` or
+#: ``group_id``, so ``bbl_population_estimate`` stays a number)
 CODE_NAME = re.compile(
-    r"(?:^|_)(?:id|zip|zipcode|zip_code|postal|postcode|fips|geoid|bbl|bin|block|lot|parcel|"
-    r"tract|tract_id|phone|srnumber|referenceid|objectid|cartodb_id|\w*_id)(?:_|$)",
+    r"(?:^|_)(?:id|zip|zipcode|zip_code|zcta|modzcta|postal|postcode|fips|geoid|bbl|bin|block|"
+    r"lot|parcel|tract|phone|srnumber|referenceid|objectid)$",
     re.IGNORECASE,
 )
 NUMERIC_KINDS = frozenset({"integer", "integer_sep", "number", "number_sep"})

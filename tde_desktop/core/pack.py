@@ -117,7 +117,8 @@ class Pack:
         try:
             conn = _connect(path)
         except sqlite3.Error as exc:
-            raise TdeError(_("Cannot create {name}: {reason}").format(name=path.name, reason=exc))
+            raise TdeError(_("Cannot create {name}: {reason}").format(
+                name=path.name, reason=exc)) from None
         conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
         conn.execute("PRAGMA journal_mode = WAL")
         pack = cls(path, conn)

@@ -50,7 +50,8 @@ def test_baltimore_demolition_clean(new_pack: Pack) -> None:
 
 
 def test_la_311_us_timestamps_become_iso(new_pack: Pack) -> None:
-    info = import_file(new_pack, shared("samples/los_angeles/myla311_service_requests_2017_subset.csv"))
+    path = shared("samples/los_angeles/myla311_service_requests_2017_subset.csv")
+    info = import_file(new_pack, path)
     assert (info.row_count, info.column_count) == (9_999, 33)
     types = col_types(info)
     assert types["CreatedDate"] == "datetime"

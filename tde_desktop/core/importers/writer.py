@@ -23,7 +23,13 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from tde_desktop.core import column_types as ct
-from tde_desktop.core.errors import Cancelled, EncodingProblem, ImportFailed, ProgressCallback, report
+from tde_desktop.core.errors import (
+    Cancelled,
+    EncodingProblem,
+    ImportFailed,
+    ProgressCallback,
+    report,
+)
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import DatasetInfo, Pack, quote, utc_now
 
@@ -191,9 +197,8 @@ class _Job:
                 continue
             extras = self._square(chunk)
             columns = list(zip(*chunk, strict=True))
-            distinct = [set(col) for col in columns]
-            for state, values in zip(self.states, distinct, strict=True):
-                state.observe(values)
+            for state, col in zip(self.states, columns, strict=True):
+                state.observe(col)
             if not self.provisional:
                 self.provisional = [s.best() for s in self.states]
                 cols_sql = ", ".join(
@@ -208,8 +213,8 @@ class _Job:
                 self.scan_only = True
             if not self.scan_only:
                 converted = [
-                    ct.converter(s.best())(col, d)
-                    for s, col, d in zip(self.states, columns, distinct, strict=True)
+                    ct.converter(s.best())(col)
+                    for s, col in zip(self.states, columns, strict=True)
                 ]
                 if any(e is not None for e in extras):
                     self._add_extra_column()
