@@ -68,9 +68,17 @@ def first_position(geometry: Any) -> Point | None:
     return None
 
 
+def _ring(ring: Any) -> list[Point]:
+    """The positions of a ring (fast path for the usual list of [x, y] pairs)."""
+    try:
+        return [(float(p[0]), float(p[1])) for p in ring]
+    except (TypeError, IndexError, ValueError):
+        return list(positions(ring))
+
+
 def _ring_area_centroid(ring: list[Any]) -> tuple[float, float, float]:
     """Signed area and centroid of a ring (shoelace formula)."""
-    pts = list(positions(ring))
+    pts = _ring(ring)
     area2 = cx = cy = 0.0
     for (x0, y0), (x1, y1) in zip(pts, pts[1:] + pts[:1], strict=True):
         cross = x0 * y1 - x1 * y0
@@ -101,7 +109,7 @@ def _inside(point: Point, rings: list[Any]) -> bool:
     x, y = point
     inside = False
     for ring in rings:
-        pts = list(positions(ring))
+        pts = _ring(ring)
         for (x0, y0), (x1, y1) in zip(pts, pts[1:] + pts[:1], strict=True):
             if (y0 > y) != (y1 > y) and x < x0 + (y - y0) * (x1 - x0) / (y1 - y0):
                 inside = not inside
@@ -112,7 +120,7 @@ def _scanline_point(rings: list[Any], y: float) -> Point | None:
     """The middle of the widest stretch of the horizontal line at ``y`` inside the polygon."""
     xs: list[float] = []
     for ring in rings:
-        pts = list(positions(ring))
+        pts = _ring(ring)
         for (x0, y0), (x1, y1) in zip(pts, pts[1:] + pts[:1], strict=True):
             if (y0 > y) != (y1 > y):
                 xs.append(x0 + (y - y0) * (x1 - x0) / (y1 - y0))
@@ -132,7 +140,7 @@ def representative_point(geometry: Any) -> Point | None:
     horizontal line through it when a concave shape leaves the centroid outside, and
     the bounding-box centre when the area is degenerate.
     """
-    best_area, best_rings = -1.0, None
+    best_area, best_rings, centroid = -1.0, None, None
     points: list[Point] = []
     line: list[Point] = []
     for member in _members(geometry):
@@ -156,11 +164,10 @@ def representative_point(geometry: Any) -> Point | None:
         for rings in polygons:
             if not isinstance(rings, list) or not rings:
                 continue
-            area, _c = _polygon_area_centroid(rings)
+            area, centre = _polygon_area_centroid(rings)
             if area > best_area:
-                best_area, best_rings = area, rings
+                best_area, best_rings, centroid = area, rings, centre
     if best_rings is not None:
-        area, centroid = _polygon_area_centroid(best_rings)
         if centroid is not None:
             if _inside(centroid, best_rings):
                 return centroid

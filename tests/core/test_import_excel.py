@@ -154,7 +154,8 @@ def test_detroit_default_sheet_warns_naming_the_others(new_pack: Pack) -> None:
     info = import_file(new_pack, shared(DETROIT))
     assert info.import_options["sheet"] == "Dept Summary"
     warning = next(w for w in info.warnings if "16 sheets" in w)
-    assert "Obj.Meta" in warning and "Dept.Meta" in warning
+    assert "Obj.Meta" in warning
+    assert "Dept.Meta" in warning
 
 
 def test_unknown_sheet_is_refused(new_pack: Pack) -> None:

@@ -12,6 +12,7 @@ imported as it is, with a warning and no latitude/longitude.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -77,7 +78,7 @@ class GeoJsonSource:
                 raise ImportFailed(_("{name} is not a GeoJSON file.").format(
                     name=self.path.name))
             # put the opening event back so walk() sees the whole document
-            yield from walk(_chain(first, events), _TARGETS)
+            yield from walk(itertools.chain([first], events), _TARGETS)
 
     def _scan(self) -> None:
         """First pass: property names, the CRS, and whether positions look like lon/lat."""
@@ -143,12 +144,6 @@ class GeoJsonSource:
         if not self._digest:
             self._digest = file_sha256(self.path)
         return self._digest
-
-
-def _chain(first: tuple[str, Any], rest: Iterator[tuple[str, Any]]
-           ) -> Iterator[tuple[str, Any]]:
-    yield first
-    yield from rest
 
 
 def import_geojson(

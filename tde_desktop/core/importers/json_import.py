@@ -76,38 +76,37 @@ def _build(event: str, value: Any, events: Iterator[tuple[str, Any]], depth: int
     """The complete value that starts with ``event``, read from ``events``."""
     if event not in ("start_map", "start_array"):
         return value
-    root: Any = {} if event == "start_map" else []
-    stack: list[Any] = [root]
-    keys: list[str] = [""]
     if depth + 1 > MAX_DEPTH:
         raise _TooDeep
+    # The hot loop of every import: locals only, no helper calls per event.
+    root: Any = {} if event == "start_map" else []
+    stack: list[tuple[Any, str]] = []
+    top, key = root, ""
+    is_list = isinstance(root, list)
+    limit = MAX_DEPTH - depth - 1
     for ev, val in events:
         if ev == "map_key":
-            keys[-1] = val
-            continue
-        if ev in ("start_map", "start_array"):
+            key = val
+        elif ev == "start_map" or ev == "start_array":
             child: Any = {} if ev == "start_map" else []
-            _attach(stack[-1], keys[-1], child)
-            stack.append(child)
-            keys.append("")
-            if depth + len(stack) > MAX_DEPTH:
+            if is_list:
+                top.append(child)
+            else:
+                top[key] = child
+            stack.append((top, key))
+            if len(stack) > limit:
                 raise _TooDeep
-            continue
-        if ev in ("end_map", "end_array"):
-            stack.pop()
-            keys.pop()
+            top, key, is_list = child, "", ev == "start_array"
+        elif ev == "end_map" or ev == "end_array":
             if not stack:
                 return root
-            continue
-        _attach(stack[-1], keys[-1], val)
+            top, key = stack.pop()
+            is_list = isinstance(top, list)
+        elif is_list:
+            top.append(val)
+        else:
+            top[key] = val
     return root
-
-
-def _attach(container: Any, key: str, value: Any) -> None:
-    if isinstance(container, list):
-        container.append(value)
-    else:
-        container[key] = value
 
 
 def _skip(event: str, events: Iterator[tuple[str, Any]], depth: int) -> None:
