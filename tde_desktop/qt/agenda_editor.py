@@ -116,7 +116,7 @@ class AgendaEditor(QWidget):
         for label, widget in ((_("Title"), self.title_edit),
                               (_("Instructions for participants"), self.participant_edit),
                               (_("Instructions for the facilitator"), self.facilitator_edit),
-                              (_("Time box"), self.time_spin), (_("Done"), self.mode_box)):
+                              (_("Time box"), self.time_spin), (_("Done as"), self.mode_box)):
             widget.setAccessibleName(label)
             form.addRow(label, widget)
         column.addLayout(form)
@@ -334,6 +334,7 @@ class AgendaEditor(QWidget):
             q["options"].append({"code": f"option_{n}",
                                  "label": {self.exercise.language: _("New choice")}})
             self._question_chosen(self.question_list.currentRow())
+            self.options.setCurrentCell(n - 1, 1)  # ready to type its label
 
     def remove_option(self) -> None:
         q = self._current_question()
