@@ -130,6 +130,9 @@ class MainWindow(QMainWindow):
         for action in self.panel_actions:
             data_menu.addAction(action)
 
+        from tde_desktop.qt.workshop_menu import install_workshop_menu
+
+        install_workshop_menu(self, bar)
         language_menu = bar.addMenu(_("&Language"))
         from tde_desktop.core.i18n import SUPPORTED_LANGUAGES
 
