@@ -34,6 +34,8 @@ class Measurement:
     stderr: str = ""
     load_before: tuple[float, float, float] = (0.0, 0.0, 0.0)
     peak_exact: bool = True
+    #: user + system CPU seconds of the tool; steadier than wall time on a busy machine
+    cpu_s: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -76,25 +78,28 @@ def measure(cmd: Sequence[str], *, env: dict[str, str] | None = None,
     # up with the child and os.wait4 can reap it and read its own rusage.
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err, \
             tempfile.NamedTemporaryFile("w+", suffix=".time") as rss:
-        full = [gnu_time, "-f", "%M", "-o", rss.name, *cmd] if gnu_time else list(cmd)
+        full = [gnu_time, "-f", "%M %U %S", "-o", rss.name, *cmd] if gnu_time else list(cmd)
         started = time.perf_counter()
         proc = subprocess.Popen(full, stdout=out, stderr=err, env=env, cwd=cwd)
         _pid, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
         proc.returncode = os.waitstatus_to_exitcode(status)
         peak = _maxrss_mb(usage.ru_maxrss)
+        cpu = usage.ru_utime + usage.ru_stime
         exact = False
         if gnu_time:
             rss.seek(0)
-            # GNU time writes "Command exited with non-zero status N" before %M on failure.
-            last = (rss.read().strip().splitlines() or ["0"])[-1]
-            if last.isdigit():
-                peak, exact = int(last) / 1024, True
+            # GNU time writes "Command exited with non-zero status N" before its figures
+            # when the tool fails, so only the last line is read.
+            last = (rss.read().strip().splitlines() or [""])[-1].split()
+            if len(last) == 3 and last[0].isdigit():
+                peak, exact = int(last[0]) / 1024, True
+                cpu = float(last[1]) + float(last[2])
         out.seek(0)
         err.seek(0)
         return Measurement(wall_s=wall, peak_mb=peak, returncode=proc.returncode,
                            stdout=out.read(), stderr=err.read(), load_before=load,
-                           peak_exact=exact)
+                           peak_exact=exact, cpu_s=cpu)
 
 
 @functools.cache
@@ -103,9 +108,9 @@ def _gnu_time() -> str | None:
     path = shutil.which("time", path="/usr/bin:/usr/local/bin:/opt/homebrew/bin")
     if path is None:
         return None
-    probe = subprocess.run([path, "-f", "%M", "true"], capture_output=True, text=True,
-                           check=False)
-    return path if probe.returncode == 0 and probe.stderr.strip().isdigit() else None
+    probe = subprocess.run([path, "-f", "%M", "-o", "/dev/stdout", "true"],
+                           capture_output=True, text=True, check=False)
+    return path if probe.returncode == 0 and probe.stdout.strip().isdigit() else None
 
 
 def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:

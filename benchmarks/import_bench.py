@@ -225,7 +225,8 @@ def run_one(tool: str, item: Input, workdir: Path) -> dict[str, object]:
     m = _measure.measure(command(tool, item.path, db))
     result: dict[str, object] = {
         "input": item.name, "csv_rows": item.rows, "tool": tool, "ok": m.ok,
-        "wall_s": round(m.wall_s, 3), "peak_mb": round(m.peak_mb, 1),
+        "wall_s": round(m.wall_s, 3), "cpu_s": round(m.cpu_s, 2),
+        "peak_mb": round(m.peak_mb, 1),
         "peak_mb_exact": m.peak_exact,
         "load_before": [round(x, 2) for x in m.load_before],
     }
@@ -258,11 +259,11 @@ def print_table(results: list[dict[str, object]]) -> None:
         r["ratio_to_sqlite3"] = (round(float(r["wall_s"]) / float(base), 2)  # type: ignore[arg-type]
                                  if r["ok"] and base else None)
         rows.append([r["input"], r["csv_rows"], r["tool"],
-                     r["wall_s"] if r["ok"] else "FAILED", r["peak_mb"], ratio,
+                     r["wall_s"] if r["ok"] else "FAILED", r["cpu_s"], r["peak_mb"], ratio,
                      r.get("db_mb", "-"), r.get("db_rows", "-")])
     print(_measure.format_table(
-        ["input", "rows", "tool", "wall s", "peak MB", "vs sqlite3", "db MB", "rows in db"],
-        rows))
+        ["input", "rows", "tool", "wall s", "cpu s", "peak MB", "vs sqlite3", "db MB",
+         "rows in db"], rows))
 
 
 def _versions() -> dict[str, str]:
