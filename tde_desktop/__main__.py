@@ -17,7 +17,22 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run the app until its window closes."""
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+    arguments = sys.argv[1:] if argv is None else argv
+    if "--self-test" in arguments:
+        from tde_desktop.self_test import main as self_test
+
+        return self_test()
+    args = parse_args(arguments)
+    # Portable mode (portable.txt or data/ beside the app): settings live in data/.
+    from tde_desktop import portable
+
+    settings_dir = portable.settings_path()
+    if settings_dir is not None:
+        from PySide6.QtCore import QSettings
+
+        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                          str(settings_dir))
     # Qt is imported only here, so `--help` stays instant.
     from tde_desktop.qt.app import run
 
