@@ -118,37 +118,43 @@ class ColumnState:
                 return kind
         return "text"
 
-    def observe(self, col: Sequence[str]) -> None:
-        """Narrow the candidates with one chunk of a column (a tuple of raw text)."""
+    def observe(self, col: Sequence[str]) -> bool:
+        """Narrow the candidates with one chunk of a column (a tuple of raw text).
+
+        Returns True when the chunk is known to hold no missing marker other than the
+        empty string (so a converter need not look for ``N/A`` and friends).
+        """
         if self.forced is not None or not self.kinds:
             if not self.seen_value:
                 self.seen_value = bool(set(col) - MISSING_MARKERS)
-            return
+            return False
         if self.seen_value and self.kinds & _INTEGER_FITS and self._fast_numeric(col):
-            return
+            return True
         values = set(col) - MISSING_MARKERS
         if not values:
-            return
+            return False
         self.seen_value = True
         joined = _SEP.join(values)
         if joined.count(_SEP) != len(values) - 1:  # a value holds NUL itself: call it text
             self.kinds.clear()
-            return
+            return False
         for kind in list(self.kinds):
             if not _ALL_MATCHERS[kind].fullmatch(joined):
                 self.kinds.discard(kind)
+        return False
 
     def _fast_numeric(self, col: Sequence[str]) -> bool:
         """Settle a chunk of plain numbers quickly; False when the precise check is needed.
 
-        int() and float() in C check the shape of each number (a sign only in front,
-        one decimal point); the regexes catch what would make a number an identifier.
+        Digits alone always make a valid integer; otherwise int() and float() in C check
+        the shape of each number (a sign only in front, one decimal point). The regexes
+        catch what would make a number an identifier (a leading zero, 13+ digits).
         """
         joined = _SEP + _SEP.join(col)
         if _LEADING_ZERO.search(joined):
             return False
         if _INT_CHARS.fullmatch(joined):
-            if _LONG_DIGITS.search(joined) or not _all_parse(int, col):
+            if _LONG_DIGITS.search(joined) or ("-" in joined and not _all_parse(int, col)):
                 return False
             self.kinds &= _INTEGER_FITS
             return True
@@ -219,14 +225,15 @@ def _convert_date(value: str, day_first: bool) -> str:
     return f"{iso}T{_clock(time_part)}" if time_part else iso
 
 
-def converter(kind: str) -> Callable[[Sequence[str]], Iterable[object]]:
+def converter(kind: str) -> Callable[[Sequence[str], bool], Iterable[object]]:
     """A function turning a chunk of raw text for a column of ``kind`` into stored values.
 
+    The function takes the chunk and whether it is known to hold no marker but ``""``.
     Numbers are passed on as text: the column's INTEGER or REAL affinity makes SQLite
     convert them, which is safe because every value was checked to be a plain number.
     """
     if kind in ("text", "unknown"):
-        def conv_text(col: Sequence[str]) -> Iterable[object]:
+        def conv_text(col: Sequence[str], plain: bool) -> Iterable[object]:
             if "" in col:
                 return map({"": None}.get, col, col)
             return col
@@ -236,7 +243,7 @@ def converter(kind: str) -> Callable[[Sequence[str]], Iterable[object]]:
     day_first = kind.endswith("dmy")
     thousands = kind in ("integer_sep", "number_sep")
 
-    def conv_typed(col: Sequence[str]) -> Iterable[object]:
+    def conv_typed(col: Sequence[str], plain: bool) -> Iterable[object]:
         if dates:
             mapping: dict[str, object] = {
                 v: None if v in MISSING_MARKERS else _convert_date(v, day_first)
@@ -245,7 +252,7 @@ def converter(kind: str) -> Callable[[Sequence[str]], Iterable[object]]:
             return map(mapping.get, col)
         if thousands:
             return [None if v in MISSING_MARKERS else v.replace(",", "") for v in col]
-        if not MISSING_MARKERS.isdisjoint(col):
+        if ("" in col) if plain else not MISSING_MARKERS.isdisjoint(col):
             return map(_TO_NONE.get, col, col)
         return col
 

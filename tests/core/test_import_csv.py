@@ -63,6 +63,8 @@ def test_la_311_us_timestamps_become_iso(new_pack: Pack) -> None:
     assert first == ("1-870704831", "2017-12-31T23:59:58", "2018-04-09T09:25:28")
     missing_lat = next(c.missing_count for c in info.columns if c.name == "latitude")
     assert missing_lat == 1_753
+    assert (info.latitude_column, info.longitude_column) == ("latitude", "longitude")
+    assert info.crs == "EPSG:4326"
 
 
 def test_montreal_latin1_semicolon_ragged(new_pack: Pack) -> None:

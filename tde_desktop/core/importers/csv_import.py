@@ -22,7 +22,7 @@ from typing import IO
 
 from tde_desktop.core.errors import EncodingProblem, ImportFailed, ProgressCallback
 from tde_desktop.core.i18n import _
-from tde_desktop.core.importers.writer import Provenance, write_dataset
+from tde_desktop.core.importers.writer import GeoColumns, Provenance, write_dataset
 from tde_desktop.core.pack import DatasetInfo, Pack
 
 DELIMITERS = [",", ";", "\t", "|"]
@@ -191,4 +191,19 @@ def _import_with(pack: Pack, path: Path, provenance: Provenance, encoding: str,
         "header_row": header_row, "types": dict(type_overrides or {}),
     }
     return write_dataset(pack, source, provenance, type_overrides=type_overrides,
-                         warnings=warnings, progress=progress)
+                         geo=point_columns(source.headers), warnings=warnings,
+                         progress=progress)
+
+
+_LAT_NAMES = ("latitude", "lat", "y_lat")
+_LON_NAMES = ("longitude", "long", "lon", "lng", "x_long")
+
+
+def point_columns(headers: list[str]) -> GeoColumns | None:
+    """Latitude and longitude columns named as such, so maps can find the points."""
+    lowered = {str(h).strip().lower(): str(h).strip() for h in headers}
+    lat = next((lowered[n] for n in _LAT_NAMES if n in lowered), None)
+    lon = next((lowered[n] for n in _LON_NAMES if n in lowered), None)
+    if lat and lon:
+        return GeoColumns(crs="EPSG:4326", latitude=lat, longitude=lon)
+    return None

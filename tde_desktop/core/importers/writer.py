@@ -173,10 +173,11 @@ class _Job:
         extras: list[str | None] = [None] * len(chunk)
         if set(map(len, chunk)) == {n}:
             return extras
+        if 0 in map(len, chunk):  # blank lines are not rows
+            chunk[:] = [r for r in chunk if r]
+            extras = [None] * len(chunk)
         for i, row in enumerate(chunk):
             if len(row) < n:
-                if len(row) == 0:
-                    continue
                 self.short_lines.append(self.row_count + i + 2)
                 row.extend([""] * (n - len(row)))
             elif len(row) > n:
@@ -192,13 +193,11 @@ class _Job:
         placeholders = ",".join("?" * self.ncols)
         insert = f"INSERT INTO {quote(self.table)} VALUES ({placeholders})"
         for chunk in self._chunks():
-            chunk = [r for r in chunk if r]  # blank lines are not rows
+            extras = self._square(chunk)
             if not chunk:
                 continue
-            extras = self._square(chunk)
-            columns = list(zip(*chunk, strict=True))
-            for state, col in zip(self.states, columns, strict=True):
-                state.observe(col)
+            columns = list(zip(*chunk))  # noqa: B905 - _square made every row the same width
+            plain = [state.observe(col) for state, col in zip(self.states, columns, strict=True)]
             if not self.provisional:
                 self.provisional = [s.best() for s in self.states]
                 cols_sql = ", ".join(
@@ -213,8 +212,8 @@ class _Job:
                 self.scan_only = True
             if not self.scan_only:
                 converted = [
-                    ct.converter(s.best())(col)
-                    for s, col in zip(self.states, columns, strict=True)
+                    ct.converter(s.best())(col, p)
+                    for s, col, p in zip(self.states, columns, plain, strict=True)
                 ]
                 if any(e is not None for e in extras):
                     self._add_extra_column()
