@@ -7,7 +7,7 @@ sheet is read once to find where the table is:
   than the data);
 - title rows above the table (one or two cells on a wide sheet) and numbered helper
   rows are skipped; the header is the first row that is about as wide as the table
-  and mostly text (see :mod:`excel_layout`-style helpers below);
+  and mostly text (the rules live in :mod:`excel_layout`);
 - a header stacked over several rows ("Fiscal Year / 2015 / Actual / Obligations")
   becomes one name per column, with merged cells spread across their range;
 - several tables side by side, each with its own title row, are reported: the first
@@ -26,6 +26,7 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
+from warnings import filterwarnings
 
 from tde_desktop.core.errors import Cancelled, ImportFailed, ProgressCallback, TdeError, report
 from tde_desktop.core.i18n import _
@@ -64,6 +65,9 @@ class Workbook:
                 _check_zip(path)
                 import openpyxl
 
+                # openpyxl warns that it drops data validation and other extensions; an
+                # import only reads values, so those warnings would only alarm people.
+                filterwarnings("ignore", category=UserWarning, module="openpyxl")
                 # defusedxml (a dependency) makes openpyxl refuse XML entity bombs.
                 self._xlsx = openpyxl.load_workbook(path, read_only=True, data_only=True)
             elif magic.startswith(b"\xd0\xcf\x11\xe0"):
