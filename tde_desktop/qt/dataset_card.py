@@ -11,6 +11,14 @@ from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import DatasetInfo
 
 
+def breakable(url: str) -> str:
+    """Escaped text with zero-width spaces after / ? & so a long address can wrap."""
+    text = html.escape(url)
+    for ch in ("/", "?", "&amp;"):
+        text = text.replace(ch, ch + "\u200b")
+    return text
+
+
 def card_html(info: DatasetInfo) -> str:
     """The card as simple HTML (every value escaped; URLs made into links)."""
     e = html.escape
@@ -20,10 +28,13 @@ def card_html(info: DatasetInfo) -> str:
         (_("Publisher"), e(info.publisher)),
         (_("Licence"), e(info.licence)),
         (_("Retrieved"), e(info.retrieved_at)),
-        (_("Source"), f'<a href="{e(info.source_url)}">{e(info.source_url)}</a>'
+        (_("Source"), f'<a href="{e(info.source_url)}">{breakable(info.source_url)}</a>'
          if info.source_url else ""),
         (_("Original file"), e(info.original_filename)),
-        (_("Checksum (SHA-256)"), f"<small>{e(info.sha256)}</small>"),
+        # In groups of eight so it wraps in a narrow panel and is easy to read out.
+        (_("Checksum (SHA-256)"),
+         "<small><tt>" + " ".join(info.sha256[i:i + 8] for i in range(0, len(info.sha256), 8))
+         + "</tt></small>"),
     ]
     parts = [f"<h2>{e(info.title)}</h2>"]
     if info.description:
@@ -47,6 +58,7 @@ class DatasetCard(QScrollArea):
         super().__init__(parent)
         self.setAccessibleName(_("About this dataset"))
         self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.label = QLabel()
         self.label.setAccessibleName(_("Dataset details"))
         self.label.setWordWrap(True)

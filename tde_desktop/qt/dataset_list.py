@@ -23,6 +23,7 @@ class DatasetList(QListWidget):
         self.setAccessibleName(_("Datasets in this pack"))
         self.setMinimumWidth(180)
         self.setWordWrap(True)
+        self.setSpacing(3)
         self.currentItemChanged.connect(self._changed)
 
     def set_datasets(self, datasets: list[DatasetInfo], select: int | None = None) -> None:

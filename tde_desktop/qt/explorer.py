@@ -276,6 +276,11 @@ class Explorer(QWidget):
     def _tab_changed(self, position: int) -> None:
         if position >= self._lazy_start:
             self.panel(position)
+        # Charts and maps need room to be readable; tables and text do not.
+        wide = position >= self._lazy_start + 2
+        total = sum(self.splitter.sizes()) or self.width()
+        share = 0.58 if wide else 0.4
+        self.splitter.setSizes([int(total * (1 - share)), int(total * share)])
         self._refresh_current_panel()
 
     def _refresh_current_panel(self) -> None:

@@ -210,6 +210,8 @@ class FilterBar(QWidget):
         while self.chips.count():
             item = self.chips.takeAt(0)
             if item is not None and item.widget() is not None:
+                # Hidden now, deleted later: a removed chip must vanish at once.
+                item.widget().hide()
                 item.widget().deleteLater()
         for i, f in enumerate(self.filters):
             text = f.describe(self.label_for(f.column))

@@ -138,7 +138,7 @@ class MapView(QWidget):
             self.figure.tight_layout(rect=(0, 0.05, 1, 1))
         self.canvas.draw_idle()
         self.canvas.setAccessibleDescription(f"{data.title}. {data.caption}")
-        self.message.setText(data.caption)
+        self.message.setText("")  # the caption is drawn on the map itself
 
     def _failed(self, generation: int, exc: BaseException) -> None:
         if generation == self._generation:

@@ -54,13 +54,17 @@ class _Worker(QRunnable):
     def run(self) -> None:
         op = self.op
         try:
-            result = op.call()
-        except Cancelled:
-            op.signals.cancelled.emit()
-        except BaseException as exc:  # delivered to the UI thread, never swallowed
-            op.signals.failed.emit(exc)
-        else:
-            op.signals.done.emit(result)
+            try:
+                result = op.call()
+            except Cancelled:
+                op.signals.cancelled.emit()
+            except BaseException as exc:  # delivered to the UI thread, never swallowed
+                op.signals.failed.emit(exc)
+            else:
+                op.signals.done.emit(result)
+        except RuntimeError:
+            # The app is shutting down and the signal object is gone: no one is waiting.
+            log.info("Background work finished after its receiver was closed")
 
 
 class Op:
