@@ -222,7 +222,7 @@ class FacilitatorConsole(QWidget):
         self.notes_list.blockSignals(True)
         self.notes_list.clear()
         for note in notes:
-            item = QListWidgetItem(f"{note.answer_label}: {note.answer_text}"
+            item = QListWidgetItem(f"{note.answer_label} \u2014 {note.answer_text}"
                                    if note.answer_label else note.answer_text)
             item.setData(Qt.ItemDataRole.UserRole, note.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)

@@ -49,6 +49,8 @@ QPushButton { min-height: 56px; padding: 4px 24px; }
 QRadioButton, QCheckBox { min-height: 48px; }
 QRadioButton::indicator, QCheckBox::indicator { width: 28px; height: 28px; }
 QLineEdit, QSpinBox { min-height: 48px; }
+QSpinBox { padding-right: 56px; }
+QSpinBox::up-button, QSpinBox::down-button { width: 52px; }
 """
 #: sign-in answers that are also kept on the participant record (for the Participants sheet)
 SIGNIN_KEYS = ("neighbourhood", "age_band", "affiliation", "first_time", "consent_quote",

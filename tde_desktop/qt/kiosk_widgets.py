@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -96,12 +96,13 @@ class AnswerWidget(QWidget):
     def options(self) -> list[Option]:
         return self.question.all_options()
 
-    def _radios(self, items: list[tuple[str, str]], title: str) -> QButtonGroup:
+    def _radios(self, items: list[tuple[str, str]], title: str,
+                across: bool = False) -> QButtonGroup:
         """Radio buttons, one per (code, label); the code is kept as a property."""
         group = QButtonGroup(self)
         box = QWidget()
         box.setAccessibleName(title)
-        column = QVBoxLayout(box)
+        column = QHBoxLayout(box) if across else QVBoxLayout(box)
         column.setContentsMargins(0, 0, 0, 0)
         for code, label in items:
             button = QRadioButton(label)
@@ -279,12 +280,14 @@ class Amounts(AnswerWidget):
                 spin.setGroupSeparatorShown(True)
             else:
                 spin.setRange(0, self.question.dots if self.question.stacking else 1)
-            spin.setMinimumWidth(180)
+            spin.setMinimumWidth(200)
+            spin.setMaximumWidth(320)
             text.setBuddy(spin)
             spin.valueChanged.connect(self._update_left)
             grid.addWidget(text, row, 0)
             grid.addWidget(spin, row, 1)
             self.spins[option.code] = spin
+        grid.setColumnStretch(0, 1)
         self.layout_.addLayout(grid)
         self.left = QLabel()
         self.left.setAccessibleName(_("What is left"))
@@ -351,9 +354,13 @@ class Fields(AnswerWidget):
         self.layout_.addLayout(form)
         self.group: QButtonGroup | None = None
         if self.choice_key:
-            self.layout_.addWidget(QLabel(_("Choose one:")))
+            # The choice comes first for a flag (what is wrong), after the fields otherwise.
+            at = 1 if self.question.kind == "flag_record" else self.layout_.count()
+            self.layout_.insertWidget(at, QLabel(_("Choose one:")))
             self.group = self._radios([(o.code, o.text(self.lang)) for o in self.options()],
-                                      self.choice_key)
+                                      self.choice_key, across=self.question.kind == "flag_record")
+            self.layout_.insertWidget(at + 1, self.layout_.takeAt(
+                self.layout_.count() - 1).widget())
         self.extra()
 
     def extra(self) -> None:
@@ -436,8 +443,19 @@ class FlagRecord(Fields):
             self.model = DatasetTableModel(self.pack.conn, self.pack.dataset(self.dataset_id),
                                            parent=self)
             self.table.setModel(self.model)
+            header = self.table.horizontalHeader()
+            header.setResizeContentsPrecision(40)  # look at the first rows only: stays fast
+            header.setMaximumSectionSize(360)
+            self._sized = False
         self.layout_.addWidget(self.table, 1)
         super().build()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # Columns are sized once the kiosk's large font applies, i.e. when first shown.
+        if self.model is not None and not self._sized:
+            self._sized = True
+            self.table.resizeColumnsToContents()
 
     def record_rowid(self) -> int | None:
         if self.model is None:

@@ -34,7 +34,7 @@ FONT_PT = 28
 #: kinds whose answers are shown as text (after approval), not as bars
 TEXT_KINDS = ("sticky_note", "open_text", "question_asked")
 PROJECTOR_STYLE = f"""
-QWidget#projector {{ background: white; }}
+QWidget#projector, QScrollArea, QWidget#results {{ background: white; }}
 * {{ font-size: {FONT_PT}pt; color: black; }}
 QLabel#title {{ font-size: 44pt; font-weight: bold; }}
 QLabel#heading {{ font-size: 32pt; font-weight: bold; margin-top: 12px; }}
@@ -50,7 +50,9 @@ def format_value(value: float) -> str:
 class BarChart(QWidget):
     """Horizontal bars painted with QPainter; each bar carries its label and its number."""
 
-    ROW = 64
+    LABEL = 46  # each option: its label on one line, its bar with the number below
+    BAR = 44
+    ROW = LABEL + BAR + 6
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -77,22 +79,18 @@ class BarChart(QWidget):
         font.setPointSize(FONT_PT)
         painter.setFont(font)
         metrics = painter.fontMetrics()
-        width = self.width()
-        label_width = min(int(width * 0.42), max(
-            (metrics.horizontalAdvance(label) for label, _v in self.rows), default=0) + 16)
+        width = self.width() - 16
         top = max((v for _l, v in self.rows), default=0) or 1
-        bar_space = width - label_width - 24
         for i, (label, value) in enumerate(self.rows):
             y = 4 + i * self.ROW
-            text_rect = QRect(0, y, label_width - 12, self.ROW - 8)
+            text_rect = QRect(8, y, width, self.LABEL)
             painter.setPen(QPen(QColor("black")))
-            painter.drawText(text_rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                             metrics.elidedText(label, Qt.TextElideMode.ElideRight,
-                                                text_rect.width()))
+            painter.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom,
+                             metrics.elidedText(label, Qt.TextElideMode.ElideRight, width))
             number = format_value(value)
             need = metrics.horizontalAdvance(number) + 24
-            bar = max(need, int(bar_space * value / top)) if value else need
-            bar_rect = QRect(label_width, y + 4, bar, self.ROW - 16)
+            bar = max(need, int(width * value / top)) if value else need
+            bar_rect = QRect(8, y + self.LABEL + 2, bar, self.BAR)
             # Dark bars with white numbers; an empty answer is an outlined bar with its 0.
             painter.setBrush(QBrush(QColor("#1f4e79") if value else QColor("white")))
             painter.setPen(QPen(QColor("#1f4e79"), 2))
@@ -186,6 +184,7 @@ class ProjectorWindow(QWidget):
         self.charts = {}
         self.notes = []
         body = QWidget()
+        body.setObjectName("results")
         column = QVBoxLayout(body)
         if exercise is None:
             self.title.setText(_("Welcome"))
@@ -199,6 +198,8 @@ class ProjectorWindow(QWidget):
     def _fill(self, exercise: ws.Exercise, state: Any, column: QVBoxLayout) -> None:
         questions = exercise.questions
         self.title.setText(exercise.text("title", self.lang))
+        # Once results are revealed the room needs the space for them, not the instructions.
+        self.prompt.setVisible(not exercise.revealed)
         self.prompt.setText(exercise.text("instructions_participant", self.lang))
         self.status.setText(_("{n} answered so far").format(n=state[3]))
         if not exercise.revealed:
