@@ -1,5 +1,12 @@
 """The Qt layer: the only place PySide6 is imported.
 
+PySide6 6.12 (built for Python 3.12+, where None is immortal) hands back None
+from every void method without a new reference. On Python 3.11 each such call
+(``label.setText``, ``item.setHidden``...) drops one reference to None, and
+after some tens of thousands of calls the interpreter aborts with
+"deallocating None". :func:`_keep_none_alive` gives None enough references
+that it can never reach zero, as Python 3.12 does by design.
+
 Start-up cost matters on old laptops. sqlite-utils imports pandas and numpy
 (about two seconds) just to register their value types, which the app never
 inserts through it. So the first import of the Qt layer imports sqlite-utils
@@ -10,6 +17,16 @@ chart or an Excel file needs them.
 from __future__ import annotations
 
 import sys
+
+
+def _keep_none_alive() -> None:
+    if sys.version_info >= (3, 12):
+        return
+    import ctypes
+
+    # ob_refcnt is the first field of every object in release builds of CPython.
+    refcount = ctypes.c_ssize_t.from_address(id(None))
+    refcount.value += 1 << 40
 
 
 def _import_sqlite_utils_lightly() -> None:
@@ -26,4 +43,5 @@ def _import_sqlite_utils_lightly() -> None:
                 del sys.modules[name]
 
 
+_keep_none_alive()
 _import_sqlite_utils_lightly()

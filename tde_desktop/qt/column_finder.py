@@ -59,11 +59,10 @@ class ColumnFinder(QWidget):
         self.columns = list(columns)
         self.list.blockSignals(True)
         self.list.clear()
-        for i, c in enumerate(self.columns):
+        for c in self.columns:
             item = QListWidgetItem(c.original_name)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)
-            item.setData(Qt.ItemDataRole.UserRole, i)
             item.setToolTip(c.description_en or c.original_name)
             self.list.addItem(item)
         self.list.blockSignals(False)
@@ -74,8 +73,9 @@ class ColumnFinder(QWidget):
         """List only the columns whose name (or description) contains ``text``."""
         needle = text.strip().casefold()
         for i in range(self.list.count()):
+            # Row i of the list is column i of the dataset.
             item = self.list.item(i)
-            column = self.columns[int(item.data(Qt.ItemDataRole.UserRole))]
+            column = self.columns[i]
             hay = f"{column.original_name} {column.name} {column.description_en}".casefold()
             item.setHidden(bool(needle) and needle not in hay)
         self._update_summary()
@@ -111,7 +111,7 @@ class ColumnFinder(QWidget):
         self._update_summary()
 
     def _apply(self, item: QListWidgetItem) -> None:
-        column = int(item.data(Qt.ItemDataRole.UserRole))
+        column = self.list.row(item)
         self.view.setColumnHidden(column, item.checkState() != Qt.CheckState.Checked)
 
     def _item_changed(self, item: QListWidgetItem) -> None:
