@@ -14,17 +14,20 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import count
 from pathlib import Path
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from tde_desktop import __version__
-from tde_desktop.core import schema
 from tde_desktop.core.errors import NotAPackError, PackTooNewError, TdeError
 from tde_desktop.core.i18n import _
+from tde_desktop.core.pack_format import APPLICATION_ID, SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+_savepoints = count(1)
 PACK_SUFFIX = ".tdepack"
 
 
@@ -103,8 +106,17 @@ class Pack:
     def __init__(self, path: Path, conn: sqlite3.Connection, read_only: bool = False) -> None:
         self.path = path
         self.conn = conn
-        self.db = Database(conn, execute_plugins=False)
         self.read_only = read_only
+        self._db: Database | None = None
+
+    @property
+    def db(self) -> Database:
+        """A sqlite-utils view of the connection (imported on first use: it is slow to load)."""
+        if self._db is None:
+            from sqlite_utils import Database
+
+            self._db = Database(self.conn, execute_plugins=False)
+        return self._db
 
     # -- opening and creating -------------------------------------------------
 
@@ -119,7 +131,7 @@ class Pack:
         except sqlite3.Error as exc:
             raise TdeError(_("Cannot create {name}: {reason}").format(
                 name=path.name, reason=exc)) from None
-        conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute("PRAGMA journal_mode = WAL")
         pack = cls(path, conn)
         pack._migrate()
@@ -163,7 +175,7 @@ class Pack:
             raise NotAPackError(
                 _("{name} is damaged or is not a workshop pack.").format(name=path.name)
             ) from None
-        if app_id != schema.APPLICATION_ID:
+        if app_id != APPLICATION_ID:
             conn.close()
             raise NotAPackError(
                 _("{name} is a database, but not a workshop pack.").format(name=path.name)
@@ -172,7 +184,7 @@ class Pack:
             conn.close()
             raise NotAPackError(_("{name} is damaged: {detail}").format(name=path.name,
                                                                         detail=quick))
-        if version > schema.schema_version():
+        if version > SCHEMA_VERSION:
             conn.close()
             raise PackTooNewError(
                 _("{name} was made by a newer version of tde-desktop; "
@@ -181,11 +193,13 @@ class Pack:
         pack = cls(path, conn, read_only=read_only)
         if not read_only:
             conn.execute("PRAGMA journal_mode = WAL")
-            if version < schema.schema_version():
+            if version < SCHEMA_VERSION:
                 pack._migrate()
         return pack
 
     def _migrate(self) -> None:
+        from tde_desktop.core import schema
+
         schema.migrations.apply(self.db)
         self.conn.execute(f"PRAGMA user_version = {schema.schema_version()}")
 
@@ -204,9 +218,37 @@ class Pack:
 
     @contextlib.contextmanager
     def atomic(self) -> Iterator[None]:
-        """A transaction (or a savepoint inside one); rolled back on any exception."""
-        with self.db.atomic():
+        """A transaction (or a savepoint inside one); rolled back on any exception.
+
+        The outer transaction starts with BEGIN IMMEDIATE so that a second writer waits
+        at the start rather than failing half way through.
+        """
+        conn = self.conn
+        if conn.in_transaction:
+            name = f"tde_sp_{next(_savepoints)}"
+            conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield
+            except BaseException:
+                if conn.in_transaction:  # an error may already have ended the transaction
+                    conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                    conn.execute(f"RELEASE SAVEPOINT {name}")
+                raise
+            conn.execute(f"RELEASE SAVEPOINT {name}")
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
             yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        try:
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
 
     # -- metadata ------------------------------------------------------------------
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
-#: "TDE1" as a 32-bit integer: marks a SQLite file as a workshop pack.
-APPLICATION_ID = 0x54444531
+from tde_desktop.core.pack_format import APPLICATION_ID
+
+__all__ = ["APPLICATION_ID", "migrations", "schema_version"]
 
 migrations = Migrations("tde_pack")
 
@@ -191,6 +192,26 @@ def m003_workshops(db: Database) -> None:
     db.execute("CREATE INDEX _tde_responses_exercise ON _tde_responses(exercise_id)")
     db.execute("CREATE INDEX _tde_responses_participant ON _tde_responses(participant_id, seq)")
     db.execute("CREATE INDEX _tde_responses_seq ON _tde_responses(seq)")
+
+
+@migrations()
+def m004_merge_conflicts(db: Database) -> None:
+    """Versions of a row set aside when two merged packs disagreed (see core/merge.py)."""
+    db.execute(
+        """
+        CREATE TABLE _tde_merge_conflicts (
+            id INTEGER PRIMARY KEY,
+            table_name TEXT NOT NULL,
+            row_id TEXT NOT NULL,
+            kept_hash TEXT NOT NULL,
+            set_aside_hash TEXT NOT NULL,
+            set_aside_row TEXT NOT NULL,
+            source TEXT NOT NULL DEFAULT '',
+            merged_at TEXT NOT NULL,
+            resolved INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (table_name, row_id, set_aside_hash)
+        )"""
+    )
 
 
 def schema_version() -> int:

@@ -28,6 +28,24 @@ def test_create_sets_identity_and_pragmas(pack_path: Path) -> None:
         assert again.title == "Walk"
 
 
+def test_schema_version_constant_matches_migrations() -> None:
+    from tde_desktop.core.pack_format import SCHEMA_VERSION
+
+    assert schema.schema_version() == SCHEMA_VERSION
+
+
+def test_opening_a_pack_does_not_load_pandas(pack_path: Path) -> None:
+    import subprocess
+    import sys
+
+    Pack.create(pack_path, title="x").close()
+    code = ("import sys; from tde_desktop.core.pack import Pack; p = Pack.open(sys.argv[1]); "
+            "p.datasets(); print('pandas' in sys.modules, 'sqlite_utils' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, str(pack_path)], capture_output=True,
+                         text=True, check=True).stdout.split()
+    assert out == ["False", "False"]
+
+
 def test_create_refuses_to_overwrite(pack_path: Path) -> None:
     pack_path.write_text("precious")
     with pytest.raises(TdeError, match="already exists"):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import sqlite3
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -322,6 +323,14 @@ def write_dataset(
     except UnicodeDecodeError as exc:
         raise EncodingProblem(_("The file is not in the text encoding {enc}: {reason}").format(
             enc=exc.encoding, reason=exc.reason)) from None
+    except sqlite3.Error as exc:
+        raise ImportFailed(_("The pack could not be written ({reason}); it is unchanged.").format(
+            reason=exc)) from exc
+    except OSError as exc:
+        raise ImportFailed(_("The file could not be read: {reason}").format(
+            reason=exc.strerror or exc)) from exc
+    except Exception as exc:  # a parser's own error: explain it, the pack is unchanged
+        raise ImportFailed(_("The file could not be read: {reason}").format(reason=exc)) from exc
     finally:
         pack.conn.execute("PRAGMA synchronous = FULL")
     return info
