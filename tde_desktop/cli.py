@@ -79,7 +79,7 @@ def cmd_add(args: argparse.Namespace) -> int:
                 pack, args.file, title=args.title, description=args.description or "",
                 source_url=args.source_url or "", publisher=args.publisher or "",
                 licence=args.licence or "", retrieved_at=args.retrieved_at,
-                sheet=args.sheet, header_row=args.header_row, encoding=args.encoding,
+                sheet=args.sheet, table=args.table, header_row=args.header_row, encoding=args.encoding,
                 delimiter=_delimiter(args.delimiter), type_overrides=_parse_types(args.type),
                 progress=progress,
             )
@@ -182,6 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--licence", "--license", dest="licence")
     p.add_argument("--retrieved-at")
     p.add_argument("--sheet")
+    p.add_argument("--table", type=int, help=_("which of several side-by-side tables (1, 2, ...)"))
     p.add_argument("--header-row", type=int)
     p.add_argument("--encoding")
     p.add_argument("--delimiter")

@@ -48,6 +48,7 @@ def import_file(
     licence: str = "",
     retrieved_at: str | None = None,
     sheet: str | None = None,
+    table: int | None = None,
     header_row: int | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
@@ -75,8 +76,8 @@ def import_file(
     if fmt == "excel":
         from tde_desktop.core.importers.excel_import import import_excel
 
-        return import_excel(pack, path, provenance, sheet=sheet, header_row=header_row,
-                            **options)
+        return import_excel(pack, path, provenance, sheet=sheet, table=table,
+                            header_row=header_row, **options)
     if fmt == "geojson":
         from tde_desktop.core.importers.geojson_import import import_geojson
 
