@@ -1,0 +1,106 @@
+"""What a merge did, per table, in numbers and in plain sentences (see core/merge.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tde_desktop.core.i18n import _
+
+#: The tables a merge copies, with the word a person reads for each.
+TABLE_NAMES = {"_tde_workshops": "workshops", "_tde_exercises": "exercises",
+               "_tde_participants": "participants", "_tde_responses": "answers",
+               "_tde_views": "saved views"}
+
+
+def table_word(table: str) -> str:
+    """The translated word for a merged table, as a person reads it."""
+    words = {"_tde_workshops": _("workshops"), "_tde_exercises": _("exercises"),
+             "_tde_participants": _("participants"), "_tde_responses": _("answers"),
+             "_tde_views": _("saved views")}
+    return words[table]
+
+
+@dataclass
+class TableCounts:
+    """What happened to one table's rows."""
+
+    added: int = 0
+    already: int = 0
+    conflicts: int = 0
+    updated: int = 0
+
+
+@dataclass
+class Conflict:
+    """One row that had two different versions; ``kept`` is ``"this pack"`` or ``"other"``."""
+
+    table: str
+    row_id: str
+    kept: str
+
+
+@dataclass
+class MergeReport:
+    """The outcome of :func:`merge_packs`."""
+
+    source: Path
+    tables: dict[str, TableCounts] = field(
+        default_factory=lambda: {t: TableCounts() for t in TABLE_NAMES})
+    conflicts: list[Conflict] = field(default_factory=list)
+    renamed_codes: list[tuple[str, str]] = field(default_factory=list)
+    withdrawn: int = 0
+    answers_removed: int = 0
+    undone: int = 0
+    skipped_views: int = 0
+    datasets_differ: bool = False
+
+    @property
+    def added(self) -> int:
+        return sum(c.added for c in self.tables.values())
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.withdrawn or self.undone or self.renamed_codes
+                    or any(c.updated or c.conflicts for c in self.tables.values()))
+
+    def summary(self) -> str:
+        """The outcome in plain sentences, one per line."""
+        t = self.tables
+        lines = [_("Merged {name}: {w} workshops, {e} exercises, {p} participants and "
+                   "{a} answers added; {same} rows were already here.").format(
+            name=self.source.name, w=t["_tde_workshops"].added, e=t["_tde_exercises"].added,
+            p=t["_tde_participants"].added, a=t["_tde_responses"].added,
+            same=sum(c.already for c in t.values()))]
+        if self.conflicts:
+            lines.append(_("{n} rows had been changed differently in the two packs; the most "
+                           "recent version is used and the other is kept for review.").format(
+                n=len(self.conflicts)))
+        if self.renamed_codes:
+            lines.append(_("{n} participant codes were already taken and got a suffix: "
+                           "{codes}.").format(n=len(self.renamed_codes), codes=", ".join(
+                               f"{old} → {new}" for old, new in self.renamed_codes)))
+        if self.withdrawn or self.answers_removed:
+            lines.append(_("{n} participants withdrew; {a} of their answers were removed.")
+                         .format(n=self.withdrawn, a=self.answers_removed))
+        if self.undone:
+            lines.append(_("{n} answers undone in one pack are undone here too.").format(
+                n=self.undone))
+        if self.datasets_differ:
+            lines.append(_("The two packs hold different datasets; only workshop results "
+                           "were merged."))
+        if not self.changed:
+            lines.append(_("Nothing new: this pack already had everything."))
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": str(self.source),
+            "tables": {TABLE_NAMES[k]: vars(v) for k, v in self.tables.items()},
+            "conflicts": [vars(c) for c in self.conflicts],
+            "renamed_codes": [list(p) for p in self.renamed_codes],
+            "withdrawn": self.withdrawn, "answers_removed": self.answers_removed,
+            "undone": self.undone, "skipped_views": self.skipped_views,
+            "datasets_differ": self.datasets_differ,
+        }
