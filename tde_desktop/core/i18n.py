@@ -57,6 +57,15 @@ def _(text: str) -> str:
     return catalogue(_current).get(text, text)
 
 
+def N_(text: str) -> str:
+    """Mark ``text`` for the catalogue without translating it yet.
+
+    For tuples and dicts defined at import time, before the language is chosen:
+    wrap each literal in ``N_()`` and pass the value through ``_()`` where it is shown.
+    """
+    return text
+
+
 def translate(text: str, lang: str) -> str:
     """Translate ``text`` into ``lang`` without changing the current language."""
     if lang == "en":

@@ -1,7 +1,11 @@
 """Finding every translatable string in the source, for the catalogue and its test.
 
-A string is translatable when it is the literal first argument of ``_()``. The
-``update`` function keeps ``resources/translations/<lang>.po`` in step with the
+A string is translatable when it is the literal first argument of ``_()``, of the
+no-op marker ``N_()`` (for tuples and dicts defined before the language is known),
+of ``translate()``, or of a local alias of one of them (``t = translate``). Some
+modules keep plain constants that reach ``_()`` through a variable; those are
+listed in ``CONSTANTS`` so that their text is found without touching the modules.
+The ``update`` function keeps ``resources/translations/<lang>.po`` in step with the
 code: new strings are added untranslated, strings no longer used are marked obsolete.
 """
 
@@ -9,23 +13,97 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 PLACEHOLDER = re.compile(r"\{([a-zA-Z_][a-zA-Z0-9_]*)[^{}]*\}")
 
+#: functions whose literal first argument is a translatable string
+MARKERS = frozenset({"_", "N_", "translate"})
+
+
+def _spaced(text: str) -> str:
+    return text.replace("_", " ")
+
+
+def _same(text: str) -> str:
+    return text
+
+
+#: module-level constants (path relative to the package's parent -> names) whose string
+#: values are shown through ``_(variable)``; the function gives the text as shown
+CONSTANTS: dict[str, tuple[tuple[str, Callable[[str], str]], ...]] = {
+    "tde_desktop/core/workbook_sheets.py": (("FOLLOW_UP", _same),),
+    "tde_desktop/core/exercises.py": (("MODES", _same), ("QUESTION_KINDS", _spaced)),
+    "tde_desktop/core/column_types.py": (("USER_TYPES", _same),),
+    "tde_desktop/qt/facilitator_console.py": (("COLUMNS", _same),),
+    "tde_desktop/qt/paper.py": (("FIELD_KINDS", _same),),
+}
+
+#: values stored in SQL and shown through ``_(workshop.status)`` / ``_(exercise.status)``
+RUNTIME = {
+    "tde_desktop/core/workshops.py": ("draft", "running", "ended", "waiting", "open", "closed"),
+}
+
+
+def _strings_in(node: ast.AST) -> Iterator[ast.Constant]:
+    """String literals in a constant's value; dict keys are codes, not text."""
+    if isinstance(node, ast.Dict):
+        for value in node.values:
+            yield from _strings_in(value)
+    elif isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        for element in node.elts:
+            yield from _strings_in(element)
+    elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+        yield node
+
+
+def _aliases(tree: ast.AST) -> set[str]:
+    """Names bound to a marker in this module, such as ``t = translate``."""
+    names = set(MARKERS)
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Name)
+                and node.value.id in MARKERS):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    return names
+
+
+def _constant_strings(tree: ast.Module, wanted: tuple[tuple[str, Callable[[str], str]], ...],
+                      ) -> Iterator[tuple[str, int]]:
+    shown = dict(wanted)
+    for node in tree.body:
+        target: ast.expr | None = None
+        value: ast.expr | None = None
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign):
+            target, value = node.target, node.value
+        if isinstance(target, ast.Name) and target.id in shown and value is not None:
+            for const in _strings_in(value):
+                yield shown[target.id](str(const.value)), const.lineno
+
 
 def extract(package_dir: Path) -> dict[str, list[str]]:
-    """Every ``_("...")`` literal under ``package_dir`` mapped to where it occurs."""
+    """Every translatable literal under ``package_dir`` mapped to where it occurs.
+
+    Guarantees that each string reaching ``_()``, ``N_()`` or ``translate()`` as a
+    literal, and each value of the constants in ``CONSTANTS`` and ``RUNTIME``, is a key.
+    """
     found: dict[str, list[str]] = {}
     for path in sorted(package_dir.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        rel = path.relative_to(package_dir.parent).as_posix()
+        markers = _aliases(tree)
         for node in ast.walk(tree):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                    and node.func.id == "_" and node.args
+                    and node.func.id in markers and node.args
                     and isinstance(node.args[0], ast.Constant)
                     and isinstance(node.args[0].value, str)):
-                where = f"{path.relative_to(package_dir.parent)}:{node.lineno}"
-                found.setdefault(node.args[0].value, []).append(where)
+                found.setdefault(node.args[0].value, []).append(f"{rel}:{node.lineno}")
+        for text, lineno in _constant_strings(tree, CONSTANTS.get(rel, ())):
+            found.setdefault(text, []).append(f"{rel}:{lineno}")
+        for text in RUNTIME.get(rel, ()):
+            found.setdefault(text, []).append(f"{rel}:1")
     return found
 
 
