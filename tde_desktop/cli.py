@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from tde_desktop import __version__
+from tde_desktop.cli_exports import add_export_commands
 from tde_desktop.core.errors import Cancelled, TdeError
 from tde_desktop.core.i18n import _
 
@@ -79,7 +80,8 @@ def cmd_add(args: argparse.Namespace) -> int:
                 pack, args.file, title=args.title, description=args.description or "",
                 source_url=args.source_url or "", publisher=args.publisher or "",
                 licence=args.licence or "", retrieved_at=args.retrieved_at,
-                sheet=args.sheet, table=args.table, header_row=args.header_row, encoding=args.encoding,
+                sheet=args.sheet, table=args.table, header_row=args.header_row,
+                encoding=args.encoding,
                 delimiter=_delimiter(args.delimiter), type_overrides=_parse_types(args.type),
                 progress=progress,
             )
@@ -207,6 +209,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", default="en", choices=["en", "es"])
     p.add_argument("--unit")
     p.set_defaults(func=cmd_describe)
+
+    add_export_commands(sub)  # merge, export, export-csv, summary, results-only, publish
     return parser
 
 
