@@ -1,0 +1,111 @@
+"""Reliability harness fixtures: trial counts, a recorder for RELIABILITY.md, child processes.
+
+Every scenario test asks for ``scenario(name, checked)`` and adds its trials to
+it. When ``TDE_RELIABILITY_RESULTS`` names a file (``tests/reliability/report.py``
+sets it), each scenario appends one JSON line there when its test ends: name,
+trials, failures (0 when the test passed) and what was checked.
+``TDE_LONG=1`` multiplies the kill trials by ten.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+LONG = os.environ.get("TDE_LONG") == "1"
+#: Kill trials per crash scenario: small but real in CI, 200 with TDE_LONG=1.
+KILL_TRIALS = 200 if LONG else 20
+RESULTS_ENV = "TDE_RELIABILITY_RESULTS"
+
+
+@dataclass
+class Scenario:
+    """Counts the trials of one scenario (a test may run several)."""
+
+    name: str
+    checked: str
+    trials: int = 0
+    failures: int = 0
+
+    def trial(self, n: int = 1) -> None:
+        self.trials += n
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if report.when == "call":
+        item.stash[_passed_key] = report.passed
+
+
+_passed_key = pytest.StashKey[bool]()
+
+
+@pytest.fixture
+def scenario(request: pytest.FixtureRequest) -> Iterator[Callable[[str, str], Scenario]]:
+    """``scenario(name, checked)`` returns a counter that is written out when the test ends."""
+    made: list[Scenario] = []
+
+    def make(name: str, checked: str) -> Scenario:
+        made.append(Scenario(name, checked))
+        return made[-1]
+
+    yield make
+    target = os.environ.get(RESULTS_ENV)
+    if not target:
+        return
+    passed = request.node.stash.get(_passed_key, False)
+    with open(target, "a", encoding="utf-8") as f:
+        for s in made:
+            failures = s.failures if passed else max(1, s.failures)
+            f.write(json.dumps({"scenario": s.name, "trials": s.trials, "failures": failures,
+                                "checked": s.checked, "test": request.node.nodeid}) + "\n")
+
+
+def integrity(path: Path) -> str:
+    """``PRAGMA integrity_check`` of the file at ``path`` through a plain connection."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA trusted_schema = OFF")
+        return "; ".join(r[0] for r in conn.execute("PRAGMA integrity_check").fetchall())
+    finally:
+        conn.close()
+
+
+def child_env() -> dict[str, str]:
+    """The environment for a child Python process that imports tde_desktop from the checkout."""
+    return {**os.environ, "PYTHONPATH": str(REPO), "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+def spawn(code: str, *args: str) -> subprocess.Popen[str]:
+    """Start ``python -c code args``: it prints ``ready``, waits for a line, then works."""
+    return subprocess.Popen([sys.executable, "-c", code, *args], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=child_env(), cwd=REPO)
+
+
+def wait_ready(child: subprocess.Popen[str]) -> None:
+    """Wait for the child's ``ready`` line, then let it start working."""
+    assert child.stdout is not None
+    assert child.stdin is not None
+    line = child.stdout.readline()
+    if line != "ready\n":
+        err = child.stderr.read() if child.stderr else ""
+        raise AssertionError(f"child did not start: {line!r} {err[-2000:]}")
+    child.stdin.write("go\n")
+    child.stdin.flush()
+
+
+def whole_lines(out: str) -> list[str]:
+    """Lines the child finished printing (a torn last line was never acknowledged)."""
+    return [line[:-1] for line in out.splitlines(keepends=True) if line.endswith("\n")]
