@@ -73,6 +73,7 @@ _NUM_CHARS = re.compile(f"[0-9{_SEP}.eE+-]*")
 _LEADING_ZERO = re.compile(f"{_SEP}[-+]?0[0-9]")
 _LONG_DIGITS = re.compile("[0-9]{13}")
 _TO_NONE: dict[str, None] = dict.fromkeys(MISSING_MARKERS)
+_MARKERS_BUT_EMPTY = MISSING_MARKERS - {""}
 _INTEGER_FITS = frozenset({"integer", "integer_sep", "number", "number_sep"})
 _NUMBER_FITS = frozenset({"number", "number_sep"})
 
@@ -228,15 +229,15 @@ def _convert_date(value: str, day_first: bool) -> str:
 def converter(kind: str) -> Callable[[Sequence[str], bool], Iterable[object]]:
     """A function turning a chunk of raw text for a column of ``kind`` into stored values.
 
-    The function takes the chunk and whether it is known to hold no marker but ``""``.
+    The function takes the chunk and whether it is known to hold no marker but ``""``;
+    it returns the chunk itself when nothing needs changing (the writer's INSERT turns
+    empty cells into NULL).
     Numbers are passed on as text: the column's INTEGER or REAL affinity makes SQLite
     convert them, which is safe because every value was checked to be a plain number.
     """
     if kind in ("text", "unknown"):
         def conv_text(col: Sequence[str], plain: bool) -> Iterable[object]:
-            if "" in col:
-                return map({"": None}.get, col, col)
-            return col
+            return col  # empty cells become NULL in the INSERT itself
         return conv_text
 
     dates = kind in ("date_mdy", "date_dmy", "datetime_mdy", "datetime_dmy")
@@ -252,9 +253,9 @@ def converter(kind: str) -> Callable[[Sequence[str], bool], Iterable[object]]:
             return map(mapping.get, col)
         if thousands:
             return [None if v in MISSING_MARKERS else v.replace(",", "") for v in col]
-        if ("" in col) if plain else not MISSING_MARKERS.isdisjoint(col):
+        if not plain and not _MARKERS_BUT_EMPTY.isdisjoint(col):
             return map(_TO_NONE.get, col, col)
-        return col
+        return col  # empty cells become NULL in the INSERT itself
 
     return conv_typed
 

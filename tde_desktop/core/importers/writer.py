@@ -191,7 +191,9 @@ class _Job:
 
     def run(self) -> None:
         conn = self.pack.conn
-        placeholders = ",".join("?" * self.ncols)
+        # NULLIF turns empty cells into NULL inside SQLite, so most chunks go from the
+        # CSV reader to executemany without a Python pass over their values.
+        placeholders = ",".join(["NULLIF(?, '')"] * self.ncols)
         insert = f"INSERT INTO {quote(self.table)} VALUES ({placeholders})"
         for chunk in self._chunks():
             extras = self._square(chunk)
@@ -218,7 +220,10 @@ class _Job:
                 ]
                 if any(e is not None for e in extras):
                     self._add_extra_column()
-                if self.has_extra:
+                unchanged = all(c is col for c, col in zip(converted, columns, strict=True))
+                if unchanged and not self.has_extra:
+                    conn.executemany(insert, chunk)
+                elif self.has_extra:
                     insert_extra = (
                         f"INSERT INTO {quote(self.table)} VALUES ({placeholders}, ?)"
                     )
