@@ -250,8 +250,12 @@ def restore_backup(backup_path: str | Path, pack_path: str | Path, *,
     tmp = folder / f".{pack_path.name}.restore-{os.getpid()}.partial"
     try:
         if pack_path.exists():
-            kept = pack_path.with_name(
-                f"{pack_path.stem}.before-restore-{_timestamp(None)}{PACK_SUFFIX}")
+            stem = f"{pack_path.stem}.before-restore-{_timestamp(None)}"
+            kept = pack_path.with_name(stem + PACK_SUFFIX)
+            n = 2
+            while kept.exists():  # two restores in one second keep both old packs
+                kept = pack_path.with_name(f"{stem}-{n}{PACK_SUFFIX}")
+                n += 1
             _keep_current(pack_path, kept)
         source = sqlite3.connect(f"{backup_path.resolve().as_uri()}?mode=ro", uri=True,
                                  isolation_level=None)

@@ -109,3 +109,16 @@ def wait_ready(child: subprocess.Popen[str]) -> None:
 def whole_lines(out: str) -> list[str]:
     """Lines the child finished printing (a torn last line was never acknowledged)."""
     return [line[:-1] for line in out.splitlines(keepends=True) if line.endswith("\n")]
+
+
+def corrupt_table_page(path: Path, table: str) -> None:
+    """Scribble over the b-tree page header of ``table``'s root page (the file stays SQLite)."""
+    conn = sqlite3.connect(path)
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?",
+                        (table,)).fetchone()[0]
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    with path.open("r+b") as f:
+        f.seek((root - 1) * page_size)
+        f.write(b"\x0d\xff\xff\x7f\xff\x00\xff\xff")  # leaf type, nonsense cell count/offsets

@@ -125,7 +125,8 @@ def test_answers_commit_with_full_sync_imports_with_normal(
     src = tmp_path / "a.csv"
     src.write_text("a,b\n" + "".join(f"{i},{i}\n" for i in range(500)))
     import_file(new_pack, src, progress=progress)
-    assert seen and set(seen) == {1}
+    assert seen
+    assert set(seen) == {1}
     assert new_pack.conn.execute("PRAGMA synchronous").fetchone()[0] == 2
     s.trial(3)
 
