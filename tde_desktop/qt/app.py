@@ -26,21 +26,30 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_TITLE)
     app.setApplicationVersion(__version__)
+    if app.windowIcon().isNull():
+        from tde_desktop.qt.theme import app_icon
+
+        app.setWindowIcon(app_icon())
     return app
 
 
 def choose_start_pack(explicit: Path | None) -> Path | None:
-    """The pack to open at start: the one asked for, the sample pack, the most recent, or none."""
+    """The pack to open at start: the one asked for, the most recent, or on first launch a
+    fresh copy of the sample pack in the user's data folder (never the bundled file)."""
     if explicit is not None:
         return explicit
-    from tde_desktop.paths import sample_pack_path
     from tde_desktop.qt.settings import recent_packs
 
-    sample = sample_pack_path()
-    if sample.exists():
-        return sample
     recent = recent_packs()
-    return recent[0] if recent else None
+    if recent:
+        return recent[0]
+    from tde_desktop.qt.first_run import copy_sample_pack
+
+    try:
+        return copy_sample_pack()
+    except OSError:
+        logging.getLogger(__name__).exception("Could not copy the sample pack")
+        return None
 
 
 def run(pack: Path | None, lang: str | None) -> int:
@@ -48,16 +57,23 @@ def run(pack: Path | None, lang: str | None) -> int:
     logging.basicConfig(level=logging.INFO)
     app = make_app()
     from tde_desktop.core import i18n
-    from tde_desktop.qt import settings
+    from tde_desktop.qt import settings, theme
 
     chosen = lang or settings.language()
     i18n.set_language(chosen if chosen in i18n.SUPPORTED_LANGUAGES else "en")
+    theme.apply_theme(app, scale=settings.text_scale(), high_contrast=settings.high_contrast())
     from tde_desktop.qt.main_window import MainWindow
 
     window = MainWindow()
     window.show()
     start = choose_start_pack(pack)
-    if start is not None:
-        # Opened after the first paint, so the window appears at once.
-        QTimer.singleShot(0, lambda: window.open_pack(start))
+
+    def begin() -> None:
+        if start is not None:
+            window.open_pack(start)
+        if settings.show_welcome():
+            window.show_welcome()
+
+    # Opened after the first paint, so the window appears at once.
+    QTimer.singleShot(0, begin)
     return int(app.exec())

@@ -68,6 +68,10 @@ class Explorer(QWidget):
         self.index_button.setAccessibleName(_("Build the search index"))
         self.index_button.setToolTip(_("Builds a word index so text searches are instant."))
         self.index_button.hide()
+        self.export_button = QPushButton(_("Export this view..."))
+        self.export_button.setAccessibleName(_("Export this view"))
+        self.export_button.setToolTip(_("Saves the rows that match the filters as an Excel "
+                                        "or CSV file."))
         self.view = DatasetView()
         grid_box = QWidget()
         grid_layout = QVBoxLayout(grid_box)
@@ -75,6 +79,7 @@ class Explorer(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.filter_bar, 1)
         top.addWidget(self.index_button, 0, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignTop)
         grid_layout.addLayout(top)
         grid_layout.addWidget(self.view, 1)
 
@@ -104,6 +109,7 @@ class Explorer(QWidget):
         self.filter_bar.filters_changed.connect(self.apply_filters)
         self.filter_bar.search_requested.connect(self.search)
         self.index_button.clicked.connect(self.build_search_index)
+        self.export_button.clicked.connect(self.ask_export)
         self.view.horizontalHeader().sortIndicatorChanged.connect(self.sort)
         self.dictionary.description_saved.connect(self._description_saved)
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -133,6 +139,7 @@ class Explorer(QWidget):
         self.filter_bar.set_columns(info.columns if info else [])
         self.filter_bar.show_count(self.count, info.row_count if info else 0)
         self.index_button.setVisible(False)
+        self.export_button.setEnabled(info is not None)
         self.card.set_dataset(info)
         self.dictionary.set_dataset(pack, info)
         self.column_finder.set_columns(info.columns if info else [])
@@ -177,6 +184,12 @@ class Explorer(QWidget):
     def labels(self) -> dict[str, str]:
         """column name -> original name, for describing filters."""
         return {c.name: c.original_name for c in (self.dataset.columns if self.dataset else [])}
+
+    def ask_export(self) -> None:
+        """"Export this view...": the matching rows to an Excel or CSV file."""
+        from tde_desktop.qt.view_actions import ask_export_view
+
+        ask_export_view(self)
 
     # -- search ---------------------------------------------------------------------------------
 

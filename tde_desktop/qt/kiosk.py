@@ -37,21 +37,30 @@ from tde_desktop.core.errors import TdeError
 from tde_desktop.core.exercises import Question, label_text
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import Pack
+from tde_desktop.qt import theme
 from tde_desktop.qt.kiosk_widgets import AnswerWidget, answer_widget
 from tde_desktop.qt.pin_dialog import PinDialog, ask_pin
 
 KIOSK_STYLE = """
-* { font-size: 20pt; }
-QLabel#title { font-size: 30pt; font-weight: bold; }
-QLabel#question { font-size: 24pt; font-weight: bold; }
-QLabel#error { color: #a00000; font-weight: bold; }
-QPushButton { min-height: 56px; padding: 4px 24px; }
-QRadioButton, QCheckBox { min-height: 48px; }
-QRadioButton::indicator, QCheckBox::indicator { width: 28px; height: 28px; }
-QLineEdit, QSpinBox { min-height: 48px; }
-QSpinBox { padding-right: 56px; }
-QSpinBox::up-button, QSpinBox::down-button { width: 52px; }
+* {{ font-size: {body}pt; }}
+QLabel#title {{ font-size: {title}pt; font-weight: bold; }}
+QLabel#question {{ font-size: {question}pt; font-weight: bold; }}
+QLabel#error {{ color: {error}; font-weight: bold; }}
+QPushButton {{ min-height: 56px; padding: 4px 24px; }}
+QRadioButton, QCheckBox {{ min-height: 48px; }}
+QRadioButton::indicator, QCheckBox::indicator {{ width: 28px; height: 28px; }}
+QLineEdit, QSpinBox {{ min-height: 48px; }}
+QSpinBox {{ padding-right: 56px; }}
+QSpinBox::up-button, QSpinBox::down-button {{ width: 52px; }}
 """
+
+
+def kiosk_style() -> str:
+    """The kiosk's big type (20 pt body at 100%), following View > Text size and contrast."""
+    return KIOSK_STYLE.format(body=theme.scaled(20), title=theme.scaled(30),
+                              question=theme.scaled(24), error=theme.colours()["error"])
+
+
 #: sign-in answers that are also kept on the participant record (for the Participants sheet)
 SIGNIN_KEYS = ("neighbourhood", "age_band", "affiliation", "first_time", "consent_quote",
                "consent_contact")
@@ -103,7 +112,7 @@ class Kiosk(QWidget):
         self.pin_dialog: PinDialog | None = None
         self.setWindowTitle(_("Workshop: {title}").format(title=self.workshop.title))
         self.setAccessibleName(_("Participant screen"))
-        self.setStyleSheet(KIOSK_STYLE)
+        self.setStyleSheet(kiosk_style())
         self.stack = QStackedWidget()
         outer = QVBoxLayout(self)
         outer.addWidget(self.stack)
@@ -133,10 +142,8 @@ class Kiosk(QWidget):
         title = self._label(_("Workshop title"), "title")
         title.setText(self.workshop.title)
         layout.addWidget(title)
-        intro = self._label(_("Welcome"))
-        intro.setText(_("Welcome! Your answers are anonymous: you get a code, not a name. "
-                        "You can skip any question you do not want to answer."))
-        layout.addWidget(intro)
+        self.intro = self._label(_("Welcome"))
+        layout.addWidget(self.intro)
         layout.addStretch(1)
         self.start_button = _button(_("Start"), _("Start on my own"))
         self.start_button.clicked.connect(lambda: self.start())
@@ -145,9 +152,8 @@ class Kiosk(QWidget):
         self.group_size = QSpinBox()
         self.group_size.setRange(2, 20)
         self.group_size.setValue(4)
-        self.group_size.setAccessibleName(_("How many people in the group"))
-        self.group_size.setSuffix(" " + _("people"))
         self.group_button = _button(_("Start as a table group"))
+        self.retranslate_welcome()
         self.group_button.clicked.connect(lambda: self.start(group=True))
         row.addWidget(self.group_button, 1)
         row.addWidget(self.group_size)
@@ -155,6 +161,18 @@ class Kiosk(QWidget):
         self.welcome_note = self._label(_("Message"))
         layout.addWidget(self.welcome_note)
         self.stack.addWidget(page)
+
+    def retranslate_welcome(self) -> None:
+        """The welcome page's words in the current language (after Language > ...)."""
+        self.intro.setAccessibleName(_("Welcome"))
+        self.intro.setText(_("Welcome! Your answers are anonymous: you get a code, not a name. "
+                             "You can skip any question you do not want to answer."))
+        self.start_button.setText(_("Start"))
+        self.start_button.setAccessibleName(_("Start on my own"))
+        self.group_size.setAccessibleName(_("How many people in the group"))
+        self.group_size.setSuffix(" " + _("people"))
+        self.group_button.setText(_("Start as a table group"))
+        self.group_button.setAccessibleName(_("Start as a table group"))
 
     def _build_question(self) -> None:
         page = QWidget()
@@ -225,6 +243,9 @@ class Kiosk(QWidget):
                                         "exercise yet."))
             return
         if not preview:
+            # The facilitator may have switched the language since the last participant.
+            self.workshop = ws.get_workshop(self.pack, self.workshop.id)
+            self.lang = (self.workshop.languages or ["en"])[0]
             self.participant = ws.add_participant(
                 self.pack, self.workshop.id, is_group=group,
                 group_size=self.group_size.value() if group else None,
@@ -394,6 +415,10 @@ class Kiosk(QWidget):
         self.pin_dialog = ask_pin(self, self.pack, self.workshop.id, unlocked,
                                   _("To leave the participant screen, type the facilitator "
                                     "PIN."))
+
+    def apply_theme(self) -> None:
+        """Follow a change of View > Text size or High contrast."""
+        self.setStyleSheet(kiosk_style())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.allow_close or self.preview is not None:

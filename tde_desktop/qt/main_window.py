@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QInputDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QStackedWidget,
     QWidget,
@@ -27,10 +27,12 @@ from tde_desktop import APP_TITLE
 from tde_desktop.core.errors import TdeError
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import PACK_SUFFIX, Pack
-from tde_desktop.qt import settings
+from tde_desktop.qt import settings, theme
 from tde_desktop.qt.dataset_list import DatasetList
 from tde_desktop.qt.explorer import Explorer
+from tde_desktop.qt.main_menus import build_menus
 from tde_desktop.qt.ops import Op, run_op, show_message
+from tde_desktop.qt.results_actions import ResultsActions
 from tde_desktop.qt.welcome import WelcomePage
 
 PACK_FILTER = "{packs} (*.tdepack);;{all} (*)"
@@ -64,7 +66,8 @@ class MainWindow(QMainWindow):
         self.count_label.setAccessibleName(_("Matching rows"))
         self.statusBar().addPermanentWidget(self.count_label)
 
-        self._build_menus()
+        self.results = ResultsActions(self)
+        build_menus(self)
         self.welcome.open_button.clicked.connect(self.ask_open_pack)
         self.welcome.new_button.clicked.connect(self.ask_new_pack)
         self.dataset_list.dataset_chosen.connect(self.show_dataset)
@@ -72,81 +75,117 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self._update_actions()
 
-    # -- menus ---------------------------------------------------------------------------
-
-    def _action(self, text: str, slot: Any, shortcut: Any = None) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(lambda _checked=False: slot())
-        self.addAction(action)  # shortcuts work even while the menu bar is hidden
-        return action
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu(_("&File"))
-        self.new_action = self._action(_("&New pack..."), self.ask_new_pack,
-                                       QKeySequence.StandardKey.New)
-        self.open_action = self._action(_("&Open..."), self.ask_open_pack,
-                                        QKeySequence.StandardKey.Open)
-        self.recent_menu = file_menu.addMenu(_("Open &Recent"))
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        self.import_action = self._action(_("&Import data file..."), self.ask_import,
-                                          "Ctrl+I")
-        self.close_action = self._action(_("&Close pack"), self.close_pack,
-                                         QKeySequence.StandardKey.Close)
-        self.quit_action = self._action(_("&Quit"), self.close, QKeySequence.StandardKey.Quit)
-        file_menu.insertAction(self.recent_menu.menuAction(), self.new_action)
-        file_menu.insertAction(self.recent_menu.menuAction(), self.open_action)
-        for action in (self.import_action, self.close_action):
-            file_menu.addAction(action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-
-        data_menu = bar.addMenu(_("&Data"))
-        self.filter_action = self._action(
-            _("&Filter rows..."), lambda: self.explorer.filter_bar.column_box.setFocus(),
-            "Ctrl+L")
-        self.search_action = self._action(
-            _("&Search text..."), lambda: self.explorer.filter_bar.search_edit.setFocus(),
-            QKeySequence.StandardKey.Find)
-        self.clear_filters_action = self._action(
-            _("&Remove all filters"), lambda: self.explorer.apply_filters([]), "Ctrl+Shift+L")
-        self.goto_action = self._action(_("&Go to row..."),
-                                        lambda: self.explorer.view.ask_go_to_row(), "Ctrl+G")
-        self.grid_action = self._action(_("Go to the &grid"),
-                                        lambda: self.explorer.view.setFocus(), "Ctrl+1")
-        self.datasets_action = self._action(_("Go to the &dataset list"),
-                                            lambda: self.dataset_list.setFocus(), "Ctrl+0")
-        for action in (self.filter_action, self.search_action, self.clear_filters_action,
-                       self.goto_action, self.grid_action, self.datasets_action):
-            data_menu.addAction(action)
-        data_menu.addSeparator()
-        panels = [(_("&About this dataset"), 0), (_("D&ictionary"), 1), (_("&Columns"), 2),
-                  (_("&Values"), 3), (_("Column &card"), 4), (_("C&hart"), 5), (_("&Map"), 6)]
-        self.panel_actions = [
-            self._action(text, lambda p=position: self._show_tab(p), f"Alt+{position + 1}")
-            for text, position in panels]
-        for action in self.panel_actions:
-            data_menu.addAction(action)
-
-        from tde_desktop.qt.workshop_menu import install_workshop_menu
-
-        install_workshop_menu(self, bar)
-        language_menu = bar.addMenu(_("&Language"))
-        from tde_desktop.core.i18n import SUPPORTED_LANGUAGES
-
-        for code, name in SUPPORTED_LANGUAGES.items():
-            language_menu.addAction(self._action(name, lambda c=code: self._set_language(c)))
+    # -- menus, language and look ---------------------------------------------------------
 
     def _show_tab(self, position: int) -> None:
         self.explorer.tabs.setCurrentIndex(position)
         self.explorer.tabs.currentWidget().setFocus()
 
-    def _set_language(self, code: str) -> None:
+    def set_language(self, code: str) -> None:
+        """Switch the interface to ``code`` now, remember it, and use it in open workshops."""
+        from tde_desktop.core import i18n
+
+        if code not in i18n.SUPPORTED_LANGUAGES:
+            return
+        i18n.set_language(code)
         settings.set_language(code)
-        show_message(self, _("The new language is used the next time the app starts."),
-                     icon=QMessageBox.Icon.Information)
+        if self.pack is not None:
+            try:
+                self.workshop_menu.set_language(code)
+            except TdeError as exc:
+                show_message(self, str(exc))
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Rebuild every visible text in the current language, keeping the pack and selection."""
+        build_menus(self)
+        old_welcome = self.welcome
+        self.welcome = WelcomePage()
+        self.welcome.open_button.clicked.connect(self.ask_open_pack)
+        self.welcome.new_button.clicked.connect(self.ask_new_pack)
+        self.stack.insertWidget(0, self.welcome)
+        self.stack.removeWidget(old_welcome)
+        old_welcome.deleteLater()
+        self.dataset_list.setAccessibleName(_("Datasets in this pack"))
+        self.count_label.setAccessibleName(_("Matching rows"))
+        self._replace_explorer()
+        if self.pack is not None:
+            self.reload_datasets(select=self.dataset_list.current_id())
+        self._update_actions()
+
+    def _replace_explorer(self) -> None:
+        old = self.explorer
+        dataset_id = old.dataset.id if old.dataset is not None else None
+        filters, tab, cell = list(old.filters), old.tabs.currentIndex(), old.view.currentIndex()
+        splitter_state = old.splitter.saveState()
+        self.explorer = Explorer()
+        self.explorer.count_changed.connect(self._show_count)
+        self.splitter.replaceWidget(1, self.explorer)
+        old.set_dataset(None, None)
+        old.deleteLater()
+        self.explorer.splitter.restoreState(splitter_state)
+        if self.pack is not None and dataset_id is not None:
+            self.show_dataset(dataset_id)
+            if filters:
+                self.explorer.apply_filters(filters)
+            model = self.explorer.model
+            if model is not None and cell.isValid():
+                self.explorer.view.setCurrentIndex(model.index(cell.row(), cell.column()))
+        self.explorer.tabs.setCurrentIndex(tab)
+
+    def set_text_scale(self, scale: float) -> None:
+        """View > Text size: scale the whole app's text (remembered)."""
+        from PySide6.QtWidgets import QApplication
+
+        settings.set_text_scale(scale)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            theme.apply_theme(app, scale=scale)
+        action = getattr(self, "text_size_actions", {}).get(scale)
+        if action is not None:
+            action.setChecked(True)
+
+    def set_high_contrast(self, on: bool) -> None:
+        """View > High contrast: white and yellow on black, thick focus borders (remembered)."""
+        from PySide6.QtWidgets import QApplication
+
+        settings.set_high_contrast(on)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            theme.apply_theme(app, high_contrast=on)
+        self.high_contrast_action.setChecked(on)
+
+    def attribution(self) -> str:
+        """Whose data the open pack holds (its meta ``attribution``), or the sample's."""
+        from tde_desktop.qt.first_run import pack_attribution
+
+        return pack_attribution(self.pack) if self.pack is not None else ""
+
+    def show_welcome(self) -> QDialog:
+        from tde_desktop.qt.first_run import show_welcome
+
+        return show_welcome(self, self.attribution())
+
+    def show_about(self) -> QDialog:
+        from tde_desktop.qt.about_dialog import show_about
+
+        return show_about(self, self.attribution())
+
+    def ask_saved_views(self) -> QDialog | None:
+        """Data > Saved views...: open (or delete) a view saved in the pack."""
+        if self.pack is None:
+            return None
+        from tde_desktop.qt.view_actions import SavedViewsDialog
+
+        dialog = SavedViewsDialog(self, self.pack)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def ask_export_view(self) -> Op | None:
+        from tde_desktop.qt.view_actions import ask_export_view
+
+        return ask_export_view(self.explorer)
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
@@ -161,7 +200,10 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         has_pack = self.pack is not None
         for action in (self.import_action, self.close_action, self.filter_action,
-                       self.search_action, self.clear_filters_action, self.goto_action):
+                       self.search_action, self.clear_filters_action, self.goto_action,
+                       self.merge_action, self.results_only_action, self.saved_views_action,
+                       self.export_view_action, self.export_workbook_action,
+                       self.export_pdf_action, self.export_csv_action):
             action.setEnabled(has_pack)
         self.stack.setCurrentWidget(self.splitter if has_pack else self.welcome)
         title = f"{self.pack.title or self.pack.path.stem} \u2014 {APP_TITLE}" if has_pack \
@@ -216,7 +258,10 @@ class MainWindow(QMainWindow):
         return True
 
     def close_pack(self) -> None:
-        """Close the open pack (if any) and show the welcome page."""
+        """Close the workshop windows that use the pack, then the pack; show the welcome page."""
+        menu = getattr(self, "workshop_menu", None)
+        if menu is not None:
+            menu.close_all()
         self.explorer.set_dataset(None, None)
         self.dataset_list.clear()
         if self.pack is not None:

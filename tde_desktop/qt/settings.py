@@ -50,3 +50,44 @@ def language() -> str:
 
 def set_language(lang: str) -> None:
     settings().setValue("language", lang)
+
+
+#: the text sizes offered in View > Text size (a factor of the system font)
+TEXT_SCALES = (1.0, 1.5, 2.0)
+
+
+def text_scale() -> float:
+    """The remembered text size factor (1.0, 1.5 or 2.0)."""
+    try:
+        value = float(settings().value("view/text_scale", 1.0))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 1.0
+    return value if value in TEXT_SCALES else 1.0
+
+
+def set_text_scale(scale: float) -> None:
+    settings().setValue("view/text_scale", float(scale))
+
+
+def _flag(key: str, default: bool) -> bool:
+    value = settings().value(key, default)
+    # INI files give strings back ("true"/"false"); the registry gives bools.
+    return value.lower() == "true" if isinstance(value, str) else bool(value)
+
+
+def high_contrast() -> bool:
+    """True when the person chose View > High contrast."""
+    return _flag("view/high_contrast", False)
+
+
+def set_high_contrast(on: bool) -> None:
+    settings().setValue("view/high_contrast", bool(on))
+
+
+def show_welcome() -> bool:
+    """False once the person ticked "Don't show this again" on the welcome dialog."""
+    return _flag("welcome/show", True)
+
+
+def set_show_welcome(show: bool) -> None:
+    settings().setValue("welcome/show", bool(show))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from tde_desktop.core import workshops as ws
 from tde_desktop.core.exercises import label_text
@@ -100,6 +102,10 @@ class WorkshopMenu:
         self.windows: list[QWidget] = []
         self.pin_dialog: PinDialog | None = None
         self.new_dialog: NewWorkshopDialog | None = None
+        self.build_menu(menu_bar)
+
+    def build_menu(self, menu_bar: QMenuBar) -> None:
+        """Add the menu to ``menu_bar`` (again after a language change; windows are kept)."""
         self.menu = menu_bar.addMenu(_("&Workshop"))
         for text, slot in ((_("&New workshop from an agenda..."), self.ask_new_workshop),
                            (_("&Run a workshop (facilitator)..."), self.ask_console),
@@ -205,6 +211,72 @@ class WorkshopMenu:
             kiosk.show()
         return kiosk
 
+    def open_windows(self) -> list[QWidget]:
+        """Every live window that reads the open pack: those opened here, what the consoles
+        opened (kiosk, projector, editors), and any other window holding the same pack."""
+        found: list[QWidget] = []
+        for window in self.windows:
+            found.append(window)
+            for name in ("kiosk", "projector"):
+                child = getattr(window, name, None)
+                if isinstance(child, QWidget):
+                    found.append(child)
+            found.extend(w for w in getattr(window, "dialogs", []) if isinstance(w, QWidget))
+        pack = self.pack
+        if pack is not None:
+            found.extend(w for w in QApplication.topLevelWidgets()
+                         if w is not self.main and getattr(w, "pack", None) is pack)
+        unique: list[QWidget] = []
+        for w in found:
+            if isValid(w) and w not in unique:
+                unique.append(w)
+        return unique
+
+    def close_all(self) -> int:
+        """Close every workshop window before the pack closes; returns how many were open.
+
+        Their timers would otherwise read a closed connection. The kiosk is closed
+        without its PIN here: the facilitator is closing the whole pack.
+        """
+        windows = self.open_windows()
+        for window in windows:
+            timer = getattr(window, "timer", None)
+            if timer is not None and isValid(timer):
+                timer.stop()
+            if hasattr(window, "allow_close"):
+                window.allow_close = True  # type: ignore[attr-defined]
+            window.close()
+            window.deleteLater()
+        self.windows.clear()
+        for dialog in (self.pin_dialog, self.new_dialog):
+            if dialog is not None and isValid(dialog):
+                dialog.close()
+        self.pin_dialog = self.new_dialog = None
+        return len(windows)
+
+    def set_language(self, lang: str) -> list[str]:
+        """Make ``lang`` the first language of every workshop with a window open, so the
+        kiosk uses it for the next participant; returns the workshops changed."""
+        pack = self.pack
+        if pack is None:
+            return []
+        changed: list[str] = []
+        ids = {getattr(w, "workshop_id", None) or getattr(getattr(w, "workshop", None), "id",
+                                                          None)
+               for w in self.open_windows()}
+        for workshop_id in sorted(i for i in ids if i):
+            workshop = ws.get_workshop(pack, workshop_id)
+            order = [lang] + [code for code in workshop.languages if code != lang]
+            if order != workshop.languages:
+                ws.update_workshop(pack, workshop_id, languages=order)
+                changed.append(workshop_id)
+        for window in self.open_windows():
+            if hasattr(window, "retranslate_welcome") and \
+                    getattr(window, "participant", None) is None:
+                window.lang = lang  # type: ignore[attr-defined]
+                window.retranslate_welcome()  # type: ignore[attr-defined]
+        return changed
+
     def consoles(self) -> list[QWidget]:
         from tde_desktop.qt.facilitator_console import FacilitatorConsole
 
@@ -215,6 +287,10 @@ def install_workshop_menu(main_window: Any, menu_bar: QMenuBar) -> WorkshopMenu:
     """Add the Workshop menu to ``menu_bar``; the main window must keep ``pack``
     (the open Pack or None). Returns the controller, also kept on the window as
     ``workshop_menu``."""
+    controller = getattr(main_window, "workshop_menu", None)
+    if isinstance(controller, WorkshopMenu):
+        controller.build_menu(menu_bar)
+        return controller
     controller = WorkshopMenu(main_window, menu_bar)
     main_window.workshop_menu = controller
     return controller
