@@ -109,8 +109,6 @@ class MainWindow(QMainWindow):
         self.dataset_list.setAccessibleName(_("Datasets in this pack"))
         self.count_label.setAccessibleName(_("Matching rows"))
         self._replace_explorer()
-        if self.pack is not None:
-            self.reload_datasets(select=self.dataset_list.current_id())
         self._update_actions()
 
     def _replace_explorer(self) -> None:
@@ -118,6 +116,8 @@ class MainWindow(QMainWindow):
         dataset_id = old.dataset.id if old.dataset is not None else None
         filters, tab, cell = list(old.filters), old.tabs.currentIndex(), old.view.currentIndex()
         splitter_state = old.splitter.saveState()
+        if self.pack is not None:  # the row counts in the list are words too
+            self.dataset_list.set_datasets(self.pack.datasets(), dataset_id)
         self.explorer = Explorer()
         self.explorer.count_changed.connect(self._show_count)
         self.splitter.replaceWidget(1, self.explorer)

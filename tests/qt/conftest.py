@@ -16,9 +16,13 @@ def temp_settings(qapp: object, tmp_path_factory: pytest.TempPathFactory) -> Pat
     """Every test reads and writes settings in a fresh INI folder, never the real one."""
     from PySide6.QtCore import QSettings
 
+    from tde_desktop.core import i18n
+    from tde_desktop.qt import theme
     from tde_desktop.qt.app import make_app
 
-    make_app()
+    # Every test sees the app as people do: Fusion, the calm theme, 100% text, English.
+    theme.apply_theme(make_app(), scale=1.0, high_contrast=False)
+    i18n.set_language("en")
     folder = tmp_path_factory.mktemp("settings")
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))

@@ -1,0 +1,149 @@
+"""Language switch at once, text size, high contrast, saved views and exporting a view."""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from tde_desktop.core import i18n, query, views
+from tde_desktop.core import workshops as ws
+from tde_desktop.core.charts import ChartSpec
+from tests.qt.conftest import wait_idle
+from tests.qt.test_kiosk import make_workshop
+
+SPANISH = {"&File": "&Archivo", "&Data": "&Datos", "Welcome": "Bienvenida",
+           "Start": "Empezar"}
+
+
+@pytest.fixture
+def spanish(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A known Spanish catalogue, whatever state the real one is in."""
+    monkeypatch.setitem(i18n._catalogues, "es", {**i18n.catalogue("es"), **SPANISH})
+
+
+@pytest.fixture
+def restore_theme() -> Any:
+    from tde_desktop.qt import theme
+
+    yield theme
+    theme.apply_theme(QApplication.instance(), scale=1.0, high_contrast=False)
+
+
+def menu_titles(window: Any) -> list[str]:
+    return [a.text() for a in window.menuBar().actions()]
+
+
+def test_language_switch_is_immediate_and_keeps_the_selection(
+        make_main_window: Any, baltimore_pack: Path, qtbot: Any, spanish: None) -> None:
+    from tde_desktop.qt import settings
+
+    window = make_main_window(baltimore_pack)
+    workshop = make_workshop(window.pack)
+    kiosk = window.workshop_menu.open_kiosk(workshop.id, full_screen=False)
+    window.dataset_list.setCurrentRow(1)
+    filters = [query.Filter("address", "contains", "AVE")]
+    window.explorer.apply_filters(filters)
+    wait_idle(qtbot)
+    shown = window.explorer.dataset.id
+    assert menu_titles(window)[0] == "&File"
+
+    window.set_language("es")
+    wait_idle(qtbot)
+    assert menu_titles(window)[:2] == ["&Archivo", "&Datos"]
+    assert settings.language() == "es"
+    assert window.explorer.dataset.id == shown
+    assert window.explorer.filters == filters
+    assert window.dataset_list.current_id() == shown
+    # The kiosk's next participant gets Spanish: the workshop lists it first.
+    assert ws.get_workshop(window.pack, workshop.id).languages[0] == "es"
+    assert kiosk.lang == "es"
+    assert kiosk.start_button.text() == "Empezar"
+
+    window.set_language("en")
+    assert menu_titles(window)[0] == "&File"
+    assert window.language_actions["en"].isChecked()
+    kiosk.allow_close = True
+
+
+def test_text_size_200_scales_the_font_and_is_remembered(
+        make_main_window: Any, baltimore_pack: Path, qtbot: Any, restore_theme: Any) -> None:
+    from tde_desktop.qt import settings
+    from tde_desktop.qt.kiosk import kiosk_style
+
+    window = make_main_window(baltimore_pack)
+    base = restore_theme.base_point_size()
+    window.text_size_actions[2.0].trigger()
+    assert QApplication.font().pointSizeF() == pytest.approx(base * 2)
+    assert window.explorer.view.font().pointSizeF() == pytest.approx(base * 2)
+    assert settings.text_scale() == 2.0
+    assert "font-size: 40pt" in kiosk_style()
+    window.text_size_actions[1.5].trigger()
+    assert QApplication.font().pointSizeF() == pytest.approx(base * 1.5)
+    window.text_size_actions[1.0].trigger()
+    assert QApplication.font().pointSizeF() == pytest.approx(base)
+    assert settings.text_scale() == 1.0
+
+
+def test_high_contrast_palette_and_focus(make_main_window: Any, qtbot: Any,
+                                         restore_theme: Any) -> None:
+    from PySide6.QtGui import QPalette
+
+    from tde_desktop.qt import settings
+
+    window = make_main_window()
+    window.high_contrast_action.trigger()
+    palette = QApplication.palette()
+    assert palette.color(QPalette.ColorRole.Window).name() == "#000000"
+    assert palette.color(QPalette.ColorRole.WindowText).name() == "#ffffff"
+    assert palette.color(QPalette.ColorRole.Highlight).name() == "#ffd400"
+    assert "4px solid #ffd400" in QApplication.instance().styleSheet()
+    assert settings.high_contrast()
+    window.high_contrast_action.trigger()
+    assert not settings.high_contrast()
+    assert QApplication.palette().color(QPalette.ColorRole.Window).name() == "#f4f5f7"
+
+
+def test_saved_view_opens_with_its_filters_and_chart(make_main_window: Any, baltimore_pack: Path,
+                                                     qtbot: Any) -> None:
+    window = make_main_window(baltimore_pack)
+    demolition = window.pack.datasets()[1]
+    column = demolition.columns[0].name
+    chart = ChartSpec(kind="bar", x=column)
+    filters = [query.Filter(column, "not_empty")]
+    views.save_view(window.pack, "Demolitions by first column", demolition.id, filters, chart)
+    dialog = window.ask_saved_views()
+    assert dialog.list.count() == 1
+    assert "Demolitions by first column" in dialog.list.item(0).text()
+    dialog.open_button.click()
+    wait_idle(qtbot)
+    assert window.explorer.dataset.id == demolition.id
+    assert window.explorer.filters == filters
+    panel = window.explorer.tabs.currentWidget()
+    assert type(panel).__name__ == "ChartView"
+    assert panel.current_spec().x == column
+
+
+def test_export_this_view_writes_only_matching_rows(make_main_window: Any, baltimore_pack: Path,
+                                                    qtbot: Any, tmp_path: Path) -> None:
+    from tde_desktop.qt.view_actions import export_view
+
+    window = make_main_window(baltimore_pack)
+    window.explorer.apply_filters([query.Filter("buildingaddress", "contains", "NORTH AVE")])
+    wait_idle(qtbot)
+    target = tmp_path / "north_ave.csv"
+    export_view(window.explorer, target)
+    wait_idle(qtbot)
+    with sqlite3.connect(baltimore_pack) as conn:
+        expected = conn.execute("SELECT count(*) FROM ds_vacant_building_notices "
+                                "WHERE buildingaddress LIKE '%NORTH AVE%'").fetchone()[0]
+    with target.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert expected > 10
+    assert len(rows) == expected == window.explorer.count
+    assert all("NORTH AVE" in r["buildingaddress"] for r in rows)
+    assert "north_ave.csv" in window.statusBar().currentMessage()
