@@ -55,21 +55,35 @@ def run(args: list[str]) -> int:
     return subprocess.call([str(python), "-m", "tde_desktop", *args], cwd=ROOT)
 
 
+def _step(failures: list[str], name: str, *cmd: object, env: dict[str, str] | None = None) -> None:
+    """Run one check; record a failure and go on, so one run reports every problem."""
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    if subprocess.run([str(c) for c in cmd], cwd=ROOT, env=env).returncode != 0:
+        failures.append(name)
+
+
 def test(args: list[str]) -> int:
     python = _ensure(VENV, "[gui,dev]")
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    _run(python, "-m", "ruff", "check", "tde_desktop", "tests", "benchmarks", "dev.py")
-    _run(python, "-m", "mypy", "tde_desktop/core")
-    _run(_bin(VENV, "lint-imports"))
+    failures: list[str] = []
+    _step(failures, "ruff", python, "-m", "ruff", "check", "tde_desktop", "tests", "benchmarks",
+          "scripts", "dev.py")
+    _step(failures, "mypy", python, "-m", "mypy", "tde_desktop/core")
+    _step(failures, "import-linter", _bin(VENV, "lint-imports"))
     _sample_pack(python)
-    _run(python, "-m", "pytest", "-q", *args, env=env)
+    _step(failures, "pytest", python, "-m", "pytest", "-q", *args, env=env)
     # The core and the command line must work where PySide6 is not installed.
     core_python = _ensure(CORE_VENV, "[dev]")
     subprocess.run([str(core_python), "-m", "pip", "uninstall", "--quiet", "-y",
                     "PySide6-Essentials", "PySide6", "shiboken6", "pytest-qt"], cwd=ROOT)
-    _run(core_python, "-c", "import importlib.util as u, sys; "
-         "sys.exit(1 if u.find_spec('PySide6') else 0)")
-    _run(core_python, "-m", "pytest", "-q", "-p", "no:pytestqt", "tests/core", env=env)
+    _step(failures, "no-Qt check", core_python, "-c", "import importlib.util as u, sys; "
+          "sys.exit(1 if u.find_spec('PySide6') else 0)")
+    _step(failures, "core tests without Qt", core_python, "-m", "pytest", "-q", "-p",
+          "no:pytestqt", "tests/core", env=env)
+    if failures:
+        print("FAILED: " + ", ".join(failures), flush=True)
+        return 1
+    print("All checks passed.", flush=True)
     return 0
 
 
