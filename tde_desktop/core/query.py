@@ -59,7 +59,8 @@ def format_value(value: object) -> str:
     if m:
         year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
         if 1 <= month <= 12 and 1 <= day <= 31:
-            date = f"{day} {_month_names()[month - 1]} {year}"
+            date = _("{day} {month} {year}").format(  # Spanish puts "de" between them
+                day=day, month=_month_names()[month - 1], year=year)
             if m.re is _ISO_DATETIME and (m.group(4), m.group(5)) != ("00", "00"):
                 return f"{date} {m.group(4)}:{m.group(5)}"
             return date
