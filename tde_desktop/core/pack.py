@@ -171,6 +171,10 @@ class Pack:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             quick = conn.execute("PRAGMA quick_check").fetchone()[0]
+            # A pack never holds triggers or views; one that does was made elsewhere, and a
+            # trigger could silently delete answers as they are written (tests/reliability).
+            foreign = conn.execute("SELECT type FROM sqlite_master WHERE type IN "
+                                   "('trigger', 'view') LIMIT 1").fetchone()
         except sqlite3.DatabaseError:
             raise NotAPackError(
                 _("{name} is damaged or is not a workshop pack.").format(name=path.name)
@@ -184,6 +188,11 @@ class Pack:
             conn.close()
             raise NotAPackError(_("{name} is damaged: {detail}").format(name=path.name,
                                                                         detail=quick))
+        if foreign is not None:
+            conn.close()
+            raise NotAPackError(
+                _("{name} contains SQL code that tde-desktop never puts in a pack; it was not "
+                  "opened, to keep your answers safe.").format(name=path.name))
         if version > SCHEMA_VERSION:
             conn.close()
             raise PackTooNewError(
