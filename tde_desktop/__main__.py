@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     if "--self-test" in arguments:
         from tde_desktop.self_test import main as self_test
 
-        return self_test()
+        return self_test(arguments)
     args = parse_args(arguments)
     # Portable mode (portable.txt or data/ beside the app): settings live in data/.
     from tde_desktop import portable

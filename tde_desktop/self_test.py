@@ -27,6 +27,14 @@ from typing import Any
 from tde_desktop import APP_TITLE, __version__
 
 SELF_TEST_NOTE = "Self-test: this note was written by the installer check."
+# Every line printed, kept for --report: a windowed Windows app has no console to print to.
+_lines: list[str] = []
+
+
+def say(line: str) -> None:
+    """Print one line of the report (and keep it for ``--report``)."""
+    _lines.append(line)
+    print(line, flush=True)
 
 
 @dataclass
@@ -206,8 +214,8 @@ def step_export(state: _State) -> str:
         out = out_dir / "dataset.xlsx"
         export_dataset(pack, first.id, out)
         state.workbook = out
-        print("  (the results workbook is not available yet: the workbook step was skipped "
-              "and a dataset was exported instead)")
+        say("  (the results workbook is not available yet: the workbook step was skipped "
+            "and a dataset was exported instead)")
         return f"dataset '{first.title}' exported, {out.stat().st_size} bytes"
 
 
@@ -264,10 +272,14 @@ def main(argv: list[str] | None = None) -> int:
     """Run every step, print one line each; 0 only if all passed.
 
     A step that fails stops the steps that depend on it (they report as not run),
-    so the first failure is the one to read.
+    so the first failure is the one to read. ``--report FILE`` also writes the
+    lines to FILE (the windowed Windows app has no console to print to).
     """
+    args = list(sys.argv[1:] if argv is None else argv)
+    report = Path(args[args.index("--report") + 1]) if "--report" in args[:-1] else None
+    _lines.clear()
     frozen = "frozen" if getattr(sys, "frozen", False) else "from source"
-    print(f"{APP_TITLE} {__version__} self-test ({frozen}, Python {platform.python_version()}, "
+    say(f"{APP_TITLE} {__version__} self-test ({frozen}, Python {platform.python_version()}, "
           f"{platform.system()} {platform.machine()})")
     failed = 0
     work = Path(tempfile.mkdtemp(prefix="tde-self-test-"))
@@ -279,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for name, step in STEPS:
             if blocked and step is not step_untouched:
-                print(f"NOT RUN  {name}")
+                say(f"NOT RUN  {name}")
                 failed += 1
                 continue
             started = time.perf_counter()
@@ -289,9 +301,9 @@ def main(argv: list[str] | None = None) -> int:
                 failed += 1
                 # The window is checked on its own: the core steps can still run without it.
                 blocked = blocked or step is not step_window
-                print(f"FAIL     {name}: {type(exc).__name__}: {exc}")
+                say(f"FAIL     {name}: {type(exc).__name__}: {exc}")
                 continue
-            print(f"ok       {name}: {detail} ({time.perf_counter() - started:.1f} s)")
+            say(f"ok       {name}: {detail} ({time.perf_counter() - started:.1f} s)")
     finally:
         if previous is None:
             os.environ.pop("TDE_DATA_DIR", None)
@@ -299,8 +311,10 @@ def main(argv: list[str] | None = None) -> int:
             os.environ["TDE_DATA_DIR"] = previous
         shutil.rmtree(work, ignore_errors=True)
     total = len(STEPS)
-    print(f"self-test: {total - failed} of {total} steps passed" if failed
-          else f"self-test: all {total} steps passed")
+    say(f"self-test: {total - failed} of {total} steps passed" if failed
+        else f"self-test: all {total} steps passed")
+    if report is not None:
+        report.write_text("\n".join(_lines) + "\n", encoding="utf-8")
     return 1 if failed else 0
 
 
