@@ -14,10 +14,13 @@ Rules (each makes merging order-independent and idempotent):
 * Two versions of one row are compared by a hash of the row with its
   bookkeeping left out (:data:`BOOKKEEPING`: times, sequence numbers, devices,
   live state such as "exercise open", salted PIN hashes, participant codes).
-  When the versions differ it is a *conflict*: the version with the later
-  ``updated_at`` stays live (for tables without it, the larger content hash,
-  an arbitrary but order-independent choice) and the other version is kept,
-  whole, as JSON in ``_tde_merge_conflicts`` and listed in the report.
+  When the versions differ it is a *conflict*: for answers and workshops the
+  version with the later ``updated_at`` stays live (equal times: the larger
+  content hash, so the outcome does not depend on merge order); exercises,
+  participants and saved views carry no edit time, so the target's version
+  stays live (without the common ancestor nothing tells which side edited).
+  The other version is kept, whole, as JSON in ``_tde_merge_conflicts`` and
+  listed in the report for a person to review.
 * Live state is combined, not compared: a workshop or exercise is as far along
   as either pack says (ended beats running beats draft), started at the
   earliest start and ended at the latest end; an answer approved for the
@@ -331,9 +334,9 @@ class _Merger:
         if mine == theirs:
             counts.already += 1
             return
-        if table == "_tde_views":
-            incoming_wins = False  # view ids are local; the target's view keeps its id
-        elif "updated_at" in existing and existing["updated_at"] != incoming["updated_at"]:
+        if "updated_at" not in existing:
+            incoming_wins = False  # no edit time to go by: the target's version stays
+        elif existing["updated_at"] != incoming["updated_at"]:
             incoming_wins = str(incoming["updated_at"]) > str(existing["updated_at"])
         else:
             incoming_wins = theirs > mine
@@ -376,7 +379,13 @@ class _Merger:
     def finish(self) -> None:
         """Renumber the agenda of each workshop that gained exercises: positions from two
         laptops may collide, and (position, id) gives the same order whatever the merge
-        order."""
+        order. An ended workshop has no open exercise (as after ``end_workshop``), even
+        when another laptop still had one open."""
+        self.conn.execute(
+            "UPDATE _tde_exercises SET status = 'closed', closed_at = coalesce(closed_at, "
+            "(SELECT ended_at FROM _tde_workshops w WHERE w.id = workshop_id)) "
+            "WHERE status = 'open' AND workshop_id IN "
+            "(SELECT id FROM _tde_workshops WHERE status = 'ended')")
         for workshop_id in sorted(self.reordered):
             ids = [r[0] for r in self.conn.execute(
                 "SELECT id FROM _tde_exercises WHERE workshop_id = ? ORDER BY position, id",

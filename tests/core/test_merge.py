@@ -334,3 +334,29 @@ def test_dataset_ids_are_translated(tmp_path: Path) -> None:
         assert answers[0].answer["dataset_id"] == info.id
         assert [v[0] for v in pack.conn.execute("SELECT name FROM _tde_views")] == [
             "Vacant lots"]
+
+
+def test_exercise_edits_are_flagged_and_live_state_combines(fleet: dict[str, Any],
+                                                                   tmp_path: Path) -> None:
+    a, b = fleet["laptops"][:2]
+    with Pack.open(a) as pack:
+        w.update_exercise(pack, fleet["notes"], title="What do you notice here?")
+        w.end_workshop(pack, fleet["ws"])
+    with Pack.open(b) as pack:
+        w.update_exercise(pack, fleet["notes"], title="Notes from the walk")
+        w.open_exercise(pack, fleet["vote"])
+        w.reveal(pack, fleet["vote"])
+    results = []
+    for order in ([a, b], [b, a]):
+        target = merged(fleet, tmp_path, "-".join(p.stem for p in order), order)
+        with Pack.open(target) as pack:
+            ws = w.get_workshop(pack, fleet["ws"])
+            vote = w.get_exercise(pack, fleet["vote"])
+            conflicts = list_conflicts(pack)
+            results.append((w.get_exercise(pack, fleet["notes"]).title, ws.status,
+                            vote.status, vote.revealed, [c["row_id"] for c in conflicts]))
+    # Live state is the same whatever the order: as far along as either laptop got.
+    assert [res[1:4] for res in results] == [("ended", "closed", True)] * 2
+    # Exercises carry no edit time: the target keeps its title, both edits await review.
+    assert [res[0] for res in results] == ["Notes", "Notes"]
+    assert [res[4] for res in results] == [[fleet["notes"], fleet["notes"]]] * 2
