@@ -86,6 +86,22 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+#: (path, size, mtime) of files that passed quick_check in this process: a background
+#: job reopening the pack it was given must not re-read a 300 MB file each time.
+_checked: set[tuple[str, int, int]] = set()
+
+
+def _quick_check(path: Path, conn: sqlite3.Connection) -> str:
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    if key in _checked:
+        return "ok"
+    result = str(conn.execute("PRAGMA quick_check").fetchone()[0])
+    if result == "ok":
+        _checked.add(key)
+    return result
+
+
 def _check_header(path: Path) -> None:
     try:
         with path.open("rb") as f:
@@ -170,7 +186,7 @@ class Pack:
                 conn = _connect(path)
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
-            quick = conn.execute("PRAGMA quick_check").fetchone()[0]
+            quick = _quick_check(path, conn)
             # A pack never holds triggers or views; one that does was made elsewhere, and a
             # trigger could silently delete answers as they are written (tests/reliability).
             foreign = conn.execute("SELECT type FROM sqlite_master WHERE type IN "

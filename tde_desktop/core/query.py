@@ -23,6 +23,7 @@ import bisect
 import datetime as dt
 import re
 import sqlite3
+import uuid
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -284,10 +285,25 @@ _anchors: OrderedDict[tuple[Any, ...], tuple[list[int], list[tuple[int, Any, int
 _scalars: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 
 
-def _version(conn: sqlite3.Connection) -> tuple[int, int, int]:
+def _connection_token(conn: sqlite3.Connection) -> str:
+    """A token unique to this connection's lifetime (id() is reused after a close)."""
+    try:
+        row = conn.execute("SELECT token FROM temp._tde_query_token").fetchone()
+    except sqlite3.OperationalError:
+        row = None
+    if row is None:
+        token = uuid.uuid4().hex
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS _tde_query_token (token TEXT)")
+        conn.execute("INSERT INTO temp._tde_query_token VALUES (?)", (token,))
+        return token
+    return str(row[0])
+
+
+def _version(conn: sqlite3.Connection) -> tuple[str, int, int]:
     # data_version changes when another connection commits; total_changes when this one
     # writes: together they tell a cached answer that the table may have changed.
-    return id(conn), conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes
+    return (_connection_token(conn), conn.execute("PRAGMA data_version").fetchone()[0],
+            conn.total_changes)
 
 
 def _cached(key: tuple[Any, ...], compute: Any) -> Any:
@@ -314,7 +330,14 @@ def _dense(conn: sqlite3.Connection, table: str) -> bool:
     def compute() -> bool:
         # Separate queries: min/max of rowid alone are single seeks, and the count is
         # shared with count_rows' cache.
-        n = count_rows(conn, table)
+        # A dataset's row count is in the catalogue; counting 2.5 million rows on the
+        # UI thread is what made the first page slow to appear.
+        try:
+            known = conn.execute("SELECT row_count FROM _tde_datasets WHERE table_name = ?",
+                                 (table,)).fetchone()
+        except sqlite3.OperationalError:
+            known = None
+        n = int(known[0]) if known else count_rows(conn, table)
         lo = conn.execute(f"SELECT min(rowid) FROM {quote(table)}").fetchone()[0]
         hi = conn.execute(f"SELECT max(rowid) FROM {quote(table)}").fetchone()[0]
         return bool(n == 0 or (lo == 1 and hi == n))
