@@ -279,6 +279,8 @@ def _like_any_text(conn: sqlite3.Connection, table: str, text: str) -> tuple[str
 
 _MAX_QUERIES = 64
 _MAX_ANCHORS = 20_000
+#: how many rows to skip from an anchor before walking from the end is considered instead
+_REVERSE_AFTER = 5_000
 #: query key -> sorted positions and their (position, sort key, rowid) anchors
 _anchors: OrderedDict[tuple[Any, ...], tuple[list[int], list[tuple[int, Any, int]]]] = (
     OrderedDict())
@@ -408,9 +410,24 @@ def fetch_rows(
         cond, params = _keyset(order_by, descending, key, rowid)
         extra.append(cond)
         skip = offset - pos - 1
-    where, where_params = _where(conn, table, filters, extra)
-    sql = f"{select} FROM {quote(table)} {where}{order} LIMIT ? OFFSET ?"
-    rows = conn.execute(sql, [*where_params, *params, limit, skip]).fetchall()
+    rows = None
+    if skip > _REVERSE_AFTER:
+        # Far from any remembered position: if the end of the table is nearer, walk from
+        # the end in the reverse order (the exact reverse, NULLs included) and flip.
+        total = count_rows(conn, table, filters)
+        end = min(offset + limit, total)
+        if end > offset and total - end < skip:
+            back = "" if descending else " DESC"
+            reverse = (f" ORDER BY {quote(order_by)}{back}, rowid{back}" if order_by
+                       else f" ORDER BY rowid{back}")
+            where, where_params = _where(conn, table, filters)
+            sql = f"{select} FROM {quote(table)} {where}{reverse} LIMIT ? OFFSET ?"
+            rows = conn.execute(sql, [*where_params, end - offset, total - end]).fetchall()
+            rows.reverse()
+    if rows is None:
+        where, where_params = _where(conn, table, filters, extra)
+        sql = f"{select} FROM {quote(table)} {where}{order} LIMIT ? OFFSET ?"
+        rows = conn.execute(sql, [*where_params, *params, limit, skip]).fetchall()
     if rows:
         _remember(qkey, offset + len(rows) - 1, rows[-1], order_by is not None)
     n = 1 + len(columns)
