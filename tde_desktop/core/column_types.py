@@ -226,6 +226,16 @@ def _convert_date(value: str, day_first: bool) -> str:
     return f"{iso}T{_clock(time_part)}" if time_part else iso
 
 
+def _to_real(value: str) -> object:
+    """A decimal number as a float; missing markers as None; anything else kept as text."""
+    if value in MISSING_MARKERS:
+        return None
+    try:
+        return float(value.replace(",", ""))
+    except ValueError:
+        return value
+
+
 def converter(kind: str) -> Callable[[Sequence[str], bool], Iterable[object]]:
     """A function turning a chunk of raw text for a column of ``kind`` into stored values.
 
@@ -243,6 +253,7 @@ def converter(kind: str) -> Callable[[Sequence[str], bool], Iterable[object]]:
     dates = kind in ("date_mdy", "date_dmy", "datetime_mdy", "datetime_dmy")
     day_first = kind.endswith("dmy")
     thousands = kind in ("integer_sep", "number_sep")
+    real = kind in ("number", "number_sep")
 
     def conv_typed(col: Sequence[str], plain: bool) -> Iterable[object]:
         if dates:
@@ -251,6 +262,14 @@ def converter(kind: str) -> Callable[[Sequence[str], bool], Iterable[object]]:
                 for v in set(col)
             }
             return map(mapping.get, col)
+        if real:
+            # Decimals are parsed by Python, not by SQLite's affinity: SQLite's own text to
+            # number conversion can differ from the correctly rounded value in the last bit.
+            if plain and not thousands:
+                if "" not in col:
+                    return list(map(float, col))
+                return [float(v) if v else None for v in col]
+            return [_to_real(v) for v in col]
         if thousands:
             return [None if v in MISSING_MARKERS else v.replace(",", "") for v in col]
         if not plain and not _MARKERS_BUT_EMPTY.isdisjoint(col):

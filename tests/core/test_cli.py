@@ -89,3 +89,16 @@ def test_debug_shows_traceback(tmp_path: Path) -> None:
     result = tde("--debug", "info", tmp_path / "missing.tdepack")
     assert result.returncode != 0
     assert "Traceback" in result.stderr
+
+
+def test_check_accepts_a_results_only_pack(tmp_path: Path) -> None:
+    pack = tmp_path / "p.tdepack"
+    src = tmp_path / "a.csv"
+    src.write_text("a\n1\n2\n")
+    tde("new", pack, "--title", "x")
+    tde("add", pack, src)
+    results = tmp_path / "r.tdepack"
+    made = tde("results-only", pack, results)
+    assert made.returncode == 0, made.stderr
+    check = tde("check", results)
+    assert check.returncode == 0, check.stdout

@@ -6,7 +6,7 @@ import csv
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tde_desktop.core.column_types import MISSING_MARKERS
@@ -42,6 +42,7 @@ def same(original: str, stored: object, column_type: str) -> bool:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tables())
+@example([[""], ["1.9737770433773592e-306"]])  # SQLite's own text-to-REAL rounds this wrongly
 def test_random_tables_round_trip(table: list[list[str]]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "t.csv"
