@@ -17,7 +17,7 @@ from tde_desktop import APP_NAME, APP_TITLE, ORG_NAME, __version__
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
-    """The QApplication with the names QSettings and the installers use."""
+    """The QApplication with the names QSettings and the installers use, the icon and theme."""
     app = QApplication.instance()
     if app is None:
         app = QApplication(argv if argv is not None else sys.argv[:1])
@@ -26,10 +26,12 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_TITLE)
     app.setApplicationVersion(__version__)
-    if app.windowIcon().isNull():
-        from tde_desktop.qt.theme import app_icon
+    from tde_desktop.qt import theme
 
-        app.setWindowIcon(app_icon())
+    if not theme.is_applied():
+        # Every entry point (app, self-test, screenshots) gets the same look; run() then
+        # applies the person's own text size and contrast.
+        theme.apply_theme(app)
     return app
 
 

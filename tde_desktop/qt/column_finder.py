@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -39,7 +38,8 @@ class ColumnFinder(QWidget):
         self.show_only.setAccessibleName(_("Show only the matching columns"))
         self.hide_matching = QPushButton(_("&Hide matching"))
         self.hide_matching.setAccessibleName(_("Hide the matching columns"))
-        buttons = QHBoxLayout()
+        # Stacked: three buttons side by side do not fit the panel at large text sizes.
+        buttons = QVBoxLayout()
         for b in (self.show_matching, self.show_only, self.hide_matching):
             buttons.addWidget(b)
         layout = QVBoxLayout(self)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import DatasetInfo
@@ -14,7 +14,7 @@ from tde_desktop.core.pack import DatasetInfo
 def breakable(url: str) -> str:
     """Escaped text with zero-width spaces after / ? & so a long address can wrap."""
     text = html.escape(url)
-    for ch in ("/", "?", "&amp;"):
+    for ch in ("/", "?", "&amp;", "_", "."):
         text = text.replace(ch, ch + "\u200b")
     return text
 
@@ -30,7 +30,7 @@ def card_html(info: DatasetInfo) -> str:
         (_("Retrieved"), e(info.retrieved_at)),
         (_("Source"), f'<a href="{e(info.source_url)}">{breakable(info.source_url)}</a>'
          if info.source_url else ""),
-        (_("Original file"), e(info.original_filename)),
+        (_("Original file"), breakable(info.original_filename)),
         # In groups of eight so it wraps in a narrow panel and is easy to read out.
         (_("Checksum (SHA-256)"),
          "<small><tt>" + " ".join(info.sha256[i:i + 8] for i in range(0, len(info.sha256), 8))
@@ -62,6 +62,8 @@ class DatasetCard(QScrollArea):
         self.label = QLabel()
         self.label.setAccessibleName(_("Dataset details"))
         self.label.setWordWrap(True)
+        # Wrap to the panel's width at any text size instead of widening the window.
+        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.label.setTextFormat(Qt.TextFormat.RichText)
         self.label.setOpenExternalLinks(True)

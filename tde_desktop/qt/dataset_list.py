@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
 from tde_desktop.core.i18n import _
@@ -21,10 +21,20 @@ class DatasetList(QListWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName(_("Datasets in this pack"))
-        self.setMinimumWidth(180)
+        self._fit_font()
         self.setWordWrap(True)
         self.setSpacing(3)
         self.currentItemChanged.connect(self._changed)
+
+    def _fit_font(self) -> None:
+        # Wide enough for a long word ("Neighbourhood") at any text size.
+        self.setMinimumWidth(max(180, self.fontMetrics().horizontalAdvance("Neighbourhoods") + 36))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_font()
+            self.doItemsLayout()
 
     def set_datasets(self, datasets: list[DatasetInfo], select: int | None = None) -> None:
         """Show ``datasets``; select ``select`` (an id) or the first one."""

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QPushButton,
     QSplitter,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +30,7 @@ from tde_desktop.qt.dataset_view import DatasetView
 from tde_desktop.qt.dictionary_editor import DictionaryEditor
 from tde_desktop.qt.filter_bar import FilterBar
 from tde_desktop.qt.ops import run_op
+from tde_desktop.qt.side_tabs import SideTabs
 
 #: sorting a table bigger than this first builds an index in the background
 INDEX_IN_BACKGROUND_ROWS = 20_000
@@ -79,14 +79,17 @@ class Explorer(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.filter_bar, 1)
         top.addWidget(self.index_button, 0, Qt.AlignmentFlag.AlignTop)
-        top.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignTop)
         grid_layout.addLayout(top)
         grid_layout.addWidget(self.view, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.export_button)
+        bottom.addStretch(1)
+        grid_layout.addLayout(bottom)
 
         self.card = DatasetCard()
         self.dictionary = DictionaryEditor()
         self.column_finder = ColumnFinder(self.view)
-        self.tabs = QTabWidget()
+        self.tabs = SideTabs()
         self.tabs.setAccessibleName(_("Dataset panels"))
         self.tabs.addTab(self.card, _("About"))
         self.tabs.addTab(self.dictionary, _("Dictionary"))

@@ -37,6 +37,7 @@ from tde_desktop.core import workshops as ws
 from tde_desktop.core.errors import TdeError
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import Pack
+from tde_desktop.qt import theme
 from tde_desktop.qt.ops import show_message
 
 COLUMNS = ("#", "Exercise", "Time box", "Time left", "Status", "Answered", "Results")
@@ -89,7 +90,7 @@ class FacilitatorConsole(QWidget):
         layout = QVBoxLayout(self)
         self.header = QLabel()
         self.header.setAccessibleName(_("Workshop"))
-        self.header.setStyleSheet("font-size: 16pt; font-weight: bold;")
+        self.header.setStyleSheet(f"font-size: {theme.scaled(16)}pt; font-weight: bold;")
         layout.addWidget(self.header)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels([_(c) for c in COLUMNS])

@@ -6,7 +6,9 @@ tells the bar how many rows match, so the count is always in view.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
 from tde_desktop.core import query
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import ColumnInfo
+from tde_desktop.qt import theme
 
 NUMERIC = {"integer", "number"}
 DATES = {"date", "datetime"}
@@ -84,7 +87,7 @@ class FilterBar(QWidget):
         self.column_box = QComboBox()
         self.column_box.setAccessibleName(_("Filter column"))
         self.column_box.setToolTip(_("The column to filter on"))
-        self.column_box.setMinimumContentsLength(14)
+        self.column_box.setMinimumContentsLength(10)
         self.column_box.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.op_box = QComboBox()
@@ -102,18 +105,11 @@ class FilterBar(QWidget):
         self.search_edit.setAccessibleName(_("Search all text"))
         self.search_edit.setPlaceholderText(_("Search all text..."))
         self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setMaximumWidth(260)
+        self.search_edit.setMaximumWidth(320)
+        self.value_edit.setMinimumWidth(self.fontMetrics().averageCharWidth() * 8)
 
-        form = QHBoxLayout()
-        form.setContentsMargins(0, 0, 0, 0)
-        where = QLabel(_("Show rows where"))
-        where.setBuddy(self.column_box)
-        for w in (where, self.column_box, self.op_box, self.value_edit, self.and_label,
-                  self.value2_edit, self.add_button):
-            form.addWidget(w)
-        form.addStretch(1)
-        form.addWidget(self.search_edit)
-
+        self.where_label = QLabel(_("Show rows where"))
+        self.where_label.setBuddy(self.column_box)
         self.count_label = QLabel()
         self.count_label.setAccessibleName(_("Matching rows"))
         self.count_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -122,16 +118,14 @@ class FilterBar(QWidget):
         self.count_label.setFont(font)
         self.chips = QHBoxLayout()
         self.chips.setContentsMargins(0, 0, 0, 0)
-        chips_row = QHBoxLayout()
-        chips_row.setContentsMargins(0, 0, 0, 0)
-        chips_row.addWidget(self.count_label)
-        chips_row.addLayout(self.chips)
-        chips_row.addStretch(1)
-
+        self.rows = [QHBoxLayout() for _i in range(4)]
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(form)
-        layout.addLayout(chips_row)
+        for row in self.rows:
+            row.setContentsMargins(0, 0, 0, 0)
+            layout.addLayout(row)
+        self._large: bool | None = None
+        self._arrange()
 
         self.column_box.currentIndexChanged.connect(self._column_changed)
         self.op_box.currentIndexChanged.connect(self._op_changed)
@@ -141,6 +135,40 @@ class FilterBar(QWidget):
         self.search_edit.returnPressed.connect(
             lambda: self.search_requested.emit(self.search_edit.text().strip()))
         self._op_changed()
+
+    def _arrange(self) -> None:
+        """One editor row at normal sizes; at 150% and 200% the editor takes two rows,
+        so the bar never needs more width than the grid has."""
+        large = theme.text_scale() > 1.25
+        if large == self._large:
+            return
+        self._large = large
+        editor = [self.where_label, self.column_box, self.op_box, self.value_edit,
+                  self.and_label, self.value2_edit, self.add_button]
+        for row in self.rows:
+            while row.count():
+                item = row.takeAt(0)
+                if item.layout() is not None:
+                    item.layout().setParent(None)  # type: ignore[call-overload]
+        if large:
+            plan: list[list[Any]] = [editor[:2] + [1], editor[2:] + [1],
+                                     [self.count_label, 1, self.search_edit], [self.chips, 1]]
+        else:
+            plan = [editor + [1], [self.count_label, self.chips, 1, self.search_edit], [], []]
+        for row, items in zip(self.rows, plan, strict=True):
+            for item in items:
+                if isinstance(item, int):
+                    row.addStretch(item)
+                elif isinstance(item, QHBoxLayout):
+                    row.addLayout(item)
+                else:
+                    row.addWidget(item)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.value_edit.setMinimumWidth(self.fontMetrics().averageCharWidth() * 8)
+            self._arrange()
 
     # -- set up ---------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QMouseEvent, QShortcut
 from PySide6.QtWidgets import (
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -46,19 +47,22 @@ KIOSK_STYLE = """
 QLabel#title {{ font-size: {title}pt; font-weight: bold; }}
 QLabel#question {{ font-size: {question}pt; font-weight: bold; }}
 QLabel#error {{ color: {error}; font-weight: bold; }}
-QPushButton {{ min-height: 56px; padding: 4px 24px; }}
-QRadioButton, QCheckBox {{ min-height: 48px; }}
-QRadioButton::indicator, QCheckBox::indicator {{ width: 28px; height: 28px; }}
-QLineEdit, QSpinBox {{ min-height: 48px; }}
-QSpinBox {{ padding-right: 56px; }}
-QSpinBox::up-button, QSpinBox::down-button {{ width: 52px; }}
+QPushButton {{ min-height: {button}px; padding: 4px 24px; }}
+QRadioButton, QCheckBox {{ min-height: {choice}px; }}
+QRadioButton::indicator, QCheckBox::indicator {{ width: {box}px; height: {box}px; }}
+QLineEdit, QSpinBox {{ min-height: {choice}px; }}
+QSpinBox {{ padding-right: {spin}px; }}
+QSpinBox::up-button, QSpinBox::down-button {{ width: {spin_button}px; }}
 """
 
 
 def kiosk_style() -> str:
     """The kiosk's big type (20 pt body at 100%), following View > Text size and contrast."""
     return KIOSK_STYLE.format(body=theme.scaled(20), title=theme.scaled(30),
-                              question=theme.scaled(24), error=theme.colours()["error"])
+                              question=theme.scaled(24), error=theme.colours()["error"],
+                              button=theme.scaled(56), choice=theme.scaled(48),
+                              box=theme.scaled(28), spin=theme.scaled(56),
+                              spin_button=theme.scaled(52))
 
 
 #: sign-in answers that are also kept on the participant record (for the Participants sheet)
@@ -197,7 +201,7 @@ class Kiosk(QWidget):
         layout.addWidget(self.scroll, 1)
         self.note = self._label(_("Message"))
         layout.addWidget(self.note)
-        buttons = QHBoxLayout()
+        self.buttons = QGridLayout()
         # Explicit shortcuts rather than mnemonics: some platforms turn mnemonics off.
         self.back_button = _button(_("Back (Alt+B)"), _("Back"))
         self.undo_button = _button(_("Undo my last answer"))
@@ -205,11 +209,8 @@ class Kiosk(QWidget):
         self.back_button.clicked.connect(self.back)
         self.undo_button.clicked.connect(self.undo)
         self.next_button.clicked.connect(self.next)
-        buttons.addWidget(self.back_button)
-        buttons.addWidget(self.undo_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.next_button)
-        layout.addLayout(buttons)
+        self._arrange_buttons()
+        layout.addLayout(self.buttons)
         self.stack.addWidget(page)
 
     def _build_done(self) -> None:
@@ -416,9 +417,23 @@ class Kiosk(QWidget):
                                   _("To leave the participant screen, type the facilitator "
                                     "PIN."))
 
+    def _arrange_buttons(self) -> None:
+        """Back, Undo and Next on one row; Undo on a row of its own when text is large,
+        so the three never need more than the screen's width."""
+        for button in (self.back_button, self.undo_button, self.next_button):
+            self.buttons.removeWidget(button)
+        self.buttons.addWidget(self.back_button, 0, 0)
+        self.buttons.setColumnStretch(2, 1)
+        self.buttons.addWidget(self.next_button, 0, 3)
+        if theme.text_scale() > 1.25:
+            self.buttons.addWidget(self.undo_button, 1, 0, 1, 2)
+        else:
+            self.buttons.addWidget(self.undo_button, 0, 1)
+
     def apply_theme(self) -> None:
         """Follow a change of View > Text size or High contrast."""
         self.setStyleSheet(kiosk_style())
+        self._arrange_buttons()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.allow_close or self.preview is not None:

@@ -145,14 +145,17 @@ class Op:
 
     def _progress(self, done: int, total: int, message: str) -> None:
         self._last = (done, total, message)
-        if self.dialog is None or self.cancel_event.is_set():
+        dialog = self.dialog
+        if dialog is None or self.cancel_event.is_set() or not isValid(dialog):
             return
+        if message:
+            dialog.setLabelText(f"{self.label}\n{message}")
         # QProgressDialog takes int; scale big totals (bytes) down to keep within range.
         scale = max(1, total // 1_000_000)
-        self.dialog.setMaximum(total // scale if total > 0 else 0)
-        self.dialog.setValue(min(done, total) // scale if total > 0 else 0)
-        if message:
-            self.dialog.setLabelText(f"{self.label}\n{message}")
+        dialog.setMaximum(total // scale if total > 0 else 0)
+        # Last: a window-modal dialog's setValue() runs the event loop, which may deliver
+        # the result and close this very dialog.
+        dialog.setValue(min(done, total) // scale if total > 0 else 0)
 
     def _finish(self) -> None:
         self.finished = True

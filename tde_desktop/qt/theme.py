@@ -140,6 +140,11 @@ def apply_theme(app: QApplication, *, scale: float | None = None,
             restyle()
 
 
+def is_applied() -> bool:
+    """True once :func:`apply_theme` has run in this process."""
+    return _base_font is not None
+
+
 def base_point_size() -> float:
     """The system font size before any scaling (10 pt if unknown)."""
     if _base_font is None or _base_font.pointSizeF() <= 0:
