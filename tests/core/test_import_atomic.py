@@ -74,7 +74,7 @@ def test_sigkill_during_import_leaves_nothing(pack_path: Path, tmp_path: Path) -
     src = big_csv(tmp_path / "big.csv", 300_000)
     rng = random.Random(7)
     committed = 0
-    for _trial in range(trials):
+    for trial in range(trials):
         proc = subprocess.Popen([sys.executable, "-c", IMPORTER, str(pack_path), str(src)],
                                 stdout=subprocess.PIPE, text=True, cwd=REPO)
         assert proc.stdout is not None
@@ -93,4 +93,6 @@ def test_sigkill_during_import_leaves_nothing(pack_path: Path, tmp_path: Path) -
             assert ds_tables == {d.table_name for d in datasets}
             for d in datasets:
                 assert d.row_count == 300_000
-            assert len(datasets) == committed
+            # every acknowledged import is there; a kill between COMMIT and the
+            # acknowledgement may leave one more, complete, dataset
+            assert committed <= len(datasets) <= trial + 1
