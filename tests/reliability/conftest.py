@@ -45,10 +45,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     outcome = yield
     report = outcome.get_result()  # type: ignore[attr-defined]
     if report.when == "call":
-        item.stash[_passed_key] = report.passed
+        item.stash[_outcome_key] = "xfailed" if hasattr(report, "wasxfail") else report.outcome
 
 
-_passed_key = pytest.StashKey[bool]()
+_outcome_key = pytest.StashKey[str]()
 
 
 @pytest.fixture
@@ -64,12 +64,13 @@ def scenario(request: pytest.FixtureRequest) -> Iterator[Callable[[str, str], Sc
     target = os.environ.get(RESULTS_ENV)
     if not target:
         return
-    passed = request.node.stash.get(_passed_key, False)
+    outcome = request.node.stash.get(_outcome_key, "failed")
     with open(target, "a", encoding="utf-8") as f:
         for s in made:
-            failures = s.failures if passed else max(1, s.failures)
+            failures = s.failures if outcome != "failed" else max(1, s.failures)
             f.write(json.dumps({"scenario": s.name, "trials": s.trials, "failures": failures,
-                                "checked": s.checked, "test": request.node.nodeid}) + "\n")
+                                "checked": s.checked, "outcome": outcome,
+                                "test": request.node.nodeid}) + "\n")
 
 
 def integrity(path: Path) -> str:

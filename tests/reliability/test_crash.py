@@ -196,7 +196,7 @@ sys.stdin.readline()  # wait for the kill
 """
 
 SOURCES = 6
-ANSWERS_PER_SOURCE = 30
+ANSWERS_PER_SOURCE = 200
 
 
 def _source_pack(path: Path, k: int) -> tuple[str, int]:
@@ -245,7 +245,7 @@ def test_kill_during_merges(tmp_path: Path, scenario: Callable[[str, str], Scena
         s.trial()
         target.unlink()
 
-    kill_loop(KILL_TRIALS, make, 0.5, check)
+    kill_loop(KILL_TRIALS, make, 0.25, check)
     assert between > 0, "no kill landed between merges: the window is wrong"
 
 
