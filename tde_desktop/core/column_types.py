@@ -71,7 +71,6 @@ _ALL_MATCHERS = {
 _INT_CHARS = re.compile(f"[0-9{_SEP}-]*")
 _NUM_CHARS = re.compile(f"[0-9{_SEP}.eE+-]*")
 _LEADING_ZERO = re.compile(f"{_SEP}[-+]?0[0-9]")
-_LONG_DIGITS = re.compile("[0-9]{13}")
 _TO_NONE: dict[str, None] = dict.fromkeys(MISSING_MARKERS)
 _MARKERS_BUT_EMPTY = MISSING_MARKERS - {""}
 _INTEGER_FITS = frozenset({"integer", "integer_sep", "number", "number_sep"})
@@ -119,18 +118,21 @@ class ColumnState:
                 return kind
         return "text"
 
-    def observe(self, col: Sequence[str]) -> bool:
+    def observe(self, col: Sequence[str]) -> bool | list[float]:
         """Narrow the candidates with one chunk of a column (a tuple of raw text).
 
         Returns True when the chunk is known to hold no missing marker other than the
-        empty string (so a converter need not look for ``N/A`` and friends).
+        empty string (so a converter need not look for ``N/A`` and friends), or, for a
+        chunk of decimals with no empty cell, the floats already parsed while checking.
         """
         if self.forced is not None or not self.kinds:
             if not self.seen_value:
                 self.seen_value = bool(set(col) - MISSING_MARKERS)
             return False
-        if self.seen_value and self.kinds & _INTEGER_FITS and self._fast_numeric(col):
-            return True
+        if self.seen_value and self.kinds & _INTEGER_FITS:
+            fast = self._fast_numeric(col)
+            if fast is not False:
+                return fast
         values = set(col) - MISSING_MARKERS
         if not values:
             return False
@@ -144,7 +146,7 @@ class ColumnState:
                 self.kinds.discard(kind)
         return False
 
-    def _fast_numeric(self, col: Sequence[str]) -> bool:
+    def _fast_numeric(self, col: Sequence[str]) -> bool | list[float]:
         """Settle a chunk of plain numbers quickly; False when the precise check is needed.
 
         Digits alone always make a valid integer; otherwise int() and float() in C check
@@ -155,14 +157,23 @@ class ColumnState:
         if _LEADING_ZERO.search(joined):
             return False
         if _INT_CHARS.fullmatch(joined):
-            if _LONG_DIGITS.search(joined) or ("-" in joined and not _all_parse(int, col)):
+            if max(map(len, col)) > 12 or ("-" in joined and not _all_parse(int, col)):
                 return False
             self.kinds &= _INTEGER_FITS
             return True
-        if _NUM_CHARS.fullmatch(joined) and _all_parse(float, col):
+        if not _NUM_CHARS.fullmatch(joined):
+            return False
+        if "" in col:
+            if not _all_parse(float, col):
+                return False
             self.kinds &= _NUMBER_FITS
             return True
-        return False
+        try:
+            parsed = list(map(float, col))  # the check and the conversion in one pass
+        except ValueError:
+            return False
+        self.kinds &= _NUMBER_FITS
+        return parsed
 
 
 def _forced_kind(user_type: str) -> str:
@@ -236,7 +247,7 @@ def _to_real(value: str) -> object:
         return value
 
 
-def converter(kind: str) -> Callable[[Sequence[str], bool], Iterable[object]]:
+def converter(kind: str) -> Callable[[Sequence[str], bool | list[float]], Iterable[object]]:
     """A function turning a chunk of raw text for a column of ``kind`` into stored values.
 
     The function takes the chunk and whether it is known to hold no marker but ``""``;
@@ -246,7 +257,7 @@ def converter(kind: str) -> Callable[[Sequence[str], bool], Iterable[object]]:
     convert them, which is safe because every value was checked to be a plain number.
     """
     if kind in ("text", "unknown"):
-        def conv_text(col: Sequence[str], plain: bool) -> Iterable[object]:
+        def conv_text(col: Sequence[str], plain: bool | list[float]) -> Iterable[object]:
             return col  # empty cells become NULL in the INSERT itself
         return conv_text
 
@@ -255,7 +266,7 @@ def converter(kind: str) -> Callable[[Sequence[str], bool], Iterable[object]]:
     thousands = kind in ("integer_sep", "number_sep")
     real = kind in ("number", "number_sep")
 
-    def conv_typed(col: Sequence[str], plain: bool) -> Iterable[object]:
+    def conv_typed(col: Sequence[str], plain: bool | list[float]) -> Iterable[object]:
         if dates:
             mapping: dict[str, object] = {
                 v: None if v in MISSING_MARKERS else _convert_date(v, day_first)
@@ -265,6 +276,8 @@ def converter(kind: str) -> Callable[[Sequence[str], bool], Iterable[object]]:
         if real:
             # Decimals are parsed by Python, not by SQLite's affinity: SQLite's own text to
             # number conversion can differ from the correctly rounded value in the last bit.
+            if isinstance(plain, list):
+                return plain
             if plain and not thousands:
                 if "" not in col:
                     return list(map(float, col))

@@ -259,3 +259,19 @@ def test_counts_match_python_csv(new_pack: Pack) -> None:
         expected = sum(1 for _ in csv.reader(f)) - 1
     info = import_file(new_pack, path)
     assert info.row_count == expected
+
+
+@pytest.mark.parametrize("relative", [
+    "samples/los_angeles/myla311_service_requests_2017_subset.csv",
+    "messy/montreal_bike_counts_2012_latin1_semicolon.csv",
+    "messy/baltimore_demolition_list_raw_cr_only.csv",
+])
+def test_missing_counts_match_the_stored_table(new_pack: Pack, relative: str) -> None:
+    info = import_file(new_pack, shared(relative))
+    for column in info.columns:
+        stored = new_pack.conn.execute(
+            f"SELECT count(*) FROM {quote(info.table_name)} WHERE {quote(column.name)} IS NULL"
+        ).fetchone()[0]
+        assert column.missing_count == stored, column.name
+    assert info.row_count == new_pack.conn.execute(
+        f"SELECT count(*) FROM {quote(info.table_name)}").fetchone()[0]
