@@ -114,6 +114,7 @@ class Kiosk(QWidget):
         self.given: dict[int, Any] = {}  # what was acknowledged, shown again on Back
         self.allow_close = False
         self.pin_dialog: PinDialog | None = None
+        self.station_chart: Any = None  # a StationChart, built for the first station
         self.setWindowTitle(_("Workshop: {title}").format(title=self.workshop.title))
         self.setAccessibleName(_("Participant screen"))
         self.setStyleSheet(kiosk_style())
@@ -190,6 +191,7 @@ class Kiosk(QWidget):
         layout.addLayout(top)
         self.instructions = self._label(_("Instructions"))
         layout.addWidget(self.instructions)
+        self.question_layout = layout  # a station's chart goes here, above its prompts
         self.question_label = self._label(_("Question"), "question")
         layout.addWidget(self.question_label)
         self.error = self._label(_("Problem with this answer"), "error")
@@ -273,6 +275,7 @@ class Kiosk(QWidget):
         self.exercise_title.setText(exercise.text("title", self.lang))
         self.instructions.setText(exercise.text("instructions_participant", self.lang))
         self.question_label.setText(label_text(step.question.text, self.lang))
+        self._show_station(exercise)
         self.progress.setText(_("{n} of {total}").format(n=index + 1, total=len(self.steps)))
         self.error.hide()
         self.widget = answer_widget(step.question, self.lang, self.pack, exercise.dataset_id)
@@ -284,6 +287,18 @@ class Kiosk(QWidget):
         self.undo_button.setEnabled(self.participant is not None and bool(self.given))
         self.stack.setCurrentIndex(1)
         self._focus_first(self.widget)
+
+    def _show_station(self, exercise: ws.Exercise) -> None:
+        """A data-walk station shows its saved view's chart above the prompts."""
+        if exercise.view_id is None and self.station_chart is None:
+            return  # no station yet: matplotlib is not even imported
+        if self.station_chart is None:
+            from tde_desktop.qt.station_chart import StationChart
+
+            self.station_chart = StationChart(theme.scaled(20))
+            position = self.question_layout.indexOf(self.instructions) + 1
+            self.question_layout.insertWidget(position, self.station_chart, 2)
+        self.station_chart.show_view(self.pack.path, exercise.view_id)
 
     @staticmethod
     def _focus_first(widget: QWidget) -> None:

@@ -7,7 +7,10 @@ and hands its result back on the UI thread. Feature code never touches threads:
   pack. Pass ``pack_path=`` and ``fn`` is called as ``fn(pack, progress)`` with a
   pack opened on the worker and closed afterwards.
 - A progress dialog appears only if the work takes longer than ~600 ms, so quick
-  queries do not flash a dialog.
+  queries do not flash a dialog; ``quiet=True`` work (automatic backups, a
+  station's chart) never shows one.
+- A pack the window opened read-only (another copy of the app holds it) is
+  opened read-only on the worker too: see :func:`set_read_only`.
 - Cancel makes the next ``progress(...)`` call raise :class:`Cancelled`; core
   functions roll back when that happens.
 - A :class:`TdeError` is shown as its one sentence; anything else is logged with
@@ -36,6 +39,17 @@ DIALOG_DELAY_MS = 600
 
 # Ops in flight, kept alive here until their results are delivered.
 _running: set[Op] = set()
+# Packs that background work must open read-only (the window opened them so).
+_read_only: set[Path] = set()
+
+
+def set_read_only(pack_path: str | Path, read_only: bool) -> None:
+    """Make every later op with ``pack_path=`` open that pack read-only (or not)."""
+    path = Path(pack_path).resolve()
+    if read_only:
+        _read_only.add(path)
+    else:
+        _read_only.discard(path)
 
 
 class _Signals(QObject):
@@ -109,7 +123,7 @@ class Op:
             return self.fn(self.progress)
         from tde_desktop.core.pack import Pack
 
-        pack = Pack.open(self.pack_path)
+        pack = Pack.open(self.pack_path, read_only=self.pack_path.resolve() in _read_only)
         try:
             return self.fn(pack, self.progress)
         finally:
@@ -208,17 +222,20 @@ def run_op(
     label: str = "",
     cancellable: bool = True,
     pack_path: str | Path | None = None,
+    quiet: bool = False,
 ) -> Op:
     """Run ``fn`` off the UI thread; ``on_done(result)`` is called on the UI thread.
 
     ``fn(progress)`` is called on a worker thread, or ``fn(pack, progress)`` with
     a pack of its own when ``pack_path`` is given. Exactly one of ``on_done``,
     ``on_error`` (default: a message box) or ``on_cancel`` runs afterwards.
+    ``quiet`` work never shows a progress dialog.
     """
     op = Op(parent, fn, on_done=on_done, on_error=on_error, on_cancel=on_cancel, label=label,
             cancellable=cancellable, pack_path=Path(pack_path) if pack_path else None)
     _running.add(op)
-    op.timer.start(DIALOG_DELAY_MS)
+    if not quiet:
+        op.timer.start(DIALOG_DELAY_MS)
     QThreadPool.globalInstance().start(_Worker(op))
     return op
 

@@ -113,6 +113,7 @@ class ProjectorWindow(QWidget):
         self._shown: Any = None
         self.charts: dict[str, BarChart] = {}
         self.notes: list[QLabel] = []
+        self.station_chart: Any = None  # a StationChart, built for the first station
         self.setObjectName("projector")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.setStyleSheet(PROJECTOR_STYLE)
@@ -125,6 +126,7 @@ class ProjectorWindow(QWidget):
         self.status = self._label("", _("Status"))
         for label in (self.title, self.prompt, self.status):
             layout.addWidget(label)
+        self.main_layout = layout
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -177,6 +179,7 @@ class ProjectorWindow(QWidget):
     def refresh(self) -> None:
         """Re-read the pack and redraw if anything the room sees has changed."""
         exercise = self.current_exercise()
+        self._show_station(exercise)
         state = self._state(exercise)
         if state == self._shown:
             return
@@ -194,6 +197,24 @@ class ProjectorWindow(QWidget):
             self._fill(exercise, state, column)
         column.addStretch(1)
         self.scroll.setWidget(body)
+
+    def _show_station(self, exercise: ws.Exercise | None) -> None:
+        """The current data-walk station's chart, above its prompts and results.
+
+        It lives outside the results area, which is rebuilt on every new answer,
+        so the chart is counted and drawn once per station, not once per answer.
+        """
+        view_id = exercise.view_id if exercise is not None else None
+        if view_id is None and self.station_chart is None:
+            return
+        if self.station_chart is None:
+            from tde_desktop.qt.station_chart import StationChart
+
+            self.station_chart = StationChart(FONT_PT, max_bars=6)
+            self.station_chart.caption.setStyleSheet(f"font-size: {FONT_PT - 6}pt;")
+            self.main_layout.insertWidget(self.main_layout.indexOf(self.scroll),
+                                          self.station_chart, 2)
+        self.station_chart.show_view(self.pack.path, view_id)
 
     def _fill(self, exercise: ws.Exercise, state: Any, column: QVBoxLayout) -> None:
         questions = exercise.questions

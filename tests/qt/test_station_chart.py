@@ -1,0 +1,116 @@
+"""Data-walk stations show their saved view's chart on the kiosk and the projector."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from matplotlib.patches import Rectangle
+from matplotlib.text import Text
+
+from tde_desktop.core import views
+from tde_desktop.core import workshops as ws
+from tde_desktop.core.pack import Pack
+
+
+@pytest.fixture(scope="module")
+def sample_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tde_desktop.sample_pack import build
+
+    return build(out=tmp_path_factory.mktemp("sample") / "sample.tdepack")
+
+
+@pytest.fixture
+def pack(sample_template: Path, tmp_path: Path) -> Iterator[Pack]:
+    import shutil
+
+    path = tmp_path / "sample.tdepack"
+    shutil.copyfile(sample_template, path)
+    with Pack.open(path) as opened:
+        yield opened
+
+
+def _station(pack: Pack) -> tuple[ws.Workshop, ws.Exercise]:
+    workshop = ws.list_workshops(pack)[0]
+    station = next(e for e in ws.list_exercises(pack, workshop.id)
+                   if e.type == "data_walk" and e.view_id is not None)
+    ws.open_exercise(pack, station.id)
+    return workshop, station
+
+
+def _bars(figure: Any) -> list[Rectangle]:
+    return [p for ax in figure.axes for p in ax.patches
+            if isinstance(p, Rectangle) and p.get_width() > 0]
+
+
+def _assert_chart(qtbot: Any, chart: Any, pack: Pack, view_id: int) -> None:
+    qtbot.waitUntil(lambda: chart.shown is not None and chart.shown.view_id == view_id,
+                    timeout=10_000)
+    view = views.load_view(pack, view_id)
+    assert view.chart is not None
+    assert view.chart.title
+    assert chart.isVisible()
+    assert len(_bars(chart.figure)) >= 1
+    assert view.chart.title in [t.get_text() for t in chart.figure.findobj(Text)]
+    # the plain-language caption is on screen too, and says how many rows the chart counts
+    assert "rows" in chart.caption.text()
+    assert chart.shown.data.caption == chart.caption.text()
+
+
+def test_kiosk_station_shows_its_chart_above_the_prompts(qtbot: Any, pack: Pack) -> None:
+    from tde_desktop.qt.kiosk import Kiosk
+
+    workshop, station = _station(pack)
+    kiosk = Kiosk(pack, workshop.id)
+    qtbot.addWidget(kiosk)
+    kiosk.resize(1280, 900)
+    kiosk.show()
+    kiosk.start()
+    assert kiosk.steps[0].exercise.id == station.id
+    chart = kiosk.station_chart
+    assert chart is not None
+    _assert_chart(qtbot, chart, pack, station.view_id)
+    layout = kiosk.question_layout
+    assert layout.indexOf(chart) < layout.indexOf(kiosk.question_label)
+    # drawn at the kiosk's type size: the figure's text scales with its dpi
+    assert chart.figure.dpi >= 96 * 20 / 14 - 1
+    # the next prompt of the same station keeps the chart without counting again
+    first = chart.shown
+    kiosk.widget.set_value("Lots of empty houses on my street")
+    assert kiosk.next()
+    assert kiosk.steps[kiosk.index].exercise.id == station.id
+    assert chart.shown is first
+    assert chart.isVisible()
+
+
+def test_kiosk_hides_the_chart_for_exercises_without_a_view(qtbot: Any, pack: Pack) -> None:
+    from tde_desktop.qt.kiosk import Kiosk
+
+    workshop = ws.list_workshops(pack)[0]
+    sign_in = next(e for e in ws.list_exercises(pack, workshop.id) if e.type == "sign_in")
+    ws.open_exercise(pack, sign_in.id)
+    kiosk = Kiosk(pack, workshop.id)
+    qtbot.addWidget(kiosk)
+    kiosk.show()
+    kiosk.start()
+    assert kiosk.station_chart is None  # no station, no matplotlib
+
+
+def test_projector_shows_the_current_station_chart(qtbot: Any, pack: Pack) -> None:
+    from tde_desktop.qt.projector import ProjectorWindow
+
+    workshop, station = _station(pack)
+    projector = ProjectorWindow(pack, workshop.id)
+    qtbot.addWidget(projector)
+    projector.show()
+    assert projector.title.text() == station.title
+    chart = projector.station_chart
+    assert chart is not None
+    _assert_chart(qtbot, chart, pack, station.view_id)
+    # answers arriving rebuild the results, not the chart
+    shown = chart.shown
+    ws.add_participant(pack, workshop.id)
+    projector.refresh()
+    assert chart.shown is shown
