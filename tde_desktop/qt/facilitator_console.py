@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -63,6 +63,9 @@ def _button(text: str, slot: Callable[[], None]) -> QPushButton:
 
 class FacilitatorConsole(QWidget):
     """Runs one workshop; the PIN has been checked before this is built."""
+
+    workshop_started = Signal(str)  # the workshop id, when its first exercise opened
+    workshop_ended = Signal(str)
 
     def __init__(self, pack: Pack, workshop_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -251,9 +254,13 @@ class FacilitatorConsole(QWidget):
         exercise = self.selected()
         if exercise is not None:
             was_open = exercise.status == "open"
-            self._do(_("Started: {title}").format(title=exercise.title),
-                     lambda: ws.open_exercise(self.pack, exercise.id),
-                     None if was_open else lambda: ws.close_exercise(self.pack, exercise.id))
+            was_running = ws.get_workshop(self.pack, self.workshop_id).status == "running"
+            started = self._do(_("Started: {title}").format(title=exercise.title),
+                               lambda: ws.open_exercise(self.pack, exercise.id),
+                               None if was_open else
+                               lambda: ws.close_exercise(self.pack, exercise.id))
+            if started and not was_running:
+                self.workshop_started.emit(self.workshop_id)
 
     def stop_selected(self) -> None:
         exercise = self.selected()
@@ -317,8 +324,9 @@ class FacilitatorConsole(QWidget):
         return removed
 
     def end(self) -> None:
-        self._do(_("The workshop has ended. Please write the next steps."),
-                 lambda: ws.end_workshop(self.pack, self.workshop_id), None)
+        if self._do(_("The workshop has ended. Please write the next steps."),
+                    lambda: ws.end_workshop(self.pack, self.workshop_id), None):
+            self.workshop_ended.emit(self.workshop_id)
         self.edit_next_steps()
 
     # -- other windows -------------------------------------------------------------------

@@ -59,10 +59,11 @@ def _file_menu(window: Any, menu: Any) -> None:
     w.merge_action = _action(w, _("&Merge packs..."), w.results.ask_merge)
     w.results_only_action = _action(w, _("Save &results only..."),
                                     w.results.ask_save_results_only)
+    w.restore_action = _action(w, _("Restore from a &backup..."), w.ask_restore)
     w.close_action = _action(w, _("&Close pack"), w.close_pack, QKeySequence.StandardKey.Close)
     w.quit_action = _action(w, _("&Quit"), w.close, QKeySequence.StandardKey.Quit)
-    for action in (w.import_action, None, w.merge_action, w.results_only_action, None,
-                   w.close_action, None, w.quit_action):
+    for action in (w.import_action, None, w.merge_action, w.results_only_action,
+                   w.restore_action, None, w.close_action, None, w.quit_action):
         if action is None:
             menu.addSeparator()
         else:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QSplitter,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -32,6 +33,7 @@ from tde_desktop.qt.dataset_list import DatasetList
 from tde_desktop.qt.explorer import Explorer
 from tde_desktop.qt.main_menus import build_menus
 from tde_desktop.qt.ops import Op, run_op, show_message
+from tde_desktop.qt.pack_guard import MessageBar, PackGuard
 from tde_desktop.qt.results_actions import ResultsActions
 from tde_desktop.qt.welcome import WelcomePage
 
@@ -60,7 +62,15 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.welcome)
         self.stack.addWidget(self.splitter)
-        self.setCentralWidget(self.stack)
+        self.message_bar = MessageBar()
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.message_bar)
+        column.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.guard = PackGuard(self, self.message_bar)
 
         self.count_label = QLabel()
         self.count_label.setAccessibleName(_("Matching rows"))
@@ -182,6 +192,10 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def ask_restore(self) -> Path | None:
+        """File > Restore from a backup...; the pack is reopened afterwards."""
+        return self.guard.ask_restore()
+
     def ask_export_view(self) -> Op | None:
         from tde_desktop.qt.view_actions import ask_export_view
 
@@ -205,10 +219,23 @@ class MainWindow(QMainWindow):
                        self.export_view_action, self.export_workbook_action,
                        self.export_pdf_action, self.export_csv_action):
             action.setEnabled(has_pack)
+        # A pack open read-only (another copy of the app has it) takes no changes.
+        writable = has_pack and not self.read_only
+        for action in (self.import_action, self.merge_action, self.restore_action):
+            action.setEnabled(writable)
         self.stack.setCurrentWidget(self.splitter if has_pack else self.welcome)
-        title = f"{self.pack.title or self.pack.path.stem} \u2014 {APP_TITLE}" if has_pack \
-            else APP_TITLE
-        self.setWindowTitle(title)
+        if self.pack is None:
+            self.setWindowTitle(APP_TITLE)
+            return
+        name = self.pack.title or self.pack.path.stem
+        if self.read_only:
+            name = _("{name} (read-only)").format(name=name)
+        self.setWindowTitle(f"{name} \u2014 {APP_TITLE}")
+
+    @property
+    def read_only(self) -> bool:
+        """True when the open pack was opened read-only (another copy holds it)."""
+        return self.pack is not None and self.pack.read_only
 
     # -- packs ---------------------------------------------------------------------------
 
@@ -245,28 +272,37 @@ class MainWindow(QMainWindow):
     def open_pack(self, path: str | Path) -> bool:
         """Open the pack at ``path`` in place of the current one; False (and a message) if not."""
         path = Path(path)
+        mode, lock = self.guard.take(path)
+        if mode == "no":
+            return False
         try:
-            pack = Pack.open(path)
+            pack = Pack.open(path, read_only=mode == "read")
         except TdeError as exc:
+            if lock is not None and lock is not self.guard.lock:
+                lock.release()
             show_message(self, str(exc))
             return False
-        self.close_pack()
+        self.close_pack(keep_lock=lock is not None and lock is self.guard.lock)
         self.pack = pack
+        self.guard.opened(path, lock)
         settings.add_recent_pack(path)
         self._update_actions()
         self.reload_datasets()
         return True
 
-    def close_pack(self) -> None:
-        """Close the workshop windows that use the pack, then the pack; show the welcome page."""
+    def close_pack(self, keep_lock: bool = False) -> None:
+        """Close the workshop windows that use the pack, then the pack (releasing its lock
+        unless ``keep_lock``, as a restore needs); show the welcome page."""
         menu = getattr(self, "workshop_menu", None)
         if menu is not None:
             menu.close_all()
         self.explorer.set_dataset(None, None)
         self.dataset_list.clear()
+        path = self.pack.path if self.pack is not None else None
         if self.pack is not None:
             self.pack.close()
             self.pack = None
+        self.guard.closed(path, keep_lock=keep_lock)
         self.count_label.clear()
         self._update_actions()
 

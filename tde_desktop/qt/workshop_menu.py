@@ -107,12 +107,15 @@ class WorkshopMenu:
     def build_menu(self, menu_bar: QMenuBar) -> None:
         """Add the menu to ``menu_bar`` (again after a language change; windows are kept)."""
         self.menu = menu_bar.addMenu(_("&Workshop"))
+        self.workshop_actions = []
         for text, slot in ((_("&New workshop from an agenda..."), self.ask_new_workshop),
                            (_("&Run a workshop (facilitator)..."), self.ask_console),
                            (_("&Participant screen..."), self.ask_kiosk),
                            (_("Pro&jector view"), self.ask_projector)):
             action = self.menu.addAction(text)
             action.triggered.connect(lambda _c=False, s=slot: s())
+            self.workshop_actions.append(action)
+        self.projector_action = action
         self.menu.aboutToShow.connect(self._update)
 
     @property
@@ -121,8 +124,10 @@ class WorkshopMenu:
 
     def _update(self) -> None:
         has_pack = self.pack is not None
-        for action in self.menu.actions():
-            action.setEnabled(has_pack)
+        # Read-only (another copy holds the pack): only the projector, which only reads.
+        writable = has_pack and not self.pack.read_only
+        for action in self.workshop_actions:
+            action.setEnabled(writable or (has_pack and action is self.projector_action))
 
     # -- creating ------------------------------------------------------------------------
 
@@ -195,6 +200,10 @@ class WorkshopMenu:
         from tde_desktop.qt.facilitator_console import FacilitatorConsole
 
         console = FacilitatorConsole(self.pack, workshop_id)
+        guard = getattr(self.main, "guard", None)
+        if guard is not None:  # a workshop's start and end are backed up at once
+            console.workshop_started.connect(lambda _wid: guard.backup_now("start"))
+            console.workshop_ended.connect(lambda _wid: guard.backup_now("end"))
         self.windows.append(console)
         if show:
             console.show()
