@@ -54,11 +54,28 @@ def replace_when_done(target: Path) -> Iterator[Path]:
     tmp = target.with_name(f".{target.stem}.{os.getpid()}.partial{target.suffix}")
     try:
         yield tmp
+        # flush the new file to disk before it takes the old one's place, so a power cut
+        # right after the rename cannot leave an empty or torn file under the good name
+        with tmp.open("rb+") as f:
+            os.fsync(f.fileno())
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+def is_disk_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is lxml's way of saying a file could not be written (a full disk).
+
+    openpyxl spools write-only sheets through lxml into the temp folder; lxml reports a full
+    disk as ``SerialisationError`` rather than ``OSError``.
+    """
+    try:
+        from lxml.etree import LxmlError
+    except ImportError:  # pragma: no cover - lxml is a dependency
+        return False
+    return isinstance(exc, LxmlError)
 
 
 def _format_of(path: Path, fmt: str | None) -> str:
@@ -149,6 +166,11 @@ def export_dataset(
     except OSError as exc:
         raise ExportFailed(_("{name} could not be written: {reason}").format(
             name=out.name, reason=exc.strerror or exc)) from None
+    except Exception as exc:
+        if not is_disk_error(exc):
+            raise
+        raise ExportFailed(_("{name} could not be written: {reason}").format(
+            name=out.name, reason=exc)) from None
     report(progress, n, total, message)
     return ExportResult(out, n, sheets)
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from tde_desktop.core.errors import Cancelled, ProgressCallback, TdeError, report
-from tde_desktop.core.export_data import ExportFailed, replace_when_done
+from tde_desktop.core.export_data import ExportFailed, is_disk_error, replace_when_done
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.workbook_data import WorkbookData
@@ -91,5 +91,10 @@ def export_workbook(pack: Pack, workshop_id: str, out_path: str | Path, *,
     except OSError as exc:
         raise ExportFailed(_("{name} could not be written: {reason}").format(
             name=out.name, reason=exc.strerror or exc)) from None
+    except Exception as exc:
+        if not is_disk_error(exc):
+            raise
+        raise ExportFailed(_("{name} could not be written: {reason}").format(
+            name=out.name, reason=exc)) from None
     report(progress, len(steps) + 1, len(steps) + 1, _("Workbook saved"))
     return sheets

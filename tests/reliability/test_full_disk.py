@@ -104,8 +104,8 @@ def _run(pack_path: Path, src: Path, book: Path, data: Path, limit: int, export_
 
 
 def _check_refusals(results: dict[str, str], pack_path: Path, before: list[tuple[str, int]],
-                    files: dict[Path, str]) -> list[str]:
-    """Check that nothing changed; returns the exports whose error escaped (a known bug)."""
+                    files: dict[Path, str]) -> None:
+    """Check that each failure was a one-line error and that nothing changed."""
     assert results["import"].startswith("ImportFailed: "), results
     assert integrity(pack_path) == "ok"
     assert _state(pack_path) == before
@@ -113,20 +113,12 @@ def _check_refusals(results: dict[str, str], pack_path: Path, before: list[tuple
         assert _digest(path) == digest, f"{path.name} was changed by a failed export"
     assert not [p for p in pack_path.parent.iterdir() if "partial" in p.name]
     # openpyxl's write-only sheets are spooled through lxml into the system temp folder;
-    # lxml reports a full disk there as lxml.etree.SerialisationError (IO_EFBIG/IO_ENOSPC),
-    # not OSError, and the exporters let it through. The good files above stay intact.
-    escaped = [n for n in ("workbook", "dataset")
-               if results[n].startswith("UNEXPECTED SerialisationError")]
-    for name in ("workbook", "dataset"):
-        assert name in escaped or results[name].startswith("ExportFailed: "), results
+    # lxml reports a full disk there as SerialisationError, which the exporters turn into
+    # ExportFailed like any OSError.
+    escaped = [n for n in ("workbook", "dataset") if not results[n].startswith("ExportFailed: ")]
+    assert escaped == [], results
     for message in results.values():
         assert "\n" not in message
-    return escaped
-
-
-def _known_bug(escaped: list[str]) -> None:
-    if escaped:
-        pytest.xfail(f"export on a full temp disk escapes as lxml SerialisationError: {escaped}")
 
 
 def test_file_size_limit_import_and_exports_fail_cleanly(
@@ -139,12 +131,11 @@ def test_file_size_limit_import_and_exports_fail_cleanly(
     files = {book: _digest(book), data: _digest(data)}
     limit = pack_path.stat().st_size + 256 * 1024
     results = _run(pack_path, src, book, data, limit, 4096, wid)
-    escaped = _check_refusals(results, pack_path, before, files)
+    _check_refusals(results, pack_path, before, files)
     # Once there is room again, the same import works.
     with Pack.open(pack_path) as pack:
         assert import_file(pack, src, title="Fits now").row_count == 60_000
     s.trial(3)
-    _known_bug(escaped)
 
 
 @contextlib.contextmanager
@@ -179,6 +170,5 @@ def test_a_really_full_file_system(tmp_path: Path,
         with filler.open("r+b") as f:
             f.truncate(max(0, filler.stat().st_size - 96 * 1024))
         results = _run(pack_path, src, book, data, 0, 0, wid)
-        escaped = _check_refusals(results, pack_path, before, files)
+        _check_refusals(results, pack_path, before, files)
         s.trial(3)
-        _known_bug(escaped)
