@@ -1,8 +1,12 @@
 """The chart panel: bar, line, histogram or scatter of the current dataset and filters.
 
-Numbers are aggregated in SQL on a worker (charts.chart_data); the Figure is
-drawn on the UI thread in a matplotlib canvas. This module imports matplotlib,
-so the explorer imports it only when the Chart tab is first opened.
+Numbers are aggregated in SQL on a worker (charts.chart_data), and the same
+worker draws the Figure and renders it to an image with matplotlib's Agg
+canvas (thread-safe for a figure of its own); the UI thread only puts the
+finished image on screen, so a chart never freezes the window. A resize
+renders the image again in the background, without counting again. This
+module imports matplotlib, so the explorer imports it only when the Chart tab
+is first opened.
 """
 
 from __future__ import annotations
@@ -11,8 +15,10 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -21,6 +27,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +40,62 @@ from tde_desktop.qt.ops import error_text, run_op, show_message
 
 NUMERIC = ("integer", "number")
 DATES = ("date", "datetime")
+CHART_DPI = 96
+
+
+def render_chart(data: charts.ChartData, spec: charts.ChartSpec, width: int, height: int,
+                 ratio: float) -> tuple[Figure, QImage]:
+    """Draw ``data`` on a new Figure of ``width`` x ``height`` logical pixels and render it
+    to an image; safe on a worker thread (no pyplot, no Qt widget)."""
+    figure = Figure(figsize=(max(width, 160) / CHART_DPI, max(height, 120) / CHART_DPI),
+                    dpi=CHART_DPI * ratio)
+    agg = FigureCanvasAgg(figure)
+    with warnings.catch_warnings():
+        # A narrow panel cannot fit every label; matplotlib says so, the chart is fine.
+        warnings.simplefilter("ignore", UserWarning)
+        charts.draw_chart(figure, data, spec)
+        agg.draw()
+    return figure, _to_image(agg, ratio)
+
+
+def _to_image(agg: FigureCanvasAgg, ratio: float) -> QImage:
+    w, h = agg.get_width_height(physical=True)
+    # copy(): the QImage must own its pixels once the figure's buffer goes away.
+    image = QImage(bytes(agg.buffer_rgba()), w, h, QImage.Format.Format_RGBA8888).copy()
+    image.setDevicePixelRatio(ratio)
+    return image
+
+
+class ChartImage(QLabel):
+    """Shows a chart rendered elsewhere; ``_draw_pending`` is True until it is on screen."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.figure: Figure | None = None
+        self._draw_pending = False
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setStyleSheet("background: white;")
+        # The image follows the panel's size, never the other way round.
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.on_resize: Any = None
+
+    def show_image(self, figure: Figure | None, image: QImage | None) -> None:
+        self.figure = figure
+        self.setPixmap(QPixmap.fromImage(image) if image is not None else QPixmap())
+        self._draw_pending = False
+
+    def draw(self) -> None:
+        """Render :attr:`figure` again here, on the UI thread (only used to measure)."""
+        if self.figure is None:
+            return
+        agg = FigureCanvasAgg(self.figure)
+        agg.draw()
+        self.show_image(self.figure, _to_image(agg, self.figure.dpi / CHART_DPI))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.on_resize is not None:
+            self.on_resize()
 
 
 def kind_names() -> dict[str, str]:
@@ -76,10 +139,14 @@ class ChartView(QWidget):
         self.save_button.setAccessibleName(_("Save the chart as an image"))
         self.view_button = QPushButton(_("Save as &view..."))
         self.view_button.setAccessibleName(_("Save this chart and its filters as a view"))
-        self.figure = Figure(figsize=(6, 4), dpi=96)
-        self.canvas = FigureCanvasQTAgg(self.figure)
+        self.canvas = ChartImage()
         self.canvas.setAccessibleName(_("Chart"))
         self.canvas.setMinimumSize(320, 240)
+        self._resize_timer = QTimer(self)
+        self._resize_timer.setSingleShot(True)
+        self._resize_timer.setInterval(150)
+        self._resize_timer.timeout.connect(self._rerender)
+        self.canvas.on_resize = self._resize_timer.start
         self.message = QLabel()
         self.message.setWordWrap(True)
 
@@ -159,8 +226,7 @@ class ChartView(QWidget):
         spec = self.current_spec()
         self._generation += 1
         if info is None or pack is None or spec is None:
-            self.figure.clear()
-            self.canvas.draw_idle()
+            self.canvas.show_image(None, None)
             self.message.setText(_("This dataset has no column for this kind of chart.")
                                  if info is not None else "")
             self.data = None
@@ -168,31 +234,47 @@ class ChartView(QWidget):
         generation = self._generation
         filters = list(self.explorer.filters)
         self.message.setText(_("Drawing..."))
+        self.canvas._draw_pending = True
+        size = self._size()
 
-        def work(p: Pack, _progress: object) -> charts.ChartData:
-            return charts.chart_data(p.conn, info.table_name, spec, filters)
+        def work(p: Pack, _progress: object) -> tuple[charts.ChartData, Figure, QImage]:
+            data = charts.chart_data(p.conn, info.table_name, spec, filters)
+            return (data, *render_chart(data, spec, *size))
 
         run_op(self, work, pack_path=pack.path, label=_("Counting for the chart"),
-               on_done=lambda data: self._draw(generation, spec, data),
+               on_done=lambda result: self._show(generation, spec, *result),
                on_error=lambda exc: self._failed(generation, exc))
 
-    def _draw(self, generation: int, spec: charts.ChartSpec, data: charts.ChartData) -> None:
+    def _size(self) -> tuple[int, int, float]:
+        return (self.canvas.width(), self.canvas.height(), self.canvas.devicePixelRatioF())
+
+    def _show(self, generation: int, spec: charts.ChartSpec, data: charts.ChartData,
+              figure: Figure, image: QImage) -> None:
         if generation != self._generation:
             return
         self.spec, self.data = spec, data
-        with warnings.catch_warnings():
-            # A narrow panel cannot fit every label; matplotlib says so, the chart is fine.
-            warnings.simplefilter("ignore", UserWarning)
-            charts.draw_chart(self.figure, data, spec)
-        self.canvas.draw_idle()
+        self.canvas.show_image(figure, image)
         self.canvas.setAccessibleDescription(f"{data.title}. {data.caption}")
         self.message.setText("")
 
+    def _rerender(self) -> None:
+        """After a resize: draw the numbers already counted again at the new size."""
+        if self.data is None or self.spec is None:
+            return
+        generation, data, spec, size = self._generation, self.data, self.spec, self._size()
+        run_op(self, lambda _progress: render_chart(data, spec, *size), quiet=True,
+               label=_("Drawing the chart"), cancellable=False,
+               on_done=lambda result: self._show(generation, spec, data, *result))
+
     def _failed(self, generation: int, exc: BaseException) -> None:
         if generation == self._generation:
-            self.figure.clear()
-            self.canvas.draw_idle()
+            self.canvas.show_image(None, None)
             self.message.setText(error_text(exc))
+
+    @property
+    def figure(self) -> Figure | None:
+        """The figure on screen (drawn on a worker)."""
+        return self.canvas.figure
 
     # -- saving ----------------------------------------------------------------------------
 

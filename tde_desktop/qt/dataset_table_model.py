@@ -3,7 +3,9 @@
 The table is never read whole: rows come from :func:`query.fetch_rows` in pages
 of :data:`PAGE_SIZE`, and only the :data:`MAX_PAGES` most recently used pages
 are kept, so scrolling a 2.5-million-row dataset costs the same memory as a
-small one. ``rowCount`` is the cached count of rows that match the current
+small one. Each page keeps its cells already formatted as text next to the
+values, so the view's many repeated ``data()`` calls per repaint are lookups.
+``rowCount`` is the cached count of rows that match the current
 filters; the explorer computes it in the background (ops) and hands it in.
 """
 
@@ -41,6 +43,8 @@ class DatasetTableModel(QAbstractTableModel):
         self.order_by: str | None = None
         self.descending = False
         self._pages: OrderedDict[int, list[tuple[Any, ...]]] = OrderedDict()
+        self._texts: dict[int, list[tuple[str, ...]]] = {}  # the same pages, as cell text
+        self._last: tuple[int, list[tuple[str, ...]]] | None = None  # the page read last
         self._count = self._compute_count() if count is None else count
         self.pages_fetched = 0  # for tests: proves the table is read in pages
 
@@ -55,7 +59,7 @@ class DatasetTableModel(QAbstractTableModel):
         """Show only rows matching ``filters``; ``count`` saves a count if already known."""
         self.beginResetModel()
         self.filters = tuple(filters)
-        self._pages.clear()
+        self._forget_pages()
         self._count = self._compute_count() if count is None else count
         self.endResetModel()
 
@@ -72,11 +76,16 @@ class DatasetTableModel(QAbstractTableModel):
         self.layoutAboutToBeChanged.emit()
         self.order_by = self.columns[column].name
         self.descending = order == Qt.SortOrder.DescendingOrder
-        self._pages.clear()
+        self._forget_pages()
         # Every persistent index now points at a different row; drop them.
         old = self.persistentIndexList()
         self.changePersistentIndexList(old, [QModelIndex()] * len(old))
         self.layoutChanged.emit()
+
+    def _forget_pages(self) -> None:
+        self._pages.clear()
+        self._texts.clear()
+        self._last = None
 
     @property
     def count(self) -> int:
@@ -95,9 +104,25 @@ class DatasetTableModel(QAbstractTableModel):
             offset=number * PAGE_SIZE, limit=PAGE_SIZE)]
         self.pages_fetched += 1
         self._pages[number] = page
+        self._texts[number] = [tuple("" if v is None else str(v) for v in r) for r in page]
         while len(self._pages) > MAX_PAGES:
-            self._pages.popitem(last=False)
+            old, _rows = self._pages.popitem(last=False)
+            self._texts.pop(old, None)
         return page
+
+    def cell_text(self, row: int, column: int) -> str | None:
+        """The text shown in a cell ("" when missing), None if the row vanished."""
+        number, offset = divmod(row, PAGE_SIZE)
+        last = self._last
+        if last is not None and last[0] == number:
+            texts = last[1]
+        else:
+            if not 0 <= row < self._count:
+                return None
+            self._page(number)
+            texts = self._texts[number]
+            self._last = (number, texts)
+        return texts[offset][column + 1] if offset < len(texts) else None
 
     def row(self, row: int) -> tuple[Any, ...] | None:
         """(rowid, value, value, ...) for a visible row, or None if it vanished."""
@@ -122,15 +147,14 @@ class DatasetTableModel(QAbstractTableModel):
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.column() >= len(self.columns):
             return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
-                    Qt.ItemDataRole.EditRole):
+        if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.EditRole:
+            return self.cell_text(index.row(), index.column())
+        if role == Qt.ItemDataRole.ToolTipRole:
             record = self.row(index.row())
             if record is None:
                 return None
             value = record[index.column() + 1]
-            if value is None:
-                return _("(missing)") if role == Qt.ItemDataRole.ToolTipRole else ""
-            return str(value)
+            return _("(missing)") if value is None else str(value)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if self.columns[index.column()].type in NUMERIC_TYPES:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -228,16 +228,27 @@ class Explorer(QWidget):
     # -- sorting ----------------------------------------------------------------------------
 
     def sort(self, column: int, order: Qt.SortOrder) -> None:
-        """Sort by a header click; big tables get their index built in the background first."""
+        """Sort by a header click; big tables get their index built in the background first.
+
+        A column whose index exists already is sorted at once: one look at
+        sqlite_master on this connection is cheaper than a trip to a worker. A
+        read-only pack cannot take an index, so it is sorted without one.
+        """
         if self.model is None or self.pack is None or self.dataset is None or column < 0:
             return
         name = self.model.columns[column].name
         model = self.model
-        if self.dataset.row_count <= INDEX_IN_BACKGROUND_ROWS:
-            query.ensure_index(self.pack.conn, self.dataset.table_name, name)
+        table = self.dataset.table_name
+        exists = self.pack.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?",
+            (f"idx_{table}_{name}",)).fetchone()
+        if exists or self.pack.read_only:
             model.sort(column, order)
             return
-        table = self.dataset.table_name
+        if self.dataset.row_count <= INDEX_IN_BACKGROUND_ROWS:
+            query.ensure_index(self.pack.conn, table, name)
+            model.sort(column, order)
+            return
         run_op(self, lambda pack, _p: query.ensure_index(pack.conn, table, name),
                pack_path=self.pack.path, label=_("Preparing to sort"), cancellable=False,
                on_done=lambda _r: model.sort(column, order) if model is self.model else None)

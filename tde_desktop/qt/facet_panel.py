@@ -23,10 +23,39 @@ from PySide6.QtWidgets import (
 
 from tde_desktop.core import query
 from tde_desktop.core.i18n import _
-from tde_desktop.core.pack import ColumnInfo, Pack
+from tde_desktop.core.pack import ColumnInfo, Pack, quote
 
 NUMERIC = ("integer", "number")
 DATES = ("date", "datetime")
+#: a whole-number column with at most this many values is a code (a district, a
+#: year, a rating), shown value by value; more values make it a measure, shown in ranges
+MAX_CODE_VALUES = 100
+
+
+def _few_values(conn: Any, table: str, column: str, filters: list[query.Filter]) -> bool:
+    """True if ``column`` holds at most MAX_CODE_VALUES values among matching rows.
+
+    DISTINCT ... LIMIT stops at the first value too many, so a true measure
+    (millions of different amounts) is recognised after a few hundred rows.
+    """
+    where, params = query._where(conn, table, filters)
+    c = quote(column)
+    found = conn.execute(f"SELECT count(*) FROM (SELECT DISTINCT {c} FROM {quote(table)} "
+                         f"{where} LIMIT ?)", [*params, MAX_CODE_VALUES + 1]).fetchone()[0]
+    return int(found) <= MAX_CODE_VALUES
+
+
+def _value_entries(result: query.FacetResult, column: str
+                   ) -> list[tuple[str, int, query.Filter]]:
+    """Each value with its count, in the order of the values (codes read best so)."""
+    def key(pair: tuple[Any, int]) -> tuple[int, Any]:
+        value = pair[0]
+        return (1, 0) if value in (None, "") else (0, value if isinstance(value, int | float)
+                                                   else float("inf"))
+
+    return [(query.format_value(v) if v not in (None, "") else _("(empty)"), n,
+             query.Filter(column, "empty") if v in (None, "") else query.Filter(column, "is", v))
+            for v, n in sorted(result.values, key=key)]
 
 
 def period_filter(column: str, label: str) -> query.Filter:
@@ -44,6 +73,10 @@ def facet_entries(pack: Pack, table: str, column: ColumnInfo, filters: list[quer
                   ) -> tuple[list[tuple[str, int, query.Filter]], str]:
     """(label, count, filter to add) for each value or range, and a one-line note."""
     conn = pack.conn
+    if column.type == "integer" and _few_values(conn, table, column.name, filters):
+        values = query.facet(conn, table, column.name, filters, limit=MAX_CODE_VALUES + 1)
+        return (_value_entries(values, column.name),
+                _("{n} different values").format(n=f"{values.distinct:,}"))
     if column.type in NUMERIC:
         buckets = query.numeric_buckets(conn, table, column.name, filters)
         entries = []
