@@ -33,7 +33,14 @@ class AboutDialog(QDialog):
                                 "following the Tactical Data Engagement method."))
         self.attribution = QLabel(attribution or _("No pack is open."))
         self.attribution.setAccessibleName(_("Data attribution"))
-        for label in (self.version, self.licence, self.purpose, self.attribution):
+        from tde_desktop.qt.logs import current_log_file, default_log_file
+
+        self.log_path = current_log_file() or default_log_file()
+        self.log_file = QLabel(_("If something goes wrong, the details are in the log file: "
+                                 "{path}").format(path=self.log_path))
+        self.log_file.setAccessibleName(_("Log file"))
+        for label in (self.version, self.licence, self.purpose, self.attribution,
+                      self.log_file):
             label.setWordWrap(True)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             layout.addWidget(label)

@@ -56,7 +56,9 @@ def choose_start_pack(explicit: Path | None) -> Path | None:
 
 def run(pack: Path | None, lang: str | None) -> int:
     """Show the main window, then open the start pack once the event loop runs."""
-    logging.basicConfig(level=logging.INFO)
+    from tde_desktop.qt.logs import setup_logging
+
+    setup_logging()
     app = make_app()
     from tde_desktop.core import i18n
     from tde_desktop.qt import settings, theme
