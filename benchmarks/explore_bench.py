@@ -217,6 +217,11 @@ class BareSql:
                 f"{where} GROUP BY 1", (float(lo), width, buckets - 1)).fetchall()
         return work
 
+    def value_counts(self, column: str) -> object:
+        c = q(column)
+        sql = f"SELECT {c}, count(*) FROM {self.t} GROUP BY {c}"
+        return lambda conn: conn.execute(sql).fetchall()
+
     def bar(self, column: str, top: int = 15) -> object:
         c = q(column)
         sql = (f"SELECT {c}, count(*) AS m, count(*) OVER () FROM {self.t} "
@@ -440,15 +445,15 @@ def build_actions(s: Session, table: str) -> list[Action]:
     def facet_checked(result: object) -> str:
         entries = facet_state["panel"].entries or []
         shown = sorted(n for _label, n, _f in entries if n)
-        return _same(shown, sorted(n for _b, n in result), "bucket counts")  # type: ignore[union-attr]
+        return _same(shown, sorted(n for _v, n in result if n), "value counts")  # type: ignore[union-attr]
 
     out.append(Action(
         "facet", f"values of {FACET_COLUMN} (facet panel)", prepare_facet,
         lambda: facet_state["panel"].set_column(FACET_COLUMN),
         lambda: facet_state["panel"].entries is not None,
         lambda: facet_state["panel"].list.viewport().repaint(),
-        sql.numeric_buckets(FACET_COLUMN), facet_checked,
-        note="integer column: the panel counts 20 equal-width ranges (numeric_buckets)"))
+        sql.value_counts(FACET_COLUMN), facet_checked,
+        note="integer code column with under 100 values: the panel lists each value (GROUP BY)"))
 
     for x in CHART_COLUMNS:
         def prepare_chart(x: str = x) -> None:
