@@ -19,7 +19,7 @@ from tde_desktop import __version__
 from tde_desktop.core.errors import Cancelled, ProgressCallback, TdeError, report
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import DatasetInfo, Pack, quote, utc_now
-from tde_desktop.core.xlsx_safe import MAX_ROWS, SheetWriter, discard_workbook, write_csv
+from tde_desktop.core.xlsx_safe import MAX_ROWS, SheetWriter, streaming_workbook, write_csv
 
 if TYPE_CHECKING:
     from tde_desktop.core.query import Filter
@@ -65,17 +65,26 @@ def replace_when_done(target: Path) -> Iterator[Path]:
         raise
 
 
-def is_disk_error(exc: BaseException) -> bool:
-    """Whether ``exc`` is lxml's way of saying a file could not be written (a full disk).
+def export_failure(name: str, exc: BaseException) -> ExportFailed | None:
+    """The one-line :class:`ExportFailed` for a write error, or None for anything else.
 
-    openpyxl spools write-only sheets through lxml into the temp folder; lxml reports a full
-    disk as ``SerialisationError`` rather than ``OSError``.
+    A full disk, a missing permission or a file in use reaches us as ``OSError``, or as
+    one of XlsxWriter's file errors wrapping it (``FileCreateError`` when the finished
+    workbook cannot be stored); XlsxWriter's other errors also mean no file was made.
     """
-    try:
-        from lxml.etree import LxmlError
-    except ImportError:  # pragma: no cover - lxml is a dependency
-        return False
-    return isinstance(exc, LxmlError)
+    from xlsxwriter.exceptions import XlsxWriterException
+
+    if isinstance(exc, XlsxWriterException) and exc.args and isinstance(exc.args[0], OSError):
+        exc = exc.args[0]
+    if isinstance(exc, OSError):
+        reason = exc.strerror or str(exc)
+    elif isinstance(exc, XlsxWriterException):
+        reason = str(exc)
+    else:
+        return None
+    reason = " ".join(reason.split())
+    return ExportFailed(_("{name} could not be written: {reason}").format(name=name,
+                                                                          reason=reason))
 
 
 def _format_of(path: Path, fmt: str | None) -> str:
@@ -163,14 +172,11 @@ def export_dataset(
                                         filters, max_rows, tick)
     except (Cancelled, TdeError):
         raise
-    except OSError as exc:
-        raise ExportFailed(_("{name} could not be written: {reason}").format(
-            name=out.name, reason=exc.strerror or exc)) from None
     except Exception as exc:
-        if not is_disk_error(exc):
+        failure = export_failure(out.name, exc)
+        if failure is None:
             raise
-        raise ExportFailed(_("{name} could not be written: {reason}").format(
-            name=out.name, reason=exc)) from None
+        raise failure from None
     report(progress, n, total, message)
     return ExportResult(out, n, sheets)
 
@@ -189,15 +195,13 @@ def _count(pack: Pack, info: DatasetInfo, filters: Sequence[Filter]) -> int:
 def _write_xlsx(path: Path, info: DatasetInfo, headers: list[str],
                 rows: Iterator[tuple[Any, ...]], filters: Sequence[Filter], max_rows: int,
                 tick: Callable[[int], None]) -> tuple[int, list[str]]:
-    import openpyxl
-
-    wb = openpyxl.Workbook(write_only=True)
-    try:
+    with streaming_workbook(path) as wb:
         writer = SheetWriter(wb, info.title, headers, kinds=column_kinds(info),
                              max_rows=max_rows)
+        append = writer.append
         n = 0
         for row in rows:
-            writer.append(row)
+            append(row)
             n += 1
             if n % 10_000 == 0:
                 tick(n)
@@ -206,10 +210,6 @@ def _write_xlsx(path: Path, info: DatasetInfo, headers: list[str],
                             widths=[24, 80])
         about.extend(about_rows(info, filters, n))
         about.close()
-        wb.save(path)
-    except BaseException:
-        discard_workbook(wb)
-        raise
     return n, sheets
 
 

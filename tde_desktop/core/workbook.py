@@ -26,11 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from tde_desktop.core.errors import Cancelled, ProgressCallback, TdeError, report
-from tde_desktop.core.export_data import ExportFailed, is_disk_error, replace_when_done
+from tde_desktop.core.export_data import ExportFailed, export_failure, replace_when_done
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.workbook_data import WorkbookData
-from tde_desktop.core.xlsx_safe import discard_workbook
+from tde_desktop.core.xlsx_safe import paused_gc, streaming_workbook
 
 
 def export_workbook(pack: Pack, workshop_id: str, out_path: str | Path, *,
@@ -49,7 +49,8 @@ def export_workbook(pack: Pack, workshop_id: str, out_path: str | Path, *,
         raise ExportFailed(_("The workbook must be saved as an .xlsx file."))
     if suppress_below < 1:
         raise ExportFailed(_("The small-count threshold must be 1 or more."))
-    data = WorkbookData(pack, workshop_id, suppress_below=suppress_below)
+    with paused_gc():  # thousands of answers: see paused_gc
+        data = WorkbookData(pack, workshop_id, suppress_below=suppress_below)
     steps: list[tuple[str, Callable[[Any], str | None]]] = [
         (_("About"), lambda wb: s.write_about(wb, data)),
         (_("Participants"), lambda wb: s.write_participants(wb, data, include_contacts)),
@@ -68,33 +69,22 @@ def export_workbook(pack: Pack, workshop_id: str, out_path: str | Path, *,
         (_("Metrics"), lambda wb: s.write_metrics(wb, data)),
         (_("Codebook"), lambda wb: s.write_codebook(wb, data)),
     ]
-    import openpyxl
-
     sheets: list[str] = []
     try:
-        with replace_when_done(out) as tmp:
-            wb = openpyxl.Workbook(write_only=True)
-            try:
-                for i, (label, write) in enumerate(steps):
-                    report(progress, i, len(steps) + 1,
-                           _("Writing the {sheet} sheet").format(sheet=label))
-                    name = write(wb)
-                    if name:
-                        sheets.append(name)
-                report(progress, len(steps), len(steps) + 1, _("Saving the workbook"))
-                wb.save(tmp)
-            except BaseException:
-                discard_workbook(wb)
-                raise
+        with replace_when_done(out) as tmp, streaming_workbook(tmp) as wb:
+            for i, (label, write) in enumerate(steps):
+                report(progress, i, len(steps) + 1,
+                       _("Writing the {sheet} sheet").format(sheet=label))
+                name = write(wb)
+                if name:
+                    sheets.append(name)
+            report(progress, len(steps), len(steps) + 1, _("Saving the workbook"))
     except (Cancelled, TdeError):
         raise
-    except OSError as exc:
-        raise ExportFailed(_("{name} could not be written: {reason}").format(
-            name=out.name, reason=exc.strerror or exc)) from None
     except Exception as exc:
-        if not is_disk_error(exc):
+        failure = export_failure(out.name, exc)
+        if failure is None:
             raise
-        raise ExportFailed(_("{name} could not be written: {reason}").format(
-            name=out.name, reason=exc)) from None
+        raise failure from None
     report(progress, len(steps) + 1, len(steps) + 1, _("Workbook saved"))
     return sheets

@@ -46,6 +46,14 @@ class Answer:
         return label_text(self.question.text, self.exercise.language) or self.question_key
 
 
+def _json_list(raw: str | None) -> list[Any]:
+    # most answers carry no tags and no items: skip the JSON parser for those
+    if not raw or raw == "[]":
+        return []
+    value: list[Any] = json.loads(raw)
+    return value
+
+
 class WorkbookData:
     """A workshop as the workbook needs it; withdrawn participants are absent."""
 
@@ -72,8 +80,8 @@ class WorkbookData:
                 continue
             self.answers.append(Answer(
                 exercise, questions.get((row[0], row[2])), person, row[2], json.loads(row[3]),
-                row[4], row[5], row[6], row[7], json.loads(row[8] or "[]"),
-                json.loads(row[9] or "[]"), row[10], row[11], row[12], row[13], row[14]))
+                row[4], row[5], row[6], row[7], _json_list(row[8]), _json_list(row[9]),
+                row[10], row[11], row[12], row[13], row[14]))
 
     def of_kind(self, *kinds: str) -> list[Answer]:
         """Answers to questions of the given kinds, in the order they were given."""

@@ -11,26 +11,29 @@ from tde_desktop.core.pack import quote
 from tde_desktop.core.responses import tally
 from tde_desktop.core.workbook_data import Answer, WorkbookData
 from tde_desktop.core.workbook_sheets import FOLLOW_UP, table
+from tde_desktop.core.xlsx_safe import SheetWriter
 
 CHART_ROWS = 18
 
 
-def _bar_chart(ws: Any, title: str, label_col: int, value_col: int, first: int, last: int,
-               anchor: str, y_title: str) -> None:
-    from openpyxl.chart import BarChart, Reference
-
+def _bar_chart(writer: SheetWriter, title: str, label_col: int, value_col: int, first: int,
+               last: int, anchor: str, value_title: str) -> None:
+    """A native bar chart of rows ``first``..``last`` (1-based) of the writer's first sheet;
+    columns are 1-based too."""
     if last < first:
         return
-    chart = BarChart()
-    chart.type = "bar"  # horizontal bars keep long option labels readable
-    chart.title = title[:200]
-    chart.y_axis.title = y_title
-    chart.legend = None
-    chart.add_data(Reference(ws, min_col=value_col, min_row=first, max_row=last),
-                   titles_from_data=False)
-    chart.set_categories(Reference(ws, min_col=label_col, min_row=first, max_row=last))
-    chart.height, chart.width = 8, 16
-    ws.add_chart(chart, anchor)
+    sheet = writer.sheet.name
+    chart = writer.wb.add_chart({"type": "bar"})  # horizontal bars keep long labels readable
+    chart.add_series({
+        "categories": [sheet, first - 1, label_col - 1, last - 1, label_col - 1],
+        "values": [sheet, first - 1, value_col - 1, last - 1, value_col - 1],
+    })
+    chart.set_title({"name": title[:200]})
+    # In a bar chart XlsxWriter's x axis is the horizontal one, which carries the values.
+    chart.set_x_axis({"name": value_title})
+    chart.set_legend({"none": True})
+    chart.set_size({"width": 605, "height": 302})  # 16 x 8 cm at 96 dpi, as before
+    writer.sheet.insert_chart(anchor, chart)
 
 
 def _tally_sheet(wb: Any, data: WorkbookData, title: str, kinds: tuple[str, ...],
@@ -54,7 +57,7 @@ def _tally_sheet(wb: Any, data: WorkbookData, title: str, kinds: tuple[str, ...]
     writer = table(wb, title, headers, rows, kinds=["auto", "auto", "text", "text", "auto",
                                                     "auto"])
     for i, (name, first, last) in enumerate(blocks):
-        _bar_chart(writer.sheet, name, 3, 5, first, last, f"H{2 + i * CHART_ROWS}", value_name)
+        _bar_chart(writer, name, 3, 5, first, last, f"H{2 + i * CHART_ROWS}", value_name)
     return writer.close()[0]
 
 
@@ -186,5 +189,5 @@ def write_evaluation(wb: Any, data: WorkbookData) -> str | None:
     writer = table(wb, _("Evaluation"), headers, rows,
                    kinds=["text", "text", "auto", "auto", "text"])
     for i, (name, first, last) in enumerate(charts):
-        _bar_chart(writer.sheet, name, 2, 3, first, last, f"G{2 + i * CHART_ROWS}", _("Count"))
+        _bar_chart(writer, name, 2, 3, first, last, f"G{2 + i * CHART_ROWS}", _("Count"))
     return writer.close()[0]

@@ -75,9 +75,18 @@ def write_responses(wb: Any, data: WorkbookData) -> str:
     headers = [_("Exercise"), _("Exercise type"), _("Question"), _("Prompt"),
                _("Participant or group"), _("Answer text"), _("Label"), _("Code"),
                _("Rating"), _("Tags"), _("Amount"), _("Rank"), _("Time (UTC)")]
-    rows = ([a.exercise.title, a.exercise.type, a.question_key, a.prompt, a.participant.code,
-             a.answer_text, a.answer_label, a.answer_code, a.rating, "; ".join(a.tags),
-             a.amount, a.rank, a.updated_at] for a in data.answers)
+    prompts: dict[tuple[str, str], str] = {}  # one per question, not one per answer
+
+    def prompt(a: Any) -> str:
+        key = (a.exercise.id, a.question_key)
+        if key not in prompts:
+            prompts[key] = a.prompt
+        return prompts[key]
+
+    rows = ([a.exercise.title, a.exercise.type, a.question_key, prompt(a), a.participant.code,
+             a.answer_text, a.answer_label, a.answer_code, a.rating,
+             "; ".join(a.tags) if a.tags else "", a.amount, a.rank, a.updated_at]
+            for a in data.answers)
     kinds = ["auto"] * 4 + ["text", "text", "text", "text", "auto", "text", "auto", "auto",
                             "datetime"]
     return table(wb, _("Responses"), headers, rows, kinds=kinds).close()[0]

@@ -1,29 +1,31 @@
 """Participant text that goes to Excel or CSV arrives there as text, never as a formula.
 
-Excel files are written with openpyxl in write-only (streaming) mode. openpyxl
-turns any ``str`` that starts with ``=`` into a formula and ``"#N/A"`` and its
-kind into error cells, so such text is handed over as a cell whose type is
-forced to string; every other ``str`` is already written as an inline string,
-which Excel never evaluates. Characters XML cannot hold are removed and text
-longer than Excel's cell limit is cut with a visible marker, so no value makes
-the save fail half way.
+Excel files are written with XlsxWriter in ``constant_memory`` mode: each row is
+streamed to a temporary file as soon as the next one starts, so memory stays
+flat however many rows there are. The workbook is opened with XlsxWriter's
+guessing switched off (``strings_to_formulas``, ``strings_to_numbers`` and
+``strings_to_urls`` all False) and every ``str`` is written with
+``write_string`` as an inline string, which no spreadsheet evaluates, whatever
+it starts with. Characters XML cannot hold are removed and text longer than
+Excel's cell limit is cut with a visible marker, so no value makes the save
+fail half way or is cut silently.
 
 CSV has no cell types at all: a spreadsheet opening the file decides, so text
 beginning with ``= + - @``, a tab or a line break is prefixed with a single
 quote (the OWASP "CSV injection" advice) by :func:`csv_safe`.
-
-openpyxl needs lxml to keep a carriage return inside a cell (it writes it as
-``&#13;``); without lxml a CR would come back as a line feed.
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime as dt
+import gc
 import math
 import re
-from collections.abc import Callable, Collection, Iterable, Sequence
+import shutil
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,14 +38,22 @@ MAX_SHEET_NAME = 31
 #: Excel keeps 15 significant digits; larger integers are written as text.
 MAX_EXACT_INT = 10**15
 
-#: The characters XML 1.0 forbids (openpyxl refuses them with IllegalCharacterError).
+#: The characters XML 1.0 forbids.
 ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 _FORBIDDEN_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 _CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-#: openpyxl turns these exact strings into error cells.
-_ERROR_CODES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"})
 RESERVED_SHEET_NAMES = frozenset({"history"})
+_EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+#: Options of every workbook we write: stream rows, and never guess a type from text.
+WORKBOOK_OPTIONS: dict[str, Any] = {
+    "constant_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+}
 
 
 def cut_marker(n: int) -> str:
@@ -56,15 +66,35 @@ def clean_text(value: str, limit: int = MAX_CELL_CHARS) -> str:
 
     Text that is too long keeps its beginning and ends with :func:`cut_marker`
     saying how many characters were left out, so a reader knows it was cut.
+    Excel counts UTF-16 units, so a character outside the BMP counts as two.
     """
     if ILLEGAL_CHARACTERS_RE.search(value):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    if len(value) <= limit:
+    if len(value) <= limit // 2 or _utf16_len(value) <= limit:
         return value
     keep = limit - len(cut_marker(len(value)))
     # The marker's own length depends on the number it shows; settle it in two steps.
     keep = limit - len(cut_marker(len(value) - keep))
+    # Each character is at least one UTF-16 unit, so dropping the excess always settles it.
+    while keep > 0 and (excess := _utf16_len(value[:keep])
+                        + len(cut_marker(len(value) - keep)) - limit) > 0:
+        keep -= excess
     return value[:keep] + cut_marker(len(value) - keep)
+
+
+def excel_text(value: str) -> str:
+    """``value`` as a spreadsheet shows it, for code that reads our files with openpyxl.
+
+    Excel's file format escapes a carriage return as ``_x000D_`` (and literal text of
+    that shape as ``_x005F_x000D_``); Excel and LibreOffice decode it, openpyxl does not.
+    """
+    if "_x" not in value:
+        return value
+    return _EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
+
+
+def _utf16_len(value: str) -> int:
+    return len(value.encode("utf-16-le")) // 2
 
 
 def safe_sheet_name(name: str, existing: Collection[str]) -> str:
@@ -99,83 +129,177 @@ def parse_iso_date(text: str) -> dt.date | dt.datetime | None:
     try:
         if len(text) == 10:
             return dt.date.fromisoformat(text)
-        return excel_date(dt.datetime.fromisoformat(text))
+        value = dt.datetime.fromisoformat(text)
     except ValueError:
         return None
+    if value.tzinfo is dt.UTC:  # the pack's own time stamps: no conversion needed
+        return value.replace(tzinfo=None)
+    return excel_date(value)
 
 
-#: Turns one Python value into what a write-only worksheet should receive.
-CellConverter = Callable[[Any], Any]
+# -- the workbook ------------------------------------------------------------------------
 
 
-def make_converter(ws: Any, kind: str = "auto") -> CellConverter:
-    """A function that makes one value of a column safe to append to ``ws``.
+@contextlib.contextmanager
+def streaming_workbook(path: Path) -> Iterator[Any]:
+    """An XlsxWriter workbook (see :data:`WORKBOOK_OPTIONS`) saved to ``path`` when the
+    block ends without an exception, and abandoned (temporary files removed) otherwise.
+
+    XlsxWriter spools each sheet into temporary files; they go to a hidden folder beside
+    ``path`` rather than the system temp folder, so a full disk at the destination is
+    met while writing (and reported) and a killed export leaves only hidden leftovers.
+    Errors are XlsxWriter's own (``XlsxWriterException``) or ``OSError``.
+    """
+    import xlsxwriter
+
+    path = Path(path)
+    spool = path.with_name(f".{path.name.lstrip('.')}.spool")
+    spool.mkdir(exist_ok=True)
+    wb = None
+    try:
+        with paused_gc():
+            wb = xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, "tmpdir": str(spool)})
+            yield wb
+            wb.close()
+    except BaseException:
+        if wb is not None:
+            discard_workbook(wb)
+        raise
+    finally:
+        shutil.rmtree(spool, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while rows stream to a file.
+
+    Every cell makes short-lived objects with no reference cycles (freed by reference
+    counting as each row is written), yet their numbers make the collector scan every
+    long-lived object over and over; memory stays bounded by one row.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def discard_workbook(wb: Any) -> None:
+    """Close the temporary row files of an abandoned workbook, so none stays open."""
+    for ws in wb.worksheets():
+        fh = getattr(ws, "row_data_fh", None)
+        with contextlib.suppress(Exception):
+            if fh is not None:
+                fh.close()
+    wb.fileclosed = True
+
+
+def sheet_names(wb: Any) -> list[str]:
+    """The names of the sheets already in ``wb``."""
+    return [ws.name for ws in wb.worksheets()]
+
+
+#: Writes one value into (row, column) of the sheet it was made for.
+CellWriter = Callable[[int, int, Any], None]
+
+
+class _Formats:
+    """The cell formats a sheet needs, made once per workbook."""
+
+    def __init__(self, wb: Any) -> None:
+        self.bold = wb.add_format({"bold": True})
+        self.date = wb.add_format({"num_format": DATE_FORMAT})
+        self.datetime = wb.add_format({"num_format": DATETIME_FORMAT})
+
+
+def make_cell_writer(ws: Any, formats: _Formats, kind: str = "auto") -> CellWriter:
+    """A function that writes one value of a column to ``ws`` safely.
 
     ``kind`` is ``text`` (identifiers and codes: always text, leading zeros kept),
     ``date``/``datetime`` (ISO text becomes a real Excel date) or ``auto``.
-    Every string that openpyxl would read as a formula or an error code comes
-    back as a cell forced to the string type, with its text unchanged.
+    Every ``str`` is written with ``write_string``: text, never a formula.
     """
-    from openpyxl.cell import WriteOnlyCell
+    # The undecorated writers skip XlsxWriter's A1-notation check on every cell (our
+    # rows and columns are always numbers); fall back to the public ones if renamed.
+    put_str = getattr(ws, "_write_string", ws.write_string)
+    put_num = getattr(ws, "_write_number", ws.write_number)
+    put_bool = getattr(ws, "_write_boolean", ws.write_boolean)
+    put_date = getattr(ws, "_write_datetime", ws.write_datetime)
+    day, stamp = formats.date, formats.datetime
 
-    def text(value: str) -> Any:
-        if len(value) > MAX_CELL_CHARS or ILLEGAL_CHARACTERS_RE.search(value):
+    def text(r: int, c: int, value: str) -> None:
+        # isprintable() is a quick way to rule out every XML-forbidden character
+        if len(value) > MAX_CELL_CHARS // 2 or (not value.isprintable()
+                                               and ILLEGAL_CHARACTERS_RE.search(value)):
             value = clean_text(value)
-        if value[:1] == "=" or value in _ERROR_CODES:
-            cell = WriteOnlyCell(ws, value)
-            cell.data_type = "s"
-            return cell
-        return value
+        put_str(r, c, value)
 
-    def auto(value: Any) -> Any:
-        if value is None:
-            return None
-        if isinstance(value, str):
-            return text(value) if value else None
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, int):
-            return value if -MAX_EXACT_INT < value < MAX_EXACT_INT else str(value)
-        if isinstance(value, float):
-            return value if math.isfinite(value) else str(value)
-        if isinstance(value, dt.date | dt.datetime):
-            return excel_date(value)
-        if isinstance(value, bytes):
-            return _("[{n} bytes]").format(n=len(value))
-        return text(str(value))
+    half = MAX_CELL_CHARS // 2
 
-    def as_text(value: Any) -> Any:
+    def auto(r: int, c: int, value: Any) -> None:
+        t = type(value)
+        if t is str:
+            if value:  # text(), inlined: this is the commonest cell
+                if len(value) > half or (not value.isprintable()
+                                         and ILLEGAL_CHARACTERS_RE.search(value)):
+                    value = clean_text(value)
+                put_str(r, c, value)
+        elif value is None:
+            return
+        elif t is int:
+            if -MAX_EXACT_INT < value < MAX_EXACT_INT:
+                put_num(r, c, value)
+            else:
+                put_str(r, c, str(value))
+        elif t is float:
+            if math.isfinite(value):
+                put_num(r, c, value)
+            else:
+                put_str(r, c, str(value))
+        elif isinstance(value, dt.datetime):
+            put_date(r, c, excel_date(value), stamp)
+        elif isinstance(value, dt.date):
+            put_date(r, c, value, day)
+        elif isinstance(value, bool):
+            put_bool(r, c, value)
+        elif isinstance(value, int | float):  # subclasses, such as IntEnum
+            auto(r, c, int(value) if isinstance(value, int) else float(value))
+        elif isinstance(value, bytes):
+            put_str(r, c, _("[{n} bytes]").format(n=len(value)))
+        else:
+            text(r, c, str(value))
+
+    def as_text(r: int, c: int, value: Any) -> None:
+        if type(value) is str:
+            if value:  # text(), inlined
+                if len(value) > half or (not value.isprintable()
+                                         and ILLEGAL_CHARACTERS_RE.search(value)):
+                    value = clean_text(value)
+                put_str(r, c, value)
+            return
         if value is None:
-            return None
+            return
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        return auto(str(value))
+        value = str(value)
+        if value:
+            text(r, c, value)
 
-    def as_date(value: Any) -> Any:
+    def as_date(r: int, c: int, value: Any) -> None:
         if isinstance(value, str):
             parsed = parse_iso_date(value)
             if parsed is not None:
-                return parsed
-        return auto(value)
+                put_date(r, c, parsed, stamp if isinstance(parsed, dt.datetime) else day)
+                return
+        auto(r, c, value)
 
     if kind == "text":
         return as_text
     if kind in ("date", "datetime"):
         return as_date
     return auto
-
-
-def text_cell(ws: Any, value: Any, *, bold: bool = False) -> Any:
-    """One cell holding ``value`` as text (used for headers and labels)."""
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    cell = WriteOnlyCell(ws, clean_text(str(value)) if value is not None else None)
-    if value is not None:
-        cell.data_type = "s"
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
 
 
 # -- CSV ------------------------------------------------------------------------------
@@ -226,13 +350,14 @@ def write_csv(path: Path, headers: Sequence[str], rows: Iterable[Sequence[Any]],
 
 
 class SheetWriter:
-    """Writes a header and rows to a write-only workbook, safely and in a stream.
+    """Writes a header and rows to a streaming workbook, safely and in order.
 
     The header row is bold and frozen and carries an autofilter; column widths
     come from the header and the first ``sample_rows`` rows (held back until
-    then). Past ``max_rows`` rows (Excel's limit by default) the rows continue on
-    a new sheet, ``Name (2)``, with the same header. Every value goes through
-    :func:`make_converter`, so text is never a formula.
+    then, because a streamed sheet's widths are set before its first row).
+    Past ``max_rows`` rows (Excel's limit by default) the rows continue on a new
+    sheet, ``Name (2)``, with the same header. Every value goes through
+    :func:`make_cell_writer`, so text is never a formula.
     """
 
     def __init__(self, wb: Any, title: str, headers: Sequence[str], *,
@@ -249,7 +374,8 @@ class SheetWriter:
         self.row_count = 0
         self._rows_in_sheet = 0
         self._buffer: list[Sequence[Any]] | None = [] if widths is None else None
-        self._converters: list[CellConverter] = []
+        self._cells: list[tuple[int, CellWriter]] = []
+        self._formats = _Formats(wb)
 
     @property
     def sheet(self) -> Any:
@@ -267,11 +393,14 @@ class SheetWriter:
             return
         if not self.sheets:
             self._flush()
-        if self._rows_in_sheet >= self.max_rows:
+        r = self._rows_in_sheet
+        if r >= self.max_rows:
             self._finish_sheet()
             self._new_sheet()
-        self.sheets[-1].append([c(v) for c, v in zip(self._converters, row, strict=False)])
-        self._rows_in_sheet += 1
+            r = 1
+        for (c, put), value in zip(self._cells, row, strict=False):
+            put(r, c, value)
+        self._rows_in_sheet = r + 1
         self.row_count += 1
 
     def extend(self, rows: Iterable[Sequence[Any]]) -> None:
@@ -282,7 +411,7 @@ class SheetWriter:
         """Finish the last sheet; returns the names of every sheet written."""
         self._flush()
         self._finish_sheet()
-        return [ws.title for ws in self.sheets]
+        return [ws.name for ws in self.sheets]
 
     def _flush(self) -> None:
         if self.sheets and self._buffer is None:
@@ -295,23 +424,21 @@ class SheetWriter:
             self.append(row)
 
     def _new_sheet(self) -> None:
-        from openpyxl.utils import get_column_letter
-
-        ws = self.wb.create_sheet(safe_sheet_name(self.title, self.wb.sheetnames))
-        ws.freeze_panes = "A2"
-        for i, width in enumerate(self.widths or [], 1):
-            ws.column_dimensions[get_column_letter(i)].width = width
-        self._converters = [make_converter(ws, k) for k in self.kinds]
-        ws.append([text_cell(ws, h, bold=True) for h in self.headers])
+        ws = self.wb.add_worksheet(safe_sheet_name(self.title, sheet_names(self.wb)))
+        ws.freeze_panes(1, 0)
+        for i, width in enumerate(self.widths or []):
+            ws.set_column(i, i, width)
+        self._cells = [(c, make_cell_writer(ws, self._formats, k))
+                       for c, k in enumerate(self.kinds)]
+        bold = self._formats.bold
+        for c, h in enumerate(self.headers):
+            ws.write_string(0, c, clean_text(h), bold)
         self.sheets.append(ws)
         self._rows_in_sheet = 1
 
     def _finish_sheet(self) -> None:
-        from openpyxl.utils import get_column_letter
-
         if self.sheets and self.headers:
-            ws = self.sheets[-1]
-            ws.auto_filter.ref = f"A1:{get_column_letter(len(self.headers))}{self._rows_in_sheet}"
+            self.sheets[-1].autofilter(0, 0, self._rows_in_sheet - 1, len(self.headers) - 1)
 
 
 def column_widths(headers: Sequence[str], rows: Iterable[Sequence[Any]],
@@ -330,21 +457,3 @@ def column_widths(headers: Sequence[str], rows: Iterable[Sequence[Any]],
                 n = max((len(line) for line in str(value).splitlines()), default=0)
             widths[i] = max(widths[i], n + 2)
     return [min(maximum, max(minimum, w)) for w in widths]
-
-
-def discard_workbook(wb: Any) -> None:
-    """Close and delete the temporary files of an abandoned write-only workbook.
-
-    Without this, openpyxl's half-written sheet streams are finished by the
-    garbage collector in an arbitrary order, which raises noisy errors and
-    leaves temporary files behind.
-    """
-    import contextlib
-
-    for ws in getattr(wb, "worksheets", []):
-        with contextlib.suppress(Exception):
-            if not ws.closed:
-                ws.close()
-        with contextlib.suppress(Exception):
-            if ws._writer is not None:
-                ws._writer.cleanup()

@@ -29,7 +29,7 @@ def export_results_csv(pack: Pack, workshop_id: str, folder: Path, prefix: str, 
     import openpyxl
 
     from tde_desktop.core.workbook import export_workbook
-    from tde_desktop.core.xlsx_safe import write_csv
+    from tde_desktop.core.xlsx_safe import excel_text, write_csv
 
     def half(done: int, total: int, message: str) -> None:
         report(progress, done, total * 2, message)
@@ -44,8 +44,10 @@ def export_results_csv(pack: Pack, workshop_id: str, folder: Path, prefix: str, 
             for i, name in enumerate(sheets):
                 report(progress, len(sheets) + i, len(sheets) * 2,
                        _("Writing {name}").format(name=name))
-                rows: list[list[Any]] = [["" if v is None else v for v in row]
-                                         for row in book[name].iter_rows(values_only=True)]
+                # excel_text: the workbook stores a CR as Excel's escape _x000D_
+                rows: list[list[Any]] = [
+                    ["" if v is None else excel_text(v) if isinstance(v, str) else v
+                     for v in row] for row in book[name].iter_rows(values_only=True)]
                 target = folder / f"{prefix} - {name}.csv"
                 with replace_when_done(target) as partial:
                     write_csv(partial, rows[0] if rows else [], rows[1:])

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from tde_desktop.core.errors import Cancelled
-from tde_desktop.core.export_data import ExportFailed, export_dataset
+from tde_desktop.core.export_data import ExportFailed, export_dataset, export_failure
 from tde_desktop.core.importers import import_file
 from tde_desktop.core.pack import Pack, quote
 from tests.conftest import shared
@@ -146,3 +146,13 @@ def test_unknown_format_is_refused(vacants: Pack, tmp_path: Path) -> None:
 def test_missing_folder_is_refused(vacants: Pack, tmp_path: Path) -> None:
     with pytest.raises(ExportFailed, match="does not exist"):
         export_dataset(vacants, "Vacant building notices", tmp_path / "no" / "x.csv")
+
+
+def test_write_errors_become_one_plain_line() -> None:
+    from xlsxwriter.exceptions import FileCreateError
+
+    failure = export_failure("x.xlsx", FileCreateError(OSError(27, "File too large")))
+    assert str(failure) == "x.xlsx could not be written: File too large"
+    assert str(export_failure("x.xlsx", OSError(28, "No space left on device"))) == (
+        "x.xlsx could not be written: No space left on device")
+    assert export_failure("x.xlsx", ValueError("a bug, not a disk")) is None

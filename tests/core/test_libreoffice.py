@@ -14,13 +14,12 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import openpyxl
 import pytest
 
-from tde_desktop.core.xlsx_safe import SheetWriter
+from tde_desktop.core.xlsx_safe import SheetWriter, streaming_workbook
 
 PAYLOADS = ['=HYPERLINK("http://x","y")', "=cmd|' /C calc'!A0", "@SUM(1+1)", "+1+1",
-            "-1+1", "=1+1", "\t=1+1", "#N/A"]
+            "-1+1", "=1+1", "\t=1+1", "#N/A", "\r=1+1", "_x0041_"]
 
 
 def _soffice() -> str:
@@ -34,12 +33,11 @@ def _soffice() -> str:
 
 def test_libreoffice_reads_payloads_as_text(tmp_path: Path) -> None:
     soffice = _soffice()
-    wb = openpyxl.Workbook(write_only=True)
-    writer = SheetWriter(wb, "Answers", ["n", "answer"])
-    writer.extend([[i, p] for i, p in enumerate(PAYLOADS)])
-    writer.close()
     book = tmp_path / "answers.xlsx"
-    wb.save(book)
+    with streaming_workbook(book) as wb:
+        writer = SheetWriter(wb, "Answers", ["n", "answer"])
+        writer.extend([[i, p] for i, p in enumerate(PAYLOADS)])
+        writer.close()
     profile = tmp_path / "lo-profile"
     result = subprocess.run(
         [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",

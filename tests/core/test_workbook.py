@@ -218,8 +218,14 @@ def test_votes_tally_rank_and_chart(new_pack: Pack, built: dict[str, Any],
 
     out = tmp_path / "charts.xlsx"
     export_workbook(new_pack, built["workshop"].id, out)
-    names = zipfile.ZipFile(out).namelist()
-    assert sum(n.startswith("xl/charts/chart") for n in names) >= 4  # votes, budget, 2 eval
+    with zipfile.ZipFile(out) as z:
+        names = z.namelist()
+        assert sum(n.startswith("xl/charts/chart") for n in names) >= 4  # votes, budget, 2 eval
+        votes = z.read("xl/charts/chart1.xml").decode()
+    # the votes chart: choices against dots, the value axis named
+    assert "<c:f>Votes!$C$2:$C$4</c:f>" in votes
+    assert "<c:f>Votes!$E$2:$E$4</c:f>" in votes
+    assert "Dots or points" in votes[votes.index("<c:valAx>"):]
 
 
 def test_flags_requests_carry_follow_up_columns(built: dict[str, Any],

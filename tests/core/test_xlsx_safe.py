@@ -14,7 +14,9 @@ from tde_desktop.core.xlsx_safe import (
     SheetWriter,
     clean_text,
     csv_safe,
+    excel_text,
     safe_sheet_name,
+    streaming_workbook,
     write_csv,
 )
 
@@ -37,12 +39,12 @@ PAYLOADS = [
 
 
 def _write(tmp_path: Path, headers: list[str], rows: list[list[object]], **kw: object) -> Path:
-    wb = openpyxl.Workbook(write_only=True)
-    writer = SheetWriter(wb, "Data", headers, **kw)  # type: ignore[arg-type]
-    writer.extend(rows)
-    writer.close()
     out = tmp_path / "out.xlsx"
-    wb.save(out)
+    with streaming_workbook(out) as wb:
+        writer = SheetWriter(wb, "Data", headers, **kw)  # type: ignore[arg-type]
+        writer.extend(rows)
+        writer.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.xlsx"]  # no spool left
     return out
 
 
@@ -50,8 +52,17 @@ def test_payloads_are_stored_exactly_as_text(tmp_path: Path) -> None:
     out = _write(tmp_path, ["answer"], [[p] for p in PAYLOADS])
     ws = openpyxl.load_workbook(out)["Data"]
     cells = [row[0] for row in ws.iter_rows(min_row=2)]
-    assert [c.value for c in cells] == PAYLOADS
+    # a CR is stored as Excel's own escape, which Excel and LibreOffice decode
+    # (tests/core/test_libreoffice.py); openpyxl hands the escape over as it is
+    assert [excel_text(c.value) for c in cells] == PAYLOADS
+    assert cells[PAYLOADS.index("\r=1+1")].value == "_x000D_=1+1"
     assert {c.data_type for c in cells} == {"s"}
+
+
+def test_text_shaped_like_an_escape_survives(tmp_path: Path) -> None:
+    out = _write(tmp_path, ["answer"], [["_x0041_ and _x000D_"]])
+    cell = openpyxl.load_workbook(out)["Data"]["A2"]
+    assert excel_text(cell.value) == "_x0041_ and _x000D_"
 
 
 def test_illegal_characters_are_removed_and_save_succeeds(tmp_path: Path) -> None:
@@ -66,6 +77,14 @@ def test_long_text_is_cut_with_a_visible_marker() -> None:
     kept = cut.index("[")
     assert cut.endswith(f"[... cut: {40_000 - kept:,} more characters]")
     assert clean_text("short") == "short"
+
+
+def test_long_text_counts_characters_as_excel_does() -> None:
+    # Excel counts UTF-16 units: an emoji is two, so fewer of them fit in a cell
+    cut = clean_text("\U0001f3da" * 20_000)
+    assert len(cut.encode("utf-16-le")) // 2 <= MAX_CELL_CHARS
+    assert cut.endswith("more characters]")
+    assert clean_text("\U0001f3da" * 16_000) == "\U0001f3da" * 16_000
 
 
 def test_long_text_survives_a_round_trip(tmp_path: Path) -> None:
