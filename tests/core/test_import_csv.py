@@ -275,3 +275,16 @@ def test_missing_counts_match_the_stored_table(new_pack: Pack, relative: str) ->
         assert column.missing_count == stored, column.name
     assert info.row_count == new_pack.conn.execute(
         f"SELECT count(*) FROM {quote(info.table_name)}").fetchone()[0]
+
+
+def test_undecodable_header_is_one_clear_error(new_pack: Pack, tmp_path: Path) -> None:
+    # valid UTF-8 for the first megabyte sniffed, then invalid, all in the header line
+    src = tmp_path / "h.csv"
+    src.write_bytes(b"a" * (1 << 20) + b"\xff\xfe,b\n1,2\n")
+    info = import_file(new_pack, src)  # falls back to cp1252 like any other late bad byte
+    assert info.import_options["encoding"] == "cp1252"
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"\x81\x8d,b\n1,2\n")
+    with pytest.raises(ImportFailed):
+        import_file(new_pack, bad, encoding="utf-8")
+    assert len(new_pack.datasets()) == 1

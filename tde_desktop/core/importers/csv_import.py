@@ -113,6 +113,12 @@ class CsvSource:
         raw, text, reader = self._open()
         try:
             header = next(reader, None)
+        except UnicodeDecodeError as exc:
+            raise EncodingProblem(_("The file is not in the text encoding {enc}: {reason}").format(
+                enc=exc.encoding, reason=exc.reason)) from None
+        except csv.Error as exc:
+            raise ImportFailed(_("The file could not be read: {reason}").format(
+                reason=exc)) from None
         finally:
             text.close()
         if header is None:
