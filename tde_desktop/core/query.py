@@ -23,6 +23,7 @@ import bisect
 import datetime as dt
 import re
 import sqlite3
+import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -285,6 +286,10 @@ _REVERSE_AFTER = 5_000
 _anchors: OrderedDict[tuple[Any, ...], tuple[list[int], list[tuple[int, Any, int]]]] = (
     OrderedDict())
 _scalars: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+# The grid reads pages on worker threads too; the caches above are shared by all threads.
+_lock = threading.Lock()
+#: a page that skips at most this many rows after a remembered position is read at once
+CHEAP_SKIP = 1_000
 
 
 def _connection_token(conn: sqlite3.Connection) -> str:
@@ -309,13 +314,15 @@ def _version(conn: sqlite3.Connection) -> tuple[str, int, int]:
 
 
 def _cached(key: tuple[Any, ...], compute: Any) -> Any:
-    if key in _scalars:
-        _scalars.move_to_end(key)
-        return _scalars[key]
-    value = compute()
-    _scalars[key] = value
-    if len(_scalars) > _MAX_QUERIES * 4:
-        _scalars.popitem(last=False)
+    with _lock:
+        if key in _scalars:
+            _scalars.move_to_end(key)
+            return _scalars[key]
+    value = compute()  # outside the lock: it may take seconds
+    with _lock:
+        _scalars[key] = value
+        if len(_scalars) > _MAX_QUERIES * 4:
+            _scalars.popitem(last=False)
     return value
 
 
@@ -382,11 +389,14 @@ def fetch_rows(
     descending: bool = False,
     offset: int = 0,
     limit: int = 200,
+    total: int | None = None,
 ) -> list[tuple[Any, ...]]:
     """Rows ``offset .. offset+limit`` of the filtered, sorted table; each is (rowid, *columns).
 
     The order is total (ties broken by rowid), so pages never overlap or skip a
     row. See the module docstring for why paging stays fast deep into a table.
+    ``total`` is the number of matching rows when the caller knows it already
+    (it saves a count before walking from the end).
     """
     offset = max(0, int(offset))
     cols = "".join(", " + quote(c) for c in columns)
@@ -394,19 +404,16 @@ def fetch_rows(
     direction = " DESC" if descending else ""
     order = (f" ORDER BY {quote(order_by)}{direction}, rowid{direction}" if order_by
              else f" ORDER BY rowid{direction}")
-    if not filters and order_by is None and not descending and _dense(conn, table):
+    if _rowid_seek(conn, table, filters, order_by, descending):
         sql = f"{select} FROM {quote(table)} WHERE rowid > ? ORDER BY rowid LIMIT ?"
         return [tuple(r) for r in conn.execute(sql, (offset, limit))]
-    base_where, base_params = _where(conn, table, filters)
-    qkey = (_version(conn), table, base_where, tuple(map(repr, base_params)), order_by,
-            descending)
-    positions, anchors = _anchors.get(qkey, ([], []))
-    i = bisect.bisect_right(positions, offset - 1) - 1
+    qkey = _query_key(conn, table, filters, order_by, descending)
+    anchor = _nearest_anchor(qkey, offset)
     extra: list[str] = []
     params: list[object] = []
     skip = offset
-    if i >= 0:
-        pos, key, rowid = anchors[i]
+    if anchor is not None:
+        pos, key, rowid = anchor
         cond, params = _keyset(order_by, descending, key, rowid)
         extra.append(cond)
         skip = offset - pos - 1
@@ -414,7 +421,7 @@ def fetch_rows(
     if skip > _REVERSE_AFTER:
         # Far from any remembered position: if the end of the table is nearer, walk from
         # the end in the reverse order (the exact reverse, NULLs included) and flip.
-        total = count_rows(conn, table, filters)
+        total = count_rows(conn, table, filters) if total is None else total
         end = min(offset + limit, total)
         if end > offset and total - end < skip:
             back = "" if descending else " DESC"
@@ -434,19 +441,69 @@ def fetch_rows(
     return [tuple(r[:n]) for r in rows]
 
 
+def _rowid_seek(conn: sqlite3.Connection, table: str, filters: Sequence[Filter],
+                order_by: str | None, descending: bool) -> bool:
+    """True when row ``offset`` is simply ``rowid = offset + 1`` (a direct seek)."""
+    return not filters and order_by is None and not descending and _dense(conn, table)
+
+
+def _query_key(conn: sqlite3.Connection, table: str, filters: Sequence[Filter],
+               order_by: str | None, descending: bool) -> tuple[Any, ...]:
+    where, params = _where(conn, table, filters)
+    return (_version(conn), table, where, tuple(map(repr, params)), order_by, descending)
+
+
+def _nearest_anchor(qkey: tuple[Any, ...], offset: int) -> tuple[int, Any, int] | None:
+    """The remembered (position, key, rowid) nearest before ``offset``, if any."""
+    with _lock:
+        positions, anchors = _anchors.get(qkey, ([], []))
+        i = bisect.bisect_right(positions, offset - 1) - 1
+        return anchors[i] if i >= 0 else None
+
+
+def page_is_cheap(conn: sqlite3.Connection, table: str, filters: Sequence[Filter] = (),
+                  order_by: str | None = None, descending: bool = False,
+                  offset: int = 0) -> bool:
+    """True when :func:`fetch_rows` on ``conn`` reads the page at ``offset`` without a
+    long scan: a direct rowid seek, or at most :data:`CHEAP_SKIP` rows skipped after
+    the nearest remembered position (so the first page is always cheap by this rule;
+    with a rare filter even that may scan, as any first page must)."""
+    offset = max(0, int(offset))
+    if _rowid_seek(conn, table, filters, order_by, descending):
+        return True
+    anchor = _nearest_anchor(_query_key(conn, table, filters, order_by, descending), offset)
+    skip = offset if anchor is None else offset - anchor[0] - 1
+    return skip <= CHEAP_SKIP
+
+
+def remember_page(conn: sqlite3.Connection, table: str, columns: Sequence[str],
+                  filters: Sequence[Filter], order_by: str | None, descending: bool,
+                  offset: int, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Tell ``conn``'s paging that ``rows`` (from :func:`fetch_rows` with these arguments,
+    perhaps on another connection) start at ``offset``, so the pages after them are
+    read on ``conn`` from there instead of from the top."""
+    if not rows or _rowid_seek(conn, table, filters, order_by, descending):
+        return
+    last = rows[-1]
+    key = last[1 + list(columns).index(order_by)] if order_by else last[0]
+    _remember(_query_key(conn, table, filters, order_by, descending),
+              offset + len(rows) - 1, (last[0], key), True)
+
+
 def _remember(qkey: tuple[Any, ...], position: int, row: tuple[Any, ...], sorted_: bool) -> None:
-    positions, anchors = _anchors.setdefault(qkey, ([], []))
-    _anchors.move_to_end(qkey)
-    if len(_anchors) > _MAX_QUERIES:
-        _anchors.popitem(last=False)
-    j = bisect.bisect_left(positions, position)
-    if j < len(positions) and positions[j] == position:
-        return
-    if len(positions) >= _MAX_ANCHORS:
-        return
-    key = row[-1] if sorted_ else row[0]
-    positions.insert(j, position)
-    anchors.insert(j, (position, key, int(row[0])))
+    with _lock:
+        positions, anchors = _anchors.setdefault(qkey, ([], []))
+        _anchors.move_to_end(qkey)
+        if len(_anchors) > _MAX_QUERIES:
+            _anchors.popitem(last=False)
+        j = bisect.bisect_left(positions, position)
+        if j < len(positions) and positions[j] == position:
+            return
+        if len(positions) >= _MAX_ANCHORS:
+            return
+        key = row[-1] if sorted_ else row[0]
+        positions.insert(j, position)
+        anchors.insert(j, (position, key, int(row[0])))
 
 
 def fetch_row_by_number(

@@ -7,24 +7,61 @@ small one. Each page keeps its cells already formatted as text next to the
 values, so the view's many repeated ``data()`` calls per repaint are lookups.
 ``rowCount`` is the cached count of rows that match the current
 filters; the explorer computes it in the background (ops) and hands it in.
+
+A page that would need a long scan (a jump deep into a filtered or sorted
+table, where SQLite must step over every row before it) is never read on the
+UI thread: ``data()`` shows a placeholder and asks a background job, on a
+read-only connection of its own, for the pages last asked for; when they
+arrive the rows are repainted. Cheap pages (rowid seeks, the first page, the
+page after one already read) are read at once, so the first rows appear
+without a flicker.
 """
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections import OrderedDict
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
+from PySide6.QtWidgets import QWidget
+from shiboken6 import isValid
 
 from tde_desktop.core import query
 from tde_desktop.core.i18n import _, current_language
 from tde_desktop.core.pack import ColumnInfo, DatasetInfo
+from tde_desktop.qt.ops import run_op
+
+log = logging.getLogger(__name__)
 
 PAGE_SIZE = 200
 MAX_PAGES = 40
+#: pages waiting for the background reader; older requests (scrolled past) are dropped
+MAX_WANTED = 3
 NUMERIC_TYPES = {"integer", "number"}
+#: what a cell shows while its page is being read
+PLACEHOLDER = "\u2026"
+
+# Roles and flags as plain ints: data() runs thousands of times per repaint, and
+# combining Qt's enums costs more than the lookup itself.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_EDIT = int(Qt.ItemDataRole.EditRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole.value)
+_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole.value)
+_ACCESSIBLE_DESCRIPTION = int(Qt.ItemDataRole.AccessibleDescriptionRole.value)
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -34,8 +71,19 @@ class DatasetTableModel(QAbstractTableModel):
 
     def __init__(self, conn: sqlite3.Connection, dataset: DatasetInfo,
                  filters: Sequence[query.Filter] = (), count: int | None = None,
-                 parent: Any = None) -> None:
+                 parent: Any = None, pack_path: str | Path | None = None) -> None:
         super().__init__(parent)
+        # The background reader needs the file; an in-memory database reads synchronously.
+        self.pack_path = Path(pack_path) if pack_path else _file_of(conn)
+        self._generation = 0  # changes with filters and sort: older results are dropped
+        self._wanted: OrderedDict[int, None] = OrderedDict()
+        self._loading: list[int] = []  # pages the background job is reading now
+        self._background_failed = False
+        self._dispatch_timer = QTimer(self)
+        self._dispatch_timer.setSingleShot(True)
+        self._dispatch_timer.setInterval(0)
+        self._dispatch_timer.timeout.connect(self._dispatch)
+        self.pages_loaded_in_background = 0  # for tests
         self.conn = conn
         self.dataset = dataset
         self.columns: list[ColumnInfo] = list(dataset.columns)
@@ -47,6 +95,8 @@ class DatasetTableModel(QAbstractTableModel):
         self._last: tuple[int, list[tuple[str, ...]]] | None = None  # the page read last
         self._count = self._compute_count() if count is None else count
         self.pages_fetched = 0  # for tests: proves the table is read in pages
+        self._align = [int((_RIGHT if c.type in NUMERIC_TYPES else _LEFT).value)
+                       for c in self.columns]
 
     # -- state changes -------------------------------------------------------------------
 
@@ -86,6 +136,9 @@ class DatasetTableModel(QAbstractTableModel):
         self._pages.clear()
         self._texts.clear()
         self._last = None
+        self._generation += 1
+        self._wanted.clear()
+        self._loading = []
 
     @property
     def count(self) -> int:
@@ -101,14 +154,112 @@ class DatasetTableModel(QAbstractTableModel):
         page = [tuple(r) for r in query.fetch_rows(
             self.conn, self.dataset.table_name, [c.name for c in self.columns],
             filters=self.filters, order_by=self.order_by, descending=self.descending,
-            offset=number * PAGE_SIZE, limit=PAGE_SIZE)]
+            offset=number * PAGE_SIZE, limit=PAGE_SIZE, total=self._count)]
         self.pages_fetched += 1
+        self._store(number, page)
+        return page
+
+    def _store(self, number: int, page: list[tuple[Any, ...]]) -> None:
         self._pages[number] = page
+        self._pages.move_to_end(number)
         self._texts[number] = [tuple("" if v is None else str(v) for v in r) for r in page]
         while len(self._pages) > MAX_PAGES:
             old, _rows = self._pages.popitem(last=False)
             self._texts.pop(old, None)
-        return page
+
+    def _shown_page(self, number: int) -> list[tuple[Any, ...]] | None:
+        """The page if it is cached or cheap to read now; else None, and it is requested."""
+        page = self._pages.get(number)
+        if page is not None:
+            self._pages.move_to_end(number)
+            return page
+        if number in self._wanted or number in self._loading:
+            return None
+        if (self.pack_path is None or self._background_failed or query.page_is_cheap(
+                self.conn, self.dataset.table_name, self.filters, self.order_by,
+                self.descending, number * PAGE_SIZE)):
+            return self._page(number)
+        self._wanted[number] = None
+        while len(self._wanted) > MAX_WANTED:
+            self._wanted.popitem(last=False)
+        if not self._loading and not self._dispatch_timer.isActive():
+            self._dispatch_timer.start()
+        return None
+
+    def is_loading(self, row: int) -> bool:
+        """True while ``row``'s page is being read in the background (it shows placeholders)."""
+        number = row // PAGE_SIZE
+        return number not in self._pages and (number in self._wanted or number in self._loading)
+
+    # -- the background reader ---------------------------------------------------------------
+
+    def _dispatch(self) -> None:
+        """Read the pages asked for last in one background job (one job at a time)."""
+        if self._loading or not self._wanted or self.pack_path is None:
+            return
+        pages = sorted(self._wanted)  # in order: each page after the first is a keyset read
+        self._wanted.clear()
+        self._loading = pages
+        generation = self._generation
+        path, table = self.pack_path, self.dataset.table_name
+        columns = [c.name for c in self.columns]
+        filters, order_by, descending = self.filters, self.order_by, self.descending
+        total = self._count
+
+        def work(_progress: Any) -> list[tuple[int, list[tuple[Any, ...]]]]:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                return [(n, query.fetch_rows(conn, table, columns, filters, order_by,
+                                             descending, offset=n * PAGE_SIZE,
+                                             limit=PAGE_SIZE, total=total))
+                        for n in pages]
+            finally:
+                conn.close()
+
+        owner = self.parent()
+        run_op(owner if isinstance(owner, QWidget) else None, work, quiet=True,
+               cancellable=False, label=_("Reading rows"),
+               on_done=lambda result: self._loaded(generation, pages, result),
+               on_error=lambda exc: self._load_failed(generation, pages, exc))
+
+    def _loaded(self, generation: int, pages: list[int],
+                result: list[tuple[int, list[tuple[Any, ...]]]]) -> None:
+        if not isValid(self):
+            return  # the grid was closed meanwhile
+        if self._loading is pages:
+            self._loading = []
+        if generation == self._generation:
+            columns = [c.name for c in self.columns]
+            for number, rows in result:
+                page = [tuple(r) for r in rows]
+                self._store(number, page)
+                self.pages_loaded_in_background += 1
+                # Scrolling on from here reads the next page at once, after these rows.
+                query.remember_page(self.conn, self.dataset.table_name, columns,
+                                    self.filters, self.order_by, self.descending,
+                                    number * PAGE_SIZE, page)
+                first = number * PAGE_SIZE
+                last = min(first + PAGE_SIZE, self._count) - 1
+                if last >= first and self.columns:
+                    self.dataChanged.emit(self.index(first, 0),
+                                          self.index(last, len(self.columns) - 1))
+        self._dispatch()
+
+    def _load_failed(self, generation: int, pages: list[int], exc: BaseException) -> None:
+        if not isValid(self):
+            return
+        # A pack the worker cannot open (odd permissions, say): read on this thread instead.
+        log.warning("Reading rows in the background failed; reading them here: %s", exc)
+        self._background_failed = True
+        if self._loading is pages:
+            self._loading = []
+        if generation == self._generation:
+            for number in pages:
+                first = number * PAGE_SIZE
+                last = min(first + PAGE_SIZE, self._count) - 1
+                if last >= first and self.columns:
+                    self.dataChanged.emit(self.index(first, 0),
+                                          self.index(last, len(self.columns) - 1))
 
     def cell_text(self, row: int, column: int) -> str | None:
         """The text shown in a cell ("" when missing), None if the row vanished."""
@@ -144,28 +295,53 @@ class DatasetTableModel(QAbstractTableModel):
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
 
+    def _shown_text(self, row: int, column: int) -> str | None:
+        """Like :meth:`cell_text`, but never waits: a page not read yet shows a placeholder."""
+        number, offset = divmod(row, PAGE_SIZE)
+        last = self._last
+        if last is not None and last[0] == number:
+            texts = last[1]
+        else:
+            if not 0 <= row < self._count:
+                return None
+            if self._shown_page(number) is None:
+                return PLACEHOLDER
+            texts = self._texts[number]
+            self._last = (number, texts)
+        return texts[offset][column + 1] if offset < len(texts) else None
+
+    def _shown_value(self, row: int, column: int) -> tuple[bool, Any]:
+        """(found, value) of a cell without waiting; found is False while loading."""
+        if not 0 <= row < self._count:
+            return False, None
+        page = self._shown_page(row // PAGE_SIZE)
+        offset = row % PAGE_SIZE
+        if page is None or offset >= len(page):
+            return False, None
+        return True, page[offset][column + 1]
+
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.column() >= len(self.columns):
+        column = index.column()
+        if column >= len(self.columns) or not index.isValid():
             return None
-        if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.EditRole:
-            return self.cell_text(index.row(), index.column())
-        if role == Qt.ItemDataRole.ToolTipRole:
-            record = self.row(index.row())
-            if record is None:
+        role = int(role)
+        if role in (_DISPLAY, _EDIT):
+            return self._shown_text(index.row(), column)
+        if role == _ALIGN:
+            return self._align[column]
+        if role == _TOOLTIP:
+            found, value = self._shown_value(index.row(), column)
+            if not found:
                 return None
-            value = record[index.column() + 1]
             return _("(missing)") if value is None else str(value)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if self.columns[index.column()].type in NUMERIC_TYPES:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            record = self.row(index.row())
-            if record is None:
-                return None
-            value = record[index.column() + 1]
-            name = self.columns[index.column()].original_name
+        if role == _ACCESSIBLE:
+            found, value = self._shown_value(index.row(), column)
+            if not found:
+                return _("loading") if self.is_loading(index.row()) else None
+            name = self.columns[column].original_name
             return f"{name}: {_('missing') if value is None else value}"
+        if role == _ACCESSIBLE_DESCRIPTION and self.is_loading(index.row()):
+            return _("loading")
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,
@@ -194,5 +370,14 @@ class DatasetTableModel(QAbstractTableModel):
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _FLAGS
+
+
+def _file_of(conn: sqlite3.Connection) -> Path | None:
+    """The file behind ``conn``'s main database, or None (in memory, temporary)."""
+    try:
+        row = conn.execute("PRAGMA database_list").fetchone()
+    except sqlite3.Error:
+        return None
+    return Path(row[2]) if row is not None and row[2] else None
 

@@ -170,11 +170,17 @@ class DatasetView(QTableView):
         if len(rows) * len(cols) > MAX_COPY_CELLS:
             rows = rows[: max(1, MAX_COPY_CELLS // max(1, len(cols)))]
         chosen = {(i.row(), i.column()) for i in indexes}
+        reader = getattr(model, "cell_text", None)
         lines = []
         for r in rows:
             cells = []
             for c in cols:
-                value = model.index(r, c).data() if (r, c) in chosen else ""
+                if (r, c) not in chosen:
+                    value = ""
+                elif reader is not None:  # waits for rows still being read in the background
+                    value = reader(r, c)
+                else:  # data() would copy the placeholders of rows being read
+                    value = model.index(r, c).data()
                 text = "" if value is None else str(value)
                 cells.append(text.replace("\t", " ").replace("\r", " ").replace("\n", " "))
             lines.append("\t".join(cells))

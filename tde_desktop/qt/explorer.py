@@ -127,7 +127,8 @@ class Explorer(QWidget):
         self.count = info.row_count if info is not None else None
         old = self.model
         if pack is not None and info is not None:
-            self.model = DatasetTableModel(pack.conn, info, count=info.row_count, parent=self)
+            self.model = DatasetTableModel(pack.conn, info, count=info.row_count, parent=self,
+                                           pack_path=pack.path)
             self.view.setModel(self.model)
             self.view.selectionModel().currentChanged.connect(self._current_changed)
         else:

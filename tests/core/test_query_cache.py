@@ -54,3 +54,42 @@ def test_deep_pages_from_the_end_match_offset(tmp_path: Path) -> None:
                                     descending=descending, offset=offset, limit=200)
             assert page == [tuple(r) for r in expected[offset:offset + 200]]
     conn.close()
+
+
+def test_deep_pages_are_cheap_only_near_a_remembered_row(tmp_path: Path) -> None:
+    db = tmp_path / "p.db"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE t (k TEXT, n INTEGER)")
+    conn.executemany("INSERT INTO t VALUES (?, ?)",
+                     [("a" if i % 3 else "b", i) for i in range(30_000)])
+    conn.commit()
+    only_a = [query.Filter("k", "is", "a")]
+    # no filter, no sort: a rowid seek at any depth
+    assert query.page_is_cheap(conn, "t", offset=25_000)
+    # filtered: the first page is cheap, a deep one needs a long OFFSET
+    assert query.page_is_cheap(conn, "t", only_a, offset=0)
+    assert not query.page_is_cheap(conn, "t", only_a, offset=15_000)
+    assert not query.page_is_cheap(conn, "t", [], "n", True, offset=15_000)
+    # a page read elsewhere (another connection) makes the next one a keyset read here
+    other = sqlite3.connect(db)
+    rows = query.fetch_rows(other, "t", ["k", "n"], only_a, offset=15_000, limit=200)
+    other.close()
+    query.remember_page(conn, "t", ["k", "n"], only_a, None, False, 15_000, rows)
+    assert query.page_is_cheap(conn, "t", only_a, offset=15_200)
+    following = query.fetch_rows(conn, "t", ["k", "n"], only_a, offset=15_200, limit=200)
+    expected = conn.execute("SELECT rowid, k, n FROM t WHERE k = 'a' ORDER BY rowid "
+                            "LIMIT 200 OFFSET 15200").fetchall()
+    assert following == expected
+    # the same for a sorted order: the sort key comes from the rows' own columns
+    sorted_rows = query.fetch_rows(conn, "t", ["k", "n"], [], "n", True, offset=9_000,
+                                   limit=100)
+    query._anchors.clear()
+    assert not query.page_is_cheap(conn, "t", [], "n", True, offset=9_100)
+    query.remember_page(conn, "t", ["k", "n"], [], "n", True, 9_000, sorted_rows)
+    assert query.page_is_cheap(conn, "t", [], "n", True, offset=9_100)
+    assert query.fetch_rows(conn, "t", ["n"], [], "n", True, offset=9_100, limit=3) == [
+        (20_900, 20_899), (20_899, 20_898), (20_898, 20_897)]
+    # a known total saves the count before walking from the end
+    assert query.fetch_rows(conn, "t", ["n"], only_a, offset=19_999, limit=5,
+                            total=20_000) == [(30_000, 29_999)]
+    conn.close()

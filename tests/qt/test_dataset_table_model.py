@@ -135,3 +135,92 @@ def test_empty_dataset_and_all_missing_column(make_main_window, tmp_path, qtbot,
     wait_idle(qtbot)
     assert explorer.model.rowCount() == 0
     assert explorer.filter_bar.count_label.text() == "0 of 3 rows match"
+
+
+@pytest.fixture(scope="module")
+def big_filtered(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A pack whose one dataset has 220,000 rows, 200,000 of them of kind A."""
+    folder = tmp_path_factory.mktemp("big")
+    csv_path = folder / "big.csv"
+    with csv_path.open("w", encoding="utf-8") as out:
+        out.write("n,kind,label\n")
+        out.writelines(f"{i},{'B' if i % 11 == 0 else 'A'},row {i}\n" for i in range(220_000))
+    path = folder / "big.tdepack"
+    with Pack.create(path, title="Big") as pack:
+        import_file(pack, csv_path, title="Big")
+    return path
+
+
+def test_jump_to_the_end_of_a_filtered_table_reads_in_the_background(big_filtered, qtbot):
+    from PySide6.QtCore import QElapsedTimer
+    from PySide6.QtWidgets import QApplication
+
+    from tde_desktop.qt.dataset_table_model import PLACEHOLDER
+    from tde_desktop.qt.dataset_view import DatasetView
+
+    pack = Pack.open(big_filtered)
+    try:
+        info = pack.dataset("Big")
+        model = DatasetTableModel(pack.conn, info, [query.Filter("kind", "is", "A")],
+                                  pack_path=big_filtered)
+        assert model.rowCount() == 200_000
+        view = DatasetView()
+        qtbot.addWidget(view)
+        view.setModel(model)
+        view.resize(700, 500)
+        view.show()
+        QApplication.processEvents()
+        assert model.index(0, 0).data() == "1"  # the first page is read at once
+        fetched = model.pages_fetched
+        timer = QElapsedTimer()
+        timer.start()
+        view.scrollToBottom()
+        QApplication.processEvents()
+        blocked = timer.elapsed()
+        last = model.index(199_999, 0)
+        # the deep page is not read on this thread: placeholders, said as "loading"
+        assert model.pages_fetched == fetched
+        assert last.data() == PLACEHOLDER
+        assert last.data(Qt.ItemDataRole.AccessibleDescriptionRole) == "loading"
+        assert blocked < 100
+        qtbot.waitUntil(lambda: last.data() != PLACEHOLDER, timeout=20_000)
+        expected = pack.conn.execute(
+            f"SELECT n FROM {info.table_name} WHERE kind = 'A' ORDER BY rowid DESC LIMIT 1"
+        ).fetchone()[0]
+        assert last.data() == str(expected)
+        assert model.pages_fetched == fetched  # still nothing read on the UI thread
+        assert model.pages_loaded_in_background >= 1
+        # the page before the last one continues from a remembered row: read at once
+        assert query.page_is_cheap(pack.conn, info.table_name, model.filters,
+                                   offset=199_999 // PAGE_SIZE * PAGE_SIZE + PAGE_SIZE)
+        # copying waits for real rows rather than copying placeholders
+        view.go_to_row(150_001)
+        assert "\u2026" not in view.selected_tsv()
+        assert view.selected_tsv() == model.cell_text(150_000, view.currentIndex().column())
+    finally:
+        pack.close()
+
+
+def test_rows_read_for_an_older_filter_are_dropped(big_filtered, qtbot):
+    from tde_desktop.qt.dataset_table_model import PLACEHOLDER
+
+    pack = Pack.open(big_filtered)
+    try:
+        info = pack.dataset("Big")
+        model = DatasetTableModel(pack.conn, info, [query.Filter("kind", "is", "A")],
+                                  pack_path=big_filtered)
+        assert model.index(150_000, 2).data() == PLACEHOLDER
+        model._dispatch()  # the background read starts now, not at the next event loop turn
+        assert model.is_loading(150_000)
+        # the filter changes before the page arrives: its rows must not be shown
+        model.set_filters([query.Filter("kind", "is", "B")])
+        assert model.rowCount() == 20_000
+        wait_idle(qtbot)
+        assert model.pages_loaded_in_background == 0
+        assert model.index(0, 1).data() == "B"
+        assert model.index(19_999, 1).data() == PLACEHOLDER
+        qtbot.waitUntil(lambda: model.index(19_999, 1).data() != PLACEHOLDER, timeout=20_000)
+        assert model.index(19_999, 1).data() == "B"
+        assert model.index(19_999, 0).data() == "219989"
+    finally:
+        pack.close()
