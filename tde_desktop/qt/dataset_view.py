@@ -71,6 +71,11 @@ class DatasetView(QTableView):
             model.modelReset.connect(self.sync_frozen)  # type: ignore[attr-defined]
             model.layoutChanged.connect(self.sync_frozen)  # type: ignore[attr-defined]
         self.sync_frozen()
+        # Lay the rows out now rather than on the next turn of the event loop: otherwise
+        # the new grid is painted once before that layout and again after it, and the
+        # first rows of a big dataset take a whole extra paint to appear.
+        self.executeDelayedItemsLayout()
+        self.frozen.executeDelayedItemsLayout()
 
     def first_column(self) -> int:
         """The logical column shown first (what the frozen overlay shows), or -1."""
