@@ -361,8 +361,15 @@ def build_actions(s: Session, table: str) -> list[Action]:
     header = explorer.view.horizontalHeader()
     out: list[Action] = []
 
-    def grid_done() -> bool:
-        return True
+    from tde_desktop.qt.dataset_table_model import PLACEHOLDER
+
+    # Deep pages of a filtered or sorted table arrive from a background read, with
+    # placeholders shown meanwhile: an action is done when the real row is there.
+    def first_row_real() -> bool:
+        return s.cell(0) not in (None, "", PLACEHOLDER)
+
+    def last_row_real() -> bool:
+        return s.cell(s.model.count - 1) not in (None, PLACEHOLDER)
 
     def show_first() -> None:
         s.paint_grid()
@@ -386,16 +393,16 @@ def build_actions(s: Session, table: str) -> list[Action]:
 
     out.append(Action(
         "open_pack", "open the pack -> first rows", reopen,
-        lambda: s.window.open_pack(s.pack_path), grid_done, show_first, sql.page(0),
+        lambda: s.window.open_pack(s.pack_path), first_row_real, show_first, sql.page(0),
         first_row_is, first_rows=True,
         note="MainWindow.open_pack: Pack.open, the dataset list, then the grid"))
     out.append(Action(
         "select_dataset", "select the dataset -> first rows", s.deselect,
-        lambda: s.window.dataset_list.setCurrentRow(0), grid_done, show_first, sql.page(0),
+        lambda: s.window.dataset_list.setCurrentRow(0), first_row_real, show_first, sql.page(0),
         first_row_is, first_rows=True, note="dataset list -> Explorer.set_dataset"))
     out.append(Action(
         "jump_end", "jump to the last row", s.reselect,
-        lambda: explorer.view.scrollToBottom(), grid_done, show_last, sql.page(last_offset),
+        lambda: explorer.view.scrollToBottom(), last_row_real, show_last, sql.page(last_offset),
         last_row_is, note="DatasetView.scrollToBottom"))
 
     for column, typed, value in FILTERS:
@@ -429,7 +436,7 @@ def build_actions(s: Session, table: str) -> list[Action]:
 
     out.append(Action(
         "jump_end_filtered", f"jump to the last row, {column} is {value}",
-        prepare_filtered_jump, lambda: explorer.view.scrollToBottom(), grid_done, show_last,
+        prepare_filtered_jump, lambda: explorer.view.scrollToBottom(), last_row_real, show_last,
         lambda conn: sql.filtered_page(column, value, (f_rows["n"] - 1) // PAGE * PAGE)(conn),  # type: ignore[operator]
         last_row_is, note="keyset paging from the nearest anchor (none near the end)"))
 
@@ -530,7 +537,7 @@ def build_actions(s: Session, table: str) -> list[Action]:
 
     out.append(Action(
         "jump_end_sorted", f"jump to the last row, sorted by {SORT_COLUMN}",
-        prepare_sorted_jump, lambda: explorer.view.scrollToBottom(), grid_done, show_last,
+        prepare_sorted_jump, lambda: explorer.view.scrollToBottom(), last_row_real, show_last,
         sql.sorted_page(SORT_COLUMN, last_offset),
         lambda result: last_row_is(result, -1),
         note="LIMIT 200 OFFSET n over the index, on the UI thread"))
