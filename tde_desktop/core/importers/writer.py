@@ -195,10 +195,6 @@ class _Job:
 
     def run(self) -> None:
         conn = self.pack.conn
-        # NULLIF turns empty cells into NULL inside SQLite, so most chunks go from the
-        # CSV reader to executemany without a Python pass over their values.
-        placeholders = ",".join(["NULLIF(?, '')"] * self.ncols)
-        insert = f"INSERT INTO {quote(self.table)} VALUES ({placeholders})"
         for chunk in self._chunks():
             extras = self._square(chunk)
             if not chunk:
@@ -222,20 +218,22 @@ class _Job:
                     ct.converter(s.best())(col, p)
                     for s, col, p in zip(self.states, columns, plain, strict=True)
                 ]
-                self._count_missing(columns, plain)
+                empties = self._count_missing(columns, plain)
                 self.extras_present += len(extras) - extras.count(None)
                 if any(e is not None for e in extras):
                     self._add_extra_column()
+                # NULLIF turns empty cells into NULL inside SQLite, so most chunks go from
+                # the CSV reader to executemany without a Python pass over their values;
+                # it is only put on the columns that have an empty cell in this chunk.
+                placeholders = ",".join("NULLIF(?, '')" if e else "?" for e in empties)
                 unchanged = all(c is col for c, col in zip(converted, columns, strict=True))
-                if unchanged and not self.has_extra:
-                    conn.executemany(insert, chunk)
-                elif self.has_extra:
-                    insert_extra = (
-                        f"INSERT INTO {quote(self.table)} VALUES ({placeholders}, ?)"
-                    )
-                    conn.executemany(insert_extra, zip(*converted, extras))  # noqa: B905
+                if self.has_extra:
+                    conn.executemany(
+                        f"INSERT INTO {quote(self.table)} VALUES ({placeholders}, ?)",
+                        zip(*converted, extras))  # noqa: B905
                 else:
-                    conn.executemany(insert, zip(*converted))  # noqa: B905
+                    insert = f"INSERT INTO {quote(self.table)} VALUES ({placeholders})"
+                    conn.executemany(insert, chunk if unchanged else zip(*converted))  # noqa: B905
             self.row_count += len(chunk)
             done, total = self.source.position()
             report(self.progress, done, total,
@@ -249,15 +247,21 @@ class _Job:
         self._fix_unknown_columns()
 
     def _count_missing(self, columns: list[tuple[str, ...]],
-                       plain: list[bool | list[float]]) -> None:
-        """Add up the cells this chunk stores as NULL (empty, or a marker in a typed column)."""
+                       plain: list[bool | list[float]]) -> list[int]:
+        """Add up the cells this chunk stores as NULL (empty, or a marker in a typed column).
+
+        Returns the number of empty cells of each column in this chunk.
+        """
+        empties = []
         for i, (col, state, is_plain) in enumerate(zip(columns, self.states, plain,
                                                          strict=True)):
-            n = col.count("")
+            n = empty = col.count("")
             kind = state.best()
             if kind not in ("text", "unknown") and is_plain is False:
                 n += sum(col.count(m) for m in ct.MISSING_MARKERS if m)
             self.missing[i] += n
+            empties.append(empty)
+        return empties
 
     def _add_extra_column(self) -> None:
         if not self.has_extra:
