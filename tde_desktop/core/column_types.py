@@ -68,9 +68,13 @@ _ALL_MATCHERS = {
 # The fast check for the common case of a plain numeric column: a character-class scan,
 # two searches for what would make a number an identifier, then int()/float() in C.
 # Anything unusual falls through to the precise check.
-_INT_CHARS = re.compile(f"[0-9{_SEP}-]*")
+# Every value a plain integer of at most 12 digits without a leading zero, or empty: one
+# pass; atomic groups and a possessive loop keep a failure from backtracking.
+_PLAIN_INTEGERS = re.compile(f"(?:{_SEP}(?>-?[1-9][0-9]{{0,11}}|0|))*+")
 _NUM_CHARS = re.compile(f"[0-9{_SEP}.eE+-]*")
 _LEADING_ZERO = re.compile(f"{_SEP}[-+]?0[0-9]")
+# A whole value of 13 or more digits is an identifier (a REAL would also lose its digits).
+_LONG_INTEGER = re.compile(f"(?:^|{_SEP})[-+]?[0-9]{{13,}}(?={_SEP}|$)")
 _TO_NONE: dict[str, None] = dict.fromkeys(MISSING_MARKERS)
 _MARKERS_BUT_EMPTY = MISSING_MARKERS - {""}
 _INTEGER_FITS = frozenset({"integer", "integer_sep", "number", "number_sep"})
@@ -141,6 +145,8 @@ class ColumnState:
         if joined.count(_SEP) != len(values) - 1:  # a value holds NUL itself: call it text
             self.kinds.clear()
             return False
+        if _LONG_INTEGER.search(joined):
+            self.kinds -= NUMERIC_KINDS
         for kind in list(self.kinds):
             if not _ALL_MATCHERS[kind].fullmatch(joined):
                 self.kinds.discard(kind)
@@ -149,18 +155,16 @@ class ColumnState:
     def _fast_numeric(self, col: Sequence[str]) -> bool | list[float]:
         """Settle a chunk of plain numbers quickly; False when the precise check is needed.
 
-        Digits alone always make a valid integer; otherwise int() and float() in C check
-        the shape of each number (a sign only in front, one decimal point). The regexes
-        catch what would make a number an identifier (a leading zero, 13+ digits).
+        Plain integers are recognised by one regex pass; decimals by float() in C, which
+        checks the shape of each number (a sign only in front, one decimal point). A
+        leading zero (an identifier) sends the chunk to the precise check.
         """
         joined = _SEP + _SEP.join(col)
-        if _LEADING_ZERO.search(joined):
-            return False
-        if _INT_CHARS.fullmatch(joined):
-            if max(map(len, col)) > 12 or ("-" in joined and not _all_parse(int, col)):
-                return False
+        if _PLAIN_INTEGERS.fullmatch(joined):
             self.kinds &= _INTEGER_FITS
             return True
+        if _LEADING_ZERO.search(joined) or _LONG_INTEGER.search(joined):
+            return False
         if not _NUM_CHARS.fullmatch(joined):
             return False
         if "" in col:

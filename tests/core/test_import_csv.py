@@ -137,6 +137,17 @@ def test_identifiers_and_missing_markers(new_pack: Pack, tmp_path: Path) -> None
     assert {c.name: c.missing_count for c in info.columns}["amount"] == 1
 
 
+def test_long_digit_strings_stay_text(new_pack: Pack, tmp_path: Path) -> None:
+    src = write(tmp_path / "long.csv", "account,amount\n1234567890123456,1.5\n9999999999999,2\n")
+    info = import_file(new_pack, src)
+    assert col_types(info) == {"account": "text", "amount": "number"}
+    assert [r[0] for r in rows(new_pack, info.table_name)] == ["1234567890123456",
+                                                               "9999999999999"]
+    big = [str(10**12 + i) for i in range(30_000)]  # the fast path sees these too
+    info = import_file(new_pack, write(tmp_path / "big.csv", "n\n" + "\n".join(big) + "\n"))
+    assert col_types(info) == {"n": "text"}
+
+
 def test_thousands_only_when_whole_column_agrees(new_pack: Pack, tmp_path: Path) -> None:
     src = write(tmp_path / "mixed.csv", 'a\n"1,200"\n"12,5"\n')
     info = import_file(new_pack, src)
