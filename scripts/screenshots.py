@@ -17,7 +17,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 BALTIMORE = REPO.parent / "shared" / "data" / "samples" / "baltimore"
@@ -64,8 +66,9 @@ def make_pack(folder: Path) -> Path:
     return target
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def run_under_x(description: str, shoot: Callable[[Path], int]) -> int:
+    """Parse --out, make sure there is an X server, and run ``shoot(out)`` on it."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))
@@ -79,14 +82,11 @@ def main() -> int:
             xvfb.wait(5)
 
 
-def shoot(out: Path) -> int:
+def start_session(out: Path) -> tuple[Any, Path]:
+    """The application, with settings in a temporary folder, and a copy of the sample pack."""
     from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication, QWidget
 
-    from tde_desktop.core import query
-    from tde_desktop.qt import ops
     from tde_desktop.qt.app import make_app
-    from tde_desktop.qt.main_window import MainWindow
 
     out.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="tde-shots-"))
@@ -94,22 +94,41 @@ def shoot(out: Path) -> int:
     # Never touch the real settings of whoever runs this.
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
-    pack_path = make_pack(folder)
+    return app, make_pack(folder)
 
-    def settle(seconds: float = 0.4) -> None:
-        end = time.monotonic() + 30
-        while ops.running_ops() and time.monotonic() < end:
-            QApplication.processEvents()
-            time.sleep(0.02)
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            QApplication.processEvents()
-            time.sleep(0.02)
 
-    def save(widget: QWidget, name: str) -> None:
-        path = out / name
-        widget.grab().save(str(path))
-        print(f"saved {path.relative_to(REPO) if path.is_relative_to(REPO) else path}")
+def settle(seconds: float = 0.4) -> None:
+    """Let background work finish (30 s at most), then let the screen settle."""
+    from PySide6.QtWidgets import QApplication
+
+    from tde_desktop.qt import ops
+
+    end = time.monotonic() + 30
+    while ops.running_ops() and time.monotonic() < end:
+        QApplication.processEvents()
+        time.sleep(0.02)
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        QApplication.processEvents()
+        time.sleep(0.02)
+
+
+def save(widget: Any, out: Path, name: str) -> None:
+    """Grab ``widget`` into ``out/name`` and say where it went."""
+    path = out / name
+    widget.grab().save(str(path))
+    print(f"saved {path.relative_to(REPO) if path.is_relative_to(REPO) else path}")
+
+
+def main() -> int:
+    return run_under_x(__doc__.splitlines()[0], shoot)
+
+
+def shoot(out: Path) -> int:
+    from tde_desktop.core import query
+    from tde_desktop.qt.main_window import MainWindow
+
+    app, pack_path = start_session(out)
 
     window = MainWindow()
     window.resize(1360, 740)
@@ -125,26 +144,26 @@ def shoot(out: Path) -> int:
     explorer.view.resizeColumnsToContents()
     explorer.view.sync_frozen()
     settle()
-    save(window, "explorer_grid_filter.png")
+    save(window, out, "explorer_grid_filter.png")
 
     card = explorer.show_panel("ColumnCardView")
     card.set_column("noticedate")
     settle()
-    save(window, "column_card.png")
+    save(window, out, "column_card.png")
 
     chart = explorer.show_panel("ChartView")
     chart.x_box.setCurrentIndex(max(0, chart.x_box.findData("neighborhood")))
     settle(0.8)
-    save(window, "chart.png")
+    save(window, out, "chart.png")
 
     explorer.apply_filters([])
     settle()
     explorer.show_panel("MapView")
     settle(1.0)
-    save(window, "map.png")
+    save(window, out, "map.png")
     window.close()
     app.processEvents()
-    shutil.rmtree(folder, ignore_errors=True)
+    shutil.rmtree(pack_path.parent, ignore_errors=True)
     return 0
 
 

@@ -263,6 +263,11 @@ class DatasetTableModel(QAbstractTableModel):
 
     def cell_text(self, row: int, column: int) -> str | None:
         """The text shown in a cell ("" when missing), None if the row vanished."""
+        return self._text(row, column, wait=True)
+
+    def _text(self, row: int, column: int, *, wait: bool) -> str | None:
+        """A cell's text from the page cache; without ``wait``, a page not read yet shows
+        a placeholder instead of being read on this thread."""
         number, offset = divmod(row, PAGE_SIZE)
         last = self._last
         if last is not None and last[0] == number:
@@ -270,7 +275,10 @@ class DatasetTableModel(QAbstractTableModel):
         else:
             if not 0 <= row < self._count:
                 return None
-            self._page(number)
+            if wait:
+                self._page(number)
+            elif self._shown_page(number) is None:
+                return PLACEHOLDER
             texts = self._texts[number]
             self._last = (number, texts)
         return texts[offset][column + 1] if offset < len(texts) else None
@@ -295,21 +303,6 @@ class DatasetTableModel(QAbstractTableModel):
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
 
-    def _shown_text(self, row: int, column: int) -> str | None:
-        """Like :meth:`cell_text`, but never waits: a page not read yet shows a placeholder."""
-        number, offset = divmod(row, PAGE_SIZE)
-        last = self._last
-        if last is not None and last[0] == number:
-            texts = last[1]
-        else:
-            if not 0 <= row < self._count:
-                return None
-            if self._shown_page(number) is None:
-                return PLACEHOLDER
-            texts = self._texts[number]
-            self._last = (number, texts)
-        return texts[offset][column + 1] if offset < len(texts) else None
-
     def _shown_value(self, row: int, column: int) -> tuple[bool, Any]:
         """(found, value) of a cell without waiting; found is False while loading."""
         if not 0 <= row < self._count:
@@ -326,7 +319,7 @@ class DatasetTableModel(QAbstractTableModel):
             return None
         role = int(role)
         if role in (_DISPLAY, _EDIT):
-            return self._shown_text(index.row(), column)
+            return self._text(index.row(), column, wait=False)
         if role == _ALIGN:
             return self._align[column]
         if role == _TOOLTIP:

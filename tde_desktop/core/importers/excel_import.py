@@ -28,11 +28,11 @@ from pathlib import Path
 from typing import Any
 from warnings import filterwarnings
 
+from tde_desktop.core.check import file_sha256
 from tde_desktop.core.errors import Cancelled, ImportFailed, ProgressCallback, TdeError, report
 from tde_desktop.core.i18n import _
 from tde_desktop.core.importers import excel_layout as layout
 from tde_desktop.core.importers.excel_layout import cell_text
-from tde_desktop.core.importers.json_import import file_sha256
 from tde_desktop.core.importers.writer import Provenance, write_dataset
 from tde_desktop.core.pack import DatasetInfo, Pack
 

@@ -16,16 +16,16 @@ import itertools
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from tde_desktop.core import geometry as geo
 from tde_desktop.core.errors import ImportFailed, ProgressCallback
 from tde_desktop.core.i18n import _
 from tde_desktop.core.importers.json_import import (
     ITEM,
+    StreamedFileSource,
     _events,
     _open_json,
-    file_sha256,
     parse_guard,
     to_text,
     walk,
@@ -46,14 +46,11 @@ def _unique(name: str, taken: set[str]) -> str:
     return candidate
 
 
-class GeoJsonSource:
+class GeoJsonSource(StreamedFileSource):
     """The features of a GeoJSON file as rows of text."""
 
     def __init__(self, path: Path) -> None:
-        self.path = path
-        self.total = path.stat().st_size
-        self._file: IO[bytes] | None = None
-        self._digest = ""
+        super().__init__(path)
         self.crs = ""
         self.kind = ""
         self.features = 0
@@ -135,15 +132,6 @@ class GeoJsonSource:
     @property
     def mappable(self) -> bool:
         return self.reproject is not None or (geo.is_wgs84(self.crs) and not self.not_lonlat)
-
-    def position(self) -> tuple[int, int]:
-        return (self._file.tell() if self._file and not self._file.closed else self.total,
-                self.total)
-
-    def sha256(self) -> str:
-        if not self._digest:
-            self._digest = file_sha256(self.path)
-        return self._digest
 
 
 def import_geojson(

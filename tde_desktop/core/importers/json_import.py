@@ -13,12 +13,12 @@ Every cell is handed to the writer as text: numbers as written, booleans as
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from tde_desktop.core.check import file_sha256
 from tde_desktop.core.errors import ImportFailed, ProgressCallback
 from tde_desktop.core.i18n import _
 from tde_desktop.core.importers.writer import GeoColumns, Provenance, write_dataset
@@ -32,15 +32,6 @@ _SOCRATA_GEO_TYPES = {"point", "multipoint", "line", "multiline", "polygon", "mu
 
 class _TooDeep(Exception):
     pass
-
-
-def file_sha256(path: Path) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def to_text(value: Any) -> str:
@@ -170,18 +161,34 @@ def parse_guard(path: Path, action: Callable[[], Any]) -> Any:
                              "cut short).").format(name=path.name)) from None
 
 
-class JsonSource:
+class StreamedFileSource:
+    """What every streamed JSON-family source shares: progress by file position, checksum."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.total = path.stat().st_size
+        self._file: IO[bytes] | None = None  # set while rows() reads the file
+        self._digest = ""
+
+    def position(self) -> tuple[int, int]:
+        return (self._file.tell() if self._file and not self._file.closed else self.total,
+                self.total)
+
+    def sha256(self) -> str:
+        if not self._digest:
+            self._digest = file_sha256(self.path)
+        return self._digest
+
+
+class JsonSource(StreamedFileSource):
     """Records at a path of a JSON file (or each value of a JSON Lines file) as rows."""
 
     def __init__(self, path: Path, records: tuple[str, ...], multiple: bool,
                  headers: list[str] | None = None, keep: list[int] | None = None) -> None:
-        self.path = path
+        super().__init__(path)
         self.records = records
         self.multiple = multiple
-        self.total = path.stat().st_size
         self.keep = keep  # Socrata: positions of the visible columns in each row array
-        self._file: IO[bytes] | None = None
-        self._digest = ""
         self.headers = headers if headers is not None else parse_guard(path, self._keys)
 
     def _items(self) -> Iterator[Any]:
@@ -219,15 +226,6 @@ class JsonSource:
             if item is StopIteration:
                 return
             yield self._row(item)
-
-    def position(self) -> tuple[int, int]:
-        return (self._file.tell() if self._file and not self._file.closed else self.total,
-                self.total)
-
-    def sha256(self) -> str:
-        if not self._digest:
-            self._digest = file_sha256(self.path)
-        return self._digest
 
 
 def _top_level(path: Path) -> dict[str, Any]:
