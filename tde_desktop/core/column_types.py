@@ -62,7 +62,8 @@ PREFERENCE = list(KINDS)
 # value matched inside an atomic group that must end at a separator, so a failing
 # value never makes the engine retry earlier values.
 _ALL_MATCHERS = {
-    kind: re.compile(f"(?>(?:{pat})(?={_SEP}|\\Z))(?:{_SEP}(?>(?:{pat})(?={_SEP}|\\Z)))*+")
+    kind: re.compile(f"(?>(?:{pat})(?={_SEP}|\\Z))(?:{_SEP}(?>(?:{pat})(?={_SEP}|\\Z)))*+",
+                     re.ASCII)
     for kind, (pat, _t, _a) in KINDS.items()
 }
 # The fast check for the common case of a plain numeric column: a character-class scan,
@@ -70,9 +71,13 @@ _ALL_MATCHERS = {
 # Anything unusual falls through to the precise check.
 # Every value a plain integer of at most 12 digits without a leading zero, or empty: one
 # pass; atomic groups and a possessive loop keep a failure from backtracking.
-_PLAIN_INTEGERS = re.compile(f"(?:{_SEP}(?>-?[1-9][0-9]{{0,11}}|0|))*+")
+_PLAIN_INTEGERS = re.compile(f"(?:{_SEP}(?>-?[1-9][0-9]{{0,11}}|-?0|))*+")
 _NUM_CHARS = re.compile(f"[0-9{_SEP}.eE+-]*")
 _LEADING_ZERO = re.compile(f"{_SEP}[-+]?0[0-9]")
+# Shapes float() accepts that the number pattern does not: a plus sign other than in an
+# exponent, a point with no digit after it, an exponent after a bare fraction, an exponent
+# of four or more digits. Any of them sends the chunk to the precise check.
+_ODD_NUMBER = re.compile(r"(?<![eE])\+|\.(?![0-9])|(?<![0-9])\.[0-9]+[eE]|[eE][-+]?[0-9]{4}")
 # A whole value of 13 or more digits is an identifier (a REAL would also lose its digits).
 # (Written with a leading separator, not ``(?:^|SEP)``: a literal first character lets the
 # regex engine skip ahead, five times faster; callers join with a separator in front.)
@@ -94,15 +99,6 @@ def _all_parse(parse: Callable[[str], object], col: Sequence[str]) -> bool:
 
 #: the types a facilitator can choose for a column
 USER_TYPES = ("text", "integer", "number", "date", "datetime")
-
-#: which kinds can follow a provisional kind without rewriting rows already stored
-_COMPATIBLE = {
-    "integer": {"integer", "integer_sep", "number", "number_sep"},
-    "integer_sep": {"integer_sep", "number_sep"},
-    "number": {"number", "number_sep"},
-    "number_sep": {"number_sep"},
-}
-
 
 @dataclass
 class ColumnState:
@@ -162,12 +158,14 @@ class ColumnState:
         leading zero (an identifier) sends the chunk to the precise check.
         """
         joined = _SEP + _SEP.join(col)
+        if joined.count(_SEP) != len(col):  # a value holds NUL itself
+            return False
         if _PLAIN_INTEGERS.fullmatch(joined):
             self.kinds &= _INTEGER_FITS
             return True
         if _LEADING_ZERO.search(joined) or _LONG_INTEGER.search(joined):
             return False
-        if not _NUM_CHARS.fullmatch(joined):
+        if not _NUM_CHARS.fullmatch(joined) or _ODD_NUMBER.search(joined):
             return False
         if "" in col:
             if not _all_parse(float, col):
@@ -203,21 +201,13 @@ def affinity(kind: str) -> str:
     return KINDS[kind][2]
 
 
-def compatible(provisional: str, final: str) -> bool:
-    """Whether rows stored under ``provisional`` are still right once the column is ``final``."""
-    if provisional == final:
-        return True
-    if provisional == "unknown":
-        return final in ("text", "integer", "number")
-    return final in _COMPATIBLE.get(provisional, set())
-
-
 # -- converting one chunk of one column ---------------------------------------------
 
 
 _SLASH_DATE = re.compile(
     r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})"
-    r"(?: (\d{1,2}):(\d{2})(?::(\d{2}))?(?: ?([AaPp])[Mm])?)?"
+    r"(?: (\d{1,2}):(\d{2})(?::(\d{2}))?(?: ?([AaPp])[Mm])?)?",
+    re.ASCII,
 )
 
 

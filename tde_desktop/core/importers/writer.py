@@ -6,10 +6,14 @@ The writer makes column names safe, infers types chunk by chunk
 writes the catalogue and dictionary rows, all inside one transaction: a failure,
 a cancel or a kill leaves no table and no catalogue row behind.
 
-Types are chosen from the first chunk so rows can be inserted at once. When a
-later chunk contradicts that choice in a way that would change stored values
-(a leading zero in a column thought numeric, say) the writer stops inserting,
-reads on to learn the final types, and starts again from the top with them.
+A column's type is the one that fits every value of the whole file, and every
+value is stored as that type says. To insert rows at once, the writer guesses
+the types from the first chunk; when a later chunk changes a column's type (a
+leading zero in a column thought numeric, a decimal in one thought whole) it
+stops inserting, reads on to learn the final types, and starts again from the
+top with them. So the stored values never depend on where chunks begin, and the
+fast path for well-formed UTF-8 files (:mod:`.fast_csv`), which learns the
+types in a first pass, stores exactly the same values.
 """
 
 from __future__ import annotations
@@ -84,6 +88,22 @@ class GeoColumns:
     longitude: str = ""
 
 
+@dataclass
+class WrittenTable:
+    """A data table written into the pack, and what the catalogue needs to know of it."""
+
+    table: str
+    names: list[str]
+    states: list[ct.ColumnState]
+    row_count: int
+    missing: list[int]  # cells stored as NULL, per column
+    sha256: str
+    short_lines: list[int] = field(default_factory=list)
+    long_lines: list[int] = field(default_factory=list)
+    has_extra: bool = False
+    extras_present: int = 0
+
+
 class _Restart(Exception):
     def __init__(self, final_kinds: list[str]) -> None:
         self.final_kinds = final_kinds
@@ -136,6 +156,15 @@ def unique_table_name(pack: Pack, title: str) -> str:
     return name
 
 
+def _same_storage(provisional: str, kind: str) -> bool:
+    """Whether rows stored while a column was ``provisional`` are right for ``kind``.
+
+    Only a column with no value in the first chunk that turns out to be text keeps
+    its rows: both store every cell as it was read, empty cells as NULL.
+    """
+    return provisional == kind or (provisional == "unknown" and kind == "text")
+
+
 def _line_list(lines: list[int]) -> str:
     shown = ", ".join(str(n) for n in lines[:5])
     return shown + (", ..." if len(lines) > 5 else "")
@@ -163,7 +192,7 @@ class _Job:
         self.extras_present = 0
 
     def _chunks(self) -> Iterator[list[list[str]]]:
-        rows = self.source.rows()
+        rows = filter(None, self.source.rows())  # blank lines are not rows
         size = max(20, FIRST_CHUNK_CELLS // max(1, self.ncols))
         while True:
             chunk = list(itertools.islice(rows, size))
@@ -178,9 +207,6 @@ class _Job:
         extras: list[str | None] = [None] * len(chunk)
         if set(map(len, chunk)) == {n}:
             return extras
-        if 0 in map(len, chunk):  # blank lines are not rows
-            chunk[:] = [r for r in chunk if r]
-            extras = [None] * len(chunk)
         for i, row in enumerate(chunk):
             if len(row) < n:
                 self.short_lines.append(self.row_count + i + 2)
@@ -209,7 +235,7 @@ class _Job:
                 )
                 conn.execute(f"CREATE TABLE {quote(self.table)} ({cols_sql})")
             elif not self.scan_only and not all(
-                ct.compatible(p, s.best())
+                _same_storage(p, s.best())
                 for p, s in zip(self.provisional, self.states, strict=True)
             ):
                 self.scan_only = True
@@ -244,7 +270,6 @@ class _Job:
             self.provisional = ["unknown"] * self.ncols
             cols_sql = ", ".join(quote(n) for n in self.names)
             conn.execute(f"CREATE TABLE {quote(self.table)} ({cols_sql})")
-        self._fix_unknown_columns()
 
     def _count_missing(self, columns: list[tuple[str, ...]],
                        plain: list[bool | list[float]]) -> list[int]:
@@ -269,21 +294,31 @@ class _Job:
                 f"ALTER TABLE {quote(self.table)} ADD COLUMN {EXTRA_COLUMN} TEXT")
             self.has_extra = True
 
-    def _fix_unknown_columns(self) -> None:
-        """Columns empty in the first chunk but numeric overall: convert the stored text."""
-        markers = ",".join(f"'{m}'" for m in sorted(ct.MISSING_MARKERS))
-        for name, prov, state in zip(self.names, self.provisional, self.states, strict=True):
-            final = state.best()
-            if prov != "unknown" or final in ("text", "unknown"):
-                continue
-            cast = "INTEGER" if ct.semantic_type(final) == "integer" else "REAL"
-            q = quote(name)
-            self.pack.conn.execute(
-                f"UPDATE {quote(self.table)} SET {q} = CASE WHEN {q} IN ({markers}) THEN NULL "
-                f"ELSE CAST(REPLACE({q}, ',', '') AS {cast}) END WHERE {q} IS NOT NULL"
-            )
-            self.missing[self.names.index(name)] = self.pack.conn.execute(
-                f"SELECT count(*) FROM {quote(self.table)} WHERE {q} IS NULL").fetchone()[0]
+
+@contextlib.contextmanager
+def import_errors() -> Iterator[None]:
+    """Turn any failure of an import into :class:`ImportFailed` with a plain reason.
+
+    :class:`Cancelled` passes through; a decoding error becomes :class:`EncodingProblem`
+    so the caller can try another encoding.
+    """
+    try:
+        yield
+    except (Cancelled, ImportFailed):
+        raise
+    except MemoryError:
+        raise ImportFailed(_("The file is too large to import on this computer.")) from None
+    except UnicodeDecodeError as exc:
+        raise EncodingProblem(_("The file is not in the text encoding {enc}: {reason}").format(
+            enc=exc.encoding, reason=exc.reason)) from None
+    except sqlite3.Error as exc:
+        raise ImportFailed(_("The pack could not be written ({reason}); it is unchanged.").format(
+            reason=exc)) from exc
+    except OSError as exc:
+        raise ImportFailed(_("The file could not be read: {reason}").format(
+            reason=exc.strerror or exc)) from exc
+    except Exception as exc:  # a parser's own error: explain it, the pack is unchanged
+        raise ImportFailed(_("The file could not be read: {reason}").format(reason=exc)) from exc
 
 
 @contextlib.contextmanager
@@ -303,6 +338,40 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
+def prepare_columns(pack: Pack, headers: Sequence[str],
+                    type_overrides: dict[str, str] | None,
+                    ) -> tuple[list[str], list[str], list[ct.ColumnState], list[str]]:
+    """Display headers, safe names, the starting type state of each column, and warnings.
+
+    Raises :class:`ImportFailed` for a read-only pack, no or too many columns, and an
+    override naming a column or type that does not exist.
+    """
+    if pack.read_only:
+        raise ImportFailed(_("This pack is open read-only; nothing can be added to it."))
+    display, names, name_warnings = safe_names(headers)
+    if not names:
+        raise ImportFailed(_("The file has no columns."))
+    if len(names) > MAX_COLUMNS:
+        raise ImportFailed(
+            _("The file has {n:,} columns; a pack can hold at most {max:,} per dataset. "
+              "Split the file or keep fewer columns.").format(n=len(names), max=MAX_COLUMNS))
+    states = [ct.ColumnState() for _n in names]
+    for state, name in zip(states, names, strict=True):
+        if ct.is_code_column(name):
+            state.kinds -= ct.NUMERIC_KINDS
+    lookup = {**{d: i for i, d in enumerate(display)}, **{n: i for i, n in enumerate(names)},
+              **{str(h).strip(): i for i, h in enumerate(headers)}}
+    for column, user_type in (type_overrides or {}).items():
+        if column not in lookup:
+            raise ImportFailed(_("There is no column called {column} in this file.").format(
+                column=column))
+        if user_type not in ct.USER_TYPES:
+            raise ImportFailed(_("{type} is not a column type; use one of: {types}.").format(
+                type=user_type, types=", ".join(ct.USER_TYPES)))
+        states[lookup[column]].forced = user_type
+    return display, names, states, name_warnings
+
+
 def write_dataset(
     pack: Pack,
     source: RowSource,
@@ -319,37 +388,15 @@ def write_dataset(
     :data:`column_types.USER_TYPES`. Returns the new catalogue entry. Raises
     :class:`ImportFailed` (nothing written) or :class:`Cancelled` (nothing written).
     """
-    if pack.read_only:
-        raise ImportFailed(_("This pack is open read-only; nothing can be added to it."))
-    display, names, name_warnings = safe_names(source.headers)
-    if not names:
-        raise ImportFailed(_("The file has no columns."))
-    if len(names) > MAX_COLUMNS:
-        raise ImportFailed(
-            _("The file has {n:,} columns; a pack can hold at most {max:,} per dataset. "
-              "Split the file or keep fewer columns.").format(n=len(names), max=MAX_COLUMNS))
-    overrides = dict(type_overrides or {})
-    states = [ct.ColumnState() for _n in names]
-    for state, name in zip(states, names, strict=True):
-        if ct.is_code_column(name):
-            state.kinds -= ct.NUMERIC_KINDS
-    lookup = {**{d: i for i, d in enumerate(display)}, **{n: i for i, n in enumerate(names)},
-              **{str(h).strip(): i for i, h in enumerate(source.headers)}}
-    for column, user_type in overrides.items():
-        if column not in lookup:
-            raise ImportFailed(_("There is no column called {column} in this file.").format(
-                column=column))
-        if user_type not in ct.USER_TYPES:
-            raise ImportFailed(_("{type} is not a column type; use one of: {types}.").format(
-                type=user_type, types=", ".join(ct.USER_TYPES)))
-        states[lookup[column]].forced = user_type
+    display, names, states, name_warnings = prepare_columns(pack, source.headers,
+                                                             type_overrides)
     all_warnings = list(warnings or []) + name_warnings
     table = unique_table_name(pack, provenance.title)
     # WAL + NORMAL during a bulk import: still atomic, and a crash mid-import rolls
     # back; only durability of the final commit on power loss is relaxed.
     pack.conn.execute("PRAGMA synchronous = NORMAL")
     try:
-        with _no_cyclic_gc(), pack.atomic():
+        with import_errors(), _no_cyclic_gc(), pack.atomic():
             job = _Job(pack, source, names, table, states, progress)
             try:
                 job.run()
@@ -360,22 +407,12 @@ def write_dataset(
                         state.kinds = {kind} if kind in ct.KINDS else set()
                 job = _Job(pack, source, names, table, states, progress)
                 job.run()
-            info = _write_catalogue(pack, job, display, provenance, geo, all_warnings)
-    except (Cancelled, ImportFailed):
-        raise
-    except MemoryError:
-        raise ImportFailed(_("The file is too large to import on this computer.")) from None
-    except UnicodeDecodeError as exc:
-        raise EncodingProblem(_("The file is not in the text encoding {enc}: {reason}").format(
-            enc=exc.encoding, reason=exc.reason)) from None
-    except sqlite3.Error as exc:
-        raise ImportFailed(_("The pack could not be written ({reason}); it is unchanged.").format(
-            reason=exc)) from exc
-    except OSError as exc:
-        raise ImportFailed(_("The file could not be read: {reason}").format(
-            reason=exc.strerror or exc)) from exc
-    except Exception as exc:  # a parser's own error: explain it, the pack is unchanged
-        raise ImportFailed(_("The file could not be read: {reason}").format(reason=exc)) from exc
+            written = WrittenTable(
+                table=table, names=names, states=states, row_count=job.row_count,
+                missing=job.missing, sha256=provenance.sha256 or source.sha256(),
+                short_lines=job.short_lines, long_lines=job.long_lines,
+                has_extra=job.has_extra, extras_present=job.extras_present)
+            info = write_catalogue(pack, written, display, provenance, geo, all_warnings)
     finally:
         pack.conn.execute("PRAGMA synchronous = FULL")
         close = getattr(source, "close", None)
@@ -384,8 +421,9 @@ def write_dataset(
     return info
 
 
-def _write_catalogue(pack: Pack, job: _Job, display: list[str], provenance: Provenance,
+def write_catalogue(pack: Pack, job: WrittenTable, display: list[str], provenance: Provenance,
                      geo: GeoColumns | None, warnings: list[str]) -> DatasetInfo:
+    """Write the catalogue and dictionary rows for a table just written (in its transaction)."""
     conn = pack.conn
     if job.short_lines:
         warnings.append(
@@ -421,7 +459,7 @@ def _write_catalogue(pack: Pack, job: _Job, display: list[str], provenance: Prov
         return ""
 
     geo = geo or GeoColumns()
-    digest = provenance.sha256 or job.source.sha256()
+    digest = job.sha256
     cur = conn.execute(
         "INSERT INTO _tde_datasets (table_name, title, description, source_url, publisher,"
         " licence, retrieved_at, original_filename, format, sha256, row_count, column_count,"
