@@ -202,9 +202,17 @@ def _import_with(pack: Pack, path: Path, provenance: Provenance, encoding: str,
         **provenance.import_options, "encoding": encoding, "delimiter": delimiter,
         "header_row": header_row, "types": dict(type_overrides or {}),
     }
+    geo = point_columns(source.headers)
+    if header_row == 1 and not type_overrides:
+        from tde_desktop.core.importers.fast_csv import import_fast
+
+        info = import_fast(pack, path, provenance, encoding=encoding, delimiter=delimiter,
+                           headers=source.headers, geo=geo, warnings=list(warnings),
+                           progress=progress)
+        if info is not None:
+            return info
     return write_dataset(pack, source, provenance, type_overrides=type_overrides,
-                         geo=point_columns(source.headers), warnings=warnings,
-                         progress=progress)
+                         geo=geo, warnings=warnings, progress=progress)
 
 
 _LAT_NAMES = ("latitude", "lat", "y_lat")

@@ -1,0 +1,233 @@
+"""The column type rules of :mod:`tde_desktop.core.column_types`, on Arrow columns.
+
+The fast CSV path (:mod:`.fast_csv`) checks and converts a whole column of a batch
+with Arrow compute functions (RE2 regular expressions and C++ casts) instead of
+Python strings. The patterns are the ones in ``column_types.KINDS``, anchored to
+whole values; RE2 never backtracks, so they need no atomic groups. Tests import
+the same files through both paths and compare every stored value.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from tde_desktop.core import column_types as ct
+
+
+def _strings(values: list[str]) -> Any:
+    """A small Arrow array of strings, built from its buffers.
+
+    (``pa.array`` would first import pandas, to see whether it was handed a pandas
+    object: 60 MB and 0.2 s that an import does not need.)
+    """
+    data = [v.encode() for v in values]
+    offsets = np.cumsum([0, *map(len, data)], dtype=np.int32)
+    return pa.StringArray.from_buffers(len(values), pa.py_buffer(offsets),
+                                       pa.py_buffer(b"".join(data)))
+
+
+def _text(value: str) -> Any:
+    """One Arrow string scalar (compute functions would convert a Python str with
+    ``pa.scalar``, which imports pandas)."""
+    return _strings([value])[0]
+
+
+def _integer(value: int, arrow_type: Any, numpy_type: Any) -> Any:
+    data = pa.py_buffer(np.array([value], dtype=numpy_type))
+    return pa.Array.from_buffers(arrow_type, 1, [None, data])[0]
+
+
+_MARKERS = _strings(sorted(ct.MISSING_MARKERS))
+_PM = _strings(["P", "p"])
+_AM = _strings(["A", "a"])
+_ANCHORED = {kind: f"^(?:{pat})$" for kind, (pat, _t, _a) in ct.KINDS.items()}
+_LONG_INTEGER = r"^[-+]?[0-9]{13,}$"
+_SLASH_DATE = (
+    r"^(?P<a>[0-9]{1,2})/(?P<b>[0-9]{1,2})/(?P<y>[0-9]{4}|[0-9]{2})"
+    r"(?: (?P<h>[0-9]{1,2}):(?P<mi>[0-9]{2})(?::(?P<s>[0-9]{2}))?(?: ?(?P<ap>[AaPp])[Mm])?)?$"
+)
+#: kinds whose pattern matches every value the key's pattern matches, so one check
+#: settles them all (integer ⊂ integer_sep ⊂ number_sep, integer ⊂ number ⊂ number_sep)
+_WIDER = {
+    "integer": {"integer_sep", "number", "number_sep"},
+    "integer_sep": {"number_sep"},
+    "number": {"number_sep"},
+}
+_NULL_TEXT = pa.StringArray.from_buffers(1, pa.py_buffer(np.zeros(2, np.int32)),
+                                         pa.py_buffer(b""), pa.py_buffer(b"\x00"), 1)[0]
+_EMPTY, _ZERO, _ZEROS, _DASH, _COLON, _T = map(_text, ["", "0", "00", "-", ":", "T"])
+_CENTURY_20, _CENTURY_19, _YEAR_70 = map(_text, ["20", "19", "70"])
+_NOON, _MIDNIGHT = _integer(12, pa.int8(), np.int8), _integer(0, pa.int8(), np.int8)
+_TWO_DIGITS = _integer(2, pa.int32(), np.int32)
+_SLASH_KINDS = frozenset({"date_mdy", "date_dmy", "datetime_mdy", "datetime_dmy"})
+
+Column = Any  # a pyarrow Array or ChunkedArray of strings (pyarrow ships no type hints)
+
+
+def _true(result: Any) -> bool:
+    return bool(result.as_py())
+
+
+def observe(state: ct.ColumnState, column: Column, *, distinct: bool = True) -> bool:
+    """Narrow a column's candidate kinds with one batch, as ``ColumnState.observe`` does.
+
+    With ``distinct`` the checks run on the batch's distinct values, which is quicker
+    when values repeat. Returns whether they did (so the caller can stop asking for a
+    column whose values rarely repeat).
+    """
+    if state.forced is not None or not state.kinds:
+        if not state.seen_value:
+            state.seen_value = _has_value(column)
+        return distinct
+    if distinct:
+        unique = pc.unique(column)
+        distinct = len(unique) * 2 < len(column)
+        column = unique
+    missing = pc.is_in(column, value_set=_MARKERS)
+    if _true(pc.all(missing)):
+        return distinct
+    state.seen_value = True
+    # (A value holding NUL matches no kind's pattern, so such a column becomes text
+    # here as it does in column_types.)
+    settled: set[str] = set()
+    for kind in [k for k in ct.PREFERENCE if k in state.kinds]:
+        if kind in settled:
+            continue
+        if _true(pc.all(pc.or_(missing, pc.match_substring_regex(column, _ANCHORED[kind])))):
+            settled |= _WIDER.get(kind, set())
+        else:
+            state.kinds.discard(kind)
+    # Whole values of 13 or more digits make a column text; only decimal patterns let
+    # them through (the integer ones stop at 12 digits). No marker looks like one.
+    if state.kinds & ct.NUMERIC_KINDS and "integer" not in state.kinds and _true(
+            pc.any(pc.match_substring_regex(column, _LONG_INTEGER))):
+        state.kinds -= ct.NUMERIC_KINDS
+    return distinct
+
+
+def _has_value(column: Column) -> bool:
+    """Whether any cell is neither empty nor a missing marker."""
+    return not _true(pc.all(pc.is_in(column, value_set=_MARKERS)))
+
+
+def convert(kind: str, column: Column) -> Column:
+    """A batch of one column as it is stored for ``kind``; missing cells become null."""
+    if kind in ("text", "unknown"):
+        return pc.if_else(pc.equal(column, _EMPTY), _NULL_TEXT, column)
+    missing = pc.is_in(column, value_set=_MARKERS)
+    if kind in _SLASH_KINDS:
+        return _iso_dates(column, day_first=kind.endswith("dmy"))
+    text = pc.if_else(missing, _NULL_TEXT, column)
+    if kind in ("integer_sep", "number_sep"):
+        text = pc.replace_substring(text, ",", "")
+    if kind in ("number", "number_sep"):
+        return pc.cast(text, pa.float64())
+    if kind in ("integer", "integer_sep"):
+        return pc.cast(text, pa.int64())
+    return text  # ISO dates and date-times are stored as written
+
+
+def _iso_dates(column: Column, *, day_first: bool) -> Column:
+    """``M/D/YYYY [h:mm[:ss] [AM|PM]]`` (or day first) as ISO-8601 text; others null.
+
+    The same result as ``column_types._iso_from_match``, one whole column at a time.
+    """
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    missing = pc.is_in(column, value_set=_MARKERS)
+    fixed = _fixed_width_iso(column, missing, day_first=day_first)
+    if fixed is not None:
+        return fixed
+    parts = pc.extract_regex(column, _SLASH_DATE)
+
+    def part(name: str) -> Column:
+        return pc.struct_field(parts, name)
+
+    month, day = (part("b"), part("a")) if day_first else (part("a"), part("b"))
+    year = part("y")
+    two_digit = pc.equal(pc.utf8_length(year), _TWO_DIGITS)
+    century = pc.if_else(pc.less(year, _YEAR_70), _CENTURY_20, _CENTURY_19)
+    year = pc.if_else(two_digit, pc.binary_join_element_wise(century, year, _EMPTY), year)
+    date = pc.binary_join_element_wise(year, pc.utf8_lpad(month, 2, "0"),
+                                       pc.utf8_lpad(day, 2, "0"), _DASH)
+    has_time = pc.not_equal(part("h"), _EMPTY)
+    if _true(pc.any(has_time)):
+        hour = pc.cast(pc.if_else(has_time, part("h"), _ZERO), pa.int8())
+        ampm = part("ap")
+        pm = pc.and_(pc.is_in(ampm, value_set=_PM), pc.less(hour, _NOON))
+        midnight = pc.and_(pc.is_in(ampm, value_set=_AM), pc.equal(hour, _NOON))
+        hour = pc.if_else(pm, pc.add(hour, _NOON), pc.if_else(midnight, _MIDNIGHT, hour))
+        seconds = pc.if_else(pc.equal(part("s"), _EMPTY), _ZEROS, part("s"))
+        clock = pc.binary_join_element_wise(pc.utf8_lpad(pc.cast(hour, pa.string()), 2, "0"),
+                                            part("mi"), seconds, _COLON)
+        date = pc.if_else(has_time, pc.binary_join_element_wise(date, clock, _T), date)
+    return pc.if_else(missing, _NULL_TEXT, date)
+
+
+#: dates written at one fixed width, as portals export them: width -> pattern, 12-hour
+_FIXED_SHAPES = {
+    10: (r"^[0-9]{2}/[0-9]{2}/[0-9]{4}$", False),
+    19: (r"^[0-9]{2}/[0-9]{2}/[0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2}$", False),
+    22: (r"^[0-9]{2}/[0-9]{2}/[0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} [AaPp][Mm]$", True),
+}
+
+
+def _fixed_width_iso(column: Column, missing: Column, *, day_first: bool) -> Column | None:
+    """ISO text for a column of dates all written in one fixed-width shape, else None.
+
+    The bytes of the values are laid out as a matrix, one row per value, and the
+    ISO text is assembled column by column of that matrix: no per-value work at all.
+    """
+    values = pc.filter(column, pc.invert(missing))
+    n = len(values)
+    if n == 0:
+        return None
+    width = pc.min_max(pc.binary_length(values)).as_py()
+    if width["min"] != width["max"] or width["min"] not in _FIXED_SHAPES:
+        return None
+    pattern, twelve_hour = _FIXED_SHAPES[width["min"]]
+    if not _true(pc.all(pc.match_substring_regex(values, pattern))):
+        return None
+    w = width["min"]
+    offsets = np.frombuffer(values.buffers()[1], dtype=np.int32, count=n + 1,
+                            offset=values.offset * 4)
+    raw = np.frombuffer(values.buffers()[2], dtype=np.uint8)
+    text = raw[offsets[0]:offsets[0] + n * w].reshape(n, w)
+    month, day = (text[:, 3:5], text[:, 0:2]) if day_first else (text[:, 0:2], text[:, 3:5])
+    out_w = 10 if w == 10 else 19
+    out = np.empty((n, out_w), dtype=np.uint8)
+    out[:, 0:4] = text[:, 6:10]
+    out[:, 4] = out[:, 7] = ord("-")
+    out[:, 5:7] = month
+    out[:, 8:10] = day
+    if w > 10:
+        out[:, 10] = ord("T")
+        hour = (text[:, 11].astype(np.int16) - 48) * 10 + (text[:, 12] - 48)
+        if twelve_hour:
+            pm = (text[:, 20] | 0x20) == ord("p")
+            hour = np.where(pm & (hour < 12), hour + 12, np.where(~pm & (hour == 12), 0, hour))
+        out[:, 11] = hour // 10 + 48
+        out[:, 12] = hour % 10 + 48
+        out[:, 13] = out[:, 16] = ord(":")
+        out[:, 14:16] = text[:, 14:16]
+        out[:, 17:19] = text[:, 17:19]
+    present = _bools(pc.invert(missing))
+    new_offsets = np.zeros(len(column) + 1, dtype=np.int32)
+    np.cumsum(np.where(present, out_w, 0), out=new_offsets[1:])
+    return pa.StringArray.from_buffers(
+        len(column), pa.py_buffer(new_offsets), pa.py_buffer(out),
+        pa.py_buffer(np.packbits(present, bitorder="little")), len(column) - n)
+
+
+def _bools(mask: Any) -> Any:
+    """A boolean Arrow array (no nulls) as a numpy array, read from its bitmap.
+
+    (``to_numpy`` would import pandas.)
+    """
+    bits = np.frombuffer(mask.buffers()[1], dtype=np.uint8)
+    return np.unpackbits(bits, bitorder="little")[mask.offset:mask.offset + len(mask)] \
+        .astype(bool)

@@ -1,0 +1,284 @@
+"""The fast CSV path (Arrow + ADBC) stores exactly what the Python path stores.
+
+Each file is imported twice into packs on disk: once as the app does it (the fast
+path when the file allows) and once with the fast path switched off. Catalogue,
+dictionary and every stored value with its SQLite storage class must agree.
+"""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from tde_desktop.core.errors import Cancelled
+from tde_desktop.core.importers import fast_csv, import_file
+from tde_desktop.core.pack import DatasetInfo, Pack
+from tests.conftest import REPO, shared
+
+CATALOGUE = ("title, source_url, format, sha256, row_count, column_count, import_options,"
+             " warnings, crs, latitude_column, longitude_column")
+
+
+def _import(path: Path, pack_path: Path, *, fast: bool,
+            monkeypatch: pytest.MonkeyPatch) -> tuple[Pack, DatasetInfo, list[bool]]:
+    """Import ``path`` into a new pack; the list records whether the fast path did it."""
+    used: list[bool] = []
+    real = fast_csv.import_fast
+
+    def spy(*args: Any, **kwargs: Any) -> DatasetInfo | None:
+        info = real(*args, **kwargs) if fast else None
+        used.append(info is not None)
+        return info
+
+    with monkeypatch.context() as m:
+        m.setattr(fast_csv, "import_fast", spy)
+        pack = Pack.create(pack_path, title="t")
+        return pack, import_file(pack, path), used
+
+
+def _contents(pack: Pack, info: DatasetInfo) -> tuple[Any, ...]:
+    conn = pack.conn
+    catalogue = conn.execute(f"SELECT {CATALOGUE} FROM _tde_datasets").fetchall()
+    dictionary = conn.execute(
+        "SELECT position, name, original_name, type, is_identifier, missing_count"
+        " FROM _tde_columns ORDER BY position").fetchall()
+    names = [r[1] for r in dictionary]
+    typed = ", ".join(f'typeof("{n}"), "{n}"' for n in names)
+    rows = conn.execute(f'SELECT {typed} FROM "{info.table_name}" ORDER BY rowid').fetchall()
+    return catalogue, dictionary, rows
+
+
+def assert_same_both_ways(path: Path, tmp_path: Path,
+                          monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Import both ways, compare everything; returns whether the fast path was used."""
+    fast_pack, fast_info, used = _import(path, tmp_path / "fast.tdepack", fast=True,
+                                         monkeypatch=monkeypatch)
+    slow_pack, slow_info, _ = _import(path, tmp_path / "slow.tdepack", fast=False,
+                                      monkeypatch=monkeypatch)
+    try:
+        fast, slow = _contents(fast_pack, fast_info), _contents(slow_pack, slow_info)
+        assert fast[0] == slow[0], "catalogue rows differ"
+        assert fast[1] == slow[1], "dictionary rows differ"
+        assert len(fast[2]) == len(slow[2])
+        for n, (a, b) in enumerate(zip(fast[2], slow[2], strict=True)):
+            assert a == b, f"row {n + 1} differs"
+    finally:
+        fast_pack.close()
+        slow_pack.close()
+    return used == [True]
+
+
+CLEAN_FILES = [
+    "samples/baltimore/vacant_building_notices.csv",
+    "samples/baltimore/demolition_list_clean.csv",
+    "samples/los_angeles/myla311_service_requests_2017_subset.csv",
+    "messy/baltimore_demolition_list_raw_cr_only.csv",
+    "messy/nyc_rolling_sales_manhattan_bom_crlf.csv",
+    "messy/nyc_nta_acs_2023_wide_973_columns.csv",
+]
+
+
+@pytest.mark.parametrize("relative", CLEAN_FILES)
+def test_real_files_take_the_fast_path_and_store_the_same(
+        relative: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert assert_same_both_ways(shared(relative), tmp_path, monkeypatch)
+
+
+def test_a_legacy_code_page_file_falls_back_and_imports(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = shared("messy/montreal_bike_counts_2012_latin1_semicolon.csv")
+    assert not assert_same_both_ways(path, tmp_path, monkeypatch)
+
+
+def test_every_kind_of_column_is_converted_alike(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    src = tmp_path / "kinds.csv"
+    src.write_text(
+        "i,isep,n,nsep,diso,dtiso,mdy,dmy,dtmdy,dtdmy,txt,portal,blank,code_id,odd\n"
+        '1,"1,000",1.5,"1,234.5",2023-01-05,2023-01-05T10:00:00,1/5/2023,13/1/2023,'
+        "1/5/2023 1:05 PM,13/1/2023 12:00,abc,01/05/2023 01:05:00 PM,,007,+5\n"
+        "-0,25,-2e3,.5,NA,2023-01-05 10:00,12/31/99,1/2/23,12/31/2023 12:30:01 am,"
+        "31/12/2023 23:59:59,NA,12/31/2023 12:00:00 AM,,12,1.\n"
+        "N/A,,,,2024-02-29,,,,,,-,-,,,\n"
+        "7,8,1e5,\"2,000\",2024-03-01,2024-03-01T00:00:00Z,2/29/2024,29/2/2024,"
+        "2/29/2024 11:59 AM,29/2/2024 00:00:01,x,02/29/2024 12:59:59 PM,,0012,.5e3\n",
+        encoding="utf-8")
+    assert assert_same_both_ways(src, tmp_path, monkeypatch)
+    with Pack.open(tmp_path / "fast.tdepack") as pack:
+        info = pack.datasets()[0]
+        types = {c.name: c.type for c in info.columns}
+        portal = [r[0] for r in pack.conn.execute(
+            f"SELECT portal FROM {info.table_name} ORDER BY rowid")]
+    assert types["i"] == "integer" and types["nsep"] == "number" and types["odd"] == "text"
+    assert types["portal"] == "datetime" and types["code_id"] == "text"
+    assert portal == ["2023-01-05T13:05:00", "2023-12-31T00:00:00", None,
+                      "2024-02-29T12:59:59"]
+
+
+def test_types_are_those_of_the_whole_file_not_the_first_rows(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A decimal, a leading zero or a text value far down decides the column's type."""
+    src = tmp_path / "late.csv"
+    with src.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["whole_then_decimal", "number_then_zero", "empty_then_number", "text"])
+        for i in range(60_000):
+            w.writerow([i, i, "", f"t{i}"])
+        w.writerow(["2.5", "0123", "42", "end"])
+    assert assert_same_both_ways(src, tmp_path, monkeypatch)
+    with Pack.open(tmp_path / "fast.tdepack") as pack:
+        info = pack.datasets()[0]
+        types = [c.type for c in info.columns]
+        first = pack.conn.execute(
+            f"SELECT typeof(whole_then_decimal), number_then_zero FROM {info.table_name}"
+            " WHERE rowid = 2").fetchone()
+    assert types == ["number", "text", "integer", "text"]
+    assert first == ("real", "1")
+
+
+def test_a_ragged_file_falls_back_and_keeps_every_field(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    src = tmp_path / "ragged.csv"
+    src.write_text("a,b\n1,2\n3\n4,5,6\n", encoding="utf-8")
+    assert not assert_same_both_ways(src, tmp_path, monkeypatch)
+    with Pack.open(tmp_path / "fast.tdepack") as pack:
+        info = pack.datasets()[0]
+        assert info.row_count == 3 and len(info.warnings) == 2
+
+
+def test_a_value_holding_nul_makes_the_column_text_both_ways(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    src = tmp_path / "nul.csv"
+    # (past the first 4 KB: a NUL at the top marks a file as not text at all)
+    src.write_bytes(b"a,b\n" + b"1,2\n" * 2000 + b"1\x002,3\n")
+    assert assert_same_both_ways(src, tmp_path, monkeypatch)
+
+
+def _scratch_files() -> set[Path]:
+    return set(Path(tempfile.gettempdir()).glob("tde-import-*"))
+
+
+def test_cancel_during_the_fast_path_leaves_pack_and_disk_as_they_were(
+        new_pack: Pack, tmp_path: Path) -> None:
+    src = tmp_path / "big.csv"
+    with src.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "value", "when"])
+        w.writerows([i, i * 0.5, "01/05/2023 01:05:00 PM"] for i in range(200_000))
+    before_tables = new_pack.table_names()
+    before_scratch = _scratch_files()
+    calls: list[str] = []
+
+    def progress(done: int, total: int, message: str) -> None:
+        calls.append(message)
+        if message.startswith("Imported") and len(calls) > 3:
+            raise Cancelled()
+
+    with pytest.raises(Cancelled):
+        import_file(new_pack, src, progress=progress)
+    assert any(m.startswith("Checked") for m in calls)  # the fast path's first pass ran
+    assert new_pack.table_names() == before_tables
+    assert new_pack.datasets() == []
+    assert _scratch_files() == before_scratch
+
+
+def test_old_scratch_files_of_a_killed_import_are_removed(new_pack: Pack,
+                                                         tmp_path: Path) -> None:
+    stale = Path(tempfile.gettempdir()) / "tde-import-stale-test.sqlite"
+    stale.write_bytes(b"left by an import that was killed")
+    old = time.time() - 2 * fast_csv.STALE_SCRATCH_SECONDS
+    import os
+
+    os.utime(stale, (old, old))
+    fresh = Path(tempfile.gettempdir()) / "tde-import-fresh-test.sqlite"
+    fresh.write_bytes(b"another import, still running")
+    try:
+        src = tmp_path / "small.csv"
+        src.write_text("a\n1\n", encoding="utf-8")
+        import_file(new_pack, src)
+        assert not stale.exists()
+        assert fresh.exists()
+    finally:
+        stale.unlink(missing_ok=True)
+        fresh.unlink(missing_ok=True)
+
+
+def test_importing_a_csv_from_the_command_line_does_not_load_pandas(tmp_path: Path) -> None:
+    """pandas costs 60 MB and 0.2 s; pyarrow reaches for it at the slightest chance."""
+    pack, src = tmp_path / "p.tdepack", tmp_path / "d.csv"
+    src.write_text("n,d,t\n1.5,1/5/2023,x\n,12/31/2023,y\n", encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "tde_desktop.cli", "new", str(pack), "--title", "t"],
+                   check=True, cwd=REPO, capture_output=True)
+    script = (
+        "import sys\n"
+        "from tde_desktop.core.pack import Pack\n"
+        "from tde_desktop.core.importers import import_file\n"
+        f"pack = Pack.open({str(pack)!r})\n"
+        f"info = import_file(pack, {str(src)!r})\n"
+        "print(info.row_count, 'pandas' in sys.modules, 'pyarrow' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], check=True, cwd=REPO,
+                         capture_output=True, text=True).stdout.split()
+    assert out == ["2", "False", "True"]
+
+
+# -- random tables ----------------------------------------------------------------------
+
+_CELL_KINDS = [
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+            max_size=8),
+    st.integers(-10**13, 10**13).map(str),
+    st.floats(allow_nan=False, allow_infinity=False).map(repr),
+    st.from_regex(r"\A[-+]?[0-9]{0,3}[.]?[0-9]{0,3}([eE][-+]?[0-9]{1,4})?\Z"),
+    st.from_regex(r"\A[0-9]{1,2}/[0-9]{1,2}/([0-9]{2}|[0-9]{4})( [0-9]{1,2}:[0-9]{2}"
+                  r"(:[0-9]{2})?( ?[AaPp][Mm])?)?\Z"),
+    st.from_regex(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?)?\Z"),
+    st.from_regex(r"\A[0-9]{1,3}(,[0-9]{3}){0,2}(\.[0-9]{1,2})?\Z"),
+    st.sampled_from(sorted({"", "NA", "N/A", "-", "null", "0", "007", "-0"})),
+]
+_ANY_CELL = st.one_of(*_CELL_KINDS)
+
+
+@st.composite
+def _tables(draw: st.DrawFn) -> list[list[str]]:
+    ncols = draw(st.integers(1, 4))
+    per_column = [draw(st.sampled_from([_ANY_CELL, *_CELL_KINDS])) for _ in range(ncols)]
+    nrows = draw(st.integers(1, 30))
+    return [[draw(kind) for kind in per_column] for _ in range(nrows)]
+
+
+def _write(table: list[list[str]], path: Path) -> None:
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow([f"col{i}" for i in range(len(table[0]))])
+        w.writerows(table)
+
+
+@settings(max_examples=80, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(table=_tables())
+@example(table=[["12/31/2017 11:59:42 PM"], ["01/01/2018 12:00:00 AM"], [""]])
+@example(table=[["+5"], ["1."], [".5e3"], ["1e0005"]])
+def test_random_tables_store_the_same_both_ways(table: list[list[str]],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "t.csv"
+        _write(table, src)
+        assert assert_same_both_ways(src, Path(tmp), monkeypatch), "the fast path gave up"
+
+
+@pytest.fixture(autouse=True)
+def _no_leftover_scratch() -> Iterator[None]:
+    before = _scratch_files()
+    yield
+    assert _scratch_files() <= before, "a scratch file was left behind"
