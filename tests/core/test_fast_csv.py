@@ -119,8 +119,8 @@ def test_every_kind_of_column_is_converted_alike(
         types = {c.name: c.type for c in info.columns}
         portal = [r[0] for r in pack.conn.execute(
             f"SELECT portal FROM {info.table_name} ORDER BY rowid")]
-    assert types["i"] == "integer" and types["nsep"] == "number" and types["odd"] == "text"
-    assert types["portal"] == "datetime" and types["code_id"] == "text"
+    assert [types[n] for n in ("i", "nsep", "odd", "portal", "code_id")] == \
+        ["integer", "number", "text", "datetime", "text"]
     assert portal == ["2023-01-05T13:05:00", "2023-12-31T00:00:00", None,
                       "2024-02-29T12:59:59"]
 
@@ -153,7 +153,7 @@ def test_a_ragged_file_falls_back_and_keeps_every_field(
     assert not assert_same_both_ways(src, tmp_path, monkeypatch)
     with Pack.open(tmp_path / "fast.tdepack") as pack:
         info = pack.datasets()[0]
-        assert info.row_count == 3 and len(info.warnings) == 2
+        assert (info.row_count, len(info.warnings)) == (3, 2)
 
 
 def test_a_value_holding_nul_makes_the_column_text_both_ways(
@@ -282,3 +282,24 @@ def _no_leftover_scratch() -> Iterator[None]:
     before = _scratch_files()
     yield
     assert _scratch_files() <= before, "a scratch file was left behind"
+
+
+def test_without_pyarrow_or_adbc_the_python_path_imports(
+        new_pack: Pack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An installation missing the compiled parts still imports, only slower."""
+    import builtins
+
+    real_import = builtins.__import__
+
+    def missing(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name.split(".")[0] in ("pyarrow", "adbc_driver_manager", "adbc_driver_sqlite"):
+            raise ImportError(f"No module named {name!r}")
+        return real_import(name, *args, **kwargs)
+
+    src = tmp_path / "d.csv"
+    src.write_text("n,when\n1.5,1/5/2023\n2,12/31/2023\n", encoding="utf-8")
+    monkeypatch.setattr(builtins, "__import__", missing)
+    info = import_file(new_pack, src)
+    assert [c.type for c in info.columns] == ["number", "date"]
+    assert new_pack.conn.execute(f"SELECT * FROM {info.table_name}").fetchall() == [
+        (1.5, "2023-01-05"), (2.0, "2023-12-31")]

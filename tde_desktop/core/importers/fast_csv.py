@@ -92,11 +92,14 @@ def import_fast(pack: Pack, path: Path, provenance: Provenance, *, encoding: str
     if (encoding not in ("utf-8", "utf-8-sig") or pack.conn.in_transaction
             or any("\n" in h or "\r" in h for h in headers)):
         return None
-    try:
-        import pyarrow as pa  # noqa: F401 - only checking that the fast path is installed
+    try:  # only checking that the fast path is installed
+        import adbc_driver_manager  # noqa: F401
+        import adbc_driver_sqlite  # noqa: F401
+        import pyarrow  # noqa: F401
 
         from tde_desktop.core.importers import arrow_types  # noqa: F401
-    except ImportError:
+    except ImportError as exc:
+        log.info("%s: using the Python importer (%s)", path.name, exc)
         return None
     display, names, states, name_warnings = prepare_columns(pack, headers, None)
     reader = _Reader(path, delimiter, len(names), progress)

@@ -1,0 +1,37 @@
+"""``tde-desktop --self-test`` passes on a working copy, step by step."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tde_desktop import self_test
+
+
+def test_every_self_test_step_passes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report = tmp_path / "report.txt"
+    assert self_test.main(["--report", str(report)]) == 0
+    lines = report.read_text(encoding="utf-8").splitlines()
+    assert lines[-1] == f"self-test: all {len(self_test.STEPS)} steps passed"
+    fast = next(line for line in lines if "fast import" in line)
+    assert fast.startswith("ok ")
+    assert "5000 rows through Arrow" in fast
+    assert capsys.readouterr().out.splitlines() == lines
+
+
+def test_a_missing_fast_importer_is_reported_with_its_reason(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_adbc(name: str, *args: object, **kwargs: object) -> object:
+        if name.startswith("adbc_driver"):
+            raise ImportError(f"No module named {name!r}")
+        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builtins, "__import__", no_adbc)
+    state = self_test._State(work=tmp_path)
+    with pytest.raises(self_test.StepFailed, match="did not run.*adbc_driver"):
+        self_test.step_fast_import(state)
