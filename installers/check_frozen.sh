@@ -40,8 +40,10 @@ cd "$work"
 run() {
     echo "== $*"
     local started=$SECONDS
-    if ! "$@"; then
-        echo "FAILED: $* (exit $?)" >&2
+    local status=0
+    "$@" || status=$?
+    if (( status != 0 )); then
+        echo "FAILED: $* (exit $status)" >&2
         exit 1
     fi
     echo "   ($(( SECONDS - started )) s)"

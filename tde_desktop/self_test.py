@@ -250,6 +250,24 @@ def _all_text(path: Path) -> str:
         book.close()
 
 
+def step_chart(state: _State) -> str:
+    """A chart of the sample data is drawn and saved (matplotlib and numpy load)."""
+    assert state.copy is not None
+    from tde_desktop.core import charts
+    from tde_desktop.core.pack import Pack
+
+    with Pack.open(state.copy, read_only=True) as pack:
+        dataset = pack.datasets()[0]
+        column = next((c.name for c in dataset.columns if c.type == "text"),
+                      dataset.columns[0].name)
+        spec = charts.ChartSpec(kind="bar", x=column)
+        data = charts.chart_data(pack.conn, dataset.table_name, spec)
+    out = charts.save_chart(data, spec, state.work / "chart.png")
+    if out.read_bytes()[:8] != b"\x89PNG\r\n\x1a\n":
+        raise StepFailed("the saved chart is not a PNG image")
+    return f"bar chart of {column}: {out.stat().st_size // 1024} KB PNG"
+
+
 def step_fast_import(state: _State) -> str:
     """The compiled CSV importer (pyarrow and the ADBC SQLite driver) loads and runs.
 
@@ -300,6 +318,7 @@ STEPS: list[tuple[str, Callable[[_State], str]]] = [
     ("submit answer", step_answer),
     ("export", step_export),
     ("re-open workbook", step_reopen),
+    ("chart", step_chart),
     ("fast import", step_fast_import),
     ("bundle untouched", step_untouched),
 ]

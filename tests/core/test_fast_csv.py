@@ -284,16 +284,18 @@ def _no_leftover_scratch() -> Iterator[None]:
     assert _scratch_files() <= before, "a scratch file was left behind"
 
 
+@pytest.mark.parametrize("problem", [ImportError, FileNotFoundError])
 def test_without_pyarrow_or_adbc_the_python_path_imports(
-        new_pack: Pack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """An installation missing the compiled parts still imports, only slower."""
+        new_pack: Pack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        problem: type[Exception]) -> None:
+    """An installation missing the compiled parts (or a file they read) still imports."""
     import builtins
 
     real_import = builtins.__import__
 
     def missing(name: str, *args: Any, **kwargs: Any) -> Any:
         if name.split(".")[0] in ("pyarrow", "adbc_driver_manager", "adbc_driver_sqlite"):
-            raise ImportError(f"No module named {name!r}")
+            raise problem(f"{name} is not here")
         return real_import(name, *args, **kwargs)
 
     src = tmp_path / "d.csv"
@@ -303,3 +305,22 @@ def test_without_pyarrow_or_adbc_the_python_path_imports(
     assert [c.type for c in info.columns] == ["number", "date"]
     assert new_pack.conn.execute(f"SELECT * FROM {info.table_name}").fetchall() == [
         (1.5, "2023-01-05"), (2.0, "2023-12-31")]
+
+
+def test_progress_rises_steadily_through_both_passes_to_the_end(
+        new_pack: Pack, tmp_path: Path) -> None:
+    src = tmp_path / "rows.csv"
+    with src.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["n", "x"])
+        w.writerows([i, i / 3] for i in range(150_000))
+    calls: list[tuple[int, int, str]] = []
+    import_file(new_pack, src, progress=lambda d, t, m: calls.append((d, t, m)))
+    done = [d for d, _t, _m in calls]
+    assert done == sorted(done)
+    assert {t for _d, t, _m in calls} == {2 * src.stat().st_size}
+    assert calls[-1][0] == calls[-1][1]
+    assert calls[-1][2] == "Imported 150,000 rows"
+    checked = [d for d, _t, m in calls if m.startswith("Checked")]
+    assert len(checked) > 3
+    assert max(checked) <= calls[-1][1] // 2  # the first pass is the first half

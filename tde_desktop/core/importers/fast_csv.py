@@ -98,7 +98,9 @@ def import_fast(pack: Pack, path: Path, provenance: Provenance, *, encoding: str
         import pyarrow  # noqa: F401
 
         from tde_desktop.core.importers import arrow_types  # noqa: F401
-    except ImportError as exc:
+    except Exception as exc:  # noqa: BLE001 - missing or broken in this installation
+        # (A frozen build that left out a file a package reads at import raises
+        # FileNotFoundError, not ImportError: the Python path still imports the file.)
         log.info("%s: using the Python importer (%s)", path.name, exc)
         return None
     display, names, states, name_warnings = prepare_columns(pack, headers, None)
@@ -135,6 +137,7 @@ class _Reader:
         self.columns = [f"c{i}" for i in range(ncols)]
         self.progress = progress
         self.total = path.stat().st_size
+        self.rows = 0  # data rows, counted by the first pass
 
     @contextlib.contextmanager
     def _batches(self, sha256: Any = None) -> Iterator[tuple[_CountingFile, Iterator[Any]]]:
@@ -165,14 +168,16 @@ class _Reader:
         from tde_desktop.core.importers.arrow_types import observe
 
         sha256 = hashlib.sha256()
-        rows = 0
+        distinct = [True] * len(states)  # check distinct values while values repeat
         with self._batches(sha256) as (source, batches):
-            for batch in batches:
-                for state, column in zip(states, batch.columns, strict=True):
-                    observe(state, column)
-                rows += batch.num_rows
-                report(self.progress, source.done, 2 * self.total,
-                       _("Checked {n:,} rows").format(n=rows))
+            for n, batch in enumerate(batches, start=1):
+                for i, (state, column) in enumerate(zip(states, batch.columns, strict=True)):
+                    distinct[i] = observe(state, column, distinct=distinct[i])
+                self.rows += batch.num_rows
+                # The reader runs ahead of the batches handed out; each batch is about
+                # one block of the file.
+                report(self.progress, min(n * BLOCK_BYTES, self.total), 2 * self.total,
+                       _("Checked {n:,} rows").format(n=self.rows))
             source.read()  # anything after the last row still counts in the checksum
         return sha256.hexdigest()
 
@@ -191,7 +196,7 @@ class _Reader:
         # run in C without the GIL). A cancel waits for the batch being inserted, then
         # the scratch file is closed uncommitted.
         with _Scratch(scratch, self.columns, kinds) as staged, \
-                self._batches() as (source, batches), \
+                self._batches() as (_source, batches), \
                 ThreadPoolExecutor(1, thread_name_prefix="tde-import") as worker:
             inserting: Future[None] | None = None
             for batch in batches:
@@ -204,8 +209,8 @@ class _Reader:
                 inserting = worker.submit(
                     staged.insert, pa.RecordBatch.from_arrays(arrays, names=self.columns))
                 rows += batch.num_rows
-                report(self.progress, self.total + source.done, 2 * self.total,
-                       _("Imported {n:,} rows").format(n=rows))
+                report(self.progress, self.total + self.total * rows // max(1, self.rows),
+                       2 * self.total, _("Imported {n:,} rows").format(n=rows))
             if inserting is not None:
                 inserting.result()
         return rows, missing
