@@ -41,10 +41,10 @@ echo "== PyInstaller"
     --workpath "$ROOT/build/pyinstaller" --distpath "$ROOT/dist" \
     "$ROOT/installers/tde-desktop.spec"
 
-# Debug symbols out of the bundle's own libraries; not out of the libraries that wheels
+# Symbols no one links against out of the bundle's own libraries; not out of the libraries that wheels
 # graft into *.libs folders (numpy's OpenBLAS, Pillow's codecs), which strip corrupts.
 find "$ROOT/dist/tde-desktop" -type f \( -name '*.so' -o -name '*.so.*' \) \
-    -not -path '*.libs/*' -exec strip --strip-debug {} + 2>/dev/null || true
+    -not -path '*.libs/*' -exec strip --strip-unneeded {} + 2>/dev/null || true
 
 echo "== Tarball"
 stage="$ROOT/build/stage/$name"
