@@ -8,6 +8,7 @@ dictionary and every stored value with its SQLite storage class must agree.
 from __future__ import annotations
 
 import csv
+import json
 import subprocess
 import sys
 import tempfile
@@ -324,3 +325,33 @@ def test_progress_rises_steadily_through_both_passes_to_the_end(
     checked = [d for d, _t, m in calls if m.startswith("Checked")]
     assert len(checked) > 3
     assert max(checked) <= calls[-1][1] // 2  # the first pass is the first half
+
+
+def test_a_header_alone_gives_an_empty_dataset_both_ways(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    src = tmp_path / "header.csv"
+    src.write_text("a,b,c\n\n\n", encoding="utf-8")
+    assert assert_same_both_ways(src, tmp_path, monkeypatch)
+
+
+def test_a_legacy_byte_past_the_first_megabyte_falls_back_to_cp1252(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """UTF-8 at the top, one cp1252 byte far down: Arrow stops, the Python path reads it."""
+    src = tmp_path / "late.csv"
+    with src.open("wb") as f:
+        f.write(b"name,n\n")
+        f.writelines(b"plain text %d,%d\n" % (i, i) for i in range(120_000))
+        f.write(b"Caf\xe9,5\n")
+    assert src.stat().st_size > 1 << 21
+    assert not assert_same_both_ways(src, tmp_path, monkeypatch)
+    with Pack.open(tmp_path / "fast.tdepack") as pack:
+        info = pack.datasets()[0]
+        last = pack.conn.execute(
+            f"SELECT name FROM {info.table_name} ORDER BY rowid DESC LIMIT 1").fetchone()[0]
+    assert last == "Café"
+    assert json.loads(pack_options(tmp_path / "fast.tdepack"))["encoding"] == "cp1252"
+
+
+def pack_options(path: Path) -> str:
+    with Pack.open(path) as pack:
+        return str(pack.conn.execute("SELECT import_options FROM _tde_datasets").fetchone()[0])
