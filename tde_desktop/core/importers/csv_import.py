@@ -22,7 +22,12 @@ from typing import IO
 
 from tde_desktop.core.errors import EncodingProblem, ImportFailed, ProgressCallback
 from tde_desktop.core.i18n import _
-from tde_desktop.core.importers.writer import GeoColumns, Provenance, write_dataset
+from tde_desktop.core.importers.writer import (
+    GeoColumns,
+    Provenance,
+    import_errors,
+    write_dataset,
+)
 from tde_desktop.core.pack import DatasetInfo, Pack
 
 DELIMITERS = [",", ";", "\t", "|"]
@@ -112,13 +117,8 @@ class CsvSource:
     def _read_headers(self) -> list[str]:
         raw, text, reader = self._open()
         try:
-            header = next(reader, None)
-        except UnicodeDecodeError as exc:
-            raise EncodingProblem(_("The file is not in the text encoding {enc}: {reason}").format(
-                enc=exc.encoding, reason=exc.reason)) from None
-        except csv.Error as exc:
-            raise ImportFailed(_("The file could not be read: {reason}").format(
-                reason=exc)) from None
+            with import_errors():  # a decoding or csv error as one plain sentence
+                header = next(reader, None)
         finally:
             text.close()
         if header is None:
