@@ -207,3 +207,13 @@ def test_cancel_halfway_leaves_nothing(new_pack: Pack, monkeypatch: pytest.Monke
                     progress=progress)
     assert len(calls) == 3
     assert_nothing_written(new_pack)
+
+
+def test_side_by_side_tables_without_titles_are_numbered_without_a_placeholder(
+        new_pack: Pack) -> None:
+    """Detroit's summary sheet: eight tables, none with a title row of its own."""
+    info = import_file(new_pack, shared(DETROIT))
+    note = next(w for w in info.warnings if "side by side" in w)
+    assert note.startswith("The sheet Dept Summary holds 8 tables side by side; table 1 was "
+                           "imported.")
+    assert "(?)" not in note

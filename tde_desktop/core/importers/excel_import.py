@@ -293,11 +293,16 @@ def import_excel(
                                  "{n}.").format(sheet=name, n=len(tables)))
         chosen = tables[(table or 1) - 1]
         layout.find_end(chosen, _projected(book, name, chosen))
-        if len(tables) > 1:
+        if len(tables) > 1 and chosen.title:
             warnings.append(_("The sheet {sheet} holds {n} tables side by side; table {k} "
                               "({title}) was imported. Import the file again and choose "
                               "another table to get the others.").format(
-                sheet=name, n=len(tables), k=table or 1, title=chosen.title or "?"))
+                sheet=name, n=len(tables), k=table or 1, title=chosen.title))
+        elif len(tables) > 1:  # a table with no title row of its own
+            warnings.append(_("The sheet {sheet} holds {n} tables side by side; table {k} "
+                              "was imported. Import the file again and choose another table "
+                              "to get the others.").format(sheet=name, n=len(tables),
+                                                           k=table or 1))
         warnings.extend(chosen.notes)
         if scan.errors:
             warnings.append(_("{n:,} cells held Excel error values (such as #N/A or #DIV/0!) "
