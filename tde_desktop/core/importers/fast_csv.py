@@ -8,13 +8,17 @@ this path does the same work in compiled code:
 - :mod:`.arrow_types` checks and converts whole columns with Arrow compute functions;
 - the ADBC SQLite driver binds the Arrow columns to an INSERT statement in C.
 
-The file is read twice. The first pass learns each column's final type and the
-SHA-256 of the bytes; the second converts and writes. It writes into a scratch
-SQLite file, which is then copied into the pack with one ``INSERT ... SELECT``
-inside the pack's own transaction, so the pack is changed all at once or not at
-all. (The scratch file is needed because ADBC carries its own copy of SQLite, and
-two copies of SQLite must never open the same database file in one process: one
-closing the file drops the other's locks.)
+The file is read once: every block is checked (the column types narrow as in the
+Python path), hashed, converted and written, with the types seen in the first
+8 MB. Those are nearly always the final types; when a later block changes one (a
+decimal in a column of whole numbers, say), writing stops, the reading goes on to
+learn the final types, and a second pass writes everything again with them. So,
+as in the Python path, every value is stored as the type of its whole column says.
+Rows go into a scratch SQLite file, which is then copied into the pack with one
+``INSERT ... SELECT`` inside the pack's own transaction, so the pack is changed
+all at once or not at all. (The scratch file is needed because ADBC carries its
+own copy of SQLite, and two copies of SQLite must never open the same database
+file in one process: one closing the file drops the other's locks.)
 
 Whatever this path would not handle exactly as the Python path does makes it
 return ``None`` before the pack is touched, and the caller uses the Python path:
@@ -56,6 +60,9 @@ log = logging.getLogger(__name__)
 #: thread, so this sets the memory an import takes: at 384 KiB a million-row import
 #: peaks under 200 MB and runs as fast as with blocks ten times larger.
 BLOCK_BYTES = 384 << 10
+#: rows are written with the types seen in this much of the file, usually the final
+#: ones; a type that changes further down means writing again (see _Reader.read_all)
+CHOOSE_TYPES_BYTES = 8 << 20
 _STAGED = "staged"
 _SCRATCH_PREFIX = "tde-import-"
 #: a scratch file this old belongs to an import that was killed (the largest file
@@ -108,14 +115,15 @@ def import_fast(pack: Pack, path: Path, provenance: Provenance, *, encoding: str
     # NORMAL while the import runs, as in the Python path (see RELIABILITY.md).
     pack.conn.execute("PRAGMA synchronous = NORMAL")
     try:
-        sha256 = reader.learn_types(states)
         with _scratch_file() as scratch:
-            kinds = [s.best() for s in states]
-            row_count, missing = reader.write(scratch, kinds)
+            with _Scratch(scratch) as staged:
+                sha256 = reader.read_all(states, staged)
+                if reader.types_changed:  # a later block changed a type: write again
+                    reader.write_again(states, staged)
             return _copy_into_pack(
                 pack, scratch, provenance, display, geo, [*warnings, *name_warnings],
-                WrittenTable(table="", names=names, states=states, row_count=row_count,
-                             missing=missing, sha256=sha256))
+                WrittenTable(table="", names=names, states=states, row_count=reader.rows,
+                             missing=reader.missing, sha256=sha256))
     except _NotForThisPath as exc:
         log.info("%s: using the Python importer (%s)", path.name, exc)
         return None
@@ -138,6 +146,8 @@ class _Reader:
         self.progress = progress
         self.total = path.stat().st_size
         self.rows = 0  # data rows, counted by the first pass
+        self.missing = [0] * ncols  # cells stored as NULL, per column
+        self.types_changed = False
 
     @contextlib.contextmanager
     def _batches(self, sha256: Any = None) -> Iterator[tuple[_CountingFile, Iterator[Any]]]:
@@ -163,57 +173,108 @@ class _Reader:
         finally:
             source.close()
 
-    def learn_types(self, states: list[ct.ColumnState]) -> str:
-        """First pass: narrow every column's kinds over the whole file; returns the SHA-256."""
+    def read_all(self, states: list[ct.ColumnState], staged: _Scratch) -> str:
+        """Read the whole file once: learn every column's type, hash the bytes, and write.
+
+        Rows are written with the types seen in the first :data:`CHOOSE_TYPES_BYTES` of
+        the file; they are the final types unless a later block changes one (then
+        :attr:`types_changed` is set, writing stops, and the reading goes on to learn the
+        final types). Returns the SHA-256 of the file.
+        """
         from tde_desktop.core.importers.arrow_types import observe
 
         sha256 = hashlib.sha256()
         distinct = [True] * len(states)  # check distinct values while values repeat
-        with self._batches(sha256) as (source, batches):
+        waiting: list[Any] = []  # batches read before the types are chosen
+        chosen: list[str] | None = None
+        with self._batches(sha256) as (source, batches), _Writer(staged) as writer:
             for n, batch in enumerate(batches, start=1):
                 for i, (state, column) in enumerate(zip(states, batch.columns, strict=True)):
                     distinct[i] = observe(state, column, distinct=distinct[i])
                 self.rows += batch.num_rows
+                if chosen is None:
+                    waiting.append(batch)
+                    if n * BLOCK_BYTES >= CHOOSE_TYPES_BYTES:
+                        chosen = [s.best() for s in states]
+                        self._start(staged, writer, chosen, waiting)
+                        waiting = []
+                elif not self.types_changed:
+                    if [s.best() for s in states] != chosen:
+                        self.types_changed = True
+                    else:
+                        self.missing = writer.write(batch, chosen, self.missing)
                 # The reader runs ahead of the batches handed out; each batch is about
                 # one block of the file.
-                report(self.progress, min(n * BLOCK_BYTES, self.total), 2 * self.total,
-                       _("Checked {n:,} rows").format(n=self.rows))
+                report(self.progress, min(n * BLOCK_BYTES, self.total), self._total(),
+                       _("Imported {n:,} rows").format(n=self.rows))
+            if chosen is None:  # a small file: every batch waited
+                self._start(staged, writer, [s.best() for s in states], waiting)
             source.read()  # anything after the last row still counts in the checksum
         return sha256.hexdigest()
 
-    def write(self, scratch: Path, kinds: list[str]) -> tuple[int, list[int]]:
-        """Second pass: convert every batch and insert it into ``scratch``.
+    def _start(self, staged: _Scratch, writer: _Writer, kinds: list[str],
+               batches: list[Any]) -> None:
+        staged.create(self.columns, kinds)
+        for batch in batches:
+            self.missing = writer.write(batch, kinds, self.missing)
 
-        Returns the row count and the number of cells stored as NULL in each column.
-        """
+    def _total(self) -> int:
+        """Progress is counted in bytes: one pass over the file, or two after a change."""
+        return 2 * self.total if self.types_changed else self.total
+
+    def write_again(self, states: list[ct.ColumnState], staged: _Scratch) -> None:
+        """Second pass, with the final types, into a fresh scratch table."""
+        kinds = [s.best() for s in states]
+        staged.create(self.columns, kinds)
+        self.missing = [0] * len(kinds)
+        rows = 0
+        with self._batches() as (_source, batches), _Writer(staged) as writer:
+            for batch in batches:
+                self.missing = writer.write(batch, kinds, self.missing)
+                rows += batch.num_rows
+                report(self.progress, self.total + self.total * rows // max(1, self.rows),
+                       2 * self.total, _("Imported {n:,} rows").format(n=rows))
+
+
+class _Writer:
+    """Converts batches and hands them to SQLite on a worker thread.
+
+    SQLite inserts one batch while the next is converted (both run in C without the
+    GIL). Leaving the block waits for the last insert; a cancel waits too, and the
+    scratch file is then closed uncommitted.
+    """
+
+    def __init__(self, staged: _Scratch) -> None:
+        self.staged = staged
+        self._worker = ThreadPoolExecutor(1, thread_name_prefix="tde-import")
+        self._inserting: Future[None] | None = None
+
+    def __enter__(self) -> _Writer:
+        return self
+
+    def write(self, batch: Any, kinds: list[str], missing: list[int]) -> list[int]:
+        """Convert ``batch`` for ``kinds`` and queue it; returns ``missing`` with its NULLs."""
         import pyarrow as pa
 
         from tde_desktop.core.importers.arrow_types import convert
 
-        missing = [0] * len(kinds)
-        rows = 0
-        # SQLite inserts one batch on a worker thread while the next is converted (both
-        # run in C without the GIL). A cancel waits for the batch being inserted, then
-        # the scratch file is closed uncommitted.
-        with _Scratch(scratch, self.columns, kinds) as staged, \
-                self._batches() as (_source, batches), \
-                ThreadPoolExecutor(1, thread_name_prefix="tde-import") as worker:
-            inserting: Future[None] | None = None
-            for batch in batches:
-                arrays = [convert(kind, column)
-                          for kind, column in zip(kinds, batch.columns, strict=True)]
-                for i, array in enumerate(arrays):
-                    missing[i] += array.null_count
-                if inserting is not None:
-                    inserting.result()
-                inserting = worker.submit(
-                    staged.insert, pa.RecordBatch.from_arrays(arrays, names=self.columns))
-                rows += batch.num_rows
-                report(self.progress, self.total + self.total * rows // max(1, self.rows),
-                       2 * self.total, _("Imported {n:,} rows").format(n=rows))
-            if inserting is not None:
-                inserting.result()
-        return rows, missing
+        arrays = [convert(kind, column) for kind, column in zip(kinds, batch.columns,
+                                                                strict=True)]
+        converted = pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
+        self._wait()
+        self._inserting = self._worker.submit(self.staged.insert, converted)
+        return [m + a.null_count for m, a in zip(missing, arrays, strict=True)]
+
+    def _wait(self) -> None:
+        if self._inserting is not None:
+            inserting, self._inserting = self._inserting, None
+            inserting.result()
+
+    def __exit__(self, kind: object, exc: object, tb: object) -> None:
+        try:
+            self._wait()
+        finally:
+            self._worker.shutdown(wait=True)
 
 
 class _Scratch:
@@ -222,30 +283,41 @@ class _Scratch:
     (Its DB-API module would import pandas and double the memory of an import.)
     """
 
-    def __init__(self, path: Path, columns: list[str], kinds: list[str]) -> None:
+    def __init__(self, path: Path) -> None:
         self.path = path
-        self.sql = f"CREATE TABLE {_STAGED} ({_columns_sql(columns, kinds)})"
 
     def __enter__(self) -> _Scratch:
         import adbc_driver_manager as adbc
         import adbc_driver_sqlite
 
         self._adbc = adbc
+        self._insert: Any = None
         try:
             self._db = adbc_driver_sqlite.connect(str(self.path))
             self._conn = adbc.AdbcConnection(self._db)
             self._conn.set_autocommit(False)
-            create = adbc.AdbcStatement(self._conn)
-            create.set_sql_query(self.sql)
-            create.execute_update()
-            create.close()
+        except adbc.Error as exc:
+            raise _NotForThisPath(str(exc).splitlines()[0]) from exc
+        return self
+
+    def create(self, columns: list[str], kinds: list[str]) -> None:
+        """(Re)create the scratch table with the given column types."""
+        adbc = self._adbc
+        try:
+            if self._insert is not None:
+                self._insert.close()
+            for sql in (f"DROP TABLE IF EXISTS {_STAGED}",
+                        f"CREATE TABLE {_STAGED} ({_columns_sql(columns, kinds)})"):
+                statement = adbc.AdbcStatement(self._conn)
+                statement.set_sql_query(sql)
+                statement.execute_update()
+                statement.close()
             self._insert = adbc.AdbcStatement(self._conn)
             self._insert.set_options(**{
                 adbc.INGEST_OPTION_TARGET_TABLE: _STAGED,
                 adbc.INGEST_OPTION_MODE: adbc.INGEST_OPTION_MODE_APPEND})
         except adbc.Error as exc:
             raise _NotForThisPath(str(exc).splitlines()[0]) from exc
-        return self
 
     def insert(self, batch: Any) -> None:
         try:
@@ -259,7 +331,8 @@ class _Scratch:
             if kind is None:
                 self._conn.commit()
         finally:
-            self._insert.close()
+            if self._insert is not None:
+                self._insert.close()
             self._conn.close()
             self._db.close()
 
