@@ -61,7 +61,7 @@ def _contents(pack: Pack, info: DatasetInfo) -> tuple[Any, ...]:
 
 def assert_same_both_ways(path: Path, tmp_path: Path,
                           monkeypatch: pytest.MonkeyPatch) -> bool:
-    """Import both ways, compare everything; returns whether the fast path was used."""
+    """Import both ways, compare everything; returns whether the fast path did it all."""
     fast_pack, fast_info, used = _import(path, tmp_path / "fast.tdepack", fast=True,
                                          monkeypatch=monkeypatch)
     slow_pack, slow_info, _ = _import(path, tmp_path / "slow.tdepack", fast=False,
@@ -76,7 +76,11 @@ def assert_same_both_ways(path: Path, tmp_path: Path,
     finally:
         fast_pack.close()
         slow_pack.close()
+    last_used[:] = used
     return used == [True]
+
+
+last_used: list[bool] = []  # each try of the fast path in the last import: did it import?
 
 
 CLEAN_FILES = [
@@ -95,10 +99,27 @@ def test_real_files_take_the_fast_path_and_store_the_same(
     assert assert_same_both_ways(shared(relative), tmp_path, monkeypatch)
 
 
-def test_a_legacy_code_page_file_falls_back_and_imports(
+def test_montreal_falls_back_for_its_short_rows_and_imports_alike(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Montréal's Latin-1, semicolon-separated export has rows one field short."""
     path = shared("messy/montreal_bike_counts_2012_latin1_semicolon.csv")
     assert not assert_same_both_ways(path, tmp_path, monkeypatch)
+
+
+def test_a_windows_code_page_file_takes_the_fast_path(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What Excel's "Save as CSV" writes on a Spanish or French Windows laptop."""
+    src = tmp_path / "excel_export.csv"
+    rows = [f"{i};Peñalolén {i};{i * 1.5};€ {i}\r\n" for i in range(30_000)]
+    src.write_bytes(("número;comuna;monto;nota\r\n" + "".join(rows)).encode("cp1252"))
+    assert assert_same_both_ways(src, tmp_path, monkeypatch)
+    with Pack.open(tmp_path / "fast.tdepack") as pack:
+        info = pack.datasets()[0]
+        first = pack.conn.execute(f"SELECT * FROM {info.table_name} LIMIT 1").fetchone()
+    assert [c.original_name for c in info.columns] == ["número", "comuna", "monto", "nota"]
+    assert first == (0, "Peñalolén 0", 0.0, "€ 0")
+    assert info.import_options["encoding"] == "cp1252"
+    assert any("not UTF-8" in w for w in info.warnings)
 
 
 def test_every_kind_of_column_is_converted_alike(
@@ -365,6 +386,7 @@ def test_a_legacy_byte_past_the_first_megabyte_falls_back_to_cp1252(
         f.write(b"Caf\xe9,5\n")
     assert src.stat().st_size > 1 << 21
     assert not assert_same_both_ways(src, tmp_path, monkeypatch)
+    assert last_used == [False, True]  # UTF-8 stopped at the byte; cp1252 went through
     with Pack.open(tmp_path / "fast.tdepack") as pack:
         info = pack.datasets()[0]
         last = pack.conn.execute(

@@ -22,9 +22,10 @@ file in one process: one closing the file drops the other's locks.)
 
 Whatever this path would not handle exactly as the Python path does makes it
 return ``None`` before the pack is touched, and the caller uses the Python path:
-a row with too few or too many fields, bytes that are not UTF-8, a header that
-spans lines, a number Arrow cannot read, a pack already inside a transaction,
-or pyarrow or the ADBC driver missing from the installation.
+a row with too few or too many fields, bytes that are not in the file's encoding
+(UTF-8, or the Windows code page cp1252 or Latin-1), a header that spans lines, a
+number Arrow cannot read, a pack already inside a transaction, or pyarrow or the
+ADBC driver missing from the installation.
 """
 
 from __future__ import annotations
@@ -64,6 +65,10 @@ BLOCK_BYTES = 384 << 10
 #: ones; a type that changes further down means writing again (see _Reader.read_all)
 CHOOSE_TYPES_BYTES = 8 << 20
 _STAGED = "staged"
+#: the encodings this path reads, as Arrow names them. UTF-8 is read as it is (Arrow
+#: skips a byte-order mark); the Windows code page that Excel's "Save as CSV" writes,
+#: and Latin-1, are decoded to UTF-8 block by block as the file is read.
+_ENCODINGS = {"utf-8": "utf8", "utf-8-sig": "utf8", "cp1252": "cp1252", "latin-1": "latin-1"}
 _SCRATCH_PREFIX = "tde-import-"
 #: a scratch file this old belongs to an import that was killed (the largest file
 #: imports in seconds): the next import removes it
@@ -96,7 +101,7 @@ def import_fast(pack: Pack, path: Path, provenance: Provenance, *, encoding: str
                 warnings: list[str], progress: ProgressCallback | None,
                 ) -> DatasetInfo | None:
     """Import a clean UTF-8 delimited file; ``None`` when the Python path must do it."""
-    if (encoding not in ("utf-8", "utf-8-sig") or pack.conn.in_transaction
+    if (encoding not in _ENCODINGS or pack.conn.in_transaction
             or any("\n" in h or "\r" in h for h in headers)):
         return None
     try:  # only checking that the fast path is installed
@@ -111,7 +116,7 @@ def import_fast(pack: Pack, path: Path, provenance: Provenance, *, encoding: str
         log.info("%s: using the Python importer (%s)", path.name, exc)
         return None
     display, names, states, name_warnings = prepare_columns(pack, headers, None)
-    reader = _Reader(path, delimiter, len(names), progress)
+    reader = _Reader(path, delimiter, len(names), progress, encoding)
     # NORMAL while the import runs, as in the Python path (see RELIABILITY.md).
     pack.conn.execute("PRAGMA synchronous = NORMAL")
     try:
@@ -139,9 +144,10 @@ class _Reader:
     """One delimited file read by Arrow, batch by batch, as columns of text."""
 
     def __init__(self, path: Path, delimiter: str, ncols: int,
-                 progress: ProgressCallback | None) -> None:
+                 progress: ProgressCallback | None, encoding: str = "utf-8") -> None:
         self.path = path
         self.delimiter = delimiter
+        self.encoding = encoding
         self.columns = [f"c{i}" for i in range(ncols)]
         self.progress = progress
         self.total = path.stat().st_size
@@ -159,7 +165,8 @@ class _Reader:
             reader = pacsv.open_csv(
                 source,
                 read_options=pacsv.ReadOptions(column_names=self.columns, skip_rows=1,
-                                               block_size=BLOCK_BYTES),
+                                               block_size=BLOCK_BYTES,
+                                               encoding=_ENCODINGS[self.encoding]),
                 parse_options=pacsv.ParseOptions(delimiter=self.delimiter,
                                                  newlines_in_values=True),
                 convert_options=pacsv.ConvertOptions(
