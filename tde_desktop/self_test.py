@@ -280,9 +280,11 @@ def step_fast_import(state: _State) -> str:
     from tde_desktop.core.importers.writer import Provenance
     from tde_desktop.core.pack import Pack
 
+    # In the Windows code page, as Excel saves a CSV: the decoding is checked too.
     src = state.work / "fast-import.csv"
-    src.write_text("count,amount,opened\n" + "".join(
-        f"{i},{i / 4},01/05/2023 01:05:00 PM\n" for i in range(5000)), encoding="utf-8")
+    src.write_text("count,amount,opened,place\n" + "".join(
+        f"{i},{i / 4},01/05/2023 01:05:00 PM,Peñalolén\n" for i in range(5000)),
+        encoding="cp1252")
     reasons: list[str] = []
     handler = logging.Handler()
     handler.emit = lambda record: reasons.append(record.getMessage())  # type: ignore[method-assign]
@@ -291,16 +293,20 @@ def step_fast_import(state: _State) -> str:
     try:
         with Pack.create(state.work / "fast-import.tdepack", title="Self-test") as pack:
             info = fast_csv.import_fast(
-                pack, src, Provenance(title="Fast import"), encoding="utf-8", delimiter=",",
-                headers=["count", "amount", "opened"], geo=None, warnings=[], progress=None)
+                pack, src, Provenance(title="Fast import"), encoding="cp1252", delimiter=",",
+                headers=["count", "amount", "opened", "place"], geo=None, warnings=[],
+                progress=None)
             if info is None:
                 raise StepFailed("the fast CSV importer did not run ("
                                  + ("; ".join(reasons) or "no reason given") + ")")
             types = [c.type for c in info.columns]
+            place = pack.conn.execute(f"SELECT place FROM {info.table_name} LIMIT 1").fetchone()
     finally:
         fast_csv.log.removeHandler(handler)
-    if types != ["integer", "number", "datetime"]:
+    if types != ["integer", "number", "datetime", "text"]:
         raise StepFailed(f"the fast CSV importer gave the types {types}")
+    if place != ("Peñalolén",):
+        raise StepFailed(f"the fast CSV importer read {place[0]!r} for 'Peñalolén'")
     return f"{info.row_count} rows through Arrow and the ADBC SQLite driver"
 
 
