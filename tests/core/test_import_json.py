@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tde_desktop.core.errors import Cancelled, ImportFailed
-from tde_desktop.core.importers import import_file, writer
+from tde_desktop.core.importers import import_file, json_import, writer
 from tde_desktop.core.importers.json_import import MAX_DEPTH
 from tde_desktop.core.pack import Pack, quote
 from tests.conftest import shared
@@ -139,6 +139,7 @@ def test_cancel_halfway_leaves_nothing(new_pack: Pack, tmp_path: Path,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(writer, "FIRST_CHUNK_CELLS", 1_000)
     monkeypatch.setattr(writer, "CHUNK_CELLS", 1_000)
+    monkeypatch.setattr(json_import, "PARSE_BUFFER_BYTES", 16_384)  # the file is read in parts
     path = tmp_path / "many.jsonl"
     path.write_text("".join(json.dumps({"n": i, "s": f"v{i}"}) + "\n" for i in range(5_000)))
     seen: list[int] = []
