@@ -100,7 +100,7 @@ def import_fast(pack: Pack, path: Path, provenance: Provenance, *, encoding: str
                 delimiter: str, headers: list[str], geo: GeoColumns | None,
                 warnings: list[str], progress: ProgressCallback | None,
                 ) -> DatasetInfo | None:
-    """Import a clean UTF-8 delimited file; ``None`` when the Python path must do it."""
+    """Import a well-formed delimited file; ``None`` when the Python path must do it."""
     if (encoding not in _ENCODINGS or pack.conn.in_transaction
             or any("\n" in h or "\r" in h for h in headers)):
         return None
