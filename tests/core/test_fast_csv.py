@@ -30,8 +30,8 @@ CATALOGUE = ("title, source_url, format, sha256, row_count, column_count, import
              " warnings, crs, latitude_column, longitude_column")
 
 
-def _import(path: Path, pack_path: Path, *, fast: bool,
-            monkeypatch: pytest.MonkeyPatch) -> tuple[Pack, DatasetInfo, list[bool]]:
+def _import(path: Path, pack_path: Path, *, fast: bool, monkeypatch: pytest.MonkeyPatch,
+            **options: Any) -> tuple[Pack, DatasetInfo, list[bool]]:
     """Import ``path`` into a new pack; the list records whether the fast path did it."""
     used: list[bool] = []
     real = fast_csv.import_fast
@@ -44,7 +44,7 @@ def _import(path: Path, pack_path: Path, *, fast: bool,
     with monkeypatch.context() as m:
         m.setattr(fast_csv, "import_fast", spy)
         pack = Pack.create(pack_path, title="t")
-        return pack, import_file(pack, path), used
+        return pack, import_file(pack, path, **options), used
 
 
 def _contents(pack: Pack, info: DatasetInfo) -> tuple[Any, ...]:
@@ -59,13 +59,13 @@ def _contents(pack: Pack, info: DatasetInfo) -> tuple[Any, ...]:
     return catalogue, dictionary, rows
 
 
-def assert_same_both_ways(path: Path, tmp_path: Path,
-                          monkeypatch: pytest.MonkeyPatch) -> bool:
+def assert_same_both_ways(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                          **options: Any) -> bool:
     """Import both ways, compare everything; returns whether the fast path did it all."""
     fast_pack, fast_info, used = _import(path, tmp_path / "fast.tdepack", fast=True,
-                                         monkeypatch=monkeypatch)
+                                         monkeypatch=monkeypatch, **options)
     slow_pack, slow_info, _ = _import(path, tmp_path / "slow.tdepack", fast=False,
-                                      monkeypatch=monkeypatch)
+                                      monkeypatch=monkeypatch, **options)
     try:
         fast, slow = _contents(fast_pack, fast_info), _contents(slow_pack, slow_info)
         assert fast[0] == slow[0], "catalogue rows differ"
@@ -398,3 +398,27 @@ def test_a_legacy_byte_past_the_first_megabyte_falls_back_to_cp1252(
 def pack_options(path: Path) -> str:
     with Pack.open(path) as pack:
         return str(pack.conn.execute("SELECT import_options FROM _tde_datasets").fetchone()[0])
+
+
+def test_columns_forced_to_text_or_dates_take_the_fast_path(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A facilitator keeps a code column as text, or a column of dates as written."""
+    src = tmp_path / "forced.csv"
+    src.write_text("ward,opened,amount\n7,2023-01-05,1.5\n12,NA,2\n,1/5/2023,\n",
+                   encoding="utf-8")
+    overrides = {"ward": "text", "opened": "date"}
+    assert assert_same_both_ways(src, tmp_path, monkeypatch, type_overrides=overrides)
+    with Pack.open(tmp_path / "fast.tdepack") as pack:
+        info = pack.datasets()[0]
+        rows = pack.conn.execute(f"SELECT * FROM {info.table_name}").fetchall()
+    assert [c.type for c in info.columns] == ["text", "date", "number"]
+    assert rows == [("7", "2023-01-05", 1.5), ("12", None, 2.0), (None, "1/5/2023", None)]
+
+
+@pytest.mark.parametrize("forced", ["integer", "number"])
+def test_a_column_forced_to_a_number_is_left_to_the_python_path(
+        forced: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    src = tmp_path / "forced.csv"
+    src.write_text("n,label\n1,a\nx,b\n2.5,c\n", encoding="utf-8")
+    assert not assert_same_both_ways(src, tmp_path, monkeypatch, type_overrides={"n": forced})
+    assert last_used == [False]

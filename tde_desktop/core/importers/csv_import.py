@@ -203,12 +203,12 @@ def _import_with(pack: Pack, path: Path, provenance: Provenance, encoding: str,
         "header_row": header_row, "types": dict(type_overrides or {}),
     }
     geo = point_columns(source.headers)
-    if header_row == 1 and not type_overrides:
+    if header_row == 1:
         from tde_desktop.core.importers.fast_csv import import_fast
 
         info = import_fast(pack, path, provenance, encoding=encoding, delimiter=delimiter,
                            headers=source.headers, geo=geo, warnings=list(warnings),
-                           progress=progress)
+                           progress=progress, type_overrides=type_overrides)
         if info is not None:
             return info
     return write_dataset(pack, source, provenance, type_overrides=type_overrides,

@@ -24,8 +24,8 @@ Whatever this path would not handle exactly as the Python path does makes it
 return ``None`` before the pack is touched, and the caller uses the Python path:
 a row with too few or too many fields, bytes that are not in the file's encoding
 (UTF-8, or the Windows code page cp1252 or Latin-1), a header that spans lines, a
-number Arrow cannot read, a pack already inside a transaction, or pyarrow or the
-ADBC driver missing from the installation.
+column forced to be a number, a number Arrow cannot read, a pack already inside a
+transaction, or pyarrow or the ADBC driver missing from the installation.
 """
 
 from __future__ import annotations
@@ -69,6 +69,10 @@ _STAGED = "staged"
 #: skips a byte-order mark); the Windows code page that Excel's "Save as CSV" writes,
 #: and Latin-1, are decoded to UTF-8 block by block as the file is read.
 _ENCODINGS = {"utf-8": "utf8", "utf-8-sig": "utf8", "cp1252": "cp1252", "latin-1": "latin-1"}
+#: types a facilitator may force on a column here: they keep the text as written (with
+#: missing markers as NULL in a date column). Forcing a number keeps whatever is not a
+#: number as text, by rules of Python's float() and SQLite's affinity: the Python path.
+_OVERRIDES = {"text", "date", "datetime"}
 _SCRATCH_PREFIX = "tde-import-"
 #: a scratch file this old belongs to an import that was killed (the largest file
 #: imports in seconds): the next import removes it
@@ -99,10 +103,11 @@ class _CountingFile:
 def import_fast(pack: Pack, path: Path, provenance: Provenance, *, encoding: str,
                 delimiter: str, headers: list[str], geo: GeoColumns | None,
                 warnings: list[str], progress: ProgressCallback | None,
-                ) -> DatasetInfo | None:
+                type_overrides: dict[str, str] | None = None) -> DatasetInfo | None:
     """Import a well-formed delimited file; ``None`` when the Python path must do it."""
     if (encoding not in _ENCODINGS or pack.conn.in_transaction
-            or any("\n" in h or "\r" in h for h in headers)):
+            or any("\n" in h or "\r" in h for h in headers)
+            or not set((type_overrides or {}).values()) <= _OVERRIDES):
         return None
     try:  # only checking that the fast path is installed
         import adbc_driver_manager  # noqa: F401
@@ -115,7 +120,7 @@ def import_fast(pack: Pack, path: Path, provenance: Provenance, *, encoding: str
         # FileNotFoundError, not ImportError: the Python path still imports the file.)
         log.info("%s: using the Python importer (%s)", path.name, exc)
         return None
-    display, names, states, name_warnings = prepare_columns(pack, headers, None)
+    display, names, states, name_warnings = prepare_columns(pack, headers, type_overrides)
     reader = _Reader(path, delimiter, len(names), progress, encoding)
     # NORMAL while the import runs, as in the Python path (see RELIABILITY.md).
     pack.conn.execute("PRAGMA synchronous = NORMAL")
