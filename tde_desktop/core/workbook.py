@@ -27,10 +27,11 @@ from typing import Any
 
 from tde_desktop.core.errors import Cancelled, ProgressCallback, TdeError, report
 from tde_desktop.core.export_data import ExportFailed, export_failure, replace_when_done
+from tde_desktop.core.gc_pause import paused_gc
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.workbook_data import WorkbookData
-from tde_desktop.core.xlsx_safe import paused_gc, streaming_workbook
+from tde_desktop.core.xlsx_safe import streaming_workbook
 
 
 def export_workbook(pack: Pack, workshop_id: str, out_path: str | Path, *,

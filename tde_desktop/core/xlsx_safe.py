@@ -21,7 +21,6 @@ import codecs
 import contextlib
 import csv
 import datetime as dt
-import gc
 import math
 import re
 import shutil
@@ -29,6 +28,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from tde_desktop.core.gc_pause import paused_gc
 from tde_desktop.core.i18n import _
 
 #: Excel's limits.
@@ -167,23 +167,6 @@ def streaming_workbook(path: Path) -> Iterator[Any]:
         raise
     finally:
         shutil.rmtree(spool, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while rows stream to a file.
-
-    Every cell makes short-lived objects with no reference cycles (freed by reference
-    counting as each row is written), yet their numbers make the collector scan every
-    long-lived object over and over; memory stays bounded by one row.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def discard_workbook(wb: Any) -> None:

@@ -19,7 +19,6 @@ types in a first pass, stores exactly the same values.
 from __future__ import annotations
 
 import contextlib
-import gc
 import itertools
 import json
 import re
@@ -37,6 +36,7 @@ from tde_desktop.core.errors import (
     ProgressCallback,
     report,
 )
+from tde_desktop.core.gc_pause import paused_gc
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import DatasetInfo, Pack, quote, utc_now
 
@@ -321,23 +321,6 @@ def import_errors() -> Iterator[None]:
         raise ImportFailed(_("The file could not be read: {reason}").format(reason=exc)) from exc
 
 
-@contextlib.contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while rows stream through.
-
-    Chunks of row lists hold no reference cycles, yet creating millions of them makes
-    the collector scan every live chunk over and over: pausing it makes CSV parsing
-    about 45% faster. Memory stays bounded by the chunk size.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def prepare_columns(pack: Pack, headers: Sequence[str],
                     type_overrides: dict[str, str] | None,
                     ) -> tuple[list[str], list[str], list[ct.ColumnState], list[str]]:
@@ -396,7 +379,7 @@ def write_dataset(
     # back; only durability of the final commit on power loss is relaxed.
     pack.conn.execute("PRAGMA synchronous = NORMAL")
     try:
-        with import_errors(), _no_cyclic_gc(), pack.atomic():
+        with import_errors(), paused_gc(), pack.atomic():
             job = _Job(pack, source, names, table, states, progress)
             try:
                 job.run()
