@@ -239,15 +239,15 @@ class Session:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         from PySide6.QtCore import QSettings
 
-        from tde_desktop.qt.app import make_app
+        from tde_desktop.qt.shell.app import make_app
 
         self.app = make_app(["explore_bench"])
         # Settings go to the work folder, never to the person's real settings.
         QSettings.setDefaultFormat(QSettings.Format.IniFormat)
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
                           str(workdir / "settings"))
-        from tde_desktop.qt import dataset_table_model
-        from tde_desktop.qt.main_window import MainWindow
+        from tde_desktop.qt.explorer import dataset_table_model
+        from tde_desktop.qt.shell.main_window import MainWindow
 
         assert dataset_table_model.PAGE_SIZE == PAGE, "the model's page size changed"
         self.pack_path = pack_path
@@ -266,7 +266,7 @@ class Session:
 
     def reset_caches(self) -> None:
         """Forget cached counts and paging anchors, as after starting the app."""
-        from tde_desktop.core import query
+        from tde_desktop.core.explore import query
 
         query._scalars.clear()
         query._anchors.clear()
@@ -276,7 +276,7 @@ class Session:
         import _ui_probe
         from PySide6.QtCore import QThreadPool
 
-        from tde_desktop.qt import ops
+        from tde_desktop.qt.common import ops
 
         _ui_probe.wait_until(lambda: not ops.running_ops())
         QThreadPool.globalInstance().waitForDone()
@@ -352,7 +352,7 @@ def build_actions(s: Session, table: str) -> list[Action]:
     """Every measured action, in the order they run (the sort ones build the index)."""
     from PySide6.QtCore import Qt
 
-    from tde_desktop.core import query
+    from tde_desktop.core.explore import query
 
     sql = BareSql(table, [c.name for c in s.model.columns])
     rows = s.model.count
@@ -361,7 +361,7 @@ def build_actions(s: Session, table: str) -> list[Action]:
     header = explorer.view.horizontalHeader()
     out: list[Action] = []
 
-    from tde_desktop.qt.dataset_table_model import PLACEHOLDER
+    from tde_desktop.qt.explorer.dataset_table_model import PLACEHOLDER
 
     # Deep pages of a filtered or sorted table arrive from a background read, with
     # placeholders shown meanwhile: an action is done when the real row is there.
@@ -641,7 +641,7 @@ def diagnostics(pack: Path, table: str, reps: int) -> dict[str, float]:
 
 def chart_draw_s(s: Session, reps: int) -> float:
     """Median seconds to draw the last chart again on the UI thread (draw_chart + canvas)."""
-    from tde_desktop.core import charts
+    from tde_desktop.core.explore import charts
 
     view = s.explorer.show_panel("ChartView")
     s.idle()

@@ -44,10 +44,10 @@ ANSWERS_EACH = 40
 def _setup(workdir: Path, rows: int) -> None:
     """Build the pack (not timed): the dataset extract and the workshop."""
     sys.path.insert(0, str(REPO))
-    from tde_desktop.core import workshops as w
-    from tde_desktop.core.exercises import validate_answer
     from tde_desktop.core.importers import import_file
     from tde_desktop.core.pack import Pack, utc_now
+    from tde_desktop.core.workshop import workshops as w
+    from tde_desktop.core.workshop.exercises import validate_answer
 
     extract = workdir / "extract.csv"
     with gzip.open(LARGE, "rt", encoding="utf-8") as src, extract.open("w") as dst:
@@ -116,10 +116,10 @@ def _child(job: str, workdir: Path) -> dict[str, float]:
         # the app they are loaded long before anyone exports).
         import xlsxwriter  # noqa: F401
 
-        from tde_desktop.core import workbook_kinds, workbook_sheets  # noqa: F401
-        from tde_desktop.core.export_data import export_dataset
+        from tde_desktop.core.explore.export_view import export_dataset
         from tde_desktop.core.pack import Pack
-        from tde_desktop.core.workbook import export_workbook
+        from tde_desktop.core.results import workbook_kinds, workbook_sheets  # noqa: F401
+        from tde_desktop.core.results.workbook import export_workbook
 
         pack = Pack.open(pack_path, read_only=True)
         usage0 = resource.getrusage(resource.RUSAGE_SELF)

@@ -223,7 +223,7 @@ def _table_rows(db: Path, table: str) -> int | None:
 
 def new_pack(db: Path) -> None:
     """The empty pack our importer writes into, made as `tde new` makes it (untimed)."""
-    subprocess.run([sys.executable, "-m", "tde_desktop.cli", "new", str(db),
+    subprocess.run([sys.executable, "-m", "tde_desktop.cli.main", "new", str(db),
                     "--title", "Import benchmark"], check=True, cwd=REPO,
                    stdout=subprocess.DEVNULL)
 

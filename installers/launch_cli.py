@@ -2,7 +2,7 @@
 
 import sys
 
-from tde_desktop.cli import main
+from tde_desktop.cli.main import main
 
 if __name__ == "__main__":
     sys.exit(main())

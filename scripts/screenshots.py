@@ -86,7 +86,7 @@ def start_session(out: Path) -> tuple[Any, Path]:
     """The application, with settings in a temporary folder, and a copy of the sample pack."""
     from PySide6.QtCore import QSettings
 
-    from tde_desktop.qt.app import make_app
+    from tde_desktop.qt.shell.app import make_app
 
     out.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="tde-shots-"))
@@ -101,7 +101,7 @@ def settle(seconds: float = 0.4) -> None:
     """Let background work finish (30 s at most), then let the screen settle."""
     from PySide6.QtWidgets import QApplication
 
-    from tde_desktop.qt import ops
+    from tde_desktop.qt.common import ops
 
     end = time.monotonic() + 30
     while ops.running_ops() and time.monotonic() < end:
@@ -125,8 +125,8 @@ def main() -> int:
 
 
 def shoot(out: Path) -> int:
-    from tde_desktop.core import query
-    from tde_desktop.qt.main_window import MainWindow
+    from tde_desktop.core.explore import query
+    from tde_desktop.qt.shell.main_window import MainWindow
 
     app, pack_path = start_session(out)
 

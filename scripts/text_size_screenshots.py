@@ -26,11 +26,11 @@ def main() -> int:
 
 
 def shoot(out: Path) -> int:
-    from tde_desktop.core import query
-    from tde_desktop.core import workshops as ws
-    from tde_desktop.qt import theme
-    from tde_desktop.qt.kiosk import Kiosk
-    from tde_desktop.qt.main_window import MainWindow
+    from tde_desktop.core.explore import query
+    from tde_desktop.core.workshop import workshops as ws
+    from tde_desktop.qt.common import theme
+    from tde_desktop.qt.shell.main_window import MainWindow
+    from tde_desktop.qt.workshop.kiosk import Kiosk
 
     app, pack_path = start_session(out)
 

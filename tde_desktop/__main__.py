@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
                           str(settings_dir))
     # Qt is imported only here, so `--help` stays instant.
-    from tde_desktop.qt.app import run
+    from tde_desktop.qt.shell.app import run
 
     return run(args.pack, args.lang)
 

@@ -122,7 +122,7 @@ def build(out: Path | None = None, force: bool = False) -> Path:
 def _add_demo_workshop(pack: Pack) -> None:
     """The ready demo workshop, when the workshops module is available."""
     try:
-        from tde_desktop.core import templates, workshops
+        from tde_desktop.core.workshop import templates, workshops
     except ImportError:
         return
     create = getattr(workshops, "create_from_agenda", None)

@@ -91,8 +91,8 @@ def step_copy(state: _State) -> str:
             shutil.copyfile(source, Path(str(copy) + suffix))
     state.copy = copy
 
-    from tde_desktop.core import workshops
     from tde_desktop.core.pack import Pack
+    from tde_desktop.core.workshop import workshops
 
     with Pack.open(copy) as pack:
         datasets = pack.datasets()
@@ -109,7 +109,7 @@ def step_copy(state: _State) -> str:
 
 
 def _wait_for_ops(app: Any, seconds: float) -> None:
-    from tde_desktop.qt import ops
+    from tde_desktop.qt.common import ops
 
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -129,8 +129,8 @@ def step_window(state: _State) -> str:
         # Settings go to the temporary folder, so the test leaves no recent file behind.
         from PySide6.QtCore import QSettings
 
-        from tde_desktop.qt.app import make_app
-        from tde_desktop.qt.main_window import MainWindow
+        from tde_desktop.qt.shell.app import make_app
+        from tde_desktop.qt.shell.main_window import MainWindow
     except ImportError as exc:
         raise StepFailed(f"the Qt main window cannot be imported: {exc}") from exc
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
@@ -165,8 +165,8 @@ def step_window(state: _State) -> str:
 
 def step_answer(state: _State) -> str:
     assert state.copy is not None
-    from tde_desktop.core import responses, workshops
     from tde_desktop.core.pack import Pack
+    from tde_desktop.core.workshop import responses, workshops
 
     with Pack.open(state.copy) as pack:
         # A data-walk sticky note is the answer a workshop collects most; any written
@@ -197,7 +197,7 @@ def step_export(state: _State) -> str:
     from tde_desktop.core.pack import Pack
 
     try:
-        from tde_desktop.core.workbook import export_workbook
+        from tde_desktop.core.results.workbook import export_workbook
     except ImportError:
         export_workbook = None  # type: ignore[assignment]
     out_dir = state.work / "export"
@@ -208,7 +208,7 @@ def step_export(state: _State) -> str:
             state.sheets = list(export_workbook(pack, state.workshop_id, out))
             state.workbook = out
             return f"results workbook, {len(state.sheets)} sheets, {out.stat().st_size} bytes"
-        from tde_desktop.core.export_data import export_dataset
+        from tde_desktop.core.explore.export_view import export_dataset
 
         first = pack.datasets()[0]
         out = out_dir / "dataset.xlsx"
@@ -253,7 +253,7 @@ def _all_text(path: Path) -> str:
 def step_chart(state: _State) -> str:
     """A chart of the sample data is drawn and saved (matplotlib and numpy load)."""
     assert state.copy is not None
-    from tde_desktop.core import charts
+    from tde_desktop.core.explore import charts
     from tde_desktop.core.pack import Pack
 
     with Pack.open(state.copy, read_only=True) as pack:

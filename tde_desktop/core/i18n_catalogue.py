@@ -33,16 +33,17 @@ def _same(text: str) -> str:
 #: module-level constants (path relative to the package's parent -> names) whose string
 #: values are shown through ``_(variable)``; the function gives the text as shown
 CONSTANTS: dict[str, tuple[tuple[str, Callable[[str], str]], ...]] = {
-    "tde_desktop/core/workbook_sheets.py": (("FOLLOW_UP", _same),),
-    "tde_desktop/core/exercises.py": (("MODES", _same), ("QUESTION_KINDS", _spaced)),
-    "tde_desktop/core/column_types.py": (("USER_TYPES", _same),),
-    "tde_desktop/qt/facilitator_console.py": (("COLUMNS", _same),),
-    "tde_desktop/qt/paper.py": (("FIELD_KINDS", _same),),
+    "tde_desktop/core/results/workbook_sheets.py": (("FOLLOW_UP", _same),),
+    "tde_desktop/core/workshop/exercises.py": (("MODES", _same), ("QUESTION_KINDS", _spaced)),
+    "tde_desktop/core/importers/column_types.py": (("USER_TYPES", _same),),
+    "tde_desktop/qt/workshop/facilitator_console.py": (("COLUMNS", _same),),
+    "tde_desktop/qt/workshop/paper.py": (("FIELD_KINDS", _same),),
 }
 
 #: values stored in SQL and shown through ``_(workshop.status)`` / ``_(exercise.status)``
 RUNTIME = {
-    "tde_desktop/core/workshops.py": ("draft", "running", "ended", "waiting", "open", "closed"),
+    "tde_desktop/core/workshop/workshops.py": (
+        "draft", "running", "ended", "waiting", "open", "closed"),
 }
 
 

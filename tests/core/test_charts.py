@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tde_desktop.core.charts import ChartSpec, chart_data, draw_chart, save_chart
 from tde_desktop.core.errors import TdeError
+from tde_desktop.core.explore.charts import ChartSpec, chart_data, draw_chart, save_chart
+from tde_desktop.core.explore.query import Filter
 from tde_desktop.core.pack import Pack
-from tde_desktop.core.query import Filter
 from tests.core.test_query import explorer_pack, table, vacants  # noqa: F401
 
 

@@ -13,7 +13,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def tde(*args: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "tde_desktop.cli", *map(str, args)],
+    return subprocess.run([sys.executable, "-m", "tde_desktop.cli.main", *map(str, args)],
                           capture_output=True, text=True, cwd=REPO, timeout=120)
 
 

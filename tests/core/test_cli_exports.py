@@ -13,9 +13,9 @@ from typing import Any
 import openpyxl
 import pytest
 
-from tde_desktop.core import workshops as w
 from tde_desktop.core.pack import Pack
-from tde_desktop.core.results_pack import is_results_only
+from tde_desktop.core.results.results_only import is_results_only
+from tde_desktop.core.workshop import workshops as w
 from tests.core.test_cli import tde
 from tests.core.test_merge import laptop, make_base
 from tests.core.test_workbook import build_workshop

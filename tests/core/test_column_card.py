@@ -6,10 +6,10 @@ import statistics
 from collections import Counter
 from pathlib import Path
 
-from tde_desktop.core.column_card import column_card
+from tde_desktop.core.explore.column_card import column_card
+from tde_desktop.core.explore.query import Filter
 from tde_desktop.core.importers import import_file
 from tde_desktop.core.pack import ColumnInfo, Pack
-from tde_desktop.core.query import Filter
 from tests.core.test_query import explorer_pack, vacants  # noqa: F401
 
 

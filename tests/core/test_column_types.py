@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tde_desktop.core import column_types as ct
+from tde_desktop.core.importers import column_types as ct
 
 numberish = st.one_of(
     st.from_regex(r"\A[-+]?[0-9]{0,14}[.]?[0-9]{0,3}([eE][-+]?[0-9]{1,5})?\Z"),

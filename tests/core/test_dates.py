@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tde_desktop.core.column_types import _convert_date, _convert_dates
+from tde_desktop.core.importers.column_types import _convert_date, _convert_dates
 
 
 @st.composite

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from tde_desktop.core.errors import Cancelled
-from tde_desktop.core.export_data import ExportFailed, export_dataset, export_failure
+from tde_desktop.core.explore.export_view import ExportFailed, export_dataset, export_failure
 from tde_desktop.core.importers import import_file
 from tde_desktop.core.pack import Pack, quote
 from tests.conftest import shared
@@ -75,7 +75,7 @@ def test_xlsx_export_has_frozen_header_and_filter(vacants: Pack, tmp_path: Path)
 
 
 def test_filtered_view_exports_only_matching_rows(vacants: Pack, tmp_path: Path) -> None:
-    from tde_desktop.core.query import Filter
+    from tde_desktop.core.explore.query import Filter
 
     info = vacants.dataset("Vacant building notices")
     out = tmp_path / "easterwood.csv"

@@ -239,7 +239,7 @@ def test_importing_a_csv_from_the_command_line_does_not_load_pandas(tmp_path: Pa
     """pandas costs 60 MB and 0.2 s; pyarrow reaches for it at the slightest chance."""
     pack, src = tmp_path / "p.tdepack", tmp_path / "d.csv"
     src.write_text("n,d,t\n1.5,1/5/2023,x\n,12/31/2023,y\n", encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "tde_desktop.cli", "new", str(pack), "--title", "t"],
+    subprocess.run([sys.executable, "-m", "tde_desktop.cli.main", "new", str(pack), "--title", "t"],
                    check=True, cwd=REPO, capture_output=True)
     script = (
         "import sys\n"

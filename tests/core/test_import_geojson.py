@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from tde_desktop.core import geometry as geo
 from tde_desktop.core.errors import Cancelled, ImportFailed
+from tde_desktop.core.importers import geometry as geo
 from tde_desktop.core.importers import import_file, writer
 from tde_desktop.core.pack import Pack, quote
 from tests.conftest import shared

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from tde_desktop.core import workshops as ws
 from tde_desktop.core.pack import Pack
-from tde_desktop.core.responses import list_responses
+from tde_desktop.core.workshop import workshops as ws
+from tde_desktop.core.workshop.responses import list_responses
 
 REPO = Path(__file__).resolve().parents[2]
 TRIALS = 150 if os.environ.get("TDE_LONG") == "1" else 15
@@ -32,7 +32,7 @@ import sys
 # a quick start lets the test run more kills in the same time.
 sys.modules["pandas"] = sys.modules["numpy"] = None
 from tde_desktop.core.pack import Pack
-from tde_desktop.core.responses import submit_answer
+from tde_desktop.core.workshop.responses import submit_answer
 
 path, workshop_id, exercise_id, participant_id, prefix = sys.argv[1:6]
 pack = Pack.open(path)

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from tde_desktop.core.errors import TdeError
-from tde_desktop.core.importers import import_file
-from tde_desktop.core.maps import (
+from tde_desktop.core.explore.maps import (
     Area,
     coordinate_columns,
     draw_map,
@@ -17,8 +16,9 @@ from tde_desktop.core.maps import (
     parse_pair,
     point_in_area,
 )
+from tde_desktop.core.explore.query import Filter
+from tde_desktop.core.importers import import_file
 from tde_desktop.core.pack import Pack
-from tde_desktop.core.query import Filter
 from tests.core.test_query import explorer_pack, vacants  # noqa: F401
 
 

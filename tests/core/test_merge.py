@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 
-from tde_desktop.core import responses as r
-from tde_desktop.core import workshops as w
 from tde_desktop.core.errors import Cancelled, NotAPackError, TdeError
+from tde_desktop.core.explore.views import save_view
 from tde_desktop.core.importers import import_file
-from tde_desktop.core.merge import list_conflicts, merge_packs
 from tde_desktop.core.pack import Pack
-from tde_desktop.core.views import save_view
+from tde_desktop.core.results.merge import list_conflicts, merge_packs
+from tde_desktop.core.workshop import responses as r
+from tde_desktop.core.workshop import workshops as w
 
 OPTIONS = [{"code": c, "label": {"en": c.title()}} for c in ("parks", "lights", "repairs")]
 
@@ -291,7 +291,7 @@ def test_killed_merge_leaves_target_unchanged(fleet: dict[str, Any], tmp_path: P
     shutil.copy(fleet["path"], target)
     script = textwrap.dedent(f"""
         import os, signal
-        from tde_desktop.core.merge import merge_packs
+        from tde_desktop.core.results.merge import merge_packs
         from tde_desktop.core.pack import Pack
         def die(done, total, message):
             if message.startswith("Checking"):

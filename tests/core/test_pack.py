@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tde_desktop.core import schema
 from tde_desktop.core.errors import NotAPackError, PackTooNewError, TdeError
-from tde_desktop.core.pack import Pack
+from tde_desktop.core.pack import Pack, schema
 
 
 def test_create_sets_identity_and_pragmas(pack_path: Path) -> None:
@@ -29,7 +28,7 @@ def test_create_sets_identity_and_pragmas(pack_path: Path) -> None:
 
 
 def test_schema_version_constant_matches_migrations() -> None:
-    from tde_desktop.core.pack_format import SCHEMA_VERSION
+    from tde_desktop.core.pack.format import SCHEMA_VERSION
 
     assert schema.schema_version() == SCHEMA_VERSION
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from tde_desktop.core.pack import Pack
-from tde_desktop.core.publish import publish
+from tde_desktop.core.results.publish import publish
 from tests.core.test_workbook import WITHDRAWN_TEXT, build_workshop
 
 

@@ -18,9 +18,7 @@ from pathlib import Path
 import pytest
 
 from tde_desktop.core.errors import TdeError
-from tde_desktop.core.importers import import_file
-from tde_desktop.core.pack import DatasetInfo, Pack
-from tde_desktop.core.query import (
+from tde_desktop.core.explore.query import (
     Filter,
     count_rows,
     date_buckets,
@@ -31,6 +29,8 @@ from tde_desktop.core.query import (
     numeric_buckets,
     where_clause,
 )
+from tde_desktop.core.importers import import_file
+from tde_desktop.core.pack import DatasetInfo, Pack
 from tests.conftest import shared
 
 VACANTS = "samples/baltimore/vacant_building_notices.csv"

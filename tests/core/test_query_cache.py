@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from tde_desktop.core import query
+from tde_desktop.core.explore import query
 
 
 def test_counts_not_reused_by_a_later_connection(tmp_path: Path) -> None:
@@ -26,8 +26,8 @@ def test_counts_not_reused_by_a_later_connection(tmp_path: Path) -> None:
 
 
 def test_reopened_pack_skips_a_second_full_check(tmp_path: Path) -> None:
-    from tde_desktop.core import pack as pack_module
     from tde_desktop.core.pack import Pack
+    from tde_desktop.core.pack import pack_file as pack_module
 
     path = tmp_path / "p.tdepack"
     Pack.create(path, title="x").close()

@@ -10,10 +10,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tde_desktop.core import workshops as ws
-from tde_desktop.core.exercises import AnswerRejected, Question, clean_text, validate_answer
 from tde_desktop.core.pack import Pack
-from tde_desktop.core.responses import (
+from tde_desktop.core.workshop import workshops as ws
+from tde_desktop.core.workshop.exercises import (
+    AnswerRejected,
+    Question,
+    clean_text,
+    validate_answer,
+)
+from tde_desktop.core.workshop.responses import (
     get_response,
     list_responses,
     submit_answer,

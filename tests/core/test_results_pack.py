@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from tde_desktop.core import responses as r
 from tde_desktop.core.errors import Cancelled, TdeError
-from tde_desktop.core.merge import merge_packs
 from tde_desktop.core.pack import Pack
-from tde_desktop.core.results_pack import is_results_only, write_results_pack
+from tde_desktop.core.results.merge import merge_packs
+from tde_desktop.core.results.results_only import is_results_only, write_results_pack
+from tde_desktop.core.workshop import responses as r
 from tests.conftest import shared
 from tests.core.test_merge import laptop, make_base, state
 
@@ -46,8 +46,8 @@ def test_results_pack_keeps_results_and_catalogue_but_no_rows(tmp_path: Path) ->
 
 
 def test_results_pack_of_a_large_dataset_is_small(tmp_path: Path) -> None:
-    from tde_desktop.core import workshops as w
     from tde_desktop.core.importers import import_file
+    from tde_desktop.core.workshop import workshops as w
 
     source = shared("samples/baltimore/vacant_building_notices.csv")
     full = tmp_path / "full.tdepack"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tde_desktop.core.charts import ChartSpec
 from tde_desktop.core.errors import Cancelled, TdeError
+from tde_desktop.core.explore.charts import ChartSpec
+from tde_desktop.core.explore.query import Filter, count_rows, fetch_rows
+from tde_desktop.core.explore.search import build_fts, fts_query
+from tde_desktop.core.explore.views import delete_view, list_views, load_view, save_view
 from tde_desktop.core.pack import Pack
-from tde_desktop.core.query import Filter, count_rows, fetch_rows
-from tde_desktop.core.search import build_fts, fts_query
-from tde_desktop.core.views import delete_view, list_views, load_view, save_view
 from tests.core.test_query import LA311, csv_rows, explorer_pack  # noqa: F401
 
 HOSTILE = ['"', "pothole\"", "graffiti*", "NEAR(a b)", "(bulky", "AND", "a OR", "-", "^x",

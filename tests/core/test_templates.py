@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tde_desktop.core import templates
 from tde_desktop.core.errors import TdeError
-from tde_desktop.core.exercises import EXERCISE_TYPES, QUESTION_KINDS, Question
+from tde_desktop.core.workshop import templates
+from tde_desktop.core.workshop.exercises import EXERCISE_TYPES, QUESTION_KINDS, Question
 
 
 @pytest.fixture

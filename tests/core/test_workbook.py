@@ -9,12 +9,12 @@ from typing import Any
 import openpyxl
 import pytest
 
-from tde_desktop.core import responses as r
-from tde_desktop.core import workshops as w
 from tde_desktop.core.errors import Cancelled
 from tde_desktop.core.importers import import_file
 from tde_desktop.core.pack import Pack
-from tde_desktop.core.workbook import export_workbook
+from tde_desktop.core.results.workbook import export_workbook
+from tde_desktop.core.workshop import responses as r
+from tde_desktop.core.workshop import workshops as w
 
 PAYLOADS = ['=HYPERLINK("http://x","y")', "=cmd|' /C calc'!A0", "@SUM(1+1)", "+1+1",
             "-1+1", "\t=1+1", "\n=1+1"]

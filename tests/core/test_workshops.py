@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from tde_desktop.core import workshops as ws
 from tde_desktop.core.errors import TdeError
 from tde_desktop.core.pack import Pack
-from tde_desktop.core.responses import list_responses, submit_answer, undo_last_answer
+from tde_desktop.core.workshop import workshops as ws
+from tde_desktop.core.workshop.responses import list_responses, submit_answer, undo_last_answer
 from tests.conftest import shared
 
 AGENDA = "data_walk_vacant_buildings"
@@ -187,8 +187,8 @@ def test_agenda_needs_its_dataset_and_leaves_nothing_behind(new_pack: Pack) -> N
 
 
 def test_agenda_views_open_in_the_explorer(baltimore: Pack) -> None:
-    from tde_desktop.core.charts import chart_data
-    from tde_desktop.core.views import load_view
+    from tde_desktop.core.explore.charts import chart_data
+    from tde_desktop.core.explore.views import load_view
 
     workshop = ws.create_from_agenda(baltimore, AGENDA)
     table = baltimore.dataset("Vacant building notices").table_name
@@ -345,7 +345,7 @@ def test_a_pack_from_before_workshops_is_upgraded(pack_path: Path) -> None:
 
     from sqlite_utils import Database
 
-    from tde_desktop.core import schema
+    from tde_desktop.core.pack import schema
 
     conn = sqlite3.connect(pack_path, isolation_level=None)
     conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")

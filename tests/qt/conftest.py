@@ -17,8 +17,8 @@ def temp_settings(qapp: object, tmp_path_factory: pytest.TempPathFactory) -> Pat
     from PySide6.QtCore import QSettings
 
     from tde_desktop.core import i18n
-    from tde_desktop.qt import theme
-    from tde_desktop.qt.app import make_app
+    from tde_desktop.qt.common import theme
+    from tde_desktop.qt.shell.app import make_app
 
     # Every test sees the app as people do: Fusion, the calm theme, 100% text, English.
     theme.apply_theme(make_app(), scale=1.0, high_contrast=False)
@@ -56,8 +56,8 @@ def baltimore_pack(baltimore_template: Path, tmp_path: Path) -> Path:
 @pytest.fixture
 def make_main_window(qtbot: object) -> Iterator[Callable[..., object]]:
     """Build a MainWindow, optionally open a pack, and clean up after the test."""
-    from tde_desktop.qt import ops
-    from tde_desktop.qt.main_window import MainWindow
+    from tde_desktop.qt.common import ops
+    from tde_desktop.qt.shell.main_window import MainWindow
 
     windows: list[MainWindow] = []
 
@@ -81,6 +81,6 @@ def make_main_window(qtbot: object) -> Iterator[Callable[..., object]]:
 
 def wait_idle(qtbot: object) -> None:
     """Wait until no background op is still running."""
-    from tde_desktop.qt import ops
+    from tde_desktop.qt.common import ops
 
     qtbot.waitUntil(lambda: not ops.running_ops(), timeout=20_000)  # type: ignore[attr-defined]

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tde_desktop.core import workshops as ws
+from tde_desktop.core.workshop import workshops as ws
 from tests.qt.conftest import wait_idle
 from tests.qt.test_kiosk import make_workshop
 
@@ -75,12 +75,12 @@ def unnamed_controls(root: QWidget) -> list[str]:
 
 def test_main_window_dialogs_and_panels_are_named(make_main_window: Any, baltimore_pack: Path,
                                                   qtbot: Any) -> None:
-    from tde_desktop.qt.about_dialog import AboutDialog
-    from tde_desktop.qt.first_run import WelcomeDialog
-    from tde_desktop.qt.import_dialog import ImportDialog
-    from tde_desktop.qt.results_actions import ExportOptionsDialog
-    from tde_desktop.qt.view_actions import SavedViewsDialog
-    from tde_desktop.qt.workshop_menu import NewWorkshopDialog
+    from tde_desktop.qt.explorer.import_dialog import ImportDialog
+    from tde_desktop.qt.explorer.view_actions import SavedViewsDialog
+    from tde_desktop.qt.results.results_actions import ExportOptionsDialog
+    from tde_desktop.qt.shell.about_dialog import AboutDialog
+    from tde_desktop.qt.shell.first_run import WelcomeDialog
+    from tde_desktop.qt.workshop.workshop_menu import NewWorkshopDialog
 
     empty = make_main_window()
     problems = unnamed_controls(empty)
@@ -100,10 +100,10 @@ def test_main_window_dialogs_and_panels_are_named(make_main_window: Any, baltimo
 
 def test_workshop_screens_are_named(make_main_window: Any, baltimore_pack: Path,
                                     qtbot: Any) -> None:
-    from tde_desktop.qt.kiosk import Kiosk
-    from tde_desktop.qt.next_steps import NextStepsEditor
-    from tde_desktop.qt.paper import PaperEntry
-    from tde_desktop.qt.pin_dialog import PinDialog
+    from tde_desktop.qt.results.next_steps import NextStepsEditor
+    from tde_desktop.qt.workshop.kiosk import Kiosk
+    from tde_desktop.qt.workshop.paper import PaperEntry
+    from tde_desktop.qt.workshop.pin_dialog import PinDialog
 
     window = make_main_window(baltimore_pack)
     pack = window.pack

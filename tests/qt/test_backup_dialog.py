@@ -10,13 +10,13 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from tde_desktop.core import workshops as ws
-from tde_desktop.core.backup import make_backup
-from tde_desktop.core.lock import PackInUse, acquire
 from tde_desktop.core.pack import Pack
-from tde_desktop.core.responses import list_responses, submit_answer
-from tde_desktop.qt.backup_dialog import RestoreDialog, show_restore_dialog
-from tde_desktop.qt.lock_dialog import ReadOnlyQuestion, ask_read_only
+from tde_desktop.core.pack.backup import make_backup
+from tde_desktop.core.pack.lock import PackInUse, acquire
+from tde_desktop.core.workshop import workshops as ws
+from tde_desktop.core.workshop.responses import list_responses, submit_answer
+from tde_desktop.qt.shell.backup_dialog import RestoreDialog, show_restore_dialog
+from tde_desktop.qt.shell.lock_dialog import ReadOnlyQuestion, ask_read_only
 
 T0 = dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.UTC)
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from tde_desktop.core import query
+from tde_desktop.core.explore import query
 from tde_desktop.core.importers import import_file
 from tde_desktop.core.pack import Pack
-from tde_desktop.qt.dataset_table_model import PAGE_SIZE, DatasetTableModel
+from tde_desktop.qt.explorer.dataset_table_model import PAGE_SIZE, DatasetTableModel
 from tests.conftest import shared
 from tests.qt.conftest import wait_idle
 
@@ -155,8 +155,8 @@ def test_jump_to_the_end_of_a_filtered_table_reads_in_the_background(big_filtere
     from PySide6.QtCore import QElapsedTimer
     from PySide6.QtWidgets import QApplication
 
-    from tde_desktop.qt.dataset_table_model import PLACEHOLDER
-    from tde_desktop.qt.dataset_view import DatasetView
+    from tde_desktop.qt.explorer.dataset_table_model import PLACEHOLDER
+    from tde_desktop.qt.explorer.dataset_view import DatasetView
 
     pack = Pack.open(big_filtered)
     try:
@@ -202,7 +202,7 @@ def test_jump_to_the_end_of_a_filtered_table_reads_in_the_background(big_filtere
 
 
 def test_rows_read_for_an_older_filter_are_dropped(big_filtered, qtbot):
-    from tde_desktop.qt.dataset_table_model import PLACEHOLDER
+    from tde_desktop.qt.explorer.dataset_table_model import PLACEHOLDER
 
     pack = Pack.open(big_filtered)
     try:

@@ -6,7 +6,7 @@ import sqlite3
 
 from PySide6.QtCore import Qt
 
-from tde_desktop.core import query
+from tde_desktop.core.explore import query
 from tde_desktop.core.pack import Pack
 from tests.qt.conftest import wait_idle
 
@@ -209,7 +209,7 @@ def test_chart_follows_filters_and_saves(make_main_window, baltimore_pack, qtbot
     assert png is not None
     assert png.read_bytes()[:4] == b"\x89PNG"
     view_id = chart.save_view("Notices by district, ward 7")
-    from tde_desktop.core import views
+    from tde_desktop.core.explore import views
 
     with Pack.open(baltimore_pack) as pack:
         saved = views.load_view(pack, view_id)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from tde_desktop.core import charts, query
+from tde_desktop.core.explore import charts, query
 from tests.qt.conftest import wait_idle
 
 TABLE = "ds_vacant_building_notices"
@@ -19,7 +19,7 @@ TABLE = "ds_vacant_building_notices"
 
 def test_sort_on_an_existing_index_needs_no_background_job(
         make_main_window: Any, baltimore_pack: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tde_desktop.qt import explorer as explorer_module
+    from tde_desktop.qt.explorer import explorer as explorer_module
 
     window = make_main_window(baltimore_pack)
     explorer = window.explorer
@@ -69,7 +69,7 @@ def test_chart_is_drawn_and_rendered_off_the_ui_thread(
 
 def test_integer_codes_are_listed_by_value_and_measures_in_ranges(
         make_main_window: Any, baltimore_pack: Path, qtbot: Any) -> None:
-    from tde_desktop.qt import facet_panel
+    from tde_desktop.qt.explorer import facet_panel
 
     window = make_main_window(baltimore_pack)
     panel = window.explorer.show_panel("FacetPanel")

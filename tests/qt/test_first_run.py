@@ -27,8 +27,8 @@ def bundled() -> Path:
 def test_first_launch_copies_the_sample_and_leaves_it_unchanged(
         bundled: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         make_main_window: Any, qtbot: Any) -> None:
-    from tde_desktop.qt import settings
-    from tde_desktop.qt.app import choose_start_pack
+    from tde_desktop.qt.common import settings
+    from tde_desktop.qt.shell.app import choose_start_pack
 
     monkeypatch.setenv("TDE_DATA_DIR", str(tmp_path / "data"))
     before = digest(bundled)
@@ -49,7 +49,7 @@ def test_first_launch_copies_the_sample_and_leaves_it_unchanged(
 
 
 def test_an_earlier_copy_is_kept(bundled: Path, tmp_path: Path) -> None:
-    from tde_desktop.qt.first_run import copy_sample_pack
+    from tde_desktop.qt.shell.first_run import copy_sample_pack
 
     first = copy_sample_pack(tmp_path)
     assert first is not None
@@ -60,8 +60,8 @@ def test_an_earlier_copy_is_kept(bundled: Path, tmp_path: Path) -> None:
 
 def test_welcome_says_what_to_do_and_whose_data(bundled: Path, tmp_path: Path,
                                                  make_main_window: Any, qtbot: Any) -> None:
-    from tde_desktop.qt import settings
-    from tde_desktop.qt.first_run import copy_sample_pack
+    from tde_desktop.qt.common import settings
+    from tde_desktop.qt.shell.first_run import copy_sample_pack
 
     window = make_main_window(copy_sample_pack(tmp_path))
     assert settings.show_welcome()
@@ -82,7 +82,7 @@ def test_welcome_says_what_to_do_and_whose_data(bundled: Path, tmp_path: Path,
 
 def test_about_shows_version_licence_and_attribution(bundled: Path, tmp_path: Path,
                                                      make_main_window: Any) -> None:
-    from tde_desktop.qt.first_run import copy_sample_pack
+    from tde_desktop.qt.shell.first_run import copy_sample_pack
 
     window = make_main_window(copy_sample_pack(tmp_path))
     dialog = window.show_about()

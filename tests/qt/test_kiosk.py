@@ -10,11 +10,11 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QPushButton, QRadioButton, QSpinBox
 
-from tde_desktop.core import responses
-from tde_desktop.core import workshops as ws
 from tde_desktop.core.pack import Pack
-from tde_desktop.qt import kiosk_widgets as kw
-from tde_desktop.qt.kiosk import Kiosk
+from tde_desktop.core.workshop import responses
+from tde_desktop.core.workshop import workshops as ws
+from tde_desktop.qt.workshop import kiosk_widgets as kw
+from tde_desktop.qt.workshop.kiosk import Kiosk
 
 PIN = "2468"
 AGENDA = "data_walk_vacant_buildings"

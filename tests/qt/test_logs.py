@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tde_desktop.qt import logs
+from tde_desktop.qt.shell import logs
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def test_log_file_rotates_and_keeps_uncaught_errors(tmp_path: Path, qtbot: Any,
                    if isinstance(h, RotatingFileHandler))
     assert handler.maxBytes == logs.MAX_BYTES
     assert handler.backupCount == logs.BACKUPS
-    logging.getLogger("tde_desktop.qt.ops").error("Unexpected error in background work")
+    logging.getLogger("tde_desktop.qt.common.ops").error("Unexpected error in background work")
     try:
         raise ValueError("a bug nobody caught")
     except ValueError:
@@ -58,7 +58,7 @@ def test_log_file_rotates_and_keeps_uncaught_errors(tmp_path: Path, qtbot: Any,
 
 
 def test_about_names_the_default_log_file_before_logging_starts(qtbot: Any) -> None:
-    from tde_desktop.qt.about_dialog import AboutDialog
+    from tde_desktop.qt.shell.about_dialog import AboutDialog
 
     dialog = AboutDialog()
     qtbot.addWidget(dialog)

@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from tde_desktop.core import i18n, query, views
-from tde_desktop.core import workshops as ws
-from tde_desktop.core.charts import ChartSpec
+from tde_desktop.core import i18n
+from tde_desktop.core.explore import query, views
+from tde_desktop.core.explore.charts import ChartSpec
+from tde_desktop.core.workshop import workshops as ws
 from tests.qt.conftest import wait_idle
 from tests.qt.test_kiosk import make_workshop
 
@@ -28,7 +29,7 @@ def spanish(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def restore_theme() -> Any:
-    from tde_desktop.qt import theme
+    from tde_desktop.qt.common import theme
 
     yield theme
     theme.apply_theme(QApplication.instance(), scale=1.0, high_contrast=False)
@@ -40,7 +41,7 @@ def menu_titles(window: Any) -> list[str]:
 
 def test_language_switch_is_immediate_and_keeps_the_selection(
         make_main_window: Any, baltimore_pack: Path, qtbot: Any, spanish: None) -> None:
-    from tde_desktop.qt import settings
+    from tde_desktop.qt.common import settings
 
     window = make_main_window(baltimore_pack)
     workshop = make_workshop(window.pack)
@@ -72,8 +73,8 @@ def test_language_switch_is_immediate_and_keeps_the_selection(
 
 def test_text_size_200_scales_the_font_and_is_remembered(
         make_main_window: Any, baltimore_pack: Path, qtbot: Any, restore_theme: Any) -> None:
-    from tde_desktop.qt import settings
-    from tde_desktop.qt.kiosk import kiosk_style
+    from tde_desktop.qt.common import settings
+    from tde_desktop.qt.workshop.kiosk import kiosk_style
 
     window = make_main_window(baltimore_pack)
     base = restore_theme.base_point_size()
@@ -93,7 +94,7 @@ def test_high_contrast_palette_and_focus(make_main_window: Any, qtbot: Any,
                                          restore_theme: Any) -> None:
     from PySide6.QtGui import QPalette
 
-    from tde_desktop.qt import settings
+    from tde_desktop.qt.common import settings
 
     window = make_main_window()
     window.high_contrast_action.trigger()
@@ -130,7 +131,7 @@ def test_saved_view_opens_with_its_filters_and_chart(make_main_window: Any, balt
 
 def test_export_this_view_writes_only_matching_rows(make_main_window: Any, baltimore_pack: Path,
                                                     qtbot: Any, tmp_path: Path) -> None:
-    from tde_desktop.qt.view_actions import export_view
+    from tde_desktop.qt.explorer.view_actions import export_view
 
     window = make_main_window(baltimore_pack)
     window.explorer.apply_filters([query.Filter("buildingaddress", "contains", "NORTH AVE")])

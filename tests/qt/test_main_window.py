@@ -120,7 +120,7 @@ def test_empty_pack_shows_hint_and_welcome_without_pack(make_main_window, tmp_pa
 
 
 def test_opening_a_file_that_is_not_a_pack_says_so(make_main_window, tmp_path):
-    from tde_desktop.qt import ops
+    from tde_desktop.qt.common import ops
 
     bogus = tmp_path / "notes.tdepack"
     bogus.write_text("hello")
@@ -132,7 +132,7 @@ def test_opening_a_file_that_is_not_a_pack_says_so(make_main_window, tmp_path):
 
 
 def test_recent_packs_and_geometry_are_remembered(make_main_window, baltimore_pack):
-    from tde_desktop.qt import settings
+    from tde_desktop.qt.common import settings
 
     window = make_main_window(baltimore_pack)
     window.resize(1250, 700)

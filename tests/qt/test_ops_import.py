@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QProgressDialog, QPushButton
 
 from tde_desktop.core.errors import TdeError
-from tde_desktop.qt import ops
+from tde_desktop.qt.common import ops
 from tests.conftest import REPO, shared
 from tests.qt.conftest import wait_idle
 
@@ -120,7 +120,7 @@ def test_tde_errors_go_to_on_error(qtbot):
 
 
 def test_start_up_does_not_import_heavy_modules():
-    code = ("import sys, tde_desktop.qt.app as a, tde_desktop.qt.main_window as m; "
+    code = ("import sys, tde_desktop.qt.shell.app as a, tde_desktop.qt.shell.main_window as m; "
             "print(sorted({'pandas', 'matplotlib', 'openpyxl'} & set(sys.modules)))")
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
                          text=True, check=True, env={"QT_QPA_PLATFORM": "offscreen",

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from tde_desktop.core import backup, lock, responses
-from tde_desktop.core import workshops as ws
-from tde_desktop.core.pack import Pack
+from tde_desktop.core.pack import Pack, backup, lock
+from tde_desktop.core.workshop import responses
+from tde_desktop.core.workshop import workshops as ws
 
 
 def test_open_takes_the_lock_and_close_releases_it(make_main_window: Any,
@@ -27,7 +27,7 @@ def test_open_takes_the_lock_and_close_releases_it(make_main_window: Any,
 
 def test_pack_held_elsewhere_opens_read_only_when_the_person_agrees(
         make_main_window: Any, baltimore_pack: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tde_desktop.qt import lock_dialog
+    from tde_desktop.qt.shell import lock_dialog
 
     asked: list[Any] = []
     monkeypatch.setattr(lock_dialog, "ask_read_only",
@@ -51,7 +51,7 @@ def test_pack_held_elsewhere_opens_read_only_when_the_person_agrees(
 
 def test_pack_held_elsewhere_is_not_opened_when_the_person_declines(
         make_main_window: Any, baltimore_pack: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tde_desktop.qt import lock_dialog
+    from tde_desktop.qt.shell import lock_dialog
 
     monkeypatch.setattr(lock_dialog, "ask_read_only", lambda parent, info: False)
     with lock.acquire(baltimore_pack):
@@ -63,7 +63,7 @@ def test_pack_held_elsewhere_is_not_opened_when_the_person_declines(
 
 def test_storage_warning_is_shown_once_as_a_bar(make_main_window: Any, baltimore_pack: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    from tde_desktop.core import storage_check
+    from tde_desktop.core.pack import storage_check
 
     monkeypatch.setattr(storage_check, "storage_warning",
                         lambda path: "This pack is on a network drive.")
@@ -108,7 +108,7 @@ def test_workshop_start_and_new_answers_make_backups(qtbot: Any, make_main_windo
 def test_restore_from_a_backup_via_the_menu(qtbot: Any, make_main_window: Any,
                                             baltimore_pack: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    from tde_desktop.qt import backup_dialog
+    from tde_desktop.qt.shell import backup_dialog
 
     window = make_main_window(baltimore_pack)
     names = [d.title for d in window.pack.datasets()]

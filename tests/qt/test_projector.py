@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from tde_desktop.core import responses
-from tde_desktop.core import workshops as ws
 from tde_desktop.core.pack import Pack
-from tde_desktop.qt.projector import FONT_PT, ProjectorWindow, format_value
+from tde_desktop.core.workshop import responses
+from tde_desktop.core.workshop import workshops as ws
+from tde_desktop.qt.workshop.projector import FONT_PT, ProjectorWindow, format_value
 
 
 @pytest.fixture

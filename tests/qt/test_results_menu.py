@@ -11,11 +11,11 @@ import openpyxl
 import pytest
 from PySide6.QtWidgets import QFileDialog
 
-from tde_desktop.core import responses
-from tde_desktop.core import workshops as ws
 from tde_desktop.core.pack import Pack
-from tde_desktop.qt import results_actions
-from tde_desktop.qt.results_actions import ExportOptionsDialog
+from tde_desktop.core.workshop import responses
+from tde_desktop.core.workshop import workshops as ws
+from tde_desktop.qt.results import results_actions
+from tde_desktop.qt.results.results_actions import ExportOptionsDialog
 from tests.qt.conftest import wait_idle
 from tests.qt.test_kiosk import make_workshop
 
@@ -95,7 +95,7 @@ def test_csv_and_pdf_exports(make_main_window: Any, baltimore_pack: Path, qtbot:
     with responses_csv.open(encoding="utf-8-sig", newline="") as f:
         cells = {cell for row in csv.reader(f) for cell in row}
     assert "Fix the alley lights" in cells
-    pytest.importorskip("tde_desktop.core.summary_pdf")
+    pytest.importorskip("tde_desktop.core.results.summary_pdf")
     pdf = tmp_path / "heard.pdf"
     window.results.export_pdf(workshop.id, pdf)
     wait_idle(qtbot)
@@ -144,7 +144,7 @@ def test_merge_of_different_datasets_offers_merge_anyway(make_main_window: Any,
 
 def test_save_results_only(make_main_window: Any, baltimore_pack: Path, qtbot: Any,
                            tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tde_desktop.core.results_pack import is_results_only
+    from tde_desktop.core.results.results_only import is_results_only
 
     window = make_main_window(baltimore_pack)
     answered_workshop(window.pack, ["Small file for the stick"])

@@ -10,9 +10,9 @@ import pytest
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
-from tde_desktop.core import views
-from tde_desktop.core import workshops as ws
+from tde_desktop.core.explore import views
 from tde_desktop.core.pack import Pack
+from tde_desktop.core.workshop import workshops as ws
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +60,7 @@ def _assert_chart(qtbot: Any, chart: Any, pack: Pack, view_id: int) -> None:
 
 
 def test_kiosk_station_shows_its_chart_above_the_prompts(qtbot: Any, pack: Pack) -> None:
-    from tde_desktop.qt.kiosk import Kiosk
+    from tde_desktop.qt.workshop.kiosk import Kiosk
 
     workshop, station = _station(pack)
     kiosk = Kiosk(pack, workshop.id)
@@ -86,7 +86,7 @@ def test_kiosk_station_shows_its_chart_above_the_prompts(qtbot: Any, pack: Pack)
 
 
 def test_kiosk_hides_the_chart_for_exercises_without_a_view(qtbot: Any, pack: Pack) -> None:
-    from tde_desktop.qt.kiosk import Kiosk
+    from tde_desktop.qt.workshop.kiosk import Kiosk
 
     workshop = ws.list_workshops(pack)[0]
     sign_in = next(e for e in ws.list_exercises(pack, workshop.id) if e.type == "sign_in")
@@ -99,7 +99,7 @@ def test_kiosk_hides_the_chart_for_exercises_without_a_view(qtbot: Any, pack: Pa
 
 
 def test_projector_shows_the_current_station_chart(qtbot: Any, pack: Pack) -> None:
-    from tde_desktop.qt.projector import ProjectorWindow
+    from tde_desktop.qt.workshop.projector import ProjectorWindow
 
     workshop, station = _station(pack)
     projector = ProjectorWindow(pack, workshop.id)

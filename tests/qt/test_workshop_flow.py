@@ -9,11 +9,11 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from tde_desktop.core import responses
-from tde_desktop.core import workshops as ws
-from tde_desktop.qt.facilitator_console import FacilitatorConsole
-from tde_desktop.qt.projector import format_value
-from tde_desktop.qt.workshop_menu import install_workshop_menu
+from tde_desktop.core.workshop import responses
+from tde_desktop.core.workshop import workshops as ws
+from tde_desktop.qt.workshop.facilitator_console import FacilitatorConsole
+from tde_desktop.qt.workshop.projector import format_value
+from tde_desktop.qt.workshop.workshop_menu import install_workshop_menu
 from tests.qt.conftest import wait_idle
 from tests.qt.test_kiosk import click, run_participant
 

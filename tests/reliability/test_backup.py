@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from tde_desktop.core import backup
-from tde_desktop.core import workshops as ws
-from tde_desktop.core.backup import (
+from tde_desktop.core.importers import import_file
+from tde_desktop.core.pack import Pack, backup
+from tde_desktop.core.pack.backup import (
     BackupFailed,
     BackupScheduler,
     list_backups,
@@ -22,9 +22,8 @@ from tde_desktop.core.backup import (
     restore_backup,
     thin_backups,
 )
-from tde_desktop.core.importers import import_file
-from tde_desktop.core.pack import Pack
-from tde_desktop.core.responses import Response, list_responses, submit_answer
+from tde_desktop.core.workshop import workshops as ws
+from tde_desktop.core.workshop.responses import Response, list_responses, submit_answer
 from tests.reliability.conftest import (
     KILL_TRIALS,
     Scenario,
@@ -117,7 +116,7 @@ _WRITER = r"""
 import sys
 sys.modules["pandas"] = sys.modules["numpy"] = None
 from tde_desktop.core.pack import Pack
-from tde_desktop.core.responses import submit_answer
+from tde_desktop.core.workshop.responses import submit_answer
 pack = Pack.open(sys.argv[1])
 w, ex, p = sys.argv[2:5]
 print("ready", flush=True)
@@ -216,7 +215,7 @@ def test_portable_mode_puts_backups_in_the_data_folder(
 RESTORER = r"""
 import sys
 sys.modules["pandas"] = sys.modules["numpy"] = None
-from tde_desktop.core.backup import restore_backup
+from tde_desktop.core.pack.backup import restore_backup
 pack_path, first, second = sys.argv[1:4]
 print("ready", flush=True)
 sys.stdin.readline()

@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from tde_desktop.core import workshops as ws
 from tde_desktop.core.importers import import_file
 from tde_desktop.core.pack import Pack, quote
-from tde_desktop.core.responses import list_responses, submit_answer
+from tde_desktop.core.workshop import workshops as ws
+from tde_desktop.core.workshop.responses import list_responses, submit_answer
 from tests.reliability.conftest import (
     KILL_TRIALS,
     Scenario,
@@ -115,7 +115,7 @@ ANSWERER = r"""
 import sys
 sys.modules["pandas"] = sys.modules["numpy"] = None  # answers need neither; start faster
 from tde_desktop.core.pack import Pack
-from tde_desktop.core.responses import submit_answer
+from tde_desktop.core.workshop.responses import submit_answer
 pack_path, workshop_id, participant_id, prefix = sys.argv[1:5]
 exercises = dict(a.split("=") for a in sys.argv[5:])
 pack = Pack.open(pack_path)
@@ -185,7 +185,7 @@ MERGER = r"""
 import sys
 sys.modules["pandas"] = sys.modules["numpy"] = None
 from tde_desktop.core.pack import Pack
-from tde_desktop.core.merge import merge_packs
+from tde_desktop.core.results.merge import merge_packs
 target = Pack.open(sys.argv[1])
 print("ready", flush=True)
 sys.stdin.readline()
@@ -254,8 +254,8 @@ def test_kill_during_merges(tmp_path: Path, scenario: Callable[[str, str], Scena
 EXPORTER = r"""
 import sys
 from tde_desktop.core.pack import Pack
-from tde_desktop.core.workbook import export_workbook
-from tde_desktop.core.export_data import export_dataset
+from tde_desktop.core.results.workbook import export_workbook
+from tde_desktop.core.explore.export_view import export_dataset
 pack_path, workshop_id, book, data = sys.argv[1:5]
 pack = Pack.open(pack_path, read_only=True)
 print("ready", flush=True)
@@ -299,8 +299,8 @@ def test_kill_during_exports(pack_path: Path, tmp_path: Path,
     out = tmp_path / "out"
     out.mkdir()
     book, data = out / "results.xlsx", out / "data.xlsx"
-    from tde_desktop.core.export_data import export_dataset
-    from tde_desktop.core.workbook import export_workbook
+    from tde_desktop.core.explore.export_view import export_dataset
+    from tde_desktop.core.results.workbook import export_workbook
 
     with Pack.open(pack_path, read_only=True) as pack:
         export_workbook(pack, w.id, book)

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from tde_desktop.core import workshops as ws
 from tde_desktop.core.importers import import_file
 from tde_desktop.core.pack import Pack
-from tde_desktop.core.responses import submit_answer
+from tde_desktop.core.workshop import workshops as ws
+from tde_desktop.core.workshop.responses import submit_answer
 from tests.reliability.conftest import Scenario, child_env, integrity
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="RLIMIT_FSIZE is POSIX only")
@@ -33,8 +33,8 @@ import json, resource, signal, sys
 from tde_desktop.core.errors import TdeError
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.importers import import_file
-from tde_desktop.core.workbook import export_workbook
-from tde_desktop.core.export_data import export_dataset
+from tde_desktop.core.results.workbook import export_workbook
+from tde_desktop.core.explore.export_view import export_dataset
 pack_path, csv_path, book, data, limit, export_limit, workshop_id = sys.argv[1:8]
 pack = Pack.open(pack_path)
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)

@@ -18,12 +18,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tde_desktop.core import workshops as ws
 from tde_desktop.core.errors import TdeError
-from tde_desktop.core.exercises import QUESTION_KINDS, questions_from_config
 from tde_desktop.core.importers import import_file
 from tde_desktop.core.pack import Pack
-from tde_desktop.core.responses import submit_answer
+from tde_desktop.core.workshop import workshops as ws
+from tde_desktop.core.workshop.exercises import QUESTION_KINDS, questions_from_config
+from tde_desktop.core.workshop.responses import submit_answer
 from tests.conftest import SHARED_DATA
 from tests.reliability.conftest import LONG, Scenario
 
@@ -230,7 +230,7 @@ def every_kind(hostile_pack: Pack) -> dict[str, tuple[str, str, str, list[str]]]
     """kind -> (workshop, exercise, question key, option codes) for every question kind."""
     w = ws.create_workshop(hostile_pack, "Every kind")
     found: dict[str, tuple[str, str, str, list[str]]] = {}
-    from tde_desktop.core.templates import load_templates
+    from tde_desktop.core.workshop.templates import load_templates
 
     for name in load_templates():
         ex = ws.add_exercise_from_template(hostile_pack, w.id, name)
@@ -298,7 +298,7 @@ def test_formula_payloads_reach_excel_as_text(hostile_pack: Pack, every_kind: di
                                               tmp_path: Path) -> None:
     import openpyxl
 
-    from tde_desktop.core.workbook import export_workbook
+    from tde_desktop.core.results.workbook import export_workbook
 
     workshop = every_kind["open_text"][0]
     out = tmp_path / "hostile.xlsx"

@@ -13,15 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from tde_desktop.core import lock
 from tde_desktop.core.errors import TdeError
-from tde_desktop.core.lock import PackInUse, acquire, lock_path, read_lock
-from tde_desktop.core.storage_check import cloud_service, storage_warning
+from tde_desktop.core.pack import lock
+from tde_desktop.core.pack.lock import PackInUse, acquire, lock_path, read_lock
+from tde_desktop.core.pack.storage_check import cloud_service, storage_warning
 from tests.reliability.conftest import Scenario, spawn, wait_ready
 
 HOLDER = r"""
 import sys
-from tde_desktop.core.lock import acquire
+from tde_desktop.core.pack.lock import acquire
 held = acquire(sys.argv[1])
 print("ready", flush=True)
 sys.stdin.readline()

@@ -24,17 +24,17 @@ from pathlib import Path
 
 import pytest
 
-from tde_desktop.core import workshops as ws
 from tde_desktop.core.importers import import_file
 from tde_desktop.core.pack import Pack
-from tde_desktop.core.responses import list_responses, submit_answer
+from tde_desktop.core.workshop import workshops as ws
+from tde_desktop.core.workshop.responses import list_responses, submit_answer
 from tests.reliability.conftest import KILL_TRIALS, Scenario, integrity, spawn, wait_ready
 
 WRITER = r"""
 import sys
 sys.modules["pandas"] = sys.modules["numpy"] = None
 from tde_desktop.core.pack import Pack
-from tde_desktop.core.responses import submit_answer
+from tde_desktop.core.workshop.responses import submit_answer
 pack_path, workshop_id, exercise_id, participant_id = sys.argv[1:5]
 pack = Pack.open(pack_path)
 print("ready", flush=True)

@@ -16,12 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from tde_desktop.core import workshops as ws
 from tde_desktop.core.errors import NotAPackError, PackTooNewError, TdeError
-from tde_desktop.core.merge import merge_packs
-from tde_desktop.core.pack import Pack, _connect
-from tde_desktop.core.pack_format import SCHEMA_VERSION
-from tde_desktop.core.responses import submit_answer
+from tde_desktop.core.pack import Pack
+from tde_desktop.core.pack.format import SCHEMA_VERSION
+from tde_desktop.core.pack.pack_file import _connect
+from tde_desktop.core.results.merge import merge_packs
+from tde_desktop.core.workshop import workshops as ws
+from tde_desktop.core.workshop.responses import submit_answer
 from tests.reliability.conftest import Scenario, corrupt_table_page
 
 EVIL_SQL = {

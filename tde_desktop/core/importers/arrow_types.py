@@ -1,4 +1,4 @@
-"""The column type rules of :mod:`tde_desktop.core.column_types`, on Arrow columns.
+"""The column type rules of :mod:`tde_desktop.core.importers.column_types`, on Arrow columns.
 
 The fast CSV path (:mod:`.fast_csv`) checks and converts a whole column of a batch
 with Arrow compute functions (RE2 regular expressions and C++ casts) instead of
@@ -15,7 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tde_desktop.core import column_types as ct
+from tde_desktop.core.importers import column_types as ct
 
 
 def _strings(values: list[str]) -> Any:

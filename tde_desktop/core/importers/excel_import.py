@@ -28,13 +28,13 @@ from pathlib import Path
 from typing import Any
 from warnings import filterwarnings
 
-from tde_desktop.core.check import file_sha256
 from tde_desktop.core.errors import Cancelled, ImportFailed, ProgressCallback, TdeError, report
 from tde_desktop.core.i18n import _
 from tde_desktop.core.importers import excel_layout as layout
 from tde_desktop.core.importers.excel_layout import cell_text
 from tde_desktop.core.importers.writer import Provenance, write_dataset
 from tde_desktop.core.pack import DatasetInfo, Pack
+from tde_desktop.core.pack.check import file_sha256
 
 #: An .xlsx is a zip of XML; refuse workbooks that would unpack to more than this
 #: (a "zip bomb" is a few kilobytes that inflate to gigabytes).

@@ -41,9 +41,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from tde_desktop.core import column_types as ct
 from tde_desktop.core.errors import ProgressCallback, report
 from tde_desktop.core.i18n import _
+from tde_desktop.core.importers import column_types as ct
 from tde_desktop.core.importers.writer import (
     GeoColumns,
     Provenance,

@@ -18,9 +18,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from tde_desktop.core import geometry as geo
 from tde_desktop.core.errors import ImportFailed, ProgressCallback
 from tde_desktop.core.i18n import _
+from tde_desktop.core.importers import geometry as geo
 from tde_desktop.core.importers.json_import import (
     ITEM,
     StreamedFileSource,

@@ -18,11 +18,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from tde_desktop.core.check import file_sha256
 from tde_desktop.core.errors import ImportFailed, ProgressCallback
 from tde_desktop.core.i18n import _
 from tde_desktop.core.importers.writer import GeoColumns, Provenance, write_dataset
 from tde_desktop.core.pack import DatasetInfo, Pack
+from tde_desktop.core.pack.check import file_sha256
 
 MAX_DEPTH = 256
 ITEM = "*"  # a path step meaning "each element of an array"

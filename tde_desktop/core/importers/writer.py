@@ -2,7 +2,7 @@
 
 Every importer produces rows of text and hands them to :func:`write_dataset`.
 The writer makes column names safe, infers types chunk by chunk
-(:mod:`tde_desktop.core.column_types`), converts values, inserts them, and
+(:mod:`tde_desktop.core.importers.column_types`), converts values, inserts them, and
 writes the catalogue and dictionary rows, all inside one transaction: a failure,
 a cancel or a kill leaves no table and no catalogue row behind.
 
@@ -28,7 +28,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from tde_desktop.core import column_types as ct
 from tde_desktop.core.errors import (
     Cancelled,
     EncodingProblem,
@@ -38,6 +37,7 @@ from tde_desktop.core.errors import (
 )
 from tde_desktop.core.gc_pause import paused_gc
 from tde_desktop.core.i18n import _
+from tde_desktop.core.importers import column_types as ct
 from tde_desktop.core.pack import DatasetInfo, Pack, quote, utc_now
 
 #: SQLite's default column limit is 2,000; we keep a margin for our own columns.

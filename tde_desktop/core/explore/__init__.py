@@ -1,0 +1,1 @@
+"""Exploring a dataset: filters, pages of rows, facets, search, saved views, charts, maps."""

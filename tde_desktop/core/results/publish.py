@@ -1,0 +1,207 @@
+"""Publish a pack as a plain SQLite file plus ``metadata.json`` for Datasette.
+
+The published file holds the datasets exactly as imported and, optionally,
+what workshops heard, anonymised: participants appear by code only, with no
+contact details, device ids or consent-to-contact flags; withdrawn
+participants, undone answers and the text of stories whose authors did not
+consent to be quoted are left out. ``metadata.json`` follows the format
+Datasette reads (top-level title/description/license/source and
+``databases -> name -> tables -> table`` with a description per column), so
+``datasette published.db --metadata metadata.json`` shows the provenance of
+every table.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from tde_desktop import __version__
+from tde_desktop.core.errors import ProgressCallback, report
+from tde_desktop.core.explore.export_view import ExportFailed, replace_when_done
+from tde_desktop.core.i18n import _
+from tde_desktop.core.pack import DatasetInfo, Pack, quote
+
+RESPONSE_COLUMNS: dict[str, str] = {
+    "workshop": "Workshop title",
+    "exercise": "Exercise title",
+    "exercise_type": "Kind of exercise (dot_vote, data_story, check_data...)",
+    "question": "Question key, stable across languages",
+    "prompt": "The question as asked",
+    "participant_code": "Anonymous participant or group code (P-... person, G-... group)",
+    "answer_text": "Free text the participant wrote",
+    "answer_label": "The choice(s) picked, in words",
+    "answer_code": "The choice(s) picked, as stable codes",
+    "rating": "Number given on a rating scale or as an asset grade",
+    "tags": "Theme tags or choices, as a JSON list",
+    "amount": "Dots placed or money allocated in total",
+    "dataset_table": "Table of the dataset a record flag or story points at",
+    "record_rowid": "Row id, in that table, of the record flagged or referred to",
+    "answered_at": "When the answer was last given (UTC)",
+}
+PARTICIPANT_COLUMNS: dict[str, str] = {
+    "workshop": "Workshop title",
+    "code": "Anonymous participant or group code",
+    "is_group": "1 for a group answering together",
+    "group_size": "How many people the group had, if said",
+    "neighbourhood": "Neighbourhood or ZIP as given (optional)",
+    "age_band": "Age band as given (optional)",
+    "affiliation": "Organisation or affiliation as given (optional)",
+    "first_time": "first or repeat, as given",
+}
+WORKSHOP_COLUMNS: dict[str, str] = {
+    "title": "Workshop title", "date": "Date", "venue": "Venue",
+    "neighbourhood": "Neighbourhood served", "host_department": "City department hosting",
+    "tde_step": "Tactical Data Engagement step (find, refine, design, implement)",
+    "focus_area": "Focus area",
+}
+
+
+def publish(pack: Pack, out_db: str | Path, *, include_responses: bool = True,
+            progress: ProgressCallback | None = None) -> tuple[Path, Path]:
+    """Write ``out_db`` and ``metadata.json`` beside it; returns both paths.
+
+    Both files are written under temporary names and renamed into place only
+    when complete, so an existing publication is never left half-replaced.
+    The pack is only read.
+    """
+    out = Path(out_db)
+    meta_path = out.with_name("metadata.json")
+    datasets = pack.datasets()
+    steps = len(datasets) + (1 if include_responses else 0)
+    tables: dict[str, dict[str, Any]] = {}
+    try:
+        with replace_when_done(out) as tmp:
+            tmp.unlink(missing_ok=True)
+            conn = sqlite3.connect(str(tmp), isolation_level=None, uri=True)
+            try:
+                source = pack.path.resolve().as_uri() + "?mode=ro"
+                conn.execute("ATTACH DATABASE ? AS src", (source,))
+                conn.execute("BEGIN")
+                for i, info in enumerate(datasets):
+                    report(progress, i, steps, _("Publishing {title}").format(title=info.title))
+                    _copy_dataset(conn, info)
+                    tables[info.table_name] = _dataset_metadata(info)
+                if include_responses and _has_workshops(conn):
+                    report(progress, len(datasets), steps, _("Publishing workshop results"))
+                    tables.update(_copy_workshops(conn))
+                conn.execute("COMMIT")
+                conn.execute("DETACH DATABASE src")
+            finally:
+                conn.close()
+        metadata = _metadata(pack, datasets, out.stem, tables)
+        with replace_when_done(meta_path) as tmp_meta:
+            tmp_meta.write_text(json.dumps(metadata, indent=2, ensure_ascii=False) + "\n",
+                                encoding="utf-8")
+    except sqlite3.Error as exc:
+        raise ExportFailed(_("{name} could not be written: {reason}").format(
+            name=out.name, reason=exc)) from None
+    report(progress, steps, steps, _("Published"))
+    return out, meta_path
+
+
+def _copy_dataset(conn: sqlite3.Connection, info: DatasetInfo) -> None:
+    sql = conn.execute("SELECT sql FROM src.sqlite_master WHERE type = 'table' AND name = ?",
+                       (info.table_name,)).fetchone()
+    if sql is None:
+        return
+    # The pack's own CREATE TABLE keeps column affinities exactly as imported.
+    conn.execute(sql[0])
+    conn.execute(f"INSERT INTO main.{quote(info.table_name)} "
+                 f"SELECT * FROM src.{quote(info.table_name)}")
+
+
+def _has_workshops(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM src.sqlite_master WHERE name = '_tde_responses'"
+                        ).fetchone() is not None
+
+
+def _prompt_lookup(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
+    from tde_desktop.core.workshop.exercises import label_text
+
+    prompts: dict[tuple[str, str], str] = {}
+    for ex_id, config, lang in conn.execute("SELECT id, config, language FROM src._tde_exercises"):
+        for q in json.loads(config or "{}").get("questions", []):
+            text = q.get("text", "")
+            prompts[(ex_id, q.get("key", ""))] = label_text(text, lang) if text else ""
+    return prompts
+
+
+def _copy_workshops(conn: sqlite3.Connection) -> dict[str, dict[str, Any]]:
+    cols = ", ".join(WORKSHOP_COLUMNS)
+    conn.execute(f"CREATE TABLE workshops ({cols})")
+    conn.execute(f"INSERT INTO workshops SELECT {cols} FROM src._tde_workshops ORDER BY date")
+    conn.execute(f"CREATE TABLE participants ({', '.join(PARTICIPANT_COLUMNS)})")
+    conn.execute(
+        "INSERT INTO participants SELECT w.title, p.code, p.is_group, p.group_size, "
+        "p.neighbourhood, p.age_band, p.affiliation, p.first_time "
+        "FROM src._tde_participants p JOIN src._tde_workshops w ON w.id = p.workshop_id "
+        "WHERE p.withdrawn_at IS NULL ORDER BY w.date, p.created_at, p.rowid")
+    conn.execute(f"CREATE TABLE responses ({', '.join(RESPONSE_COLUMNS)})")
+    prompts = _prompt_lookup(conn)
+    rows = conn.execute(
+        "SELECT w.title, e.title, e.type, r.exercise_id, r.question_key, p.code, "
+        "CASE WHEN e.type = 'data_story' AND r.answer_code != 'quote' THEN '' "
+        "ELSE r.answer_text END, r.answer_label, r.answer_code, r.rating, r.tags, r.amount, "
+        "d.table_name, r.record_rowid, r.updated_at "
+        "FROM src._tde_responses r "
+        "JOIN src._tde_participants p ON p.id = r.participant_id "
+        "JOIN src._tde_exercises e ON e.id = r.exercise_id "
+        "JOIN src._tde_workshops w ON w.id = r.workshop_id "
+        "LEFT JOIN src._tde_datasets d ON d.id = r.dataset_id "
+        "WHERE r.deleted = 0 AND p.withdrawn_at IS NULL "
+        "ORDER BY w.date, e.position, r.seq").fetchall()
+    conn.executemany(
+        f"INSERT INTO responses VALUES ({', '.join('?' * len(RESPONSE_COLUMNS))})",
+        [(r[0], r[1], r[2], r[4], prompts.get((r[3], r[4]), ""), *r[5:]) for r in rows])
+    described = _("Anonymised: codes only, no contact details; withdrawn participants "
+                  "and stories without consent to quote are left out.")
+    return {
+        "workshops": {"title": _("Workshops"), "description": _("Workshops held"),
+                      "columns": WORKSHOP_COLUMNS},
+        "participants": {"title": _("Participants"), "description": described,
+                         "columns": PARTICIPANT_COLUMNS},
+        "responses": {"title": _("Responses"),
+                      "description": _("Every answer given, one row per answer. ") + described,
+                      "columns": RESPONSE_COLUMNS},
+    }
+
+
+def _dataset_metadata(info: DatasetInfo) -> dict[str, Any]:
+    entry: dict[str, Any] = {"title": info.title, "description": info.description}
+    if info.licence:
+        entry["license"] = info.licence
+    if info.publisher:
+        entry["source"] = info.publisher
+    if info.source_url:
+        entry["source_url"] = info.source_url
+        entry.setdefault("source", info.source_url)
+    entry["columns"] = {
+        c.name: c.description_en or (c.original_name if c.original_name != c.name else "")
+        or c.type
+        for c in info.columns
+    }
+    return entry
+
+
+def _metadata(pack: Pack, datasets: list[DatasetInfo], db_name: str,
+              tables: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    meta = pack.meta()
+    result: dict[str, Any] = {
+        "title": meta.get("title", "") or pack.title,
+        "description": meta.get("description", "") or _(
+            "Open data and community workshop results, published with tde-desktop {v}."
+        ).format(v=__version__),
+    }
+    licences = {d.licence for d in datasets if d.licence}
+    if len(licences) == 1:
+        result["license"] = licences.pop()
+    publishers = {d.publisher for d in datasets if d.publisher}
+    if len(publishers) == 1:
+        result["source"] = publishers.pop()
+    elif meta.get("organisation"):
+        result["source"] = meta["organisation"]
+    result["databases"] = {db_name: {"tables": tables}}
+    return result

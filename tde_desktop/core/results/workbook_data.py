@@ -1,0 +1,116 @@
+"""What the city-hall workbook is made from, read once and filtered for privacy.
+
+:class:`WorkbookData` loads one workshop's exercises, its participants who have
+not withdrawn, and their live answers (undone answers and anything from a
+withdrawn participant are never loaded, so no sheet can show them).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from tde_desktop.core.i18n import _
+from tde_desktop.core.pack import Pack
+from tde_desktop.core.workshop.exercises import Question, label_text
+from tde_desktop.core.workshop.responses import Participant, list_participants
+from tde_desktop.core.workshop.workshops import Exercise, Workshop, get_workshop, list_exercises
+
+
+@dataclass
+class Answer:
+    """One live answer with the exercise, question and participant it belongs to."""
+
+    exercise: Exercise
+    question: Question | None
+    participant: Participant
+    question_key: str
+    answer: Any
+    answer_text: str
+    answer_label: str
+    answer_code: str
+    rating: float | None
+    tags: list[str]
+    items: list[dict[str, Any]]
+    dataset_id: int | None
+    record_rowid: int | None
+    amount: float | None
+    rank: int | None
+    updated_at: str
+
+    @property
+    def prompt(self) -> str:
+        if self.question is None:
+            return self.question_key
+        return label_text(self.question.text, self.exercise.language) or self.question_key
+
+
+def _json_list(raw: str | None) -> list[Any]:
+    # most answers carry no tags and no items: skip the JSON parser for those
+    if not raw or raw == "[]":
+        return []
+    value: list[Any] = json.loads(raw)
+    return value
+
+
+class WorkbookData:
+    """A workshop as the workbook needs it; withdrawn participants are absent."""
+
+    def __init__(self, pack: Pack, workshop_id: str, *, suppress_below: int = 5) -> None:
+        self.pack = pack
+        self.workshop: Workshop = get_workshop(pack, workshop_id)
+        self.lang = self.workshop.languages[0] if self.workshop.languages else "en"
+        self.suppress_below = suppress_below
+        self.exercises = list_exercises(pack, workshop_id)
+        self.participants = list_participants(pack, workshop_id)
+        by_id = {p.id: p for p in self.participants}
+        exercises = {e.id: e for e in self.exercises}
+        questions = {(e.id, q.key): q for e in self.exercises for q in e.questions}
+        self.answers: list[Answer] = []
+        cur = pack.conn.execute(
+            "SELECT exercise_id, participant_id, question_key, answer, answer_text, "
+            "answer_label, answer_code, rating, tags, items, dataset_id, record_rowid, amount, "
+            "rank, updated_at FROM _tde_responses WHERE workshop_id = ? AND deleted = 0 "
+            "ORDER BY seq", (workshop_id,))
+        for row in cur:
+            person = by_id.get(row[1])
+            exercise = exercises.get(row[0])
+            if person is None or exercise is None:  # withdrawn, or exercise removed
+                continue
+            self.answers.append(Answer(
+                exercise, questions.get((row[0], row[2])), person, row[2], json.loads(row[3]),
+                row[4], row[5], row[6], row[7], _json_list(row[8]), _json_list(row[9]),
+                row[10], row[11], row[12], row[13], row[14]))
+
+    def of_kind(self, *kinds: str) -> list[Answer]:
+        """Answers to questions of the given kinds, in the order they were given."""
+        return [a for a in self.answers if a.question is not None and a.question.kind in kinds]
+
+    def questions_of_kind(self, *kinds: str) -> list[tuple[Exercise, Question]]:
+        return [(e, q) for e in self.exercises for q in e.questions if q.kind in kinds]
+
+    def count(self, n: int) -> int | str:
+        """``n`` as shown in a breakdown: small non-zero counts become ``"<5"``."""
+        if 0 < n < self.suppress_below:
+            return f"<{self.suppress_below}"
+        return n
+
+    def dataset_title(self, dataset_id: int | None) -> str:
+        if dataset_id is None:
+            return ""
+        row = self.pack.conn.execute("SELECT title FROM _tde_datasets WHERE id = ?",
+                                     (dataset_id,)).fetchone()
+        return str(row[0]) if row else _("(dataset removed)")
+
+    def datasets_used(self) -> list[int]:
+        """Datasets the workshop's exercises (or their saved views) point at."""
+        ids: list[int] = []
+        for e in self.exercises:
+            candidates = [e.dataset_id]
+            if e.view_id is not None:
+                row = self.pack.conn.execute("SELECT dataset_id FROM _tde_views WHERE id = ?",
+                                             (e.view_id,)).fetchone()
+                candidates.append(row[0] if row else None)
+            ids += [i for i in candidates if i is not None and i not in ids]
+        return ids

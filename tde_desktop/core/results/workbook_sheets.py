@@ -1,0 +1,170 @@
+"""The general sheets of the city-hall workbook: About, Participants, Responses,
+Next steps, Metrics and Codebook. Each function writes one sheet and returns its name."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from tde_desktop import __version__
+from tde_desktop.core.i18n import _
+from tde_desktop.core.pack import utc_now
+from tde_desktop.core.results.workbook_data import WorkbookData
+from tde_desktop.core.workshop.exercises import label_text
+from tde_desktop.core.xlsx_safe import SheetWriter
+
+#: Empty columns the city fills in on the Data requests and Data quality flags sheets.
+FOLLOW_UP = ("Status", "Owner", "Response", "Date")
+
+
+def table(wb: Any, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], *,
+          kinds: Sequence[str] | None = None) -> SheetWriter:
+    """Write one table sheet (bold frozen header, filter, widths); returns its writer,
+    still open so a chart can be added before :meth:`SheetWriter.close`."""
+    writer = SheetWriter(wb, title, headers, kinds=kinds)
+    writer.extend(rows)
+    writer.sheet  # noqa: B018 -- makes the sheet even when there are no rows
+    return writer
+
+
+def write_about(wb: Any, data: WorkbookData) -> str:
+    w = data.workshop
+    rows: list[list[Any]] = [
+        [_("Workshop"), w.title], [_("Date"), w.date], [_("Venue"), w.venue],
+        [_("Neighbourhood"), w.neighbourhood], [_("Host department"), w.host_department],
+        [_("Partners"), "; ".join(w.partners)], [_("Facilitators"), "; ".join(w.facilitators)],
+        [_("TDE step"), w.tde_step], [_("Focus area"), w.focus_area],
+        [_("Languages"), ", ".join(w.languages)],
+        [_("Small counts hidden below"), data.suppress_below],
+        [_("Exported at (UTC)"), utc_now()], [_("Made with"), f"tde-desktop {__version__}"],
+    ]
+    ids = data.datasets_used() or [d.id for d in data.pack.datasets()]
+    for info in data.pack.datasets():
+        if info.id not in ids:
+            continue
+        rows += [
+            [_("Dataset"), info.title],
+            [_("  source"), info.publisher], [_("  portal"), info.source_url],
+            [_("  snapshot date"), info.retrieved_at], [_("  rows"), info.row_count],
+            [_("  SHA-256 checksum"), info.sha256], [_("  licence"), info.licence],
+        ]
+    writer = table(wb, _("About"), [_("Field"), _("Value")], rows)
+    return writer.close()[0]
+
+
+def write_participants(wb: Any, data: WorkbookData, include_contacts: bool) -> str:
+    headers = [_("Code"), _("Group"), _("Group size"), _("Neighbourhood"), _("Age band"),
+               _("Affiliation"), _("First time or repeat"), _("Consents to be quoted")]
+    if include_contacts:
+        headers.append(_("Contact (consented)"))
+    rows = []
+    for p in data.participants:
+        row: list[Any] = [p.code, _("yes") if p.is_group else _("no"), p.group_size,
+                          p.neighbourhood, p.age_band, p.affiliation, p.first_time,
+                          _("yes") if p.consent_quote else _("no")]
+        if include_contacts:
+            row.append(p.contact if p.consent_contact else "")
+        rows.append(row)
+    kinds = ["text", "auto", "auto", "text", "text", "text", "text", "text", "text"]
+    return table(wb, _("Participants"), headers, rows, kinds=kinds[: len(headers)]).close()[0]
+
+
+def write_responses(wb: Any, data: WorkbookData) -> str:
+    headers = [_("Exercise"), _("Exercise type"), _("Question"), _("Prompt"),
+               _("Participant or group"), _("Answer text"), _("Label"), _("Code"),
+               _("Rating"), _("Tags"), _("Amount"), _("Rank"), _("Time (UTC)")]
+    prompts: dict[tuple[str, str], str] = {}  # one per question, not one per answer
+
+    def prompt(a: Any) -> str:
+        key = (a.exercise.id, a.question_key)
+        if key not in prompts:
+            prompts[key] = a.prompt
+        return prompts[key]
+
+    rows = ([a.exercise.title, a.exercise.type, a.question_key, prompt(a), a.participant.code,
+             a.answer_text, a.answer_label, a.answer_code, a.rating,
+             "; ".join(a.tags) if a.tags else "", a.amount, a.rank, a.updated_at]
+            for a in data.answers)
+    kinds = ["auto"] * 4 + ["text", "text", "text", "text", "auto", "text", "auto", "auto",
+                            "datetime"]
+    return table(wb, _("Responses"), headers, rows, kinds=kinds).close()[0]
+
+
+def write_next_steps(wb: Any, data: WorkbookData) -> str:
+    headers = [_("What we heard"), _("What the city will do"), _("Owner"), _("Due date"),
+               _("How participants will be told")]
+    keys = ("heard", "action", "owner", "due", "how_told")
+    rows = [[step.get(k, "") for k in keys] for step in data.workshop.next_steps]
+    return table(wb, _("Next steps"), headers, rows,
+                 kinds=["text", "text", "text", "date", "text"]).close()[0]
+
+
+def _breakdown(data: WorkbookData, measure: str, values: Iterable[str]) -> list[list[Any]]:
+    counts = Counter(v or _("(not given)") for v in values)
+    return [[measure, value, data.count(n)] for value, n in sorted(counts.items())]
+
+
+def write_metrics(wb: Any, data: WorkbookData) -> str:
+    """Attendance and engagement; every breakdown by a demographic field is suppressed
+    below the threshold, so a small group cannot be singled out."""
+    people = [p for p in data.participants if not p.is_group]
+    groups = [p for p in data.participants if p.is_group]
+    kinds = Counter(a.question.kind for a in data.answers if a.question is not None)
+    feedback = sum(kinds[k] for k in ("plan_feedback", "sticky_note", "open_text"))
+    evaluations = len({a.participant.id for a in data.answers
+                       if a.exercise.type == "evaluation"})
+    organisations = {p.affiliation.strip().casefold() for p in data.participants
+                     if p.affiliation.strip()}
+    rows: list[list[Any]] = [
+        [_("Participants signed in"), "", len(people)],
+        [_("Groups signed in"), "", len(groups)],
+        [_("People in groups (as given)"), "", sum(g.group_size or 0 for g in groups)],
+        [_("Answers given"), "", len(data.answers)],
+        [_("Data requests"), "", kinds["data_request"]],
+        [_("Data quality flags"), "", kinds["flag_record"]],
+        [_("Stories"), "", kinds["story"]],
+        [_("Feedback notes"), "", feedback],
+        [_("Evaluations returned"), "", evaluations],
+        [_("Organisations represented"), "", len(organisations)],
+    ]
+    rows += _breakdown(data, _("First time or repeat"), (p.first_time for p in people))
+    rows += _breakdown(data, _("Neighbourhood"), (p.neighbourhood for p in people))
+    rows += _breakdown(data, _("Age band"), (p.age_band for p in people))
+    rows += _breakdown(data, _("Affiliation"), (p.affiliation for p in data.participants))
+    return table(wb, _("Metrics"), [_("Measure"), _("Group"), _("Count")], rows,
+                 kinds=["text", "text", "auto"]).close()[0]
+
+
+def write_codebook(wb: Any, data: WorkbookData) -> str:
+    headers = [_("Exercise"), _("Exercise type"), _("Question"), _("Question text"),
+               _("Question text (es)"), _("Answer type"), _("Choice code"), _("Choice label"),
+               _("Choice label (es)"), _("Scale"), _("Stored in column")]
+    rows: list[list[Any]] = []
+    for e in data.exercises:
+        for q in e.questions:
+            base = [e.title, e.type, q.key, label_text(q.text, e.language),
+                    q.text.get("es", ""), q.kind]
+            scale = f"{q.scale_min}-{q.scale_max}" if q.kind in ("rating", "asset") else ""
+            column = _STORED_IN.get(q.kind, "answer_code")
+            options = q.all_options()
+            if not options:
+                rows.append([*base, "", "", "", scale, column])
+            for o in options:
+                rows.append([*base, o.code, o.text("en"), o.label.get("es", ""), scale, column])
+    return table(wb, _("Codebook"), headers, rows,
+                 kinds=["text"] * len(headers)).close()[0]
+
+
+_STORED_IN = {
+    "open_text": "answer_text", "sticky_note": "answer_text", "story": "answer_text; tags",
+    "rating": "rating", "dot_vote": "answer_code; amount", "budget": "answer_code; amount",
+    "ranking": "answer_code (in order)", "question_asked": "answer_text",
+    "data_request": "answer_text; answer_code", "asset": "answer_text; answer_code; rating",
+    "flag_record": "answer_code; answer_text; record_rowid",
+}
+
+
+def as_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)

@@ -1,0 +1,1 @@
+"""Workshops: exercise kinds, templates, the agenda, and participants' responses."""

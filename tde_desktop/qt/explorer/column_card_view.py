@@ -1,0 +1,158 @@
+"""The column card: what one column holds, in plain words and a small histogram."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from tde_desktop.core.explore import column_card, query
+from tde_desktop.core.i18n import _
+from tde_desktop.core.pack import Pack
+
+
+class Histogram(QWidget):
+    """Bars drawn with QPainter (no matplotlib needed for a thumbnail)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.counts: list[int] = []
+        self.first = self.last = ""
+        self.setMinimumHeight(110)
+        self.setAccessibleName(_("Histogram"))
+
+    def set_data(self, counts: list[int], first: str, last: str) -> None:
+        self.counts, self.first, self.last = counts, first, last
+        self.setAccessibleDescription(
+            _("{n} bars from {first} to {last}; the tallest holds {top} rows").format(
+                n=len(counts), first=first, last=last, top=f"{max(counts, default=0):,}"))
+        self.setVisible(bool(counts))
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if not self.counts:
+            return
+        painter = QPainter(self)
+        text_h = painter.fontMetrics().height() + 4
+        w, h = self.width(), self.height() - text_h
+        top = max(self.counts) or 1
+        step = w / len(self.counts)
+        palette = self.palette()
+        painter.setPen(palette.color(palette.ColorRole.WindowText))
+        painter.setBrush(QColor("#4c72b0"))
+        for i, n in enumerate(self.counts):
+            bar_h = (h - 2) * n / top
+            painter.drawRect(QRectF(i * step + 1, h - bar_h, max(1.0, step - 2), bar_h))
+        painter.drawText(QRectF(0, h, w / 2, text_h), Qt.AlignmentFlag.AlignLeft, self.first)
+        painter.drawText(QRectF(w / 2, h, w / 2, text_h), Qt.AlignmentFlag.AlignRight,
+                         self.last)
+        painter.end()
+
+
+def card_text(card: column_card.ColumnCard) -> str:
+    """The card as HTML: the sentences, then the most common values."""
+    e = html.escape
+    parts = [f"<h3>{e(card.label)}</h3>",
+             f"<p><i>{e(_('Type: {type}').format(type=_(card.type)))}</i></p><ul>"]
+    parts.extend(f"<li>{e(line)}</li>" for line in card.summary())
+    parts.append("</ul>")
+    if card.top and card.type not in column_card.NUMERIC_TYPES:
+        parts.append(f"<p><b>{e(_('Most common values'))}</b></p><table cellspacing='3'>")
+        for value, n, pct in card.top:
+            parts.append(f"<tr><td>{e(query.format_value(value))}</td>"
+                         f"<td align='right'>{n:,}</td>"
+                         f"<td align='right'>{e(column_card.format_pct(pct))}</td></tr>")
+        parts.append("</table>")
+    return "".join(parts)
+
+
+class ColumnCardView(QWidget):
+    """Follows the grid's current column (or the one chosen here)."""
+
+    def __init__(self, explorer: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.explorer = explorer
+        self.card: column_card.ColumnCard | None = None
+        self.column_box = QComboBox()
+        self.column_box.setAccessibleName(_("Column to describe"))
+        self.text = QLabel()
+        self.text.setAccessibleName(_("Column card"))
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.TextFormat.RichText)
+        self.text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                          | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        font = self.text.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.text.setFont(font)
+        self.histogram = Histogram()
+        self.histogram.hide()
+        row = QHBoxLayout()
+        label = QLabel(_("C&olumn"))
+        label.setBuddy(self.column_box)
+        row.addWidget(label)
+        row.addWidget(self.column_box, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(row)
+        layout.addWidget(self.text)
+        layout.addWidget(self.histogram)
+        layout.addStretch(1)
+        self._generation = 0
+        self.column_box.currentIndexChanged.connect(lambda _i: self.refresh())
+        explorer.dataset_changed.connect(self._dataset_changed)
+        explorer.current_column_changed.connect(self.set_column)
+        self._dataset_changed()
+
+    def _dataset_changed(self) -> None:
+        self.column_box.blockSignals(True)
+        self.column_box.clear()
+        info = self.explorer.dataset
+        for c in info.columns if info else []:
+            self.column_box.addItem(c.original_name, c.name)
+        self.column_box.blockSignals(False)
+        self.text.clear()
+        self.histogram.set_data([], "", "")
+
+    def set_column(self, name: str) -> None:
+        position = self.column_box.findData(name)
+        if position >= 0 and position != self.column_box.currentIndex():
+            self.column_box.setCurrentIndex(position)  # refreshes
+
+    def refresh(self) -> None:
+        """Describe the chosen column under the current filters (in the background)."""
+        info, pack = self.explorer.dataset, self.explorer.pack
+        name = self.column_box.currentData()
+        if info is None or pack is None or name is None:
+            return
+        column = next(c for c in info.columns if c.name == name)
+        filters = list(self.explorer.filters)
+        self._generation += 1
+        generation = self._generation
+        self.text.setText(_("Looking at {name}...").format(name=html.escape(column.original_name)))
+        from tde_desktop.qt.common.ops import run_op
+
+        def work(p: Pack, _progress: object) -> column_card.ColumnCard:
+            return column_card.column_card(p.conn, info.table_name, column, filters)
+
+        run_op(self, work, pack_path=pack.path, label=_("Describing the column"),
+               on_done=lambda card: self._show(generation, card))
+
+    def _show(self, generation: int, card: column_card.ColumnCard) -> None:
+        if generation != self._generation:
+            return
+        self.card = card
+        self.text.setText(card_text(card))
+        hist = card.histogram or []
+        if hist and len(hist[0]) == 3:
+            counts = [int(b[2]) for b in hist]  # type: ignore[misc]
+            first = query.format_value(hist[0][0])
+            last = query.format_value(hist[-1][1])
+        else:
+            counts = [int(b[1]) for b in hist]  # type: ignore[misc]
+            first = str(hist[0][0]) if hist else ""
+            last = str(hist[-1][0]) if hist else ""
+        self.histogram.set_data(counts, first, last)

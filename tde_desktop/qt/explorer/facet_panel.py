@@ -1,0 +1,202 @@
+"""The facet panel: the most common values of a column; click one to filter on it.
+
+Text columns list their top values with counts; numbers and dates are grouped
+into ranges. Counting runs in the background (ops) under the current filters.
+"""
+
+from __future__ import annotations
+
+import calendar
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tde_desktop.core.explore import query
+from tde_desktop.core.i18n import _
+from tde_desktop.core.pack import ColumnInfo, Pack, quote
+
+NUMERIC = ("integer", "number")
+DATES = ("date", "datetime")
+#: a whole-number column with at most this many values is a code (a district, a
+#: year, a rating), shown value by value; more values make it a measure, shown in ranges
+MAX_CODE_VALUES = 100
+
+
+def _few_values(conn: Any, table: str, column: str, filters: list[query.Filter]) -> bool:
+    """True if ``column`` holds at most MAX_CODE_VALUES values among matching rows.
+
+    DISTINCT ... LIMIT stops at the first value too many, so a true measure
+    (millions of different amounts) is recognised after a few hundred rows.
+    """
+    where, params = query._where(conn, table, filters)
+    c = quote(column)
+    found = conn.execute(f"SELECT count(*) FROM (SELECT DISTINCT {c} FROM {quote(table)} "
+                         f"{where} LIMIT ?)", [*params, MAX_CODE_VALUES + 1]).fetchone()[0]
+    return int(found) <= MAX_CODE_VALUES
+
+
+def _value_entries(result: query.FacetResult, column: str
+                   ) -> list[tuple[str, int, query.Filter]]:
+    """Each value with its count, in the order of the values (codes read best so)."""
+    def key(pair: tuple[Any, int]) -> tuple[int, Any]:
+        value = pair[0]
+        return (1, 0) if value in (None, "") else (0, value if isinstance(value, int | float)
+                                                   else float("inf"))
+
+    return [(query.format_value(v) if v not in (None, "") else _("(empty)"), n,
+             query.Filter(column, "empty") if v in (None, "") else query.Filter(column, "is", v))
+            for v, n in sorted(result.values, key=key)]
+
+
+def period_filter(column: str, label: str) -> query.Filter:
+    """A 'between' filter covering the year, month or day named by ``label``."""
+    if len(label) == 4:
+        return query.Filter(column, "between", f"{label}-01-01", f"{label}-12-31")
+    if len(label) == 7:
+        year, month = int(label[:4]), int(label[5:7])
+        last = calendar.monthrange(year, month)[1]
+        return query.Filter(column, "between", f"{label}-01", f"{label}-{last:02d}")
+    return query.Filter(column, "between", label, label)
+
+
+def facet_entries(pack: Pack, table: str, column: ColumnInfo, filters: list[query.Filter]
+                  ) -> tuple[list[tuple[str, int, query.Filter]], str]:
+    """(label, count, filter to add) for each value or range, and a one-line note."""
+    conn = pack.conn
+    if column.type == "integer" and _few_values(conn, table, column.name, filters):
+        values = query.facet(conn, table, column.name, filters, limit=MAX_CODE_VALUES + 1)
+        return (_value_entries(values, column.name),
+                _("{n} different values").format(n=f"{values.distinct:,}"))
+    if column.type in NUMERIC:
+        buckets = query.numeric_buckets(conn, table, column.name, filters)
+        entries = []
+        for lo, hi, n in buckets:
+            whole = column.type == "integer" and hi - lo == 1 and float(lo).is_integer()
+            if whole:
+                entries.append((query.format_value(lo), n,
+                                query.Filter(column.name, "is", int(lo))))
+            else:
+                entries.append((f"{query.format_value(lo)} \u2013 {query.format_value(hi)}", n,
+                                query.Filter(column.name, "between", lo, hi)))
+        return entries, _("Ranges of equal width")
+    if column.type in DATES:
+        per_year = query.date_buckets(conn, table, column.name, filters, unit="year")
+        unit = "month" if len(per_year) <= 3 else "year"
+        buckets2 = per_year if unit == "year" else query.date_buckets(
+            conn, table, column.name, filters, unit="month")
+        return ([(label, n, period_filter(column.name, label)) for label, n in buckets2],
+                _("Rows per year") if unit == "year" else _("Rows per month"))
+    result = query.facet(conn, table, column.name, filters, limit=50)
+    entries = [(query.format_value(v) if v not in (None, "") else _("(empty)"), n,
+                query.Filter(column.name, "empty") if v in (None, "")
+                else query.Filter(column.name, "is", v))
+               for v, n in result.values]
+    note = _("{n} different values").format(n=f"{result.distinct:,}")
+    if result.other:
+        note += "; " + _("{n} rows hold other values").format(n=f"{result.other:,}")
+    return entries, note
+
+
+class FacetList(QListWidget):
+    """A list whose Enter key activates the current item (clicks are handled separately)."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space) \
+                and self.currentItem() is not None:
+            self.itemClicked.emit(self.currentItem())
+            return
+        super().keyPressEvent(event)
+
+
+class FacetPanel(QWidget):
+    """Pick a column; see its values with counts; click one to add an 'is' filter."""
+
+    def __init__(self, explorer: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.explorer = explorer
+        self.column_box = QComboBox()
+        self.column_box.setAccessibleName(_("Column to count values of"))
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.list = FacetList()
+        self.list.setAccessibleName(_("Values and how many rows hold each"))
+        row = QHBoxLayout()
+        label = QLabel(_("&Values of"))
+        label.setBuddy(self.column_box)
+        row.addWidget(label)
+        row.addWidget(self.column_box, 1)
+        hint = QLabel(_("Click a value (or press Enter) to show only those rows."))
+        hint.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(row)
+        layout.addWidget(hint)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.note)
+        self.entries: list[tuple[str, int, query.Filter]] = []
+        self._generation = 0
+        self.column_box.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.list.itemClicked.connect(self._clicked)
+        explorer.dataset_changed.connect(self._dataset_changed)
+        self._dataset_changed()
+
+    def _dataset_changed(self) -> None:
+        self.column_box.blockSignals(True)
+        self.column_box.clear()
+        info = self.explorer.dataset
+        for c in info.columns if info else []:
+            self.column_box.addItem(c.original_name, c.name)
+        self.column_box.blockSignals(False)
+        self.list.clear()
+
+    def set_column(self, name: str) -> None:
+        position = self.column_box.findData(name)
+        if position >= 0:
+            self.column_box.setCurrentIndex(position)
+
+    def refresh(self) -> None:
+        """Count values of the chosen column under the current filters (in the background)."""
+        info, pack = self.explorer.dataset, self.explorer.pack
+        name = self.column_box.currentData()
+        if info is None or pack is None or name is None:
+            self.list.clear()
+            return
+        column = next(c for c in info.columns if c.name == name)
+        self._generation += 1
+        generation = self._generation
+        filters = list(self.explorer.filters)
+        self.note.setText(_("Counting..."))
+        from tde_desktop.qt.common.ops import run_op
+
+        run_op(self, lambda p, _progress: facet_entries(p, info.table_name, column, filters),
+               pack_path=pack.path, label=_("Counting values"),
+               on_done=lambda result: self._show(generation, *result))
+
+    def _show(self, generation: int, entries: list[tuple[str, int, query.Filter]],
+              note: str) -> None:
+        if generation != self._generation:
+            return
+        self.entries = entries
+        self.list.clear()
+        for label, n, f in entries:
+            item = QListWidgetItem(f"{label}  \u2014  {n:,}")
+            item.setData(Qt.ItemDataRole.UserRole, f)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole,
+                         _("{value}: {n} rows").format(value=label, n=f"{n:,}"))
+            self.list.addItem(item)
+        self.note.setText(note if entries else _("No rows match these filters."))
+
+    def _clicked(self, item: QListWidgetItem) -> None:
+        f = item.data(Qt.ItemDataRole.UserRole)
+        if isinstance(f, query.Filter):
+            self.explorer.add_filter(f)

@@ -1,0 +1,148 @@
+"""The map panel: points of the current dataset, optionally counted per boundary area.
+
+Works offline: boundaries are GeoJSON datasets in the pack, drawn with
+matplotlib (no web tiles). This module imports matplotlib, so the explorer
+imports it only when the Map tab is first opened.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from matplotlib.figure import Figure
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+
+from tde_desktop.core.explore import maps
+from tde_desktop.core.i18n import _
+from tde_desktop.core.pack import Pack
+from tde_desktop.qt.common.ops import error_text, run_op
+
+
+class MapView(QWidget):
+    """Boundary and join choosers above a matplotlib map; follows the explorer's filters."""
+
+    def __init__(self, explorer: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.explorer = explorer
+        self.map_data: maps.MapData | None = None
+        self.boundary_box = QComboBox()
+        self.boundary_box.setAccessibleName(_("Areas to count in"))
+        self.join_box = QComboBox()
+        self.join_box.setAccessibleName(_("Column naming the area of each row"))
+        self.area_name_box = QComboBox()
+        self.area_name_box.setAccessibleName(_("Column naming each area"))
+        self.figure = Figure(figsize=(6, 5), dpi=96)
+        self.canvas = FigureCanvasQTAgg(self.figure)
+        self.canvas.setAccessibleName(_("Map"))
+        self.canvas.setMinimumSize(320, 260)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(_("&Areas:"), self.boundary_box)
+        form.addRow(_("&Match rows by:"), self.join_box)
+        form.addRow(_("A&rea names in:"), self.area_name_box)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(form)
+        layout.addWidget(self.canvas, 1)
+        layout.addWidget(self.message)
+        self._generation = 0
+        self.boundary_box.currentIndexChanged.connect(self._boundary_changed)
+        self.join_box.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.area_name_box.currentIndexChanged.connect(lambda _i: self.refresh())
+        explorer.dataset_changed.connect(self._dataset_changed)
+        self._dataset_changed()
+
+    def _boundaries(self) -> list[Any]:
+        pack = self.explorer.pack
+        return [d for d in pack.datasets() if d.geometry_column] if pack else []
+
+    def _dataset_changed(self) -> None:
+        info = self.explorer.dataset
+        self.boundary_box.blockSignals(True)
+        self.boundary_box.clear()
+        self.boundary_box.addItem(_("(no areas: points only)"), None)
+        for d in self._boundaries():
+            if info is None or d.id != info.id:
+                self.boundary_box.addItem(d.title, d.id)
+        # A dataset with a neighbourhood-like column and one boundary: offer the join.
+        if self.boundary_box.count() > 1:
+            self.boundary_box.setCurrentIndex(1)
+        self.boundary_box.blockSignals(False)
+        self._boundary_changed(refresh=False)
+
+    def _boundary_changed(self, *_args: object, refresh: bool = True) -> None:
+        info, pack = self.explorer.dataset, self.explorer.pack
+        boundary_id = self.boundary_box.currentData()
+        for box in (self.join_box, self.area_name_box):
+            box.blockSignals(True)
+            box.clear()
+        self.join_box.addItem(_("location (point in area)"), None)
+        if info is not None and pack is not None and boundary_id is not None:
+            boundary = pack.dataset(boundary_id)
+            area_columns = [c for c in boundary.columns if c.type == "text"
+                            and c.name != boundary.geometry_column]
+            for c in area_columns:
+                self.area_name_box.addItem(c.original_name, c.name)
+            named = next((i for i, c in enumerate(area_columns) if c.name.lower() == "name"), 0)
+            self.area_name_box.setCurrentIndex(named)
+            text_columns = [c for c in info.columns if c.type == "text"]
+            for c in text_columns:
+                self.join_box.addItem(c.original_name, c.name)
+            likely = next((i for i, c in enumerate(text_columns)
+                           if "neighbo" in c.name.lower() or c.name.lower() in ("nc", "nta")),
+                          None)
+            if likely is not None:
+                self.join_box.setCurrentIndex(likely + 1)
+        for box in (self.join_box, self.area_name_box):
+            box.blockSignals(False)
+        has_areas = boundary_id is not None
+        self.join_box.setEnabled(has_areas)
+        self.area_name_box.setEnabled(has_areas)
+        if refresh:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Recompute and redraw the map for the current filters (in the background)."""
+        info, pack = self.explorer.dataset, self.explorer.pack
+        self._generation += 1
+        if info is None or pack is None:
+            return
+        generation = self._generation
+        filters = list(self.explorer.filters)
+        boundary_id = self.boundary_box.currentData()
+        join_col, area_col = self.join_box.currentData(), self.area_name_box.currentData()
+        join = (str(join_col), str(area_col)) if join_col and area_col else None
+        dataset_id = info.id
+        self.message.setText(_("Drawing the map..."))
+
+        def work(p: Pack, _progress: object) -> maps.MapData:
+            boundary = p.dataset(boundary_id) if boundary_id is not None else None
+            return maps.map_layers(p, p.dataset(dataset_id), filters, boundary=boundary,
+                                   choropleth_join=join)
+
+        run_op(self, work, pack_path=pack.path, label=_("Drawing the map"),
+               on_done=lambda data: self._draw(generation, data),
+               on_error=lambda exc: self._failed(generation, exc))
+
+    def _draw(self, generation: int, data: maps.MapData) -> None:
+        if generation != self._generation:
+            return
+        self.map_data = data
+        with warnings.catch_warnings():
+            # A narrow panel cannot fit every label; matplotlib says so, the map is still fine.
+            warnings.simplefilter("ignore", UserWarning)
+            maps.draw_map(self.figure, data)
+            self.figure.tight_layout(rect=(0, 0.05, 1, 1))
+        self.canvas.draw_idle()
+        self.canvas.setAccessibleDescription(f"{data.title}. {data.caption}")
+        self.message.setText("")  # the caption is drawn on the map itself
+
+    def _failed(self, generation: int, exc: BaseException) -> None:
+        if generation == self._generation:
+            self.map_data = None
+            self.figure.clear()
+            self.canvas.draw_idle()
+            self.message.setText(error_text(exc))

@@ -1,0 +1,1 @@
+"""Results to city hall from the window: exports, merging, next steps."""

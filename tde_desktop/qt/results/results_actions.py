@@ -1,0 +1,326 @@
+"""Results to city hall: the workbook, the one-page PDF, CSV files, merging and results-only packs.
+
+Every action asks its questions on the UI thread, then hands the work to
+:func:`tde_desktop.qt.common.ops.run_op` with a pack of its own, so progress and Cancel
+work the same everywhere. The core writes each file under a temporary name
+and renames it into place, so a cancel never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QStandardPaths
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QMessageBox,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tde_desktop.core.errors import TdeError
+from tde_desktop.core.i18n import _
+from tde_desktop.core.pack import PACK_SUFFIX, Pack
+from tde_desktop.qt.common.ops import Op, error_text, run_op, show_message
+
+#: the last report dialog shown (tests read it)
+last_report: QMessageBox | None = None
+
+
+class ExportOptionsDialog(QDialog):
+    """The privacy choices of an export: small-count threshold and consented contacts."""
+
+    def __init__(self, parent: QWidget | None = None, *, title: str = "",
+                 contacts: bool = True) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title or _("Export results"))
+        self.setAccessibleName(title or _("Export results"))
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.threshold = QSpinBox()
+        self.threshold.setRange(1, 100)
+        self.threshold.setValue(5)
+        self.threshold.setAccessibleName(_("Hide counts below"))
+        form.addRow(_("Hide counts below:"), self.threshold)
+        layout.addLayout(form)
+        why = QLabel(_("In summaries, a count smaller than this is shown as \"fewer than N\", "
+                       "because a small number can point to one person."))
+        why.setWordWrap(True)
+        layout.addWidget(why)
+        self.contacts = QCheckBox(_("Include contact details of people who agreed to be "
+                                    "contacted"))
+        self.contacts.setAccessibleName(_("Include consented contact details"))
+        self.contacts.setChecked(False)
+        self.contacts_note = QLabel(_("Off by default: the workbook then holds codes only, "
+                                      "no names or contacts. Turn it on only if the department "
+                                      "will follow up, and keep the file private."))
+        self.contacts_note.setWordWrap(True)
+        for widget in (self.contacts, self.contacts_note):
+            widget.setVisible(contacts)
+            layout.addWidget(widget)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(_("Export..."))
+        self.ok_button.setAccessibleName(_("Export"))
+        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setText(_("Cancel"))
+        cancel.setAccessibleName(_("Cancel"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def options(self) -> dict[str, Any]:
+        return {"suppress_below": self.threshold.value(),
+                "include_contacts": self.contacts.isChecked() and self.contacts.isVisible()}
+
+
+def documents_dir() -> Path:
+    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(location) if location else Path.home()
+
+
+def safe_name(text: str) -> str:
+    """A file name from a title: letters, digits, spaces and dashes only."""
+    return re.sub(r"[^\w\- ]+", "", text).strip() or "results"
+
+
+def show_report(parent: QWidget | None, text: str, title: str) -> QMessageBox:
+    """An information box with the outcome in plain sentences."""
+    global last_report
+    last_report = show_message(parent, text, title=title, icon=QMessageBox.Icon.Information)
+    return last_report
+
+
+class ResultsActions:
+    """The result exports, merging and results-only packs of one main window."""
+
+    def __init__(self, window: Any) -> None:
+        self.window = window
+
+    @property
+    def pack(self) -> Pack | None:
+        return getattr(self.window, "pack", None)
+
+    def _status(self, text: str) -> None:
+        self.window.statusBar().showMessage(text, 10_000)
+
+    def _choose_workshop(self) -> str | None:
+        return self.window.workshop_menu._choose() if self.pack is not None else None
+
+    def _title(self, workshop_id: str) -> str:
+        from tde_desktop.core.workshop import workshops as ws
+
+        assert self.pack is not None
+        return ws.get_workshop(self.pack, workshop_id).title
+
+    def _ask_options(self, title: str, contacts: bool) -> dict[str, Any] | None:
+        dialog = ExportOptionsDialog(self.window, title=title, contacts=contacts)
+        return dialog.options() if dialog.exec() else None
+
+    def _ask_path(self, caption: str, name: str, pattern: str) -> Path | None:
+        chosen, _sel = QFileDialog.getSaveFileName(self.window, caption,
+                                                   str(documents_dir() / name), pattern)
+        return Path(chosen) if chosen else None
+
+    # -- the workbook, the PDF and CSV files -------------------------------------------------
+
+    def ask_export_workbook(self) -> Op | None:
+        """Workshop > Export results to Excel...: options, then where, then the export."""
+        workshop_id = self._choose_workshop()
+        options = workshop_id and self._ask_options(_("Export results to Excel"), True)
+        if not workshop_id or not options:
+            return None
+        path = self._ask_path(_("Save the results workbook"),
+                              safe_name(self._title(workshop_id)) + " results.xlsx",
+                              _("Excel workbook (*.xlsx)"))
+        if path is None:
+            return None
+        if path.suffix.lower() != ".xlsx":
+            path = path.with_name(path.name + ".xlsx")
+        return self.export_workbook(workshop_id, path, **options)
+
+    def export_workbook(self, workshop_id: str, path: Path, *, suppress_below: int = 5,
+                        include_contacts: bool = False) -> Op | None:
+        """Write the city-hall workbook in the background; the status bar says where."""
+        if self.pack is None:
+            return None
+
+        def work(pack: Pack, progress: Any) -> list[str]:
+            from tde_desktop.core.results.workbook import export_workbook
+
+            return export_workbook(pack, workshop_id, path, suppress_below=suppress_below,
+                                   include_contacts=include_contacts, progress=progress)
+
+        return run_op(self.window, work, pack_path=self.pack.path,
+                      label=_("Writing the results workbook"),
+                      on_done=lambda sheets: self._status(
+                          _("Saved {path} ({n} sheets).").format(path=path, n=len(sheets))),
+                      on_cancel=lambda: self._status(_("The export was cancelled.")))
+
+    def ask_export_pdf(self) -> Op | None:
+        """Workshop > Export "What we heard" PDF...: the one-page summary for residents."""
+        workshop_id = self._choose_workshop()
+        options = workshop_id and self._ask_options(_("Export \"What we heard\""), False)
+        if not workshop_id or not options:
+            return None
+        path = self._ask_path(_("Save the summary"),
+                              safe_name(self._title(workshop_id)) + " what we heard.pdf",
+                              _("PDF document (*.pdf)"))
+        if path is None:
+            return None
+        if path.suffix.lower() != ".pdf":
+            path = path.with_name(path.name + ".pdf")
+        return self.export_pdf(workshop_id, path, suppress_below=options["suppress_below"])
+
+    def export_pdf(self, workshop_id: str, path: Path, *, suppress_below: int = 5) -> Op | None:
+        if self.pack is None:
+            return None
+
+        def work(pack: Pack, progress: Any) -> Path:
+            from tde_desktop.core.results.summary_pdf import write_summary_pdf
+
+            return write_summary_pdf(pack, workshop_id, path, suppress_below=suppress_below,
+                                     progress=progress)
+
+        return run_op(self.window, work, pack_path=self.pack.path,
+                      label=_("Writing the summary"),
+                      on_done=lambda out: self._status(_("Saved {path}.").format(path=out)),
+                      on_cancel=lambda: self._status(_("The export was cancelled.")))
+
+    def ask_export_csv(self) -> Op | None:
+        """Workshop > Export CSV files...: one CSV per sheet of the workbook, in a folder."""
+        workshop_id = self._choose_workshop()
+        options = workshop_id and self._ask_options(_("Export CSV files"), True)
+        if not workshop_id or not options:
+            return None
+        folder = QFileDialog.getExistingDirectory(self.window, _("Folder for the CSV files"),
+                                                  str(documents_dir()))
+        if not folder:
+            return None
+        return self.export_csv(workshop_id, Path(folder), **options)
+
+    def export_csv(self, workshop_id: str, folder: Path, *, suppress_below: int = 5,
+                   include_contacts: bool = False) -> Op | None:
+        """The same tables as the workbook, one UTF-8 CSV each (for tools that cannot read xlsx)."""
+        if self.pack is None:
+            return None
+        prefix = safe_name(self._title(workshop_id))
+
+        def work(pack: Pack, progress: Any) -> list[Path]:
+            from tde_desktop.core.results.csv_export import export_results_csv
+
+            return export_results_csv(pack, workshop_id, folder, prefix,
+                                      suppress_below=suppress_below,
+                                      include_contacts=include_contacts, progress=progress)
+
+        return run_op(self.window, work, pack_path=self.pack.path,
+                      label=_("Writing the CSV files"),
+                      on_done=lambda paths: self._status(_("Saved {n} CSV files in {folder}.")
+                                                         .format(n=len(paths), folder=folder)),
+                      on_cancel=lambda: self._status(_("The export was cancelled.")))
+
+    # -- merging and results-only packs ---------------------------------------------------
+
+    def ask_merge(self) -> Op | None:
+        """File > Merge packs...: bring in the results of packs from other laptops."""
+        if self.pack is None:
+            return None
+        names, _sel = QFileDialog.getOpenFileNames(
+            self.window, _("Merge results from other packs"), str(documents_dir()),
+            _("Workshop packs") + " (*.tdepack)")
+        op = None
+        for name in names:
+            op = self.merge(Path(name))
+        return op
+
+    def merge(self, other: Path, *, allow_different_data: bool = False) -> Op | None:
+        """Merge ``other`` into the open pack; the report (or the refusal) is shown after."""
+        if self.pack is None:
+            return None
+
+        def work(pack: Pack, progress: Any) -> Any:
+            from tde_desktop.core.results.merge import merge_packs
+
+            return merge_packs(pack, other, allow_different_data=allow_different_data,
+                               progress=progress)
+
+        return run_op(self.window, work, pack_path=self.pack.path,
+                      label=_("Merging {name}").format(name=other.name),
+                      on_done=self._merged,
+                      on_error=lambda exc: self._merge_failed(other, exc, allow_different_data),
+                      on_cancel=lambda: self._status(
+                          _("The merge was cancelled; nothing was changed.")))
+
+    def _merged(self, merge_report: Any) -> None:
+        show_report(self.window, merge_report.summary(), _("Merge finished"))
+        self.window.reload_datasets()
+
+    def _merge_failed(self, other: Path, exc: BaseException, allowed: bool) -> None:
+        if allowed or not isinstance(exc, TdeError) or self.pack is None \
+                or not datasets_differ(self.pack, other):
+            show_message(self.window, error_text(exc))
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, _("Different datasets"), str(exc),
+                          QMessageBox.StandardButton.Cancel, self.window)
+        box.setAccessibleName(_("Different datasets"))
+        anyway = box.addButton(_("Merge anyway"), QMessageBox.ButtonRole.AcceptRole)
+        anyway.setAccessibleName(_("Merge anyway"))
+        box.button(QMessageBox.StandardButton.Cancel).setText(_("Cancel"))
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        anyway.clicked.connect(lambda: self.merge(other, allow_different_data=True))
+        self.refusal = box
+        box.open()
+
+    def ask_save_results_only(self) -> Op | None:
+        """File > Save results only...: a small pack without data rows, for a USB stick."""
+        if self.pack is None:
+            return None
+        path = self._ask_path(_("Save results only"),
+                              self.pack.path.stem + " results" + PACK_SUFFIX,
+                              _("Workshop packs") + " (*.tdepack)")
+        if path is None:
+            return None
+        if path.suffix.lower() != PACK_SUFFIX:
+            path = path.with_name(path.name + PACK_SUFFIX)
+        return self.save_results_only(path)
+
+    def save_results_only(self, path: Path) -> Op | None:
+        if self.pack is None:
+            return None
+
+        def work(pack: Pack, progress: Any) -> Path:
+            from tde_desktop.core.results.results_only import write_results_pack
+
+            return write_results_pack(pack, path, progress=progress)
+
+        return run_op(self.window, work, pack_path=self.pack.path,
+                      label=_("Saving the results"),
+                      on_done=lambda out: self._status(_("Saved {path}.").format(path=out)),
+                      on_cancel=lambda: self._status(_("Nothing was saved.")))
+
+
+def datasets_differ(pack: Pack, other: Path) -> bool:
+    """True when ``other`` holds other datasets than ``pack`` (the reason a merge is refused).
+
+    Compares the same identities the merge does: the original file's checksum, or
+    title and row count when there is none.
+    """
+    def identities(p: Pack) -> Counter[str]:
+        return Counter(str(s) if s else f"{t}\x1f{n}" for t, s, n in p.conn.execute(
+            "SELECT title, sha256, row_count FROM _tde_datasets"))
+
+    try:
+        with Pack.open(other, read_only=True) as theirs:
+            return identities(pack) != identities(theirs)
+    except TdeError:
+        return False
