@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -185,7 +186,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _console_safe_streams() -> None:
+    """Let output survive a console that cannot show every character.
+
+    A Windows console often writes cp1252 or cp437: a pack titled "Peñalolén 😀" or in
+    Arabic must not end the command with an encoding error. Characters the console
+    cannot show become "?"; the encoding itself is left as the console has it.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _console_safe_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -197,6 +212,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(_("Stopped; nothing was changed."), file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`tde info --json | head`): not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except TdeError as exc:
         if args.debug:
             raise
