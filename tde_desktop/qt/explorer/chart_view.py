@@ -37,6 +37,7 @@ from tde_desktop.core.explore import charts, views
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import ColumnInfo, Pack
 from tde_desktop.qt.common.ops import error_text, run_op, show_message
+from tde_desktop.qt.explorer.column_labels import fill_column_box
 
 NUMERIC = ("integer", "number")
 DATES = ("date", "datetime")
@@ -188,13 +189,14 @@ class ChartView(QWidget):
         for box in (self.x_box, self.y_box):
             box.blockSignals(True)
             box.clear()
-        for c in x_choices(kind, columns):
-            self.x_box.addItem(c.original_name, c.name)
+        fill_column_box(self.x_box, x_choices(kind, columns))
+        if kind == "bar":
+            self._choose_default_x(columns)
         if kind != "scatter":
             self.y_box.addItem(_("(count rows)"), None)
-        for c in columns:
-            if c.type in NUMERIC and not c.is_identifier and kind != "histogram":
-                self.y_box.addItem(c.original_name, c.name)
+        if kind != "histogram":
+            fill_column_box(self.y_box, [c for c in columns
+                                         if c.type in NUMERIC and not c.is_identifier])
         if kind == "scatter" and self.y_box.count() > 1:
             self.y_box.setCurrentIndex(1)
         for box in (self.x_box, self.y_box):
@@ -202,6 +204,18 @@ class ChartView(QWidget):
         self.y_box.setEnabled(kind != "histogram")
         self.unit_box.setVisible(kind == "line")
         self.refresh()
+
+    def _choose_default_x(self, columns: list[ColumnInfo]) -> None:
+        """Start a bar chart on a column with a few groups (a district), not an address."""
+        info, pack = self.explorer.dataset, self.explorer.pack
+        if info is None or pack is None:
+            return
+        from tde_desktop.core.explore.chart_defaults import default_bar_column
+
+        name = default_bar_column(pack.conn, info.table_name, columns)
+        position = self.x_box.findData(name) if name is not None else -1
+        if position >= 0:
+            self.x_box.setCurrentIndex(position)
 
     def set_spec(self, spec: charts.ChartSpec) -> None:
         """Show ``spec`` (from a saved view, say)."""

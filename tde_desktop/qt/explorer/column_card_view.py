@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 from typing import Any
 
@@ -9,9 +10,12 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from tde_desktop.core.explore import column_card, query
+from tde_desktop.core.explore import column_card
+from tde_desktop.core.explore.filters import format_value
+from tde_desktop.core.explore.labels import plain_label
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import Pack
+from tde_desktop.qt.explorer.column_labels import column_tooltip, fill_column_box
 
 
 class Histogram(QWidget):
@@ -62,7 +66,7 @@ def card_text(card: column_card.ColumnCard) -> str:
     if card.top and card.type not in column_card.NUMERIC_TYPES:
         parts.append(f"<p><b>{e(_('Most common values'))}</b></p><table cellspacing='3'>")
         for value, n, pct in card.top:
-            parts.append(f"<tr><td>{e(query.format_value(value))}</td>"
+            parts.append(f"<tr><td>{e(format_value(value))}</td>"
                          f"<td align='right'>{n:,}</td>"
                          f"<td align='right'>{e(column_card.format_pct(pct))}</td></tr>")
         parts.append("</table>")
@@ -111,8 +115,7 @@ class ColumnCardView(QWidget):
         self.column_box.blockSignals(True)
         self.column_box.clear()
         info = self.explorer.dataset
-        for c in info.columns if info else []:
-            self.column_box.addItem(c.original_name, c.name)
+        fill_column_box(self.column_box, info.columns if info else [])
         self.column_box.blockSignals(False)
         self.text.clear()
         self.histogram.set_data([], "", "")
@@ -132,11 +135,13 @@ class ColumnCardView(QWidget):
         filters = list(self.explorer.filters)
         self._generation += 1
         generation = self._generation
-        self.text.setText(_("Looking at {name}...").format(name=html.escape(column.original_name)))
+        self.text.setText(_("Looking at {name}...").format(name=html.escape(plain_label(column))))
         from tde_desktop.qt.common.ops import run_op
 
         def work(p: Pack, _progress: object) -> column_card.ColumnCard:
-            return column_card.column_card(p.conn, info.table_name, column, filters)
+            card = column_card.column_card(p.conn, info.table_name, column, filters)
+            # The heading is the plain label; the raw name stays in the tooltip.
+            return dataclasses.replace(card, label=plain_label(column))
 
         run_op(self, work, pack_path=pack.path, label=_("Describing the column"),
                on_done=lambda card: self._show(generation, card))
@@ -146,11 +151,14 @@ class ColumnCardView(QWidget):
             return
         self.card = card
         self.text.setText(card_text(card))
+        info = self.explorer.dataset
+        column = next((c for c in info.columns if c.name == card.name), None) if info else None
+        self.text.setToolTip(column_tooltip(column) if column is not None else card.name)
         hist = card.histogram or []
         if hist and len(hist[0]) == 3:
             counts = [int(b[2]) for b in hist]  # type: ignore[misc]
-            first = query.format_value(hist[0][0])
-            last = query.format_value(hist[-1][1])
+            first = format_value(hist[0][0])
+            last = format_value(hist[-1][1])
         else:
             counts = [int(b[1]) for b in hist]  # type: ignore[misc]
             first = str(hist[0][0]) if hist else ""

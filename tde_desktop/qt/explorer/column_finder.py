@@ -14,8 +14,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tde_desktop.core.explore.labels import plain_label
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import ColumnInfo
+from tde_desktop.qt.explorer.column_labels import column_tooltip
 
 
 class ColumnFinder(QWidget):
@@ -60,10 +62,10 @@ class ColumnFinder(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         for c in self.columns:
-            item = QListWidgetItem(c.original_name)
+            item = QListWidgetItem(plain_label(c))
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)
-            item.setToolTip(c.description_en or c.original_name)
+            item.setToolTip(column_tooltip(c))
             self.list.addItem(item)
         self.list.blockSignals(False)
         self.search.clear()
@@ -76,7 +78,8 @@ class ColumnFinder(QWidget):
             # Row i of the list is column i of the dataset.
             item = self.list.item(i)
             column = self.columns[i]
-            hay = f"{column.original_name} {column.name} {column.description_en}".casefold()
+            hay = (f"{plain_label(column)} {column.original_name} {column.name} "
+                   f"{column.description_en} {column.description_es}").casefold()
             item.setHidden(bool(needle) and needle not in hay)
         self._update_summary()
 

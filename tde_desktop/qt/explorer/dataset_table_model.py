@@ -1,6 +1,6 @@
 """A table model over one dataset in the pack, read page by page.
 
-The table is never read whole: rows come from :func:`query.fetch_rows` in pages
+The table is never read whole: rows come from :func:`paging.fetch_rows` in pages
 of :data:`PAGE_SIZE`, and only the :data:`MAX_PAGES` most recently used pages
 are kept, so scrolling a 2.5-million-row dataset costs the same memory as a
 small one. Each page keeps its cells already formatted as text next to the
@@ -36,10 +36,13 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QWidget
 from shiboken6 import isValid
 
-from tde_desktop.core.explore import query
-from tde_desktop.core.i18n import _, current_language
+from tde_desktop.core.explore import paging
+from tde_desktop.core.explore.filters import Filter
+from tde_desktop.core.explore.labels import plain_label
+from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import ColumnInfo, DatasetInfo
 from tde_desktop.qt.common.ops import run_op
+from tde_desktop.qt.explorer.column_labels import column_tooltip
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +73,7 @@ class DatasetTableModel(QAbstractTableModel):
     """Read-only rows of ``dataset`` that match ``filters``, in the chosen order."""
 
     def __init__(self, conn: sqlite3.Connection, dataset: DatasetInfo,
-                 filters: Sequence[query.Filter] = (), count: int | None = None,
+                 filters: Sequence[Filter] = (), count: int | None = None,
                  parent: Any = None, pack_path: str | Path | None = None) -> None:
         super().__init__(parent)
         # The background reader needs the file; an in-memory database reads synchronously.
@@ -87,7 +90,7 @@ class DatasetTableModel(QAbstractTableModel):
         self.conn = conn
         self.dataset = dataset
         self.columns: list[ColumnInfo] = list(dataset.columns)
-        self.filters: tuple[query.Filter, ...] = tuple(filters)
+        self.filters: tuple[Filter, ...] = tuple(filters)
         self.order_by: str | None = None
         self.descending = False
         self._pages: OrderedDict[int, list[tuple[Any, ...]]] = OrderedDict()
@@ -103,9 +106,9 @@ class DatasetTableModel(QAbstractTableModel):
     def _compute_count(self) -> int:
         if not self.filters:
             return int(self.dataset.row_count)
-        return int(query.count_rows(self.conn, self.dataset.table_name, self.filters))
+        return int(paging.count_rows(self.conn, self.dataset.table_name, self.filters))
 
-    def set_filters(self, filters: Sequence[query.Filter], count: int | None = None) -> None:
+    def set_filters(self, filters: Sequence[Filter], count: int | None = None) -> None:
         """Show only rows matching ``filters``; ``count`` saves a count if already known."""
         self.beginResetModel()
         self.filters = tuple(filters)
@@ -151,7 +154,7 @@ class DatasetTableModel(QAbstractTableModel):
         if page is not None:
             self._pages.move_to_end(number)
             return page
-        page = [tuple(r) for r in query.fetch_rows(
+        page = [tuple(r) for r in paging.fetch_rows(
             self.conn, self.dataset.table_name, [c.name for c in self.columns],
             filters=self.filters, order_by=self.order_by, descending=self.descending,
             offset=number * PAGE_SIZE, limit=PAGE_SIZE, total=self._count)]
@@ -175,7 +178,7 @@ class DatasetTableModel(QAbstractTableModel):
             return page
         if number in self._wanted or number in self._loading:
             return None
-        if (self.pack_path is None or self._background_failed or query.page_is_cheap(
+        if (self.pack_path is None or self._background_failed or paging.page_is_cheap(
                 self.conn, self.dataset.table_name, self.filters, self.order_by,
                 self.descending, number * PAGE_SIZE)):
             return self._page(number)
@@ -209,9 +212,9 @@ class DatasetTableModel(QAbstractTableModel):
         def work(_progress: Any) -> list[tuple[int, list[tuple[Any, ...]]]]:
             conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
             try:
-                return [(n, query.fetch_rows(conn, table, columns, filters, order_by,
-                                             descending, offset=n * PAGE_SIZE,
-                                             limit=PAGE_SIZE, total=total))
+                return [(n, paging.fetch_rows(conn, table, columns, filters, order_by,
+                                              descending, offset=n * PAGE_SIZE,
+                                              limit=PAGE_SIZE, total=total))
                         for n in pages]
             finally:
                 conn.close()
@@ -235,9 +238,9 @@ class DatasetTableModel(QAbstractTableModel):
                 self._store(number, page)
                 self.pages_loaded_in_background += 1
                 # Scrolling on from here reads the next page at once, after these rows.
-                query.remember_page(self.conn, self.dataset.table_name, columns,
-                                    self.filters, self.order_by, self.descending,
-                                    number * PAGE_SIZE, page)
+                paging.remember_page(self.conn, self.dataset.table_name, columns,
+                                     self.filters, self.order_by, self.descending,
+                                     number * PAGE_SIZE, page)
                 first = number * PAGE_SIZE
                 last = min(first + PAGE_SIZE, self._count) - 1
                 if last >= first and self.columns:
@@ -331,7 +334,7 @@ class DatasetTableModel(QAbstractTableModel):
             found, value = self._shown_value(index.row(), column)
             if not found:
                 return _("loading") if self.is_loading(index.row()) else None
-            name = self.columns[column].original_name
+            name = plain_label(self.columns[column])
             return f"{name}: {_('missing') if value is None else value}"
         if role == _ACCESSIBLE_DESCRIPTION and self.is_loading(index.row()):
             return _("loading")
@@ -344,7 +347,7 @@ class DatasetTableModel(QAbstractTableModel):
                 return None
             column = self.columns[section]
             if role == Qt.ItemDataRole.DisplayRole:
-                return column.original_name
+                return plain_label(column)
             if role == Qt.ItemDataRole.ToolTipRole:
                 return self.column_tooltip(column)
             return None
@@ -353,12 +356,9 @@ class DatasetTableModel(QAbstractTableModel):
         return None
 
     def column_tooltip(self, column: ColumnInfo) -> str:
-        """The plain-language description (in the current language, else English) and type."""
-        lang = current_language()
-        text = (column.description_es if lang == "es" else "") or column.description_en
-        kind = _("Type: {type}").format(type=_(column.type))
-        return f"{column.original_name}\n{text}\n{kind}" if text else \
-            f"{column.original_name}\n{kind}"
+        """The original name, the plain-language description (current language, else
+        English) and the type."""
+        return column_tooltip(column)
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():

@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tde_desktop.core.explore import query
+from tde_desktop.core.explore import paging
+from tde_desktop.core.explore.filters import Filter
+from tde_desktop.core.explore.labels import plain_label
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import DatasetInfo, Pack
 from tde_desktop.qt.common.ops import run_op
@@ -56,7 +58,7 @@ class Explorer(QWidget):
         super().__init__(parent)
         self.pack: Pack | None = None
         self.dataset: DatasetInfo | None = None
-        self.filters: list[query.Filter] = []
+        self.filters: list[Filter] = []
         self.count: int | None = None
         self.model: DatasetTableModel | None = None
         self._generation = 0
@@ -153,7 +155,7 @@ class Explorer(QWidget):
         if info is not None:
             self.count_changed.emit(info.row_count, info.row_count)
 
-    def apply_filters(self, filters: list[query.Filter]) -> None:
+    def apply_filters(self, filters: list[Filter]) -> None:
         """Apply ``filters``: the count is made in the background, then the grid follows."""
         if self.dataset is None or self.pack is None:
             return
@@ -167,7 +169,7 @@ class Explorer(QWidget):
             return
         self.filter_bar.show_count(None, total)
         table, chosen = self.dataset.table_name, list(self.filters)
-        run_op(self, lambda pack, _progress: query.count_rows(pack.conn, table, chosen),
+        run_op(self, lambda pack, _progress: paging.count_rows(pack.conn, table, chosen),
                pack_path=self.pack.path, label=_("Counting matching rows"),
                on_done=lambda n: self._filters_counted(generation, int(n)))
 
@@ -182,12 +184,12 @@ class Explorer(QWidget):
         self.filters_applied.emit()
         self._refresh_current_panel()
 
-    def add_filter(self, f: query.Filter) -> None:
+    def add_filter(self, f: Filter) -> None:
         self.apply_filters([*self.filters, f])
 
     def labels(self) -> dict[str, str]:
-        """column name -> original name, for describing filters."""
-        return {c.name: c.original_name for c in (self.dataset.columns if self.dataset else [])}
+        """column name -> plain label, for describing filters."""
+        return {c.name: plain_label(c) for c in (self.dataset.columns if self.dataset else [])}
 
     def ask_export(self) -> None:
         """"Export this view...": the matching rows to an Excel or CSV file."""
@@ -201,7 +203,7 @@ class Explorer(QWidget):
         """Replace any text search with ``text`` (empty removes it)."""
         kept = [f for f in self.filters if f.op != "search"]
         if text:
-            kept.append(query.Filter("*", "search", text))
+            kept.append(Filter("*", "search", text))
             has_index = bool(self.dataset and self.dataset.has_fts)
             self.index_button.setVisible(not has_index)
         self.apply_filters(kept)
@@ -247,10 +249,10 @@ class Explorer(QWidget):
             model.sort(column, order)
             return
         if self.dataset.row_count <= INDEX_IN_BACKGROUND_ROWS:
-            query.ensure_index(self.pack.conn, table, name)
+            paging.ensure_index(self.pack.conn, table, name)
             model.sort(column, order)
             return
-        run_op(self, lambda pack, _p: query.ensure_index(pack.conn, table, name),
+        run_op(self, lambda pack, _p: paging.ensure_index(pack.conn, table, name),
                pack_path=self.pack.path, label=_("Preparing to sort"), cancellable=False,
                on_done=lambda _r: model.sort(column, order) if model is self.model else None)
 

@@ -21,9 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tde_desktop.core.explore import query
+from tde_desktop.core.explore import facets
+from tde_desktop.core.explore.filters import Filter, format_value, where_for
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import ColumnInfo, Pack, quote
+from tde_desktop.qt.explorer.column_labels import fill_column_box
 
 NUMERIC = ("integer", "number")
 DATES = ("date", "datetime")
@@ -32,74 +34,74 @@ DATES = ("date", "datetime")
 MAX_CODE_VALUES = 100
 
 
-def _few_values(conn: Any, table: str, column: str, filters: list[query.Filter]) -> bool:
+def _few_values(conn: Any, table: str, column: str, filters: list[Filter]) -> bool:
     """True if ``column`` holds at most MAX_CODE_VALUES values among matching rows.
 
     DISTINCT ... LIMIT stops at the first value too many, so a true measure
     (millions of different amounts) is recognised after a few hundred rows.
     """
-    where, params = query._where(conn, table, filters)
+    where, params = where_for(conn, table, filters)
     c = quote(column)
     found = conn.execute(f"SELECT count(*) FROM (SELECT DISTINCT {c} FROM {quote(table)} "
                          f"{where} LIMIT ?)", [*params, MAX_CODE_VALUES + 1]).fetchone()[0]
     return int(found) <= MAX_CODE_VALUES
 
 
-def _value_entries(result: query.FacetResult, column: str
-                   ) -> list[tuple[str, int, query.Filter]]:
+def _value_entries(result: facets.FacetResult, column: str
+                   ) -> list[tuple[str, int, Filter]]:
     """Each value with its count, in the order of the values (codes read best so)."""
     def key(pair: tuple[Any, int]) -> tuple[int, Any]:
         value = pair[0]
         return (1, 0) if value in (None, "") else (0, value if isinstance(value, int | float)
                                                    else float("inf"))
 
-    return [(query.format_value(v) if v not in (None, "") else _("(empty)"), n,
-             query.Filter(column, "empty") if v in (None, "") else query.Filter(column, "is", v))
+    return [(format_value(v) if v not in (None, "") else _("(empty)"), n,
+             Filter(column, "empty") if v in (None, "") else Filter(column, "is", v))
             for v, n in sorted(result.values, key=key)]
 
 
-def period_filter(column: str, label: str) -> query.Filter:
+def period_filter(column: str, label: str) -> Filter:
     """A 'between' filter covering the year, month or day named by ``label``."""
     if len(label) == 4:
-        return query.Filter(column, "between", f"{label}-01-01", f"{label}-12-31")
+        return Filter(column, "between", f"{label}-01-01", f"{label}-12-31")
     if len(label) == 7:
         year, month = int(label[:4]), int(label[5:7])
         last = calendar.monthrange(year, month)[1]
-        return query.Filter(column, "between", f"{label}-01", f"{label}-{last:02d}")
-    return query.Filter(column, "between", label, label)
+        return Filter(column, "between", f"{label}-01", f"{label}-{last:02d}")
+    return Filter(column, "between", label, label)
 
 
-def facet_entries(pack: Pack, table: str, column: ColumnInfo, filters: list[query.Filter]
-                  ) -> tuple[list[tuple[str, int, query.Filter]], str]:
+def facet_entries(pack: Pack, table: str, column: ColumnInfo, filters: list[Filter]
+                  ) -> tuple[list[tuple[str, int, Filter]], str]:
     """(label, count, filter to add) for each value or range, and a one-line note."""
     conn = pack.conn
     if column.type == "integer" and _few_values(conn, table, column.name, filters):
-        values = query.facet(conn, table, column.name, filters, limit=MAX_CODE_VALUES + 1)
+        values = facets.facet(conn, table, column.name, filters, limit=MAX_CODE_VALUES + 1)
         return (_value_entries(values, column.name),
                 _("{n} different values").format(n=f"{values.distinct:,}"))
     if column.type in NUMERIC:
-        buckets = query.numeric_buckets(conn, table, column.name, filters)
+        buckets = facets.numeric_buckets(conn, table, column.name, filters)
         entries = []
         for lo, hi, n in buckets:
             whole = column.type == "integer" and hi - lo == 1 and float(lo).is_integer()
             if whole:
-                entries.append((query.format_value(lo), n,
-                                query.Filter(column.name, "is", int(lo))))
+                entries.append((format_value(lo), n,
+                                Filter(column.name, "is", int(lo))))
             else:
-                entries.append((f"{query.format_value(lo)} \u2013 {query.format_value(hi)}", n,
-                                query.Filter(column.name, "between", lo, hi)))
+                entries.append((f"{format_value(lo)} \u2013 {format_value(hi)}", n,
+                                Filter(column.name, "between", lo, hi)))
         return entries, _("Ranges of equal width")
     if column.type in DATES:
-        per_year = query.date_buckets(conn, table, column.name, filters, unit="year")
+        per_year = facets.date_buckets(conn, table, column.name, filters, unit="year")
         unit = "month" if len(per_year) <= 3 else "year"
-        buckets2 = per_year if unit == "year" else query.date_buckets(
+        buckets2 = per_year if unit == "year" else facets.date_buckets(
             conn, table, column.name, filters, unit="month")
         return ([(label, n, period_filter(column.name, label)) for label, n in buckets2],
                 _("Rows per year") if unit == "year" else _("Rows per month"))
-    result = query.facet(conn, table, column.name, filters, limit=50)
-    entries = [(query.format_value(v) if v not in (None, "") else _("(empty)"), n,
-                query.Filter(column.name, "empty") if v in (None, "")
-                else query.Filter(column.name, "is", v))
+    result = facets.facet(conn, table, column.name, filters, limit=50)
+    entries = [(format_value(v) if v not in (None, "") else _("(empty)"), n,
+                Filter(column.name, "empty") if v in (None, "")
+                else Filter(column.name, "is", v))
                for v, n in result.values]
     note = _("{n} different values").format(n=f"{result.distinct:,}")
     if result.other:
@@ -143,7 +145,7 @@ class FacetPanel(QWidget):
         layout.addWidget(hint)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.note)
-        self.entries: list[tuple[str, int, query.Filter]] = []
+        self.entries: list[tuple[str, int, Filter]] = []
         self._generation = 0
         self.column_box.currentIndexChanged.connect(lambda _i: self.refresh())
         self.list.itemClicked.connect(self._clicked)
@@ -154,8 +156,7 @@ class FacetPanel(QWidget):
         self.column_box.blockSignals(True)
         self.column_box.clear()
         info = self.explorer.dataset
-        for c in info.columns if info else []:
-            self.column_box.addItem(c.original_name, c.name)
+        fill_column_box(self.column_box, info.columns if info else [])
         self.column_box.blockSignals(False)
         self.list.clear()
 
@@ -182,7 +183,7 @@ class FacetPanel(QWidget):
                pack_path=pack.path, label=_("Counting values"),
                on_done=lambda result: self._show(generation, *result))
 
-    def _show(self, generation: int, entries: list[tuple[str, int, query.Filter]],
+    def _show(self, generation: int, entries: list[tuple[str, int, Filter]],
               note: str) -> None:
         if generation != self._generation:
             return
@@ -198,5 +199,5 @@ class FacetPanel(QWidget):
 
     def _clicked(self, item: QListWidgetItem) -> None:
         f = item.data(Qt.ItemDataRole.UserRole)
-        if isinstance(f, query.Filter):
+        if isinstance(f, Filter):
             self.explorer.add_filter(f)

@@ -1,6 +1,6 @@
 """Plain-language filters: column, operator in plain words, value; shown as removable chips.
 
-The bar only edits a list of :class:`query.Filter`; the explorer applies it and
+The bar only edits a list of :class:`Filter`; the explorer applies it and
 tells the bar how many rows match, so the count is always in view.
 """
 
@@ -21,10 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tde_desktop.core.explore import query
+from tde_desktop.core.explore.filters import Filter
+from tde_desktop.core.explore.labels import plain_label
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import ColumnInfo
 from tde_desktop.qt.common import theme
+from tde_desktop.qt.explorer.column_labels import fill_column_box
 
 NUMERIC = {"integer", "number"}
 DATES = {"date", "datetime"}
@@ -60,17 +62,17 @@ def parse_value(text: str, column_type: str) -> object:
     return text
 
 
-def make_filter(column: ColumnInfo, op: str, value: str = "", value2: str = "") -> query.Filter:
+def make_filter(column: ColumnInfo, op: str, value: str = "", value2: str = "") -> Filter:
     """A Filter from what a person typed; 'is one of' splits on commas."""
     if op in ("empty", "not_empty"):
-        return query.Filter(column.name, op)
+        return Filter(column.name, op)
     if op == "in":
         values = [parse_value(v, column.type) for v in value.split(",") if v.strip()]
-        return query.Filter(column.name, op, values)
+        return Filter(column.name, op, values)
     if op == "between":
-        return query.Filter(column.name, op, parse_value(value, column.type),
+        return Filter(column.name, op, parse_value(value, column.type),
                             parse_value(value2, column.type))
-    return query.Filter(column.name, op, parse_value(value, column.type))
+    return Filter(column.name, op, parse_value(value, column.type))
 
 
 class FilterBar(QWidget):
@@ -82,7 +84,7 @@ class FilterBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.columns: list[ColumnInfo] = []
-        self.filters: list[query.Filter] = []
+        self.filters: list[Filter] = []
 
         self.column_box = QComboBox()
         self.column_box.setAccessibleName(_("Filter column"))
@@ -177,8 +179,7 @@ class FilterBar(QWidget):
         self.columns = list(columns)
         self.column_box.blockSignals(True)
         self.column_box.clear()
-        for c in self.columns:
-            self.column_box.addItem(c.original_name, c.name)
+        fill_column_box(self.column_box, self.columns)
         self.column_box.blockSignals(False)
         self._column_changed()
         self.search_edit.clear()
@@ -189,7 +190,7 @@ class FilterBar(QWidget):
 
     def label_for(self, name: str) -> str:
         column = self.column(name)
-        return column.original_name if column is not None else name
+        return plain_label(column) if column is not None else name
 
     def _column_changed(self) -> None:
         column = self.column(str(self.column_box.currentData()))
@@ -232,7 +233,7 @@ class FilterBar(QWidget):
         remaining = [f for i, f in enumerate(self.filters) if i != position]
         self.filters_changed.emit(remaining)
 
-    def show_filters(self, filters: list[query.Filter]) -> None:
+    def show_filters(self, filters: list[Filter]) -> None:
         """Redraw the chips for the filters now applied."""
         self.filters = list(filters)
         while self.chips.count():

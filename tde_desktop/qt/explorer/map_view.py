@@ -18,6 +18,7 @@ from tde_desktop.core.explore import maps
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import Pack
 from tde_desktop.qt.common.ops import error_text, run_op
+from tde_desktop.qt.explorer.column_labels import fill_column_box
 
 
 class MapView(QWidget):
@@ -84,13 +85,11 @@ class MapView(QWidget):
             boundary = pack.dataset(boundary_id)
             area_columns = [c for c in boundary.columns if c.type == "text"
                             and c.name != boundary.geometry_column]
-            for c in area_columns:
-                self.area_name_box.addItem(c.original_name, c.name)
+            fill_column_box(self.area_name_box, area_columns)
             named = next((i for i, c in enumerate(area_columns) if c.name.lower() == "name"), 0)
             self.area_name_box.setCurrentIndex(named)
             text_columns = [c for c in info.columns if c.type == "text"]
-            for c in text_columns:
-                self.join_box.addItem(c.original_name, c.name)
+            fill_column_box(self.join_box, text_columns)
             likely = next((i for i, c in enumerate(text_columns)
                            if "neighbo" in c.name.lower() or c.name.lower() in ("nc", "nta")),
                           None)

@@ -1,0 +1,24 @@
+"""Plain column labels in Qt widgets: the label on screen, the raw name in a tooltip."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox
+
+from tde_desktop.core.explore.labels import description, plain_label
+from tde_desktop.core.i18n import _
+from tde_desktop.core.pack import ColumnInfo
+
+
+def column_tooltip(column: ColumnInfo) -> str:
+    """The original name, the full description (current language, else English) and type."""
+    text = description(column)
+    kind = _("Type: {type}").format(type=_(column.type))
+    return "\n".join(p for p in (column.original_name, text, kind) if p)
+
+
+def fill_column_box(box: QComboBox, columns: list[ColumnInfo]) -> None:
+    """Add one item per column: plain label shown, name as data, details as tooltip."""
+    for c in columns:
+        box.addItem(plain_label(c), c.name)
+        box.setItemData(box.count() - 1, column_tooltip(c), Qt.ItemDataRole.ToolTipRole)
