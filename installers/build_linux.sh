@@ -31,7 +31,7 @@ fi
 "$VENV/bin/python" -m pip install --quiet --upgrade pip
 # Only what the app needs at run time (the gui extra) plus PyInstaller: the dev
 # tools must not end up in the bundle.
-"$VENV/bin/python" -m pip install --quiet "$ROOT[gui]" pyinstaller
+"$VENV/bin/python" -m pip install --quiet -c "$ROOT/installers/constraints.txt" "$ROOT[gui]" pyinstaller
 
 echo "== Sample pack"
 TDE_RESOURCES="$ROOT/resources" "$VENV/bin/python" "$ROOT/installers/prepare_sample.py"

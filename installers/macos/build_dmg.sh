@@ -35,7 +35,7 @@ if [[ "${REUSE_VENV:-0}" != "1" || ! -x "$VENV/bin/python" ]]; then
     "$PYTHON" -m venv "$VENV"
 fi
 "$VENV/bin/python" -m pip install --quiet --upgrade pip
-"$VENV/bin/python" -m pip install --quiet "$ROOT[gui]" pyinstaller
+"$VENV/bin/python" -m pip install --quiet -c "$ROOT/installers/constraints.txt" "$ROOT[gui]" pyinstaller
 
 TDE_RESOURCES="$ROOT/resources" "$VENV/bin/python" "$ROOT/installers/prepare_sample.py"
 
