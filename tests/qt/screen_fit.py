@@ -1,0 +1,168 @@
+"""Measuring whether a window fits a screen: the checks behind tests/qt/test_screen_fit.py.
+
+Offscreen there is no real 1366x768 screen, so a "screen" is a target size: a
+top-level window is resized to it (a dialog to its own size hint, capped by it)
+and must then be exactly that size (it needs no more), with every visible
+interactive widget inside it and no widget squeezed below its minimum size.
+Each check returns plain sentences naming the widget, so one failing run
+says everything that does not fit.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QRect, QSize
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractScrollArea,
+    QAbstractSlider,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QScrollArea,
+    QSizePolicy,
+    QTabBar,
+    QTextEdit,
+    QWidget,
+)
+
+#: (width, height) of the screens workshops meet: the common laptop and projectors
+SIZES = {"1366x768": QSize(1366, 768), "1280x720": QSize(1280, 720)}
+#: View > Text size
+SCALES = {"100%": 1.0, "150%": 1.5, "200%": 2.0}
+#: pixels a widget may lack before it counts as squeezed (style sheet rounding)
+SLACK = 2
+INTERACTIVE = (QAbstractButton, QLineEdit, QComboBox, QAbstractSpinBox, QAbstractItemView,
+               QTextEdit, QPlainTextEdit, QAbstractSlider, QTabBar)
+# Scroll bars and the buttons Qt puts inside item views and tab bars are parts of
+# another control, not controls of their own.
+PARTS = ("qt_scrollarea_hcontainer", "qt_scrollarea_vcontainer", "ScrollLeftButton",
+         "ScrollRightButton", "qt_spinbox_lineedit", "qt_tabwidget_tabbar")
+
+
+def settle() -> None:
+    """Let layouts, style polish and deferred deletes run."""
+    for _i in range(3):
+        QApplication.processEvents()
+
+
+def describe(widget: QWidget) -> str:
+    """A short name a developer can find in the code: class, object or accessible name, text."""
+    words = [type(widget).__name__]
+    name = widget.objectName() or widget.accessibleName()
+    if name and not name.startswith("qt_"):
+        words.append(repr(name[:40]))
+    text = getattr(widget, "text", None)
+    if callable(text) and not isinstance(widget, QTextEdit | QPlainTextEdit):
+        value = str(text()).replace("\n", " ")
+        if value and value[:40] != name[:40]:
+            words.append(f"text={value[:40]!r}")
+    return " ".join(words)
+
+
+def rect_in(widget: QWidget, ancestor: QWidget) -> QRect:
+    """``widget``'s rectangle in ``ancestor``'s coordinates."""
+    return QRect(widget.mapTo(ancestor, QPoint(0, 0)), widget.size())
+
+
+def _show(rect: QRect) -> str:
+    return f"({rect.x()},{rect.y()} {rect.width()}x{rect.height()})"
+
+
+def in_scroll_area(widget: QWidget, window: QWidget) -> QAbstractScrollArea | None:
+    """The nearest scroll area whose content holds ``widget`` (below ``window``), if any."""
+    parent = widget.parentWidget()
+    while parent is not None and parent is not window:
+        grand = parent.parentWidget()
+        if isinstance(grand, QAbstractScrollArea) and parent is grand.viewport():
+            return grand
+        parent = grand
+    return None
+
+
+def is_part(widget: QWidget) -> bool:
+    """True for Qt's own sub-controls (scroll bars, spin box line edits, tab scrollers)."""
+    if widget.objectName() in PARTS:
+        return True
+    parent = widget.parentWidget()
+    while parent is not None:
+        if parent.objectName() in PARTS[:2]:
+            return True
+        parent = parent.parentWidget()
+    return False
+
+
+def fit_window(window: QWidget, screen: QSize, *, natural: bool = False) -> list[str]:
+    """Resize ``window`` to ``screen`` (to its size hint capped by ``screen`` when
+    ``natural``, as for dialogs) and return what does not fit."""
+    problems: list[str] = []
+    settle()
+    need = window.minimumSizeHint().expandedTo(window.minimumSize())
+    if need.width() > screen.width() or need.height() > screen.height():
+        problems.append(f"the window needs at least {need.width()}x{need.height()}")
+    natural_size = window.sizeHint().expandedTo(need)
+    target = natural_size.boundedTo(screen) if natural else screen
+    target = target.expandedTo(QSize(1, 1))
+    window.resize(target)
+    settle()
+    if window.size() != target:
+        problems.append(f"the window is {window.width()}x{window.height()} after resizing "
+                        f"to {target.width()}x{target.height()}")
+    return problems + widget_problems(window, QRect(QPoint(0, 0), screen))
+
+
+def widget_problems(window: QWidget, screen: QRect) -> list[str]:
+    """Visible interactive widgets outside ``screen``, and widgets below their minimum size."""
+    problems: list[str] = []
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisible() or widget.window() is not window or is_part(widget):
+            continue
+        where = rect_in(widget, window)
+        if (isinstance(widget, INTERACTIVE) and in_scroll_area(widget, window) is None
+                and not screen.contains(where)):
+            problems.append(f"{describe(widget)} at {_show(where)} is outside the screen "
+                            f"{screen.width()}x{screen.height()}")
+        short = too_short(widget)
+        if short:
+            problems.append(f"{describe(widget)} is {short}")
+    return problems
+
+
+def too_short(widget: QWidget) -> str:
+    """How ``widget`` is squeezed below what it needs ("" when it is not).
+
+    A header's minimum size hint is not about its height (the view sizes it from
+    its size hint), so headers are left out; a style sheet's padding can leave a
+    line edit SLACK px below a hint polished later, which nobody sees.
+    """
+    policy = widget.sizePolicy().verticalPolicy()
+    if policy == QSizePolicy.Policy.Ignored or isinstance(widget, QHeaderView):
+        return ""
+    if isinstance(widget, QLabel) and widget.wordWrap() and widget.text():
+        need = widget.heightForWidth(widget.width())
+        if need > widget.height() + SLACK:
+            return f"{widget.height()} px tall, its text needs {need} px (cut)"
+        return ""
+    hint = widget.minimumSizeHint()
+    if hint.isValid() and widget.height() + SLACK < hint.height():
+        return f"{widget.height()} px tall, below its minimum {hint.height()} px"
+    return ""
+
+
+def visible_in_viewport(widget: QWidget, area: QAbstractScrollArea) -> bool:
+    """True if the whole of ``widget`` shows in ``area``'s viewport without scrolling."""
+    viewport = area.viewport()
+    where = QRect(widget.mapTo(viewport, QPoint(0, 0)), widget.size())
+    return viewport.rect().contains(where)
+
+
+def hidden_controls(content: QWidget, area: QScrollArea) -> list[str]:
+    """The interactive widgets of ``content`` that need scrolling to be seen."""
+    return [describe(w) for w in content.findChildren(QWidget)
+            if isinstance(w, INTERACTIVE) and w.isVisible() and not is_part(w)
+            and in_scroll_area(w, content.window()) is area
+            and not visible_in_viewport(w, area)]

@@ -1,0 +1,366 @@
+"""Every workshop screen fits the screens workshops meet: 1366x768 and 1280x720, at 100,
+150 and 200% text.
+
+Walks every kiosk question kind (the sample agenda's exercises and every template),
+the projector before and after a reveal, the facilitator console, the main
+window's tabs and every dialog. For each it asserts (see tests/qt/screen_fit.py):
+the window needs no more than the screen, every visible interactive widget lies
+on it, no widget is squeezed below its minimum size (or cuts its wrapped text),
+and a station's answer controls show together with its chart. A failure lists
+every screen and widget that does not fit, with the size and the text scale in
+the test's name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QApplication, QWidget
+
+from tde_desktop.core.errors import TdeError
+from tde_desktop.core.pack import Pack
+from tde_desktop.core.workshop import responses
+from tde_desktop.core.workshop import workshops as ws
+from tde_desktop.core.workshop.exercises import Question
+from tde_desktop.core.workshop.templates import load_templates
+from tde_desktop.qt.common import theme
+from tests.qt import screen_fit as fit
+from tests.qt.conftest import wait_idle
+
+PIN = "2468"
+AGENDA = "data_walk_vacant_buildings"
+SCREENS = [pytest.param(size, scale, id=f"{size}-{scale}")
+           for size in fit.SIZES for scale in fit.SCALES]
+
+
+@pytest.fixture
+def pack(baltimore_pack: Path) -> Iterator[Pack]:
+    with Pack.open(baltimore_pack) as opened:
+        yield opened
+
+
+@pytest.fixture
+def workshop(pack: Pack) -> ws.Workshop:
+    """The sample agenda plus one exercise of every template, all open."""
+    made = ws.create_from_agenda(pack, AGENDA, pin=PIN)
+    for name in sorted(load_templates()):
+        ws.add_exercise_from_template(pack, made.id, name)
+    for exercise in ws.list_exercises(pack, made.id):
+        ws.open_exercise(pack, exercise.id)
+    return made
+
+
+def text_size(scale: str) -> None:
+    """View > Text size, as the facilitator sets it before opening the screens."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    theme.apply_theme(app, scale=fit.SCALES[scale])
+
+
+def report(problems: dict[str, list[str]]) -> str:
+    """Every screen that does not fit, with what is wrong ("" when all fit)."""
+    return "\n".join(f"{screen}:\n  " + "\n  ".join(found)
+                     for screen, found in problems.items() if found)
+
+
+def show(qtbot: Any, widget: QWidget) -> QWidget:
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+# -- the kiosk ------------------------------------------------------------------------------
+
+
+def kinds_to_walk(steps: list[Any]) -> list[int]:
+    """One step per (exercise type, question kind, has a chart), in agenda order."""
+    seen: set[tuple[str, str, bool]] = set()
+    chosen = []
+    for i, step in enumerate(steps):
+        key = (step.exercise.type, step.question.kind, step.exercise.view_id is not None)
+        if key not in seen:
+            seen.add(key)
+            chosen.append(i)
+    return chosen
+
+
+def kiosk_step_problems(kiosk: Any, screen: QSize) -> list[str]:
+    problems = fit.fit_window(kiosk, screen)
+    content = kiosk.widget
+    if content is None:
+        return problems
+    controls = [w for w in content.findChildren(QWidget)
+                if isinstance(w, fit.INTERACTIVE) and w.isVisible() and not fit.is_part(w)]
+    hidden = fit.hidden_controls(content, kiosk.scroll)
+    if controls and len(hidden) == len(controls):
+        problems.append("no answer control shows without scrolling "
+                        f"(answer area {kiosk.scroll.viewport().height()} px tall)")
+    chart = kiosk.station_chart
+    if chart is not None and chart.isVisible():
+        if hidden:
+            problems.append("with the chart, answer controls need scrolling: "
+                            + ", ".join(hidden))
+        if fit.in_scroll_area(kiosk.next_button, kiosk) is kiosk.scroll and \
+                not fit.visible_in_viewport(kiosk.next_button, kiosk.scroll):
+            problems.append("Next needs scrolling")
+    return problems
+
+
+@pytest.mark.parametrize(("size", "scale"), SCREENS)
+def test_kiosk_fits(qtbot: Any, pack: Pack, workshop: ws.Workshop, size: str,
+                    scale: str) -> None:
+    from tde_desktop.qt.workshop.kiosk import Kiosk
+
+    text_size(scale)
+    screen = fit.SIZES[size]
+    kiosk = Kiosk(pack, workshop.id, device_id="screen-fit")
+    kiosk.allow_close = True
+    show(qtbot, kiosk)
+    problems = {"kiosk welcome": fit.fit_window(kiosk, screen)}
+    kiosk.start()
+    assert kiosk.steps, "the kiosk has no question to walk"
+    walked = kinds_to_walk(kiosk.steps)
+    assert len(walked) >= 15  # every kind of the agenda and of the templates
+    for index in walked:
+        kiosk.show_step(index)
+        step = kiosk.steps[index]
+        name = (f"kiosk {step.exercise.type} '{step.exercise.title}' / "
+                f"{step.question.key} ({step.question.kind})")
+        problems[name] = kiosk_step_problems(kiosk, screen)
+    kiosk.show_done()
+    problems["kiosk thank-you"] = fit.fit_window(kiosk, screen)
+    failing = report(problems)
+    assert not failing, f"at {size}, {scale} text:\n{failing}"
+
+
+# -- the projector --------------------------------------------------------------------------
+
+
+def sample_answer(question: Question, n: int) -> Any:
+    """A valid-looking answer of each kind, so the projector has tallies to draw."""
+    codes = [o.code for o in question.all_options()]
+    kind = question.kind
+    if kind == "sticky_note":
+        return {"text": f"A note the room should read, number {n}", "prompt": codes[n % 3]}
+    if kind in ("open_text", "question_asked"):
+        return f"An answer the room should read, number {n}"
+    if kind == "rating":
+        return question.scale_min + n % (question.scale_max - question.scale_min + 1)
+    if kind == "dot_vote":
+        return {codes[n % len(codes)]: 1}
+    if kind == "multiple_choice":
+        return codes[: 1 + n % 2]
+    if kind == "ranking":
+        return codes
+    return codes[n % len(codes)] if codes else f"answer {n}"
+
+
+def answer_everything(pack: Pack, workshop: ws.Workshop, exercise: ws.Exercise) -> None:
+    for n in range(3):
+        person = ws.add_participant(pack, workshop.id)
+        for question in exercise.questions:
+            try:
+                responses.submit_answer(
+                    pack, workshop_id=workshop.id, exercise_id=exercise.id,
+                    participant_id=person.id, question_key=question.key,
+                    answer=sample_answer(question, n))
+            except TdeError:
+                continue  # a kind this sample does not answer: its screen is still measured
+    for note in ws.sticky_notes(pack, exercise.id, approved_only=False):
+        ws.approve(pack, note.id)
+
+
+def projector_problems(projector: Any, screen: QSize) -> list[str]:
+    problems = fit.fit_window(projector, screen)
+    area = projector.scroll
+    if area.isVisible() and area.widget() is not None:
+        blocks = [w for w in area.widget().findChildren(QWidget)
+                  if w.parentWidget() is area.widget() and w.isVisible()]
+        if blocks and not fit.visible_in_viewport(blocks[0], area):
+            problems.append(f"the first result ({fit.describe(blocks[0])}) needs scrolling: "
+                            f"the results area is {area.viewport().height()} px tall")
+        nested = [fit.describe(w) for w in area.widget().findChildren(type(area))]
+        if nested:
+            problems.append("scrolling strips inside the results: " + ", ".join(nested))
+    return problems
+
+
+@pytest.mark.parametrize(("size", "scale"), SCREENS)
+def test_projector_fits(qtbot: Any, pack: Pack, workshop: ws.Workshop, size: str,
+                        scale: str) -> None:
+    from tde_desktop.qt.workshop.projector import ProjectorWindow
+
+    text_size(scale)
+    screen = fit.SIZES[size]
+    exercises = ws.list_exercises(pack, workshop.id)
+    shown = {}
+    for exercise in exercises:  # one of each type, the stations with their charts
+        shown.setdefault((exercise.type, exercise.view_id is not None), exercise)
+    projector = ProjectorWindow(pack, workshop.id)
+    projector.timer.stop()
+    show(qtbot, projector)
+    problems = {}
+    for exercise in shown.values():
+        answer_everything(pack, workshop, exercise)
+        for revealed in (False, True):
+            ws.reveal(pack, exercise.id, revealed)
+            projector.exercise_id = exercise.id
+            projector.refresh()
+            when = "after reveal" if revealed else "before reveal"
+            problems[f"projector {exercise.type} '{exercise.title}' {when}"] = \
+                projector_problems(projector, screen)
+    failing = report(problems)
+    assert not failing, f"at {size}, {scale} text:\n{failing}"
+
+
+# -- the facilitator console and the main window ---------------------------------------------
+
+
+@pytest.mark.parametrize(("size", "scale"), SCREENS)
+def test_console_fits(qtbot: Any, pack: Pack, workshop: ws.Workshop, size: str,
+                      scale: str) -> None:
+    from tde_desktop.qt.workshop.facilitator_console import FacilitatorConsole
+
+    text_size(scale)
+    console = FacilitatorConsole(pack, workshop.id)
+    console.timer.stop()
+    show(qtbot, console)
+    station = next(e for e in ws.list_exercises(pack, workshop.id) if e.view_id)
+    answer_everything(pack, workshop, station)
+    for note in ws.sticky_notes(pack, station.id, approved_only=False)[:1]:
+        ws.approve(pack, note.id, False)  # one note left to approve
+    console.reload()
+    console.select(station.id)
+    problems = fit.fit_window(console, fit.SIZES[size])
+    assert not problems, f"console at {size}, {scale} text:\n  " + "\n  ".join(problems)
+
+
+@pytest.mark.parametrize(("size", "scale"), SCREENS)
+def test_main_window_fits(qtbot: Any, make_main_window: Callable[..., Any],
+                          baltimore_pack: Path, size: str, scale: str) -> None:
+    text_size(scale)
+    screen = fit.SIZES[size]
+    window = make_main_window(baltimore_pack)
+    wait_idle(qtbot)
+    notices = next(d for d in window.pack.datasets() if "notice" in d.title.lower())
+    window.dataset_list.select_id(notices.id)
+    wait_idle(qtbot)
+    tabs = window.explorer.tabs
+    problems = {}
+    for position in range(tabs.count()):
+        window.explorer.panel(position)
+        tabs.setCurrentIndex(position)
+        wait_idle(qtbot)
+        problems[f"main window, tab '{tabs.tabText(position)}'"] = fit.fit_window(window,
+                                                                                  screen)
+    failing = report(problems)
+    assert not failing, f"at {size}, {scale} text:\n{failing}"
+
+
+# -- dialogs and the facilitator's other windows ---------------------------------------------
+
+
+def dialogs(window: Any, pack: Pack, workshop: ws.Workshop) -> dict[str, Callable[[], QWidget]]:
+    """Every dialog and secondary window, each built fresh on the open pack."""
+    from tde_desktop.qt.explorer.import_dialog import ImportDialog
+    from tde_desktop.qt.explorer.view_actions import SavedViewsDialog
+    from tde_desktop.qt.results.next_steps import NextStepsEditor
+    from tde_desktop.qt.results.results_actions import ExportOptionsDialog
+    from tde_desktop.qt.shell.about_dialog import AboutDialog
+    from tde_desktop.qt.shell.backup_dialog import RestoreDialog
+    from tde_desktop.qt.shell.first_run import WelcomeDialog
+    from tde_desktop.qt.workshop.agenda_editor import AgendaEditor
+    from tde_desktop.qt.workshop.paper import PaperEntry
+    from tde_desktop.qt.workshop.pin_dialog import PinDialog
+    from tde_desktop.qt.workshop.workshop_menu import NewWorkshopDialog
+
+    station = next(e for e in ws.list_exercises(pack, workshop.id) if e.view_id)
+    sample = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "samples"
+    return {
+        "import": lambda: ImportDialog(
+            window, sample / "baltimore" / "vacant_building_notices.csv"),
+        "new workshop": lambda: NewWorkshopDialog(window),
+        "PIN": lambda: PinDialog(pack, workshop.id, window),
+        "about": lambda: AboutDialog(window, "Data: City of Baltimore, CC BY 4.0"),
+        "welcome": lambda: WelcomeDialog(window, "Data: City of Baltimore, CC BY 4.0"),
+        "backup": lambda: RestoreDialog(pack.path, window),
+        "export options": lambda: ExportOptionsDialog(window),
+        "saved views": lambda: SavedViewsDialog(window, pack),
+        "agenda editor": lambda: AgendaEditor(pack, workshop.id),
+        "paper answers": lambda: PaperEntry(pack, station.id),
+        "next steps": lambda: NextStepsEditor(pack, workshop.id),
+    }
+
+
+@pytest.mark.parametrize(("size", "scale"), SCREENS)
+def test_dialogs_fit(qtbot: Any, make_main_window: Callable[..., Any], baltimore_pack: Path,
+                     size: str, scale: str) -> None:
+    text_size(scale)
+    window = make_main_window(baltimore_pack)
+    wait_idle(qtbot)
+    pack = window.pack
+    made = ws.create_from_agenda(pack, AGENDA, pin=PIN)
+    problems = {}
+    for name, build in dialogs(window, pack, made).items():
+        dialog = show(qtbot, build())
+        wait_idle(qtbot)
+        problems[f"dialog '{name}'"] = fit.fit_window(dialog, fit.SIZES[size], natural=True)
+        dialog.close()
+    failing = report(problems)
+    assert not failing, f"at {size}, {scale} text:\n{failing}"
+
+
+# -- text-size mechanics ---------------------------------------------------------------------
+
+
+def test_back_to_100_percent_shrinks_the_window(qtbot: Any, pack: Pack,
+                                                workshop: ws.Workshop) -> None:
+    """200% grows what must grow; going back to 100% returns to the size chosen before."""
+    from tde_desktop.qt.workshop.facilitator_console import FacilitatorConsole
+
+    console = FacilitatorConsole(pack, workshop.id)
+    console.timer.stop()
+    show(qtbot, console)
+    console.resize(1000, 600)
+    fit.settle()
+    small = console.minimumSizeHint()
+    text_size("200%")
+    fit.settle()
+    grown = console.minimumSizeHint()
+    assert grown.width() > small.width()
+    text_size("100%")
+    fit.settle()
+    assert console.minimumSizeHint() == small
+    assert console.size() == QSize(1000, 600)
+
+
+def test_windows_open_within_the_screen(qtbot: Any, make_main_window: Callable[..., Any],
+                                        baltimore_pack: Path) -> None:
+    """Main window, console, projector and kiosk never open larger than the screen
+    (offscreen: 800x800), unless their minimum is larger, which the tests above report."""
+    from tde_desktop.qt.workshop.facilitator_console import FacilitatorConsole
+    from tde_desktop.qt.workshop.kiosk import Kiosk
+    from tde_desktop.qt.workshop.projector import ProjectorWindow
+
+    window = make_main_window(baltimore_pack)
+    made = ws.create_from_agenda(window.pack, AGENDA, pin=PIN)
+    built = {"main window": window,
+             "console": show(qtbot, FacilitatorConsole(window.pack, made.id)),
+             "projector": show(qtbot, ProjectorWindow(window.pack, made.id)),
+             "kiosk": show(qtbot, Kiosk(window.pack, made.id))}
+    built["kiosk"].allow_close = True  # type: ignore[attr-defined]
+    fit.settle()
+    too_big = []
+    for name, widget in built.items():
+        available = widget.screen().availableGeometry()
+        frame = widget.frameGeometry()
+        limit = available.size().expandedTo(widget.minimumSizeHint())
+        if frame.width() > limit.width() or frame.height() > limit.height():
+            too_big.append(f"{name} opens at {frame.width()}x{frame.height()}, "
+                           f"the screen has {available.width()}x{available.height()}")
+    assert not too_big, "\n".join(too_big)
