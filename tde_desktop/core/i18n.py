@@ -57,6 +57,16 @@ def _(text: str) -> str:
     return catalogue(_current).get(text, text)
 
 
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """``singular`` translated when ``n`` is 1, else ``plural`` translated.
+
+    English and Spanish both use one form for 1 and another for every other
+    number, so each form is a catalogue entry of its own (both are extracted).
+    Callers still ``.format(n=...)`` the result.
+    """
+    return _(singular if n == 1 else plural)
+
+
 def N_(text: str) -> str:
     """Mark ``text`` for the catalogue without translating it yet.
 

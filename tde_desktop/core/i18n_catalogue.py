@@ -19,7 +19,7 @@ from pathlib import Path
 PLACEHOLDER = re.compile(r"\{([a-zA-Z_][a-zA-Z0-9_]*)[^{}]*\}")
 
 #: functions whose literal first argument is a translatable string
-MARKERS = frozenset({"_", "N_", "translate"})
+MARKERS = frozenset({"_", "N_", "translate", "ngettext"})
 
 
 def _spaced(text: str) -> str:
@@ -101,6 +101,10 @@ def extract(package_dir: Path) -> dict[str, list[str]]:
                     and isinstance(node.args[0], ast.Constant)
                     and isinstance(node.args[0].value, str)):
                 found.setdefault(node.args[0].value, []).append(f"{rel}:{node.lineno}")
+                plural = node.args[1] if len(node.args) > 1 else None
+                if (node.func.id == "ngettext" and isinstance(plural, ast.Constant)
+                        and isinstance(plural.value, str)):  # the plural form too
+                    found.setdefault(plural.value, []).append(f"{rel}:{node.lineno}")
         for text, lineno in _constant_strings(tree, CONSTANTS.get(rel, ())):
             found.setdefault(text, []).append(f"{rel}:{lineno}")
         for text in RUNTIME.get(rel, ()):

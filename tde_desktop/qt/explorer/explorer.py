@@ -143,7 +143,10 @@ class Explorer(QWidget):
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         header.blockSignals(False)
         self.filter_bar.set_columns(info.columns if info else [])
-        self.filter_bar.show_count(self.count, info.row_count if info else 0)
+        if info is not None:
+            self.filter_bar.show_count(self.count, info.row_count)
+        else:  # nothing to count (a new, empty pack): no "Counting rows..." left behind
+            self.filter_bar.count_label.clear()
         self.index_button.setVisible(False)
         self.export_button.setEnabled(info is not None)
         self.card.set_dataset(info)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from tde_desktop.core.explore import facets
 from tde_desktop.core.explore.filters import Filter, format_value, where_for
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.pack import ColumnInfo, Pack, quote
 from tde_desktop.qt.explorer.column_labels import fill_column_box
 
@@ -78,7 +78,8 @@ def facet_entries(pack: Pack, table: str, column: ColumnInfo, filters: list[Filt
     if column.type == "integer" and _few_values(conn, table, column.name, filters):
         values = facets.facet(conn, table, column.name, filters, limit=MAX_CODE_VALUES + 1)
         return (_value_entries(values, column.name),
-                _("{n} different values").format(n=f"{values.distinct:,}"))
+                ngettext("{n} different value", "{n} different values",
+                         values.distinct).format(n=f"{values.distinct:,}"))
     if column.type in NUMERIC:
         buckets = facets.numeric_buckets(conn, table, column.name, filters)
         entries = []
@@ -103,7 +104,8 @@ def facet_entries(pack: Pack, table: str, column: ColumnInfo, filters: list[Filt
                 Filter(column.name, "empty") if v in (None, "")
                 else Filter(column.name, "is", v))
                for v, n in result.values]
-    note = _("{n} different values").format(n=f"{result.distinct:,}")
+    note = ngettext("{n} different value", "{n} different values",
+                    result.distinct).format(n=f"{result.distinct:,}")
     if result.other:
         note += "; " + _("{n} rows hold other values").format(n=f"{result.other:,}")
     return entries, note

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from tde_desktop.core.explore.filters import Filter
 from tde_desktop.core.explore.labels import plain_label
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.pack import ColumnInfo
 from tde_desktop.qt.common import theme
 from tde_desktop.qt.explorer.column_labels import fill_column_box
@@ -267,7 +267,8 @@ class FilterBar(QWidget):
         if matching is None:
             self.count_label.setText(_("Counting rows..."))
         elif matching == total:
-            self.count_label.setText(_("{n} rows").format(n=f"{total:,}"))
+            self.count_label.setText(
+                ngettext("{n} row", "{n} rows", total).format(n=f"{total:,}"))
         else:
             self.count_label.setText(_("{n} of {total} rows match").format(
                 n=f"{matching:,}", total=f"{total:,}"))

@@ -55,11 +55,15 @@ def export_view(explorer: Any, path: Path) -> Op | None:
     if explorer.dataset is None or explorer.pack is None:
         return None
     dataset_id, filters = explorer.dataset.id, list(explorer.filters)
+    model = explorer.model
+    order_by = model.order_by if model is not None else None
+    descending = bool(model.descending) if model is not None else False
 
     def work(pack: Pack, progress: Any) -> Any:
         from tde_desktop.core.explore.export_view import export_dataset
 
-        return export_dataset(pack, dataset_id, path, filters=filters, progress=progress)
+        return export_dataset(pack, dataset_id, path, filters=filters, order_by=order_by,
+                              descending=descending, progress=progress)
 
     def done(result: Any) -> None:
         window = explorer.window()

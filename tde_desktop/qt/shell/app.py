@@ -10,7 +10,7 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QLibraryInfo, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from tde_desktop import APP_NAME, APP_TITLE, ORG_NAME, __version__
@@ -33,6 +33,30 @@ def make_app(argv: list[str] | None = None) -> QApplication:
         # applies the person's own text size and contrast.
         theme.apply_theme(app)
     return app
+
+
+_qt_translators: list[QTranslator] = []
+
+
+def install_qt_translations(lang: str) -> bool:
+    """Translate Qt's own texts (Cancel, Yes, No, Open, Save in file and message dialogs)
+    into ``lang`` from the catalogues that ship with Qt; English removes them.
+    True when a catalogue was loaded. Dialogs made afterwards use it."""
+    app = QApplication.instance()
+    if app is None:
+        return False
+    for old in _qt_translators:
+        app.removeTranslator(old)
+    _qt_translators.clear()
+    if lang == "en":
+        return False
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    translator = QTranslator(app)
+    if not translator.load(f"qtbase_{lang}", folder):
+        return False
+    app.installTranslator(translator)
+    _qt_translators.append(translator)
+    return True
 
 
 def choose_start_pack(explicit: Path | None) -> Path | None:
@@ -65,6 +89,7 @@ def run(pack: Path | None, lang: str | None) -> int:
 
     chosen = lang or settings.language()
     i18n.set_language(chosen if chosen in i18n.SUPPORTED_LANGUAGES else "en")
+    install_qt_translations(i18n.current_language())
     theme.apply_theme(app, scale=settings.text_scale(), high_contrast=settings.high_contrast())
     from tde_desktop.qt.shell.main_window import MainWindow
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from tde_desktop import APP_TITLE
 from tde_desktop.core.errors import TdeError
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.pack import PACK_SUFFIX, Pack
 from tde_desktop.qt.common import settings, theme
 from tde_desktop.qt.common.ops import Op, run_op, show_message
@@ -97,7 +97,10 @@ class MainWindow(QMainWindow):
 
         if code not in i18n.SUPPORTED_LANGUAGES:
             return
+        from tde_desktop.qt.shell.app import install_qt_translations
+
         i18n.set_language(code)
+        install_qt_translations(code)
         settings.set_language(code)
         if self.pack is not None:
             try:
@@ -332,7 +335,8 @@ class MainWindow(QMainWindow):
 
     def _show_count(self, matching: int, total: int) -> None:
         if matching == total:
-            self.count_label.setText(_("{n} rows").format(n=f"{total:,}"))
+            self.count_label.setText(
+                ngettext("{n} row", "{n} rows", total).format(n=f"{total:,}"))
         else:
             self.count_label.setText(_("{n} of {total} rows match").format(
                 n=f"{matching:,}", total=f"{total:,}"))
