@@ -112,14 +112,10 @@ def _dataset_title(conn: sqlite3.Connection, table: str) -> str:
 
 
 def column_labels(conn: sqlite3.Connection, table: str) -> dict[str, str]:
-    """Column name -> original header, for captions and axis labels."""
-    try:
-        rows = conn.execute(
-            "SELECT c.name, c.original_name FROM _tde_columns c JOIN _tde_datasets d "
-            "ON d.id = c.dataset_id WHERE d.table_name = ?", (table,)).fetchall()
-    except sqlite3.Error:
-        return {}
-    return {str(n): str(o) for n, o in rows}
+    """Column name -> plain label (from the data dictionary), for captions and axis labels."""
+    from tde_desktop.core.explore.labels import column_labels as plain_labels
+
+    return plain_labels(conn, table)
 
 
 def _caption(rows: int, filters: Sequence[Filter], labels: dict[str, str],
