@@ -1,4 +1,13 @@
-"""Shared fixtures. Qt is told to run offscreen before anything can import it."""
+"""Shared fixtures and data files. Qt is told to run offscreen before anything can import it.
+
+Test data comes from two places:
+
+* ``resources/sample/data``: the Baltimore sample bundled with the app (vacant building
+  notices, demolition list, neighbourhoods). Every clone has it; use :func:`sample`.
+* ``../shared/data``: the larger collection of real and messy files beside the checkout
+  (``TDE_SHARED_DATA`` may point elsewhere); use :func:`shared`. A clone without it skips
+  the tests that need it, except under ``CI=true``, where a missing file fails the run.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +20,51 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED_DATA = REPO.parent / "shared" / "data"
-SAMPLES = SHARED_DATA / "samples"
-MESSY = SHARED_DATA / "messy"
-LARGE = SHARED_DATA / "large"
+SAMPLE_DATA = REPO / "resources" / "sample" / "data"
+SHARED_DATA = Path(os.environ.get("TDE_SHARED_DATA") or REPO.parent / "shared" / "data")
+#: Files of ../shared/data that are the same bytes as the bundled sample (checked by a test).
+BUNDLED = {f"samples/baltimore/{p.name}": p for p in sorted(SAMPLE_DATA.iterdir())}
+
+
+def on_ci() -> bool:
+    """True when the run is a CI run (``CI=true``, as GitHub Actions and most CI set it)."""
+    return os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+
+
+def missing_shared(what: str) -> None:
+    """Skip the current test because ``what`` is missing; under ``CI=true`` fail it instead."""
+    message = (f"shared data missing: {what} (looked in {SHARED_DATA}; clone the shared "
+               "folder beside the checkout or set TDE_SHARED_DATA)")
+    if on_ci():
+        pytest.fail(message + "; CI must run every test", pytrace=False)
+    pytest.skip(message)
+
+
+def sample(name: str) -> Path:
+    """A file of the bundled Baltimore sample (``resources/sample/data``); always present."""
+    path = SAMPLE_DATA / name
+    assert path.is_file(), f"bundled sample file missing: {path}"
+    return path
+
+
+def shared(relative: str) -> Path:
+    """A file of ../shared/data, or the bundled copy of it when the repository has one.
+
+    A missing file skips the test with a reason, or fails it under ``CI=true``.
+    """
+    if relative in BUNDLED:
+        return BUNDLED[relative]
+    path = SHARED_DATA / relative
+    if not path.exists():
+        missing_shared(relative)
+    return path
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """``@pytest.mark.shared_data("messy/x.csv", ...)``: skip (fail on CI) if a file is missing."""
+    for mark in item.iter_markers("shared_data"):
+        for relative in mark.args:
+            shared(relative)
 
 
 @pytest.fixture
@@ -31,11 +81,3 @@ def new_pack(pack_path: Path) -> Iterator[object]:
     pack = Pack.create(pack_path, title="Test pack")
     yield pack
     pack.close()
-
-
-def shared(relative: str) -> Path:
-    """A file of ../shared/data; the test is skipped with a reason if it is missing."""
-    path = SHARED_DATA / relative
-    if not path.exists():
-        pytest.skip(f"shared data file missing: {relative}")
-    return path

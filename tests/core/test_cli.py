@@ -3,18 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 from tests.conftest import shared
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-def tde(*args: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "tde_desktop.cli.main", *map(str, args)],
-                          capture_output=True, text=True, cwd=REPO, timeout=120)
+from tests.core.conftest import tde
 
 
 def test_new_add_info_check_describe(tmp_path: Path) -> None:

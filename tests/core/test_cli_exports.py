@@ -16,9 +16,7 @@ import pytest
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.results.results_only import is_results_only
 from tde_desktop.core.workshop import workshops as w
-from tests.core.test_cli import tde
-from tests.core.test_merge import laptop, make_base
-from tests.core.test_workbook import build_workshop
+from tests.core.conftest import build_workshop, laptop, make_base, tde
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import shutil
@@ -12,66 +11,12 @@ from typing import Any
 import pytest
 
 from tde_desktop.core.errors import Cancelled, NotAPackError, TdeError
-from tde_desktop.core.explore.views import save_view
 from tde_desktop.core.importers import import_file
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.results.merge import list_conflicts, merge_packs
 from tde_desktop.core.workshop import responses as r
 from tde_desktop.core.workshop import workshops as w
-
-OPTIONS = [{"code": c, "label": {"en": c.title()}} for c in ("parks", "lights", "repairs")]
-
-
-def _csv(path: Path, rows: list[list[str]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as f:
-        csv.writer(f).writerows([["lot_id", "address", "status"], *rows])
-    return path
-
-
-def make_base(tmp_path: Path) -> dict[str, Any]:
-    """A base pack with a dataset, a saved view and a workshop of three exercises."""
-    path = tmp_path / "base.tdepack"
-    with Pack.create(path, title="Lots") as pack:
-        info = import_file(pack, _csv(tmp_path / "lots.csv", [["0001", "1 Main", "vacant"],
-                                                               ["0002", "2 Main", "open"]]),
-                           title="Lots")
-        save_view(pack, "Vacant lots", info.id, [], None)
-        ws = w.create_workshop(pack, "Vacant lots night", date="2024-05-01", venue="Library")
-        vote = w.add_exercise(pack, ws.id, type="dot_vote", title="Priorities", config={
-            "questions": [{"key": "dots", "kind": "dot_vote", "text": "Pick",
-                           "options": OPTIONS, "dots": 3}]})
-        notes = w.add_exercise(pack, ws.id, type="data_walk", title="Notes", config={
-            "questions": [{"key": "note", "kind": "sticky_note", "text": "Notice?"}]})
-        flag = w.add_exercise(pack, ws.id, type="check_data", title="Check",
-                              dataset_id=info.id, config={
-                                  "questions": [{"key": "flag", "kind": "flag_record",
-                                                 "text": "Right?"}]})
-        early = r.add_participant(pack, ws.id, first_time="first")
-        r.submit_answer(pack, workshop_id=ws.id, exercise_id=vote.id, participant_id=early.id,
-                        question_key="dots", answer={"parks": 3})
-    return {"path": path, "ws": ws.id, "vote": vote.id, "notes": notes.id, "flag": flag.id,
-            "early": early.id, "dataset": info.id}
-
-
-def laptop(base: dict[str, Any], tmp_path: Path, name: str, people: int,
-           votes: dict[str, int]) -> Path:
-    """A copy of the base pack where ``people`` new participants answered."""
-    path = tmp_path / f"{name}.tdepack"
-    shutil.copy(base["path"], path)
-    with Pack.open(path) as pack:
-        for i in range(people):
-            p = r.add_participant(pack, base["ws"], device_id=name,
-                                  first_time="first" if i % 2 else "repeat")
-            r.submit_answer(pack, workshop_id=base["ws"], exercise_id=base["vote"],
-                            participant_id=p.id, question_key="dots", answer=votes)
-            r.submit_answer(pack, workshop_id=base["ws"], exercise_id=base["notes"],
-                            participant_id=p.id, question_key="note",
-                            answer=f"{name} note {i}")
-        r.submit_answer(pack, workshop_id=base["ws"], exercise_id=base["flag"],
-                        participant_id=p.id, question_key="flag",
-                        answer={"flag": "outdated", "dataset_id": base["dataset"],
-                                "record_rowid": 1})
-    return path
+from tests.core.conftest import laptop, lots_csv, make_base, state
 
 
 @pytest.fixture
@@ -81,22 +26,6 @@ def fleet(tmp_path: Path) -> dict[str, Any]:
                        laptop(base, tmp_path, "b", 4, {"repairs": 3}),
                        laptop(base, tmp_path, "c", 2, {"lights": 3})]
     return base
-
-
-def state(path: Path, base: dict[str, Any]) -> dict[str, Any]:
-    with Pack.open(path, read_only=True) as pack:
-        ids = {row[0] for row in pack.conn.execute("SELECT id FROM _tde_responses")}
-        codes = [row[0] for row in pack.conn.execute("SELECT code FROM _tde_participants")]
-        return {
-            "responses": ids,
-            "participants": len(codes),
-            "unique_codes": len(set(codes)) == len(codes),
-            "tally": sorted(r.tally(pack, base["vote"], "dots")),
-            "exercises": [row[0] for row in pack.conn.execute(
-                "SELECT id FROM _tde_exercises ORDER BY position")],
-            "conflicts": pack.conn.execute("SELECT count(*) FROM _tde_merge_conflicts"
-                                           ).fetchone()[0],
-        }
 
 
 def merged(base: dict[str, Any], tmp_path: Path, name: str, order: list[Path],
@@ -192,7 +121,7 @@ def test_different_datasets_are_refused_unless_allowed(fleet: dict[str, Any],
     other = tmp_path / "other.tdepack"
     shutil.copy(fleet["laptops"][0], other)
     with Pack.open(other) as pack:
-        import_file(pack, _csv(tmp_path / "more.csv", [["9", "9 Elm", "open"]]), title="More")
+        import_file(pack, lots_csv(tmp_path / "more.csv", [["9", "9 Elm", "open"]]), title="More")
     target = tmp_path / "t.tdepack"
     shutil.copy(fleet["path"], target)
     digest = hashlib.sha256(target.read_bytes()).hexdigest()
@@ -323,7 +252,7 @@ def test_dataset_ids_are_translated(tmp_path: Path) -> None:
     a = laptop(base, tmp_path, "a", 1, {"parks": 3})
     target = tmp_path / "t.tdepack"
     with Pack.create(target, title="Other order") as pack:
-        import_file(pack, _csv(tmp_path / "other.csv", [["5", "5 Oak", "open"]]), title="Oaks")
+        import_file(pack, lots_csv(tmp_path / "other.csv", [["5", "5 Oak", "open"]]), title="Oaks")
         info = import_file(pack, tmp_path / "lots.csv", title="Lots")
         result = merge_packs(pack, a, allow_different_data=True)
         assert result.tables["_tde_exercises"].added == 3

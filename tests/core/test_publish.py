@@ -9,7 +9,7 @@ from typing import Any
 
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.results.publish import publish
-from tests.core.test_workbook import WITHDRAWN_TEXT, build_workshop
+from tests.core.conftest import WITHDRAWN_TEXT, build_workshop
 
 
 def test_publish_datasets_and_anonymised_results(new_pack: Pack, tmp_path: Path) -> None:

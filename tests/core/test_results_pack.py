@@ -13,7 +13,7 @@ from tde_desktop.core.results.merge import merge_packs
 from tde_desktop.core.results.results_only import is_results_only, write_results_pack
 from tde_desktop.core.workshop import responses as r
 from tests.conftest import shared
-from tests.core.test_merge import laptop, make_base, state
+from tests.core.conftest import laptop, make_base, state
 
 
 def _count(pack: Pack, table: str) -> int:

@@ -14,7 +14,7 @@ from tde_desktop.core.pack import Pack
 from tde_desktop.core.results.summary_pdf import shown, summary_content, write_summary_pdf
 from tde_desktop.core.workshop import responses as r
 from tde_desktop.core.workshop import workshops as w
-from tests.core.test_workbook import WITHDRAWN_TEXT, build_workshop
+from tests.core.conftest import WITHDRAWN_TEXT, build_workshop
 
 _STRING = re.compile(rb"\(((?:\\.|[^\\)])*)\)", re.S)
 

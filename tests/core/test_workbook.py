@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
@@ -10,99 +9,10 @@ import openpyxl
 import pytest
 
 from tde_desktop.core.errors import Cancelled
-from tde_desktop.core.importers import import_file
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.results.workbook import export_workbook
 from tde_desktop.core.workshop import responses as r
-from tde_desktop.core.workshop import workshops as w
-
-PAYLOADS = ['=HYPERLINK("http://x","y")', "=cmd|' /C calc'!A0", "@SUM(1+1)", "+1+1",
-            "-1+1", "\t=1+1", "\n=1+1"]
-WITHDRAWN_TEXT = "I live at 12 Hidden Lane, please remove me"
-
-
-def _opts(*codes: str) -> list[dict[str, Any]]:
-    return [{"code": c, "label": {"en": c.title(), "es": c.upper()}} for c in codes]
-
-
-def _q(key: str, kind: str, text: str, **extra: Any) -> dict[str, Any]:
-    return {"key": key, "kind": kind, "text": {"en": text, "es": text + " (es)"}, **extra}
-
-
-def build_workshop(pack: Pack, tmp_path: Path) -> dict[str, Any]:
-    """A workshop with one exercise of each reporting kind and 12 participants,
-    one of whom withdraws after answering."""
-    src = tmp_path / "lots.csv"
-    with src.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(["lot_id", "address", "status"])
-        writer.writerows([["0001", "1 Main St", "vacant"], ["0002", "2 Main St", "open"]])
-    info = import_file(pack, src, title="Lots", source_url="https://example.org/lots",
-                       publisher="City", licence="CC-BY-4.0")
-    ws = w.create_workshop(pack, "Vacant lots night", date="2024-05-01", venue="Library",
-                           neighbourhood="North", host_department="Housing",
-                           partners=["Tenants union"], tde_step="design")
-    ex = {}
-    specs = {
-        "vote": ("dot_vote", [_q("priorities", "dot_vote", "Which matter most?",
-                                 options=_opts("parks", "lights", "repairs"), dots=3)]),
-        "request": ("data_request", [_q("wish", "data_request", "What data do you need?")]),
-        "check": ("check_data", [_q("flag", "flag_record", "Is this record right?")]),
-        "story": ("data_story", [_q("story", "story", "Tell a story")]),
-        "notes": ("data_walk", [_q("note", "sticky_note", "What do you notice?")]),
-        "budget": ("budget", [_q("alloc", "budget", "Spend it", total=100,
-                                 options=[{"code": "a", "label": {"en": "Alpha"}, "cost": 80},
-                                          {"code": "b", "label": {"en": "Beta"}, "cost": 80}])]),
-        "asked": ("explore_question", [_q("ask", "question_asked", "Ask a question")]),
-        "assets": ("asset_map", [_q("asset", "asset", "Name an asset",
-                                    options=_opts("park", "school"))]),
-        "eval": ("evaluation", [_q("overall", "single_choice", "Overall?",
-                                   options=_opts("up", "down")),
-                                _q("trust", "rating", "Trust the city will act?"),
-                                _q("improve", "open_text", "What to improve?",
-                                   required=False)]),
-    }
-    for name, (etype, questions) in specs.items():
-        ex[name] = w.add_exercise(pack, ws.id, type=etype, title=name.title(),
-                                  dataset_id=info.id if name == "check" else None,
-                                  config={"questions": questions})
-    people = []
-    for i in range(12):
-        hood = "North" if i < 7 else ("South" if i < 10 else "")
-        people.append(r.add_participant(
-            pack, ws.id, neighbourhood=hood, age_band="25-44" if i % 2 else "65+",
-            affiliation="Tenants union" if i < 2 else "", first_time="first" if i < 8 else
-            "repeat", consent_quote=i % 3 == 0, consent_contact=i == 3,
-            contact="resident3@example.org" if i == 3 else ""))
-
-    def answer(p: Any, name: str, key: str, value: Any) -> None:
-        r.submit_answer(pack, workshop_id=ws.id, exercise_id=ex[name].id,
-                        participant_id=p.id, question_key=key, answer=value)
-
-    for i, p in enumerate(people):
-        answer(p, "vote", "priorities", {"parks": 2, "lights": 1} if i < 8 else {"repairs": 3})
-        answer(p, "notes", "note", PAYLOADS[i % len(PAYLOADS)])
-        answer(p, "eval", "overall", "up" if i < 9 else "down")
-        answer(p, "eval", "trust", 1 + i % 5)
-    answer(people[0], "request", "wish", {"who": "=tenants", "what": "Inspection dates",
-                                          "urgency": "high", "department": "Housing"})
-    answer(people[1], "check", "flag", {"flag": "outdated", "comment": "+demolished",
-                                        "dataset_id": info.id, "record_rowid": 1})
-    answer(people[2], "story", "story", {"text": "Quoted story", "consent_quote": True,
-                                         "tags": ["safety"]})
-    answer(people[4], "story", "story", {"text": "Private story", "consent_quote": False})
-    answer(people[5], "budget", "alloc", {"a": 60, "b": 40})
-    answer(people[6], "asked", "ask", {"question": "Why so many?", "other_data": "permits",
-                                       "source": "Housing"})
-    answer(people[7], "assets", "asset", {"name": "Rec centre", "category": "park",
-                                          "grade": 4})
-    answer(people[6], "eval", "improve", "@more chairs")
-    gone = people[11]
-    answer(gone, "notes", "note", WITHDRAWN_TEXT)
-    r.withdraw_participant(pack, gone.id)
-    w.set_next_steps(pack, ws.id, [{"heard": "Lights", "action": "Audit", "owner": "DPW",
-                                    "due": "2024-07-01", "how_told": "Email"}])
-    return {"workshop": ws, "people": people, "gone": gone, "dataset": info, "ex": ex}
+from tests.core.conftest import PAYLOADS, WITHDRAWN_TEXT, build_workshop
 
 
 @pytest.fixture

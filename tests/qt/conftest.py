@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import shared
+from tests.conftest import sample
 
 
 @pytest.fixture(autouse=True)
@@ -31,16 +31,16 @@ def temp_settings(qapp: object, tmp_path_factory: pytest.TempPathFactory) -> Pat
 
 @pytest.fixture(scope="session")
 def baltimore_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Built once per run; tests get a copy (see ``baltimore_pack``)."""
+    """Built once per run from the bundled sample; tests get a copy (see ``baltimore_pack``)."""
     from tde_desktop.core.importers import import_file
     from tde_desktop.core.pack import Pack
 
     path = tmp_path_factory.mktemp("template") / "baltimore.tdepack"
     with Pack.create(path, title="Baltimore vacants") as pack:
-        import_file(pack, shared("samples/baltimore/vacant_building_notices.csv"),
+        import_file(pack, sample("vacant_building_notices.csv"),
                     title="Vacant building notices", publisher="City of Baltimore",
                     licence="CC BY 4.0")
-        import_file(pack, shared("samples/baltimore/demolition_list_clean.csv"),
+        import_file(pack, sample("demolition_list_clean.csv"),
                     title="Demolition list")
     return path
 

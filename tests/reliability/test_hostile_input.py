@@ -24,7 +24,7 @@ from tde_desktop.core.pack import Pack
 from tde_desktop.core.workshop import workshops as ws
 from tde_desktop.core.workshop.exercises import QUESTION_KINDS, questions_from_config
 from tde_desktop.core.workshop.responses import submit_answer
-from tests.conftest import SHARED_DATA
+from tests.conftest import SHARED_DATA, missing_shared
 from tests.reliability.conftest import LONG, Scenario
 
 SUFFIXES = (".csv", ".xlsx", ".xls", ".json", ".jsonl", ".geojson")
@@ -99,7 +99,7 @@ def test_truncated_real_files(hostile_pack: Pack, tmp_path: Path,
                               scenario: Callable[[str, str], Scenario]) -> None:
     files = _real_files()
     if not files:
-        pytest.skip("no shared data files")
+        missing_shared("samples/ and messy/ folders")
     s = scenario("hostile: truncated real files", f"{len(files)} files from shared/data cut at "
                  "3 points each: TdeError with one line or a correct dataset; catalogue whole")
     outcomes: dict[str, int] = {}
