@@ -15,13 +15,20 @@ and hands its result back on the UI thread. Feature code never touches threads:
   functions roll back when that happens.
 - A :class:`TdeError` is shown as its one sentence; anything else is logged with
   its traceback and shown as a plain sentence.
+- Work that writes says what it changed (``changes=``, kinds from
+  :class:`~tde_desktop.core.workshop.room_state.Change`); once it is done, every
+  screen that called :func:`watch_pack` on that pack hears it. Writes made on the
+  UI thread say so with :func:`report_changes`. Writes nobody reported (another
+  connection, the phone server) are found by a one-second probe of
+  ``PRAGMA data_version``, the only statement a watched pack sees while idle.
 """
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +38,7 @@ from shiboken6 import isValid
 
 from tde_desktop.core.errors import Cancelled, TdeError
 from tde_desktop.core.i18n import _
+from tde_desktop.core.workshop.room_state import ALL_CHANGES, Change, probe
 
 log = logging.getLogger(__name__)
 
@@ -88,8 +96,10 @@ class Op:
                  on_done: Callable[[Any], None] | None,
                  on_error: Callable[[BaseException], None] | None,
                  on_cancel: Callable[[], None] | None,
-                 label: str, cancellable: bool, pack_path: Path | None) -> None:
+                 label: str, cancellable: bool, pack_path: Path | None,
+                 changes: frozenset[Change] = frozenset()) -> None:
         self.parent = parent
+        self.changes = changes
         self.fn = fn
         self.on_done = on_done
         self.on_error = on_error
@@ -188,6 +198,8 @@ class Op:
 
     def _done(self, result: object) -> None:
         self._finish()
+        if self.changes and self.pack_path is not None:
+            report_changes(self.pack_path, self.changes)  # even if the asker has gone
         if self._parent_gone():
             return
         if self.on_done is not None:
@@ -223,16 +235,19 @@ def run_op(
     cancellable: bool = True,
     pack_path: str | Path | None = None,
     quiet: bool = False,
+    changes: Iterable[Change] = (),
 ) -> Op:
     """Run ``fn`` off the UI thread; ``on_done(result)`` is called on the UI thread.
 
     ``fn(progress)`` is called on a worker thread, or ``fn(pack, progress)`` with
     a pack of its own when ``pack_path`` is given. Exactly one of ``on_done``,
     ``on_error`` (default: a message box) or ``on_cancel`` runs afterwards.
-    ``quiet`` work never shows a progress dialog.
+    ``quiet`` work never shows a progress dialog. ``changes`` (with ``pack_path``)
+    are reported to the pack's watchers once the work succeeded.
     """
     op = Op(parent, fn, on_done=on_done, on_error=on_error, on_cancel=on_cancel, label=label,
-            cancellable=cancellable, pack_path=Path(pack_path) if pack_path else None)
+            cancellable=cancellable, pack_path=Path(pack_path) if pack_path else None,
+            changes=frozenset(changes))
     _running.add(op)
     if not quiet:
         op.timer.start(DIALOG_DELAY_MS)
@@ -282,3 +297,88 @@ def show_exception(parent: QWidget | None, exc: BaseException) -> QMessageBox:
     if not isinstance(exc, TdeError):
         log.error("Unexpected error in background work", exc_info=exc)
     return show_message(parent, error_text(exc))
+
+
+# -- what changed ------------------------------------------------------------------------
+
+#: how often a watched pack is probed for writes nobody reported
+PROBE_MS = 1000
+
+
+class PackWatcher(QObject):
+    """Tells the screens showing one open pack when it changed; made by :func:`watch_pack`.
+
+    Idle cost: one ``PRAGMA data_version`` a second, and only while a screen watches.
+    """
+
+    def __init__(self, pack: Any) -> None:
+        super().__init__()
+        self.pack = pack
+        self.key = Path(pack.path).resolve()
+        self.listeners: list[tuple[QObject, Callable[[frozenset[Change]], None]]] = []
+        self.last = probe(pack)
+        self.timer = QTimer(self)
+        self.timer.setInterval(PROBE_MS)
+        self.timer.timeout.connect(self.check)
+        self.timer.start()
+
+    def _alive(self) -> list[tuple[QObject, Callable[[frozenset[Change]], None]]]:
+        self.listeners = [(r, cb) for r, cb in self.listeners if isValid(r)]
+        if not self.listeners:
+            self.stop()
+        return list(self.listeners)
+
+    def stop(self) -> None:
+        self.timer.stop()
+        _watchers.pop(id(self.pack), None)
+
+    def check(self) -> bool:
+        """Probe the pack; tell every listener (all kinds) if someone wrote to it."""
+        try:
+            now = probe(self.pack)
+        except (sqlite3.Error, AttributeError):  # the pack was closed under us
+            self.stop()
+            return False
+        if now == self.last:
+            return False
+        self.last = now
+        self.emit(ALL_CHANGES)
+        return True
+
+    def emit(self, changes: frozenset[Change]) -> None:
+        for _receiver, callback in self._alive():
+            callback(changes)
+
+
+_watchers: dict[int, PackWatcher] = {}
+
+
+def watch_pack(pack: Any, receiver: QObject,
+               callback: Callable[[frozenset[Change]], None]) -> PackWatcher:
+    """Call ``callback(kinds)`` on the UI thread whenever ``pack`` changes, for as long
+    as ``receiver`` lives. Reported writes give their own kinds; a write found by the
+    probe gives every kind."""
+    watcher = _watchers.get(id(pack))
+    if watcher is None or watcher.pack is not pack:
+        watcher = _watchers[id(pack)] = PackWatcher(pack)
+    watcher.listeners.append((receiver, callback))
+    return watcher
+
+
+def report_changes(pack_path: str | Path, changes: Iterable[Change], *,
+                   origin: QObject | None = None) -> None:
+    """Tell every screen watching the pack at ``pack_path`` what a write changed.
+
+    ``origin`` (the screen that wrote, which has already redrawn) is not told again.
+    """
+    kinds = frozenset(changes)
+    key = Path(pack_path).resolve()
+    for watcher in [w for w in _watchers.values() if w.key == key]:
+        try:
+            watcher.last = probe(watcher.pack)
+        except (sqlite3.Error, AttributeError):
+            watcher.stop()
+            continue
+        for receiver, callback in watcher._alive():
+            if receiver is not origin:
+                callback(kinds)

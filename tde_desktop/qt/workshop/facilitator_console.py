@@ -1,10 +1,12 @@
 """The facilitator's console for running one workshop (reached only through the PIN).
 
 The agenda shows each exercise with its time box, a countdown once it is open,
-and the live count of participants who answered (re-read every second from
-:func:`workshops.live_counts`). From here the facilitator starts and stops
-exercises, approves free text for the projector, reveals results, withdraws a
-participant, undoes the last step, prints paper handouts, types in paper
+and the live count of participants who answered. The pack is re-read only when
+it changed: every action here reports what it changed, and writes made elsewhere
+(the kiosk, the phone server) are found by :func:`ops.watch_pack`'s cheap probe.
+Counts come from ``COUNT`` queries; the one-second timer only redraws countdowns.
+From here the facilitator starts and stops exercises, approves free text for
+the projector, reveals results, withdraws a participant, undoes the last step, prints paper handouts, types in paper
 answers, edits the agenda and writes the Next steps at the end.
 """
 
@@ -16,7 +18,6 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -35,10 +36,11 @@ from PySide6.QtWidgets import (
 from tde_desktop.core.errors import TdeError
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import Pack
-from tde_desktop.core.workshop import responses
+from tde_desktop.core.workshop import room_state
 from tde_desktop.core.workshop import workshops as ws
+from tde_desktop.core.workshop.room_state import ALL_CHANGES, Change
 from tde_desktop.qt.common import theme
-from tde_desktop.qt.common.ops import show_message
+from tde_desktop.qt.common.ops import report_changes, show_message, watch_pack
 
 COLUMNS = ("#", "Exercise", "Time box", "Time left", "Status", "Answered", "Results")
 
@@ -72,7 +74,7 @@ class FacilitatorConsole(QWidget):
         self.pack = pack
         self.workshop_id = workshop_id
         self.exercises: list[ws.Exercise] = []
-        self.undo_stack: list[tuple[str, Callable[[], object]]] = []
+        self.undo_stack: list[tuple[str, Callable[[], object], frozenset[Change]]] = []
         self.confirm_box: QMessageBox | None = None
         self.kiosk: QWidget | None = None
         self.projector: QWidget | None = None
@@ -82,7 +84,8 @@ class FacilitatorConsole(QWidget):
         self.resize(1200, 780)
         self._build()
         self.reload()
-        self.timer = QTimer(self)
+        watch_pack(pack, self, self.on_changes)
+        self.timer = QTimer(self)  # countdowns only: it reads nothing
         self.timer.setInterval(1000)
         self.timer.timeout.connect(self.tick)
         self.timer.start()
@@ -133,14 +136,8 @@ class FacilitatorConsole(QWidget):
         column.addWidget(self.notes_list)
         side.addWidget(notes, 1)
 
-        people = QGroupBox(_("Participants"))
-        row = QHBoxLayout(people)
-        self.participant_box = QComboBox()
-        self.participant_box.setAccessibleName(_("Participant code"))
-        row.addWidget(self.participant_box, 1)
-        self.withdraw_button = _button(_("&Withdraw..."), self.ask_withdraw)
-        row.addWidget(self.withdraw_button)
-        side.addWidget(people)
+        self.withdraw_button = _button(_("&Withdraw a participant..."), self.ask_withdraw)
+        side.addWidget(self.withdraw_button)
 
         bottom = QHBoxLayout()
         self.kiosk_button = _button(_("Open the participant &screen"), self.open_kiosk)
@@ -158,10 +155,33 @@ class FacilitatorConsole(QWidget):
 
     # -- reading -------------------------------------------------------------------------
 
-    def reload(self) -> None:
-        """Re-read the agenda and participants (after a change made here or elsewhere)."""
+    def on_changes(self, changes: frozenset[Change]) -> None:
+        """The pack changed (here, in the kiosk or elsewhere): re-read what is shown."""
+        try:
+            self.reload(changes)
+        except TdeError:
+            return  # the workshop was deleted meanwhile; the window stays as it was
+
+    def reload(self, changes: frozenset[Change] = ALL_CHANGES) -> None:
+        """Re-read what ``changes`` may have touched: agenda, counts, participants, notes."""
         workshop = ws.get_workshop(self.pack, self.workshop_id)
         self.setWindowTitle(_("Facilitator: {title}").format(title=workshop.title))
+        if changes & {Change.AGENDA, Change.WORKSHOP}:
+            self._reload_agenda()
+        counts = ws.live_counts(self.pack, self.workshop_id)
+        people = room_state.participant_count(self.pack, self.workshop_id)
+        self.header.setText(_("{title} \u2014 {status} \u2014 {n} participants").format(
+            title=workshop.title, status=_(workshop.status), n=people))
+        for row, exercise in enumerate(self.exercises):
+            self.table.item(row, 5).setText(str(counts.get(exercise.id, 0)))
+        if changes & {Change.ANSWERS, Change.MODERATION, Change.PARTICIPANTS}:
+            self._notes_state = None
+        self._fill_notes()
+        self.undo_button.setEnabled(bool(self.undo_stack))
+        self._update_buttons()
+        self.tick()
+
+    def _reload_agenda(self) -> None:
         selected = self.selected()
         self.exercises = ws.list_exercises(self.pack, self.workshop_id)
         self.table.setRowCount(len(self.exercises))
@@ -177,29 +197,11 @@ class FacilitatorConsole(QWidget):
             ids = [e.id for e in self.exercises]
             if selected.id in ids:
                 self.table.selectRow(ids.index(selected.id))
-        current = self.participant_box.currentData()
-        self.participant_box.clear()
-        for person in ws.list_participants(self.pack, self.workshop_id):
-            self.participant_box.addItem(person.code, person.id)
-        if current is not None:
-            self.participant_box.setCurrentIndex(max(0, self.participant_box.findData(current)))
-        self.undo_button.setEnabled(bool(self.undo_stack))
-        self.tick()
 
     def tick(self) -> None:
-        """Every second: live answer counts, countdowns, new free text to approve."""
-        try:
-            counts = ws.live_counts(self.pack, self.workshop_id)
-            workshop = ws.get_workshop(self.pack, self.workshop_id)
-        except TdeError:
-            return
-        people = len(ws.list_participants(self.pack, self.workshop_id))
-        self.header.setText(_("{title} \u2014 {status} \u2014 {n} participants").format(
-            title=workshop.title, status=_(workshop.status), n=people))
+        """Every second: the countdowns, from what was read last (no pack reads)."""
         for row, exercise in enumerate(self.exercises):
             self.table.item(row, 3).setText(countdown(exercise))
-            self.table.item(row, 5).setText(str(counts.get(exercise.id, 0)))
-        self._fill_notes()
 
     def selected(self) -> ws.Exercise | None:
         row = self.table.currentRow()
@@ -209,10 +211,14 @@ class FacilitatorConsole(QWidget):
         ids = [e.id for e in self.exercises]
         self.table.selectRow(ids.index(exercise_id))
 
-    def _selection_changed(self) -> None:
+    def _update_buttons(self) -> None:
+        """Button texts follow the selected exercise as stored (also after Undo)."""
         exercise = self.selected()
         self.reveal_button.setText(_("Hide results") if exercise and exercise.revealed
                                    else _("&Reveal results"))
+
+    def _selection_changed(self) -> None:
+        self._update_buttons()
         self._notes_state = None
         self._fill_notes()
 
@@ -238,16 +244,20 @@ class FacilitatorConsole(QWidget):
     # -- actions -------------------------------------------------------------------------
 
     def _do(self, what: str, action: Callable[[], object],
-            inverse: Callable[[], object] | None) -> bool:
+            inverse: Callable[[], object] | None,
+            changes: frozenset[Change] = frozenset({Change.AGENDA})) -> bool:
+        """Run one write, keep its inverse for Undo, redraw what it changed and tell the
+        other screens (projector, other consoles) about it."""
         try:
             action()
         except TdeError as exc:
             self.message.setText(str(exc))
             return False
         if inverse is not None:
-            self.undo_stack.append((what, inverse))
+            self.undo_stack.append((what, inverse, changes))
         self.message.setText(what)
-        self.reload()
+        self.reload(changes)
+        report_changes(self.pack.path, changes, origin=self)
         return True
 
     def start_selected(self) -> None:
@@ -258,7 +268,8 @@ class FacilitatorConsole(QWidget):
             started = self._do(_("Started: {title}").format(title=exercise.title),
                                lambda: ws.open_exercise(self.pack, exercise.id),
                                None if was_open else
-                               lambda: ws.close_exercise(self.pack, exercise.id))
+                               lambda: ws.close_exercise(self.pack, exercise.id),
+                               frozenset({Change.AGENDA, Change.WORKSHOP}))
             if started and not was_running:
                 self.workshop_started.emit(self.workshop_id)
 
@@ -276,14 +287,14 @@ class FacilitatorConsole(QWidget):
             self._do(_("Results shown") if show else _("Results hidden"),
                      lambda: ws.reveal(self.pack, exercise.id, show),
                      lambda: ws.reveal(self.pack, exercise.id, not show))
-            self._selection_changed()
 
     def _note_ticked(self, item: QListWidgetItem) -> None:
         response_id = str(item.data(Qt.ItemDataRole.UserRole))
         show = item.checkState() == Qt.CheckState.Checked
         self._do(_("Note approved for the projector") if show else _("Note hidden"),
                  lambda: ws.approve(self.pack, response_id, show),
-                 lambda: ws.approve(self.pack, response_id, not show))
+                 lambda: ws.approve(self.pack, response_id, not show),
+                 frozenset({Change.MODERATION}))
 
     def approve_all(self) -> None:
         """Tick every free-text answer of the selected exercise."""
@@ -294,38 +305,26 @@ class FacilitatorConsole(QWidget):
         """Undo the last start, stop, reveal or approval (withdrawals cannot be undone)."""
         if not self.undo_stack:
             return
-        what, inverse = self.undo_stack.pop()
-        self._do(_("Undone: {what}").format(what=what), inverse, None)
+        what, inverse, changes = self.undo_stack.pop()
+        self._do(_("Undone: {what}").format(what=what), inverse, None, changes)
 
-    def ask_withdraw(self) -> QMessageBox | None:
-        """Confirm, naming how many answers will go, then withdraw the chosen participant."""
-        participant_id = self.participant_box.currentData()
-        if participant_id is None:
-            return None
-        code = self.participant_box.currentText()
-        answers = [r for r in responses.list_responses(self.pack, self.workshop_id)
-                   if r.participant_id == participant_id]
-        box = QMessageBox(QMessageBox.Icon.Question, _("Withdraw a participant"),
-                          _("Withdraw {code}? This removes their {n} answers for good and "
-                            "cannot be undone.").format(code=code, n=len(answers)),
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
-        box.setAccessibleName(_("Withdraw a participant"))
-        box.button(QMessageBox.StandardButton.Yes).setText(_("Withdraw"))
-        box.button(QMessageBox.StandardButton.No).setText(_("Keep"))
-        box.accepted.connect(lambda: self.withdraw(str(participant_id)))
-        box.open()
-        self.confirm_box = box
-        return box
+    def ask_withdraw(self) -> QWidget:
+        """Pick a participant from the list (code, time joined, answers) to withdraw."""
+        from tde_desktop.qt.workshop.console_people import WithdrawDialog
 
-    def withdraw(self, participant_id: str) -> int:
-        removed = ws.withdraw_participant(self.pack, participant_id)
-        self.message.setText(_("Withdrawn: {n} answers removed.").format(n=removed))
-        self.reload()
-        return removed
+        dialog = WithdrawDialog(self.pack, self.workshop_id, self)
+        dialog.withdrawn.connect(lambda _pid, n: self.message.setText(
+            _("Withdrawn: {n} answers removed.").format(n=n)))
+        dialog.withdrawn.connect(lambda *_a: self.reload(
+            frozenset({Change.PARTICIPANTS, Change.ANSWERS, Change.MODERATION})))
+        dialog.open()
+        self.withdraw_dialog = dialog
+        return dialog
 
     def end(self) -> None:
         if self._do(_("The workshop has ended. Please write the next steps."),
-                    lambda: ws.end_workshop(self.pack, self.workshop_id), None):
+                    lambda: ws.end_workshop(self.pack, self.workshop_id), None,
+                    frozenset({Change.WORKSHOP, Change.AGENDA})):
             self.workshop_ended.emit(self.workshop_id)
         self.edit_next_steps()
 
@@ -340,8 +339,7 @@ class FacilitatorConsole(QWidget):
         from tde_desktop.qt.workshop.kiosk import Kiosk
 
         kiosk = Kiosk(self.pack, self.workshop_id)
-        kiosk.participant_done.connect(lambda _pid: self.reload())
-        kiosk.unlocked.connect(self.reload)
+        kiosk.participant_done.connect(lambda _pid: self.on_changes(ALL_CHANGES))
         self.kiosk = kiosk
         if full_screen:
             kiosk.showFullScreen()
@@ -361,7 +359,7 @@ class FacilitatorConsole(QWidget):
         from tde_desktop.qt.workshop.agenda_editor import AgendaEditor
 
         editor = AgendaEditor(self.pack, self.workshop_id)
-        editor.changed.connect(self.reload)
+        editor.changed.connect(lambda: report_changes(self.pack.path, {Change.AGENDA}))
         exercise = self.selected()
         if exercise is not None:
             editor.select(exercise.id)
@@ -391,7 +389,8 @@ class FacilitatorConsole(QWidget):
         if exercise is None:
             return None
         entry = PaperEntry(self.pack, exercise.id)
-        entry.saved.connect(self.reload)
+        entry.saved.connect(lambda *_a: report_changes(
+            self.pack.path, {Change.ANSWERS, Change.PARTICIPANTS}))
         return self._keep(entry)
 
     def edit_next_steps(self) -> QWidget:

@@ -4,15 +4,16 @@ It shows the current exercise's prompt and, once the facilitator has revealed
 the results, live tallies drawn as bars with the number written on every bar
 (never colour alone) and the approved sticky notes grouped by prompt. Free text
 appears only after the facilitator approved it (:func:`workshops.sticky_notes`
-returns approved answers only). It refreshes itself every second and only
-redraws when something changed, so the room sees no flicker.
+returns approved answers only). It re-reads the pack only when it changed
+(:func:`ops.watch_pack`) and redraws only when what the room sees changed, so
+the room sees no flicker.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QRect, Qt, QTimer
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QFrame,
@@ -29,6 +30,8 @@ from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.workshop import workshops as ws
 from tde_desktop.core.workshop.exercises import label_text
+from tde_desktop.core.workshop.room_state import Change
+from tde_desktop.qt.common.ops import watch_pack
 
 FONT_PT = 28
 #: kinds whose answers are shown as text (after approval), not as bars
@@ -102,7 +105,7 @@ class BarChart(QWidget):
 
 
 class ProjectorWindow(QWidget):
-    """What the room sees; call :meth:`refresh` (a timer does so every second)."""
+    """What the room sees; it refreshes itself when the pack changes."""
 
     def __init__(self, pack: Pack, workshop_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -131,12 +134,9 @@ class ProjectorWindow(QWidget):
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         layout.addWidget(self.scroll, 1)
-        self.timer = QTimer(self)
-        self.timer.setInterval(1000)
-        self.timer.timeout.connect(self.refresh)
-        self.timer.start()
         self.resize(1280, 800)
         self.refresh()
+        watch_pack(pack, self, self.on_changes)
 
     def _label(self, object_name: str, name: str) -> QLabel:
         label = QLabel()
@@ -175,6 +175,10 @@ class ProjectorWindow(QWidget):
         notes = tuple((n.question_key, n.answer_label, n.answer_text)
                       for n in ws.sticky_notes(self.pack, exercise.id))
         return (exercise.id, exercise.title, exercise.status, counts, True, tallies, notes)
+
+    def on_changes(self, _changes: frozenset[Change]) -> None:
+        """The pack changed: re-read it (the redraw happens only if the room's view did)."""
+        self.refresh()
 
     def refresh(self) -> None:
         """Re-read the pack and redraw if anything the room sees has changed."""
