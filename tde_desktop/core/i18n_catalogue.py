@@ -35,7 +35,7 @@ def _same(text: str) -> str:
 CONSTANTS: dict[str, tuple[tuple[str, Callable[[str], str]], ...]] = {
     "tde_desktop/core/results/workbook_sheets.py": (("FOLLOW_UP", _same),),
     "tde_desktop/core/workshop/exercises.py": (("MODES", _same), ("QUESTION_KINDS", _spaced)),
-    "tde_desktop/core/importers/column_types.py": (("USER_TYPES", _same),),
+    "tde_desktop/core/importers/type_rules.py": (("USER_TYPES", _same),),
     "tde_desktop/qt/workshop/facilitator_console.py": (("COLUMNS", _same),),
     "tde_desktop/qt/workshop/paper.py": (("FIELD_KINDS", _same),),
 }

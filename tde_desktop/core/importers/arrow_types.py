@@ -1,10 +1,12 @@
-"""The column type rules of :mod:`tde_desktop.core.importers.column_types`, on Arrow columns.
+"""The column type rules of :mod:`.type_rules` on Arrow columns.
 
 The fast CSV path (:mod:`.fast_csv`) checks and converts a whole column of a batch
 with Arrow compute functions (RE2 regular expressions and C++ casts) instead of
-Python strings. The patterns are the ones in ``column_types.KINDS``, anchored to
-whole values; RE2 never backtracks, so they need no atomic groups. Tests import
-the same files through both paths and compare every stored value.
+Python strings. The patterns are those of :data:`.type_rules.KINDS`, anchored to
+whole values; RE2 never backtracks, so they need no atomic groups. The state of a
+column is the Python path's :class:`.column_types.ColumnState`. Tests run every
+rule through both engines, and import the same files both ways comparing every
+stored value.
 """
 
 from __future__ import annotations
@@ -15,7 +17,21 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from tde_desktop.core.importers import column_types as ct
+from tde_desktop.core.importers.column_types import ColumnState
+from tde_desktop.core.importers.type_rules import (
+    CENTURY_PIVOT,
+    KINDS,
+    LONG_DIGITS,
+    MISSING_MARKERS,
+    NUMERIC_KINDS,
+    PREFERENCE,
+    REAL_KINDS,
+    SLASH_DATE_PARTS,
+    TEXT,
+    THOUSANDS,
+    UNKNOWN,
+    WIDER,
+)
 
 
 def _strings(values: list[str]) -> Any:
@@ -41,29 +57,18 @@ def _integer(value: int, arrow_type: Any, numpy_type: Any) -> Any:
     return pa.Array.from_buffers(arrow_type, 1, [None, data])[0]
 
 
-_MARKERS = _strings(sorted(ct.MISSING_MARKERS))
+_MARKERS = _strings(sorted(MISSING_MARKERS))
 _PM = _strings(["P", "p"])
 _AM = _strings(["A", "a"])
-_ANCHORED = {kind: f"^(?:{pat})$" for kind, (pat, _t, _a) in ct.KINDS.items()}
-_LONG_INTEGER = r"^[-+]?[0-9]{13,}$"
-_SLASH_DATE = (
-    r"^(?P<a>[0-9]{1,2})/(?P<b>[0-9]{1,2})/(?P<y>[0-9]{4}|[0-9]{2})"
-    r"(?: (?P<h>[0-9]{1,2}):(?P<mi>[0-9]{2})(?::(?P<s>[0-9]{2}))?(?: ?(?P<ap>[AaPp])[Mm])?)?$"
-)
-#: kinds whose pattern matches every value the key's pattern matches, so one check
-#: settles them all (integer ⊂ integer_sep ⊂ number_sep, integer ⊂ number ⊂ number_sep)
-_WIDER = {
-    "integer": {"integer_sep", "number", "number_sep"},
-    "integer_sep": {"number_sep"},
-    "number": {"number_sep"},
-}
+_ANCHORED = {name: f"^(?:{kind.pattern})$" for name, kind in KINDS.items()}
+_LONG_INTEGER = f"^(?:{LONG_DIGITS})$"
+_SLASH_DATE = f"^(?:{SLASH_DATE_PARTS})$"
 _NULL_TEXT = pa.StringArray.from_buffers(1, pa.py_buffer(np.zeros(2, np.int32)),
                                          pa.py_buffer(b""), pa.py_buffer(b"\x00"), 1)[0]
 _EMPTY, _ZERO, _ZEROS, _DASH, _COLON, _T = map(_text, ["", "0", "00", "-", ":", "T"])
-_CENTURY_20, _CENTURY_19, _YEAR_70 = map(_text, ["20", "19", "70"])
+_CENTURY_20, _CENTURY_19, _PIVOT = map(_text, ["20", "19", f"{CENTURY_PIVOT:02d}"])
 _NOON, _MIDNIGHT = _integer(12, pa.int8(), np.int8), _integer(0, pa.int8(), np.int8)
 _TWO_DIGITS = _integer(2, pa.int32(), np.int32)
-_SLASH_KINDS = frozenset({"date_mdy", "date_dmy", "datetime_mdy", "datetime_dmy"})
 
 Column = Any  # a pyarrow Array or ChunkedArray of strings (pyarrow ships no type hints)
 
@@ -72,7 +77,7 @@ def _true(result: Any) -> bool:
     return bool(result.as_py())
 
 
-def observe(state: ct.ColumnState, column: Column, *, distinct: bool = True) -> bool:
+def observe(state: ColumnState, column: Column, *, distinct: bool = True) -> bool:
     """Narrow a column's candidate kinds with one batch, as ``ColumnState.observe`` does.
 
     With ``distinct`` the checks run on the batch's distinct values, which is quicker
@@ -94,18 +99,18 @@ def observe(state: ct.ColumnState, column: Column, *, distinct: bool = True) -> 
     # (A value holding NUL matches no kind's pattern, so such a column becomes text
     # here as it does in column_types.)
     settled: set[str] = set()
-    for kind in [k for k in ct.PREFERENCE if k in state.kinds]:
+    for kind in [k for k in PREFERENCE if k in state.kinds]:
         if kind in settled:
             continue
         if _true(pc.all(pc.or_(missing, pc.match_substring_regex(column, _ANCHORED[kind])))):
-            settled |= _WIDER.get(kind, set())
+            settled |= WIDER.get(kind, frozenset())
         else:
             state.kinds.discard(kind)
-    # Whole values of 13 or more digits make a column text; only decimal patterns let
-    # them through (the integer ones stop at 12 digits). No marker looks like one.
-    if state.kinds & ct.NUMERIC_KINDS and "integer" not in state.kinds and _true(
+    # Whole values of too many digits make a column text; only decimal patterns let
+    # them through (the integer ones stop at MAX_DIGITS). No marker looks like one.
+    if state.kinds & NUMERIC_KINDS and "integer" not in state.kinds and _true(
             pc.any(pc.match_substring_regex(column, _LONG_INTEGER))):
-        state.kinds -= ct.NUMERIC_KINDS
+        state.kinds -= NUMERIC_KINDS
     return distinct
 
 
@@ -116,17 +121,17 @@ def _has_value(column: Column) -> bool:
 
 def convert(kind: str, column: Column) -> Column:
     """A batch of one column as it is stored for ``kind``; missing cells become null."""
-    if kind in ("text", "unknown"):
+    if kind in (TEXT, UNKNOWN):
         return pc.if_else(pc.equal(column, _EMPTY), _NULL_TEXT, column)
-    missing = pc.is_in(column, value_set=_MARKERS)
-    if kind in _SLASH_KINDS:
-        return _iso_dates(column, day_first=kind.endswith("dmy"))
-    text = pc.if_else(missing, _NULL_TEXT, column)
-    if kind in ("integer_sep", "number_sep"):
-        text = pc.replace_substring(text, ",", "")
-    if kind in ("number", "number_sep"):
+    rules = KINDS[kind]
+    if rules.slash_order:
+        return _iso_dates(column, day_first=rules.day_first)
+    text = pc.if_else(pc.is_in(column, value_set=_MARKERS), _NULL_TEXT, column)
+    if rules.thousands:
+        text = pc.replace_substring(text, THOUSANDS, "")
+    if kind in REAL_KINDS:
         return pc.cast(text, pa.float64())
-    if kind in ("integer", "integer_sep"):
+    if kind in NUMERIC_KINDS:
         return pc.cast(text, pa.int64())
     return text  # ISO dates and date-times are stored as written
 
@@ -150,7 +155,7 @@ def _iso_dates(column: Column, *, day_first: bool) -> Column:
     month, day = (part("b"), part("a")) if day_first else (part("a"), part("b"))
     year = part("y")
     two_digit = pc.equal(pc.utf8_length(year), _TWO_DIGITS)
-    century = pc.if_else(pc.less(year, _YEAR_70), _CENTURY_20, _CENTURY_19)
+    century = pc.if_else(pc.less(year, _PIVOT), _CENTURY_20, _CENTURY_19)
     year = pc.if_else(two_digit, pc.binary_join_element_wise(century, year, _EMPTY), year)
     date = pc.binary_join_element_wise(year, pc.utf8_lpad(month, 2, "0"),
                                        pc.utf8_lpad(day, 2, "0"), _DASH)

@@ -1,17 +1,9 @@
-"""Column type inference that respects identifiers, done on whole chunks at C speed.
+"""The column type rules of :mod:`.type_rules` on chunks of Python strings, at C speed.
 
-A column's candidate kinds shrink as chunks arrive. Each check runs one regular
-expression over the *distinct* values of a chunk joined by NUL, so the cost per
-chunk is a ``set()`` and a regex scan rather than a Python call per cell.
-
-Rules (see the workshop-pack issue):
-- leading zeros and digit strings longer than 12 characters stay text, and so do columns
-  whose name says they hold codes (ZIP, FIPS, BBL, tract, parcel, block, lot, ...id);
-- ``"625,000"`` is a number only when every value of the column has that shape;
-- ``N/A``, ``NA``, ``-`` ... are missing only in a column whose other values are
-  numbers or dates (``NA`` is also Namibia's code); an empty cell is always missing;
-- ISO dates stay as they are; US ``M/D/YYYY`` and day-first ``D/M/YYYY`` dates
-  become ISO-8601 text when the whole column agrees on one reading.
+Every importer's rows pass through here (the fast CSV path uses :mod:`.arrow_types`
+instead). A column's candidate kinds shrink as chunks arrive. Each check runs one
+regular expression over the *distinct* values of a chunk joined by NUL, so the cost
+per chunk is a ``set()`` and a regex scan rather than a Python call per cell.
 """
 
 from __future__ import annotations
@@ -20,72 +12,54 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-MISSING_MARKERS = frozenset(
-    {"", "NA", "N/A", "n/a", "na", "NULL", "null", "None", "none", "-", "--", "nan", "NaN",
-     "#N/A", "(null)"}
+from tde_desktop.core.importers.type_rules import (
+    CENTURY_PIVOT,
+    FORCED_KINDS,
+    KINDS,
+    LONG_DIGITS,
+    MAX_DIGITS,
+    MAX_EXPONENT_DIGITS,
+    MISSING_MARKERS,
+    NUMERIC_KINDS,
+    PREFERENCE,
+    REAL_KINDS,
+    SLASH_DATE_PARTS,
+    TEXT,
+    THOUSANDS,
+    UNKNOWN,
 )
 
 _SEP = "\x00"
-_INT = r"-?(?:0|[1-9]\d{0,11})"
-_INT_SEP = r"-?(?:0|[1-9]\d{0,2}(?:,\d{3}){0,3}|[1-9]\d{0,11})"
-_FRAC = r"(?:\.\d+)?(?:[eE][-+]?\d{1,3})?"
-_NUM = r"-?(?:(?:0|[1-9]\d*)" + _FRAC + r"|\.\d+)"
-_NUM_SEP = r"-?(?:(?:0|[1-9]\d{0,2}(?:,\d{3})*|[1-9]\d*)" + _FRAC + r"|\.\d+)"
-_DATE_ISO = r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
-_TIME = r"(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?"
-_DATETIME_ISO = _DATE_ISO + r"[T ]" + _TIME + r"(?:Z|[+-]\d{2}:?\d{2})?"
-_M = r"(?:0?[1-9]|1[0-2])"
-_D = r"(?:0?[1-9]|[12]\d|3[01])"
-_Y = r"(?:\d{4}|\d{2})"
-_DATE_MDY = _M + "/" + _D + "/" + _Y
-_DATE_DMY = _D + "/" + _M + "/" + _Y
-_CLOCK = r"(?:0?\d|1\d|2[0-3]):[0-5]\d(?::[0-5]\d)?(?: ?[AaPp][Mm])?"
-_DATETIME_MDY = _DATE_MDY + " " + _CLOCK
-_DATETIME_DMY = _DATE_DMY + " " + _CLOCK
-
-#: kind -> (pattern of one value, semantic type stored in the dictionary, SQLite affinity)
-KINDS: dict[str, tuple[str, str, str]] = {
-    "integer": (_INT, "integer", "INTEGER"),
-    "integer_sep": (_INT_SEP, "integer", "INTEGER"),
-    "number": (_NUM, "number", "REAL"),
-    "number_sep": (_NUM_SEP, "number", "REAL"),
-    "date_iso": (_DATE_ISO, "date", "TEXT"),
-    "datetime_iso": (_DATETIME_ISO, "datetime", "TEXT"),
-    "date_mdy": (_DATE_MDY, "date", "TEXT"),
-    "date_dmy": (_DATE_DMY, "date", "TEXT"),
-    "datetime_mdy": (_DATETIME_MDY, "datetime", "TEXT"),
-    "datetime_dmy": (_DATETIME_DMY, "datetime", "TEXT"),
-}
-#: preference order when several kinds fit every value seen
-PREFERENCE = list(KINDS)
 # The precise check: one regex over a chunk's distinct values (markers removed), each
 # value matched inside an atomic group that must end at a separator, so a failing
 # value never makes the engine retry earlier values.
 _ALL_MATCHERS = {
-    kind: re.compile(f"(?>(?:{pat})(?={_SEP}|\\Z))(?:{_SEP}(?>(?:{pat})(?={_SEP}|\\Z)))*+",
-                     re.ASCII)
-    for kind, (pat, _t, _a) in KINDS.items()
+    name: re.compile(f"(?>(?:{kind.pattern})(?={_SEP}|\\Z))"
+                     f"(?:{_SEP}(?>(?:{kind.pattern})(?={_SEP}|\\Z)))*+", re.ASCII)
+    for name, kind in KINDS.items()
 }
 # The fast check for the common case of a plain numeric column: a character-class scan,
 # two searches for what would make a number an identifier, then int()/float() in C.
-# Anything unusual falls through to the precise check.
-# Every value a plain integer of at most 12 digits without a leading zero, or empty: one
-# pass; atomic groups and a possessive loop keep a failure from backtracking.
-_PLAIN_INTEGERS = re.compile(f"(?:{_SEP}(?>-?[1-9][0-9]{{0,11}}|-?0|))*+")
+# Anything unusual falls through to the precise check; tests/core/test_column_types.py
+# checks that both always decide alike.
+# Every value a plain integer of at most MAX_DIGITS digits without a leading zero, or
+# empty: one pass; atomic groups and a possessive loop keep a failure from backtracking.
+_PLAIN_INTEGERS = re.compile(f"(?:{_SEP}(?>-?[1-9][0-9]{{0,{MAX_DIGITS - 1}}}|-?0|))*+")
 _NUM_CHARS = re.compile(f"[0-9{_SEP}.eE+-]*")
 _LEADING_ZERO = re.compile(f"{_SEP}[-+]?0[0-9]")
 # Shapes float() accepts that the number pattern does not: a plus sign other than in an
 # exponent, a point with no digit after it, an exponent after a bare fraction, an exponent
-# of four or more digits. Any of them sends the chunk to the precise check.
-_ODD_NUMBER = re.compile(r"(?<![eE])\+|\.(?![0-9])|(?<![0-9])\.[0-9]+[eE]|[eE][-+]?[0-9]{4}")
-# A whole value of 13 or more digits is an identifier (a REAL would also lose its digits).
+# of too many digits. Any of them sends the chunk to the precise check.
+_ODD_NUMBER = re.compile(r"(?<![eE])\+|\.(?![0-9])|(?<![0-9])\.[0-9]+[eE]"
+                         rf"|[eE][-+]?[0-9]{{{MAX_EXPONENT_DIGITS + 1}}}")
+# A whole value of too many digits is an identifier (a REAL would also lose its digits).
 # (Written with a leading separator, not ``(?:^|SEP)``: a literal first character lets the
 # regex engine skip ahead, five times faster; callers join with a separator in front.)
-_LONG_INTEGER = re.compile(f"{_SEP}[-+]?[0-9]{{13,}}(?={_SEP}|$)")
+_LONG_INTEGER = re.compile(f"{_SEP}(?:{LONG_DIGITS})(?={_SEP}|\\Z)")
 _TO_NONE: dict[str, None] = dict.fromkeys(MISSING_MARKERS)
 _MARKERS_BUT_EMPTY = MISSING_MARKERS - {""}
-_INTEGER_FITS = frozenset({"integer", "integer_sep", "number", "number_sep"})
-_NUMBER_FITS = frozenset({"number", "number_sep"})
+_INTEGER_FITS = frozenset(NUMERIC_KINDS)
+_NUMBER_FITS = frozenset(REAL_KINDS)
 
 
 def _all_parse(parse: Callable[[str], object], col: Sequence[str]) -> bool:
@@ -96,9 +70,6 @@ def _all_parse(parse: Callable[[str], object], col: Sequence[str]) -> bool:
         return False
     return True
 
-
-#: the types a facilitator can choose for a column
-USER_TYPES = ("text", "integer", "number", "date", "datetime")
 
 @dataclass
 class ColumnState:
@@ -112,13 +83,13 @@ class ColumnState:
     def best(self) -> str:
         """The current best kind, ``text``, or ``unknown`` before any value was seen."""
         if self.forced is not None:
-            return _forced_kind(self.forced)
+            return FORCED_KINDS[self.forced]
         if not self.seen_value:
-            return "unknown"
+            return UNKNOWN
         for kind in PREFERENCE:
             if kind in self.kinds:
                 return kind
-        return "text"
+        return TEXT
 
     def observe(self, col: Sequence[str]) -> bool | list[float]:
         """Narrow the candidates with one chunk of a column (a tuple of raw text).
@@ -180,42 +151,17 @@ class ColumnState:
         return parsed
 
 
-def _forced_kind(user_type: str) -> str:
-    return {"integer": "integer_sep", "number": "number_sep", "date": "date_iso",
-            "datetime": "datetime_iso", "text": "text"}[user_type]
-
-
-def semantic_type(kind: str) -> str:
-    """The dictionary type of a kind: text, integer, number, date or datetime."""
-    if kind in ("text", "unknown"):
-        return "text"
-    return KINDS[kind][1]
-
-
-def affinity(kind: str) -> str:
-    """The SQLite column type to declare for a kind ('' when nothing is known yet)."""
-    if kind == "unknown":
-        return ""
-    if kind == "text":
-        return "TEXT"
-    return KINDS[kind][2]
-
-
 # -- converting one chunk of one column ---------------------------------------------
 
 
-_SLASH_DATE = re.compile(
-    r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})"
-    r"(?: (\d{1,2}):(\d{2})(?::(\d{2}))?(?: ?([AaPp])[Mm])?)?",
-    re.ASCII,
-)
+_SLASH_DATE = re.compile(SLASH_DATE_PARTS, re.ASCII)
 
 
 def _iso_from_match(m: re.Match[str], day_first: bool) -> str:
     a, b, y, hour, minute, second, ampm = m.groups()
     month, day = (b, a) if day_first else (a, b)
     if len(y) == 2:
-        y = f"{2000 + int(y) if int(y) < 70 else 1900 + int(y)}"
+        y = ("20" if int(y) < CENTURY_PIVOT else "19") + y
     iso = f"{y}-{int(month):02d}-{int(day):02d}"
     if hour is None:
         return iso
@@ -253,7 +199,7 @@ def _to_real(value: str) -> object:
     if value in MISSING_MARKERS:
         return None
     try:
-        return float(value.replace(",", ""))
+        return float(value.replace(THOUSANDS, ""))
     except ValueError:
         return value
 
@@ -267,15 +213,15 @@ def converter(kind: str) -> Callable[[Sequence[str], bool | list[float]], Iterab
     Numbers are passed on as text: the column's INTEGER or REAL affinity makes SQLite
     convert them, which is safe because every value was checked to be a plain number.
     """
-    if kind in ("text", "unknown"):
+    if kind in (TEXT, UNKNOWN):
         def conv_text(col: Sequence[str], plain: bool | list[float]) -> Iterable[object]:
             return col  # empty cells become NULL in the INSERT itself
         return conv_text
 
-    dates = kind in ("date_mdy", "date_dmy", "datetime_mdy", "datetime_dmy")
-    day_first = kind.endswith("dmy")
-    thousands = kind in ("integer_sep", "number_sep")
-    real = kind in ("number", "number_sep")
+    rules = KINDS[kind]
+    dates, day_first = bool(rules.slash_order), rules.day_first
+    thousands = rules.thousands
+    real = kind in REAL_KINDS
 
     def conv_typed(col: Sequence[str], plain: bool | list[float]) -> Iterable[object]:
         if dates:
@@ -291,29 +237,9 @@ def converter(kind: str) -> Callable[[Sequence[str], bool | list[float]], Iterab
                 return [float(v) if v else None for v in col]
             return [_to_real(v) for v in col]
         if thousands:
-            return [None if v in MISSING_MARKERS else v.replace(",", "") for v in col]
+            return [None if v in MISSING_MARKERS else v.replace(THOUSANDS, "") for v in col]
         if not plain and not _MARKERS_BUT_EMPTY.isdisjoint(col):
             return map(_TO_NONE.get, col, col)
         return col  # empty cells become NULL in the INSERT itself
 
     return conv_typed
-
-
-#: names of columns that hold codes (the code word ends the name, as in ``county_fips`` or
-#: ``group_id``, so ``bbl_population_estimate`` stays a number)
-CODE_NAME = re.compile(
-    r"(?:^|_)(?:id|zip|zipcode|zip_code|zcta|modzcta|postal|postcode|fips|geoid|bbl|bin|block|"
-    r"lot|parcel|tract|phone|srnumber|referenceid|objectid)$",
-    re.IGNORECASE,
-)
-NUMERIC_KINDS = frozenset({"integer", "integer_sep", "number", "number_sep"})
-
-
-def is_code_column(safe_name: str) -> bool:
-    """Whether a column's name says it holds codes (ZIP, FIPS, block, lot, ...id)."""
-    return bool(CODE_NAME.search(safe_name))
-
-
-def looks_like_identifier(name: str, semantic: str) -> bool:
-    """Whether a column probably names things rather than measures them."""
-    return semantic in ("text", "integer") and is_code_column(name)

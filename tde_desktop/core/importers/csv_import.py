@@ -22,12 +22,8 @@ from typing import IO
 
 from tde_desktop.core.errors import EncodingProblem, ImportFailed, ProgressCallback
 from tde_desktop.core.i18n import _
-from tde_desktop.core.importers.writer import (
-    GeoColumns,
-    Provenance,
-    import_errors,
-    write_dataset,
-)
+from tde_desktop.core.importers.catalogue import import_errors
+from tde_desktop.core.importers.writer import GeoColumns, Provenance, write_dataset
 from tde_desktop.core.pack import DatasetInfo, Pack
 
 DELIMITERS = [",", ";", "\t", "|"]

@@ -44,7 +44,7 @@ from typing import Any
 from tde_desktop.core.errors import ProgressCallback, report
 from tde_desktop.core.i18n import _
 from tde_desktop.core.importers import column_types as ct
-from tde_desktop.core.importers.writer import (
+from tde_desktop.core.importers.catalogue import (
     GeoColumns,
     Provenance,
     WrittenTable,
@@ -53,6 +53,7 @@ from tde_desktop.core.importers.writer import (
     unique_table_name,
     write_catalogue,
 )
+from tde_desktop.core.importers.type_rules import affinity
 from tde_desktop.core.pack import DatasetInfo, Pack, quote
 
 log = logging.getLogger(__name__)
@@ -350,7 +351,7 @@ class _Scratch:
 
 
 def _columns_sql(names: list[str], kinds: list[str]) -> str:
-    return ", ".join(f"{quote(n)} {ct.affinity(k)}".rstrip()
+    return ", ".join(f"{quote(n)} {affinity(k)}".rstrip()
                      for n, k in zip(names, kinds, strict=True))
 
 
