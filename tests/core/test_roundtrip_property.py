@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tde_desktop.core.importers import import_file
-from tde_desktop.core.importers.column_types import MISSING_MARKERS
+from tde_desktop.core.importers.type_rules import MISSING_MARKERS
 from tde_desktop.core.pack import Pack
 
 text_cell = st.text(
