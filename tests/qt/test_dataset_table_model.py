@@ -152,7 +152,6 @@ def big_filtered(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_jump_to_the_end_of_a_filtered_table_reads_in_the_background(big_filtered, qtbot):
-    from PySide6.QtCore import QElapsedTimer
     from PySide6.QtWidgets import QApplication
 
     from tde_desktop.qt.explorer.dataset_table_model import PLACEHOLDER
@@ -172,17 +171,13 @@ def test_jump_to_the_end_of_a_filtered_table_reads_in_the_background(big_filtere
         QApplication.processEvents()
         assert model.index(0, 0).data() == "1"  # the first page is read at once
         fetched = model.pages_fetched
-        timer = QElapsedTimer()
-        timer.start()
-        view.scrollToBottom()
+        view.scrollToBottom()  # how long the UI waits: benchmarks/grid_jump_bench.py
         QApplication.processEvents()
-        blocked = timer.elapsed()
         last = model.index(199_999, 0)
         # the deep page is not read on this thread: placeholders, said as "loading"
         assert model.pages_fetched == fetched
         assert last.data() == PLACEHOLDER
         assert last.data(Qt.ItemDataRole.AccessibleDescriptionRole) == "loading"
-        assert blocked < 100
         qtbot.waitUntil(lambda: last.data() != PLACEHOLDER, timeout=20_000)
         expected = pack.conn.execute(
             f"SELECT n FROM {info.table_name} WHERE kind = 'A' ORDER BY rowid DESC LIMIT 1"
