@@ -25,6 +25,7 @@ from tde_desktop.core.errors import TdeError
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.workshop import responses
 from tde_desktop.core.workshop import workshops as ws
+from tde_desktop.core.workshop.agenda import add_exercise_from_template, create_from_agenda
 from tde_desktop.core.workshop.exercises import Question
 from tde_desktop.core.workshop.templates import load_templates
 from tde_desktop.qt.common import theme
@@ -46,9 +47,9 @@ def pack(baltimore_pack: Path) -> Iterator[Pack]:
 @pytest.fixture
 def workshop(pack: Pack) -> ws.Workshop:
     """The sample agenda plus one exercise of every template, all open."""
-    made = ws.create_from_agenda(pack, AGENDA, pin=PIN)
+    made = create_from_agenda(pack, AGENDA, pin=PIN)
     for name in sorted(load_templates()):
-        ws.add_exercise_from_template(pack, made.id, name)
+        add_exercise_from_template(pack, made.id, name)
     for exercise in ws.list_exercises(pack, made.id):
         ws.open_exercise(pack, exercise.id)
     return made
@@ -304,7 +305,7 @@ def test_dialogs_fit(qtbot: Any, make_main_window: Callable[..., Any], baltimore
     window = make_main_window(baltimore_pack)
     wait_idle(qtbot)
     pack = window.pack
-    made = ws.create_from_agenda(pack, AGENDA, pin=PIN)
+    made = create_from_agenda(pack, AGENDA, pin=PIN)
     problems = {}
     for name, build in dialogs(window, pack, made).items():
         dialog = show(qtbot, build())
@@ -321,22 +322,24 @@ def test_dialogs_fit(qtbot: Any, make_main_window: Callable[..., Any], baltimore
 def test_back_to_100_percent_shrinks_the_window(qtbot: Any, pack: Pack,
                                                 workshop: ws.Workshop) -> None:
     """200% grows what must grow; going back to 100% returns to the size chosen before."""
-    from tde_desktop.qt.workshop.facilitator_console import FacilitatorConsole
+    from tde_desktop.qt.workshop.pin_dialog import PinDialog
 
-    console = FacilitatorConsole(pack, workshop.id)
-    console.timer.stop()
-    show(qtbot, console)
-    console.resize(1000, 600)
+    dialog = show(qtbot, PinDialog(pack, workshop.id))
     fit.settle()
-    small = console.minimumSizeHint()
+    small = dialog.minimumSizeHint()
+    chosen = small + QSize(40, 30)  # a little room, well within the offscreen 800x800
+    dialog.resize(chosen)
+    fit.settle()
+    assert dialog.size() == chosen
     text_size("200%")
     fit.settle()
-    grown = console.minimumSizeHint()
-    assert grown.width() > small.width()
+    grown = dialog.minimumSizeHint()
+    assert grown.width() > chosen.width()  # so 200% had to make the window wider
+    assert dialog.width() >= grown.width()
     text_size("100%")
     fit.settle()
-    assert console.minimumSizeHint() == small
-    assert console.size() == QSize(1000, 600)
+    assert dialog.minimumSizeHint().width() < grown.width()
+    assert dialog.size() == chosen
 
 
 def test_windows_open_within_the_screen(qtbot: Any, make_main_window: Callable[..., Any],
@@ -348,7 +351,7 @@ def test_windows_open_within_the_screen(qtbot: Any, make_main_window: Callable[.
     from tde_desktop.qt.workshop.projector import ProjectorWindow
 
     window = make_main_window(baltimore_pack)
-    made = ws.create_from_agenda(window.pack, AGENDA, pin=PIN)
+    made = create_from_agenda(window.pack, AGENDA, pin=PIN)
     built = {"main window": window,
              "console": show(qtbot, FacilitatorConsole(window.pack, made.id)),
              "projector": show(qtbot, ProjectorWindow(window.pack, made.id)),
@@ -359,7 +362,8 @@ def test_windows_open_within_the_screen(qtbot: Any, make_main_window: Callable[.
     for name, widget in built.items():
         available = widget.screen().availableGeometry()
         frame = widget.frameGeometry()
-        limit = available.size().expandedTo(widget.minimumSizeHint())
+        margins = frame.size() - widget.size()
+        limit = available.size().expandedTo(widget.minimumSizeHint() + margins)
         if frame.width() > limit.width() or frame.height() > limit.height():
             too_big.append(f"{name} opens at {frame.width()}x{frame.height()}, "
                            f"the screen has {available.width()}x{available.height()}")

@@ -8,14 +8,16 @@ thick border, errors are bold words, selected items are also outlined.
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QFont, QIcon, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QPalette
+from PySide6.QtWidgets import QApplication, QWidget
 
 from tde_desktop.paths import resources_dir
 
 # The theme's state for the running app; windows built later ask for it.
 _state = {"scale": 1.0, "high_contrast": False}
 _base_font: QFont | None = None
+_screen_fit: QObject | None = None
 
 CALM = {
     "window": "#f4f5f7", "text": "#1f2328", "base": "#ffffff", "alt": "#eef1f5",
@@ -118,6 +120,7 @@ def apply_theme(app: QApplication, *, scale: float | None = None,
     global _base_font
     if _base_font is None:
         _base_font = QFont(app.font())
+    chosen = _chosen_sizes(app)  # before the new font makes windows grow
     if scale is not None:
         _state["scale"] = float(scale)
     if high_contrast is not None:
@@ -133,11 +136,79 @@ def apply_theme(app: QApplication, *, scale: float | None = None,
         icon = app_icon()
         if not icon.isNull():
             app.setWindowIcon(icon)
+    global _screen_fit
+    if _screen_fit is None:
+        _screen_fit = _ScreenFit(app)
+        app.installEventFilter(_screen_fit)
     # Screens with their own big fonts (kiosk, projector, console) restyle themselves.
     for widget in app.topLevelWidgets():
         restyle = getattr(widget, "apply_theme", None)
         if callable(restyle):
             restyle()
+    _restore_sizes(chosen)
+
+
+def fit_to_screen(window: QWidget) -> None:
+    """Make ``window`` no larger than its screen's available area (never below its
+    minimum size) and, if it was placed, move it back onto that area.
+
+    Full-screen and maximized windows are left alone: the screen sizes them.
+    """
+    if window.isFullScreen() or window.isMaximized():
+        return
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return
+    area = screen.availableGeometry()
+    frame = window.frameGeometry()
+    extra = QSize(frame.width() - window.width(), frame.height() - window.height())
+    room = QSize(area.width() - extra.width(), area.height() - extra.height())
+    if window.width() > room.width() or window.height() > room.height():
+        window.resize(window.size().boundedTo(room))
+    frame = window.frameGeometry()
+    if window.testAttribute(Qt.WidgetAttribute.WA_Moved) and not area.contains(frame):
+        x = max(area.left(), min(frame.left(), area.right() + 1 - frame.width()))
+        y = max(area.top(), min(frame.top(), area.bottom() + 1 - frame.height()))
+        window.move(x, y)
+
+
+class _ScreenFit(QObject):
+    """Every window, as it is shown, fits the screen it opens on (see :func:`fit_to_screen`)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (event.type() == QEvent.Type.Show and isinstance(watched, QWidget)
+                and watched.isWindow()
+                and watched.windowType() in (Qt.WindowType.Window, Qt.WindowType.Dialog)):
+            fit_to_screen(watched)
+        return False
+
+
+def _chosen_sizes(app: QApplication) -> dict[QWidget, QSize]:
+    """The size each visible window had before the text size changed.
+
+    A window that larger text made bigger, and that nobody resized since, keeps
+    the size chosen before, so 200% then 100% returns to the same window.
+    """
+    chosen = {}
+    for window in app.topLevelWidgets():
+        if not window.isVisible() or window.isFullScreen() or window.isMaximized():
+            continue
+        grown, before = window.property("tde_theme_size"), window.property("tde_chosen_size")
+        keep = isinstance(before, QSize) and grown == window.size()
+        chosen[window] = before if keep else window.size()
+    return chosen
+
+
+def _restore_sizes(chosen: dict[QWidget, QSize]) -> None:
+    """Back to the chosen sizes, grown only as far as the new text needs and the screen allows."""
+    for _round in range(3):  # nested layouts ask their parents in turn
+        # The minimums for the new text size, now rather than at the next event loop turn.
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
+    for window, size in chosen.items():
+        window.resize(size.expandedTo(window.minimumSizeHint()))
+        fit_to_screen(window)
+        window.setProperty("tde_theme_size", window.size())
+        window.setProperty("tde_chosen_size", size)
 
 
 def is_applied() -> bool:
