@@ -11,6 +11,7 @@ import pytest
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.workshop import responses
 from tde_desktop.core.workshop import workshops as ws
+from tde_desktop.core.workshop.agenda import create_from_agenda
 from tde_desktop.qt.workshop.projector import FONT_PT, ProjectorWindow, format_value
 
 
@@ -44,7 +45,7 @@ def _expected(pack: Pack, exercise: ws.Exercise, key: str) -> list[tuple[str, st
 
 
 def test_votes_and_ratings_after_reveal(qtbot: Any, pack: Pack) -> None:
-    workshop = ws.create_from_agenda(pack, "data_walk_vacant_buildings")
+    workshop = create_from_agenda(pack, "data_walk_vacant_buildings")
     exercises = {e.type: e for e in ws.list_exercises(pack, workshop.id)}
     vote, evaluation = exercises["dot_vote"], exercises["evaluation"]
     _answer(pack, workshop, vote, "priorities",
@@ -74,7 +75,7 @@ def test_votes_and_ratings_after_reveal(qtbot: Any, pack: Pack) -> None:
 
 
 def test_free_text_only_after_approval(qtbot: Any, pack: Pack) -> None:
-    workshop = ws.create_from_agenda(pack, "data_walk_vacant_buildings")
+    workshop = create_from_agenda(pack, "data_walk_vacant_buildings")
     station = ws.list_exercises(pack, workshop.id)[1]
     _answer(pack, workshop, station, "note",
             [{"text": "So many on my street", "prompt": "notice"},
@@ -100,7 +101,7 @@ def test_free_text_only_after_approval(qtbot: Any, pack: Pack) -> None:
 
 
 def test_refresh_redraws_only_on_change(qtbot: Any, pack: Pack) -> None:
-    workshop = ws.create_from_agenda(pack, "data_walk_vacant_buildings")
+    workshop = create_from_agenda(pack, "data_walk_vacant_buildings")
     vote = [e for e in ws.list_exercises(pack, workshop.id) if e.type == "dot_vote"][0]
     ws.open_exercise(pack, vote.id)
     ws.reveal(pack, vote.id)
@@ -112,3 +113,59 @@ def test_refresh_redraws_only_on_change(qtbot: Any, pack: Pack) -> None:
     qtbot.waitUntil(lambda: projector.charts["priorities"] is not chart, timeout=3000)
     assert dict(projector.displayed_tallies()["priorities"])[
         "Turn lots into gardens and parks"] == "2"
+
+
+def test_one_result_at_a_time_filling_the_window(qtbot: Any, pack: Pack) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QScrollArea
+
+    workshop = create_from_agenda(pack, "data_walk_vacant_buildings")
+    station = ws.list_exercises(pack, workshop.id)[1]
+    _answer(pack, workshop, station, "note",
+            [{"text": "A long note that must wrap on the projector rather than be cut "
+                      "off at the edge of a single line, because people read it all",
+              "prompt": "notice"}])
+    _answer(pack, workshop, station, "match_experience", ["lower", "higher", "lower"])
+    ws.approve(pack, ws.sticky_notes(pack, station.id, approved_only=False)[0].id)
+    ws.open_exercise(pack, station.id)
+    ws.reveal(pack, station.id)
+    projector = _projector(qtbot, pack, workshop)
+    projector.resize(1280, 720)
+    qtbot.wait(20)
+    assert projector.findChildren(QScrollArea) == []  # no strips scrolling on their own
+    assert len(projector.panels) == 2  # the tally, then the board of notes
+    chart = projector.charts["match_experience"]
+    assert chart.isVisible()
+    assert not projector.notes[0].isVisible()  # one thing at a time
+    assert chart.height() > projector.height() // 2  # the bars fill the window
+    qtbot.keyClick(projector, Qt.Key.Key_Right)
+    note = projector.notes[0]
+    assert note.isVisible()
+    assert not chart.isVisible()
+    assert note.wordWrap()
+    assert note.textFormat() == Qt.TextFormat.PlainText
+    assert note.height() > note.fontMetrics().height() * 1.5  # wrapped on several lines
+    assert "2 of 2" in projector.pager.text()
+    qtbot.keyClick(projector, Qt.Key.Key_Left)
+    assert chart.isVisible()
+
+
+def test_fits_the_screen_and_f11_toggles_full_screen(qtbot: Any, pack: Pack) -> None:
+    from PySide6.QtCore import QSize, Qt
+
+    from tde_desktop.qt.workshop.projector import fit_size
+
+    assert fit_size(QSize(1366, 728)) == QSize(1280, 728)  # a 768 px laptop, less the panel
+    assert fit_size(QSize(1920, 1040)) == QSize(1280, 800)
+    workshop = create_from_agenda(pack, "data_walk_vacant_buildings")
+    projector = ProjectorWindow(pack, workshop.id)
+    qtbot.addWidget(projector)
+    projector.show_on_best_screen(full_screen=False)
+    qtbot.waitExposed(projector)
+    available = projector.screen().availableGeometry()
+    assert projector.frameGeometry().height() <= available.height() + 40
+    assert projector.width() <= available.width()
+    qtbot.keyClick(projector, Qt.Key.Key_F11)
+    assert projector.isFullScreen()
+    qtbot.keyClick(projector, Qt.Key.Key_F11)
+    assert not projector.isFullScreen()

@@ -1,29 +1,26 @@
 """The projector view: a second window, in large type, for the whole room.
 
-It shows the current exercise's prompt and, once the facilitator has revealed
-the results, live tallies drawn as bars with the number written on every bar
-(never colour alone) and the approved sticky notes grouped by prompt. Free text
-appears only after the facilitator approved it (:func:`workshops.sticky_notes`
-returns approved answers only). It re-reads the pack only when it changed
-(:func:`ops.watch_pack`) and redraws only when what the room sees changed, so
-the room sees no flicker.
+It shows one thing at a time. Before the reveal: the current exercise's title,
+its prompt and questions (and a data-walk station's chart). After the
+facilitator revealed the results: one result panel filling the window, either a
+question's tally as big bars with the number written on every bar, or a board
+of approved notes; Right, Page Down or Space shows the next panel, Left or Page
+Up the previous one. Free text appears only after the facilitator approved it.
+
+The exercise shown is the workshop's current one (set by the console's Start,
+Reveal and "Show on projector"). The window re-reads the pack only when it
+changed (:func:`ops.watch_pack`) and redraws only when what the room sees
+changed, so the room sees no flicker. It opens no larger than its screen; F11
+toggles full screen.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import (
-    QFrame,
-    QGridLayout,
-    QLabel,
-    QScrollArea,
-    QSizePolicy,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QGuiApplication, QKeyEvent
+from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from tde_desktop.core.errors import TdeError
 from tde_desktop.core.i18n import _
@@ -32,76 +29,36 @@ from tde_desktop.core.workshop import workshops as ws
 from tde_desktop.core.workshop.exercises import label_text
 from tde_desktop.core.workshop.room_state import Change
 from tde_desktop.qt.common.ops import watch_pack
+from tde_desktop.qt.workshop.projector_panels import (
+    FONT_PT,
+    NOTES_PER_BOARD,
+    BarChart,
+    NotesBoard,
+    Panel,
+    format_value,
+    plain_label,
+)
 
-FONT_PT = 28
+__all__ = ["FONT_PT", "BarChart", "ProjectorWindow", "format_value"]
+
 #: kinds whose answers are shown as text (after approval), not as bars
 TEXT_KINDS = ("sticky_note", "open_text", "question_asked")
+#: the largest window it opens as (smaller on a smaller screen)
+DEFAULT_SIZE = QSize(1280, 800)
 PROJECTOR_STYLE = f"""
-QWidget#projector, QScrollArea, QWidget#results {{ background: white; }}
-* {{ font-size: {FONT_PT}pt; color: black; }}
+QWidget#projector {{ background: white; }}
+QWidget#projector * {{ font-size: {FONT_PT}pt; color: black; }}
 QLabel#title {{ font-size: 44pt; font-weight: bold; }}
-QLabel#heading {{ font-size: 32pt; font-weight: bold; margin-top: 12px; }}
+QLabel#heading {{ font-size: 32pt; font-weight: bold; margin-top: 8px; }}
 QLabel#note {{ background: #fff3a0; border: 2px solid #555; padding: 12px; }}
+QLabel#small {{ font-size: 20pt; color: #333; }}
 """
 
 
-def format_value(value: float) -> str:
-    """A number as the room should read it: whole numbers without decimals, with commas."""
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:,.1f}"
-
-
-class BarChart(QWidget):
-    """Horizontal bars painted with QPainter; each bar carries its label and its number."""
-
-    LABEL = 46  # each option: its label on one line, its bar with the number below
-    BAR = 44
-    ROW = LABEL + BAR + 6
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[tuple[str, float]] = []
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-
-    def set_rows(self, rows: list[tuple[str, float]], name: str = "") -> None:
-        self.rows = list(rows)
-        described = "; ".join(f"{label}: {format_value(v)}" for label, v in self.rows)
-        self.setAccessibleName(name)
-        self.setAccessibleDescription(described)
-        self.setToolTip(described)
-        self.setFixedHeight(self.ROW * max(1, len(self.rows)) + 8)
-        self.update()
-
-    def displayed(self) -> list[tuple[str, str]]:
-        """(label, number as written on the bar) for every bar, in order."""
-        return [(label, format_value(v)) for label, v in self.rows]
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        font = QFont(self.font())
-        font.setPointSize(FONT_PT)
-        painter.setFont(font)
-        metrics = painter.fontMetrics()
-        width = self.width() - 16
-        top = max((v for _l, v in self.rows), default=0) or 1
-        for i, (label, value) in enumerate(self.rows):
-            y = 4 + i * self.ROW
-            text_rect = QRect(8, y, width, self.LABEL)
-            painter.setPen(QPen(QColor("black")))
-            painter.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom,
-                             metrics.elidedText(label, Qt.TextElideMode.ElideRight, width))
-            number = format_value(value)
-            need = metrics.horizontalAdvance(number) + 24
-            bar = max(need, int(width * value / top)) if value else need
-            bar_rect = QRect(8, y + self.LABEL + 2, bar, self.BAR)
-            # Dark bars with white numbers; an empty answer is an outlined bar with its 0.
-            painter.setBrush(QBrush(QColor("#1f4e79") if value else QColor("white")))
-            painter.setPen(QPen(QColor("#1f4e79"), 2))
-            painter.drawRect(bar_rect)
-            painter.setPen(QPen(QColor("white") if value else QColor("black")))
-            painter.drawText(bar_rect.adjusted(8, 0, -8, 0),
-                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, number)
-        painter.end()
+def fit_size(available: QSize, wanted: QSize = DEFAULT_SIZE) -> QSize:
+    """``wanted``, shrunk to fit inside ``available`` (a screen's free area)."""
+    return QSize(min(wanted.width(), available.width()),
+                 min(wanted.height(), available.height()))
 
 
 class ProjectorWindow(QWidget):
@@ -116,6 +73,7 @@ class ProjectorWindow(QWidget):
         self._shown: Any = None
         self.charts: dict[str, BarChart] = {}
         self.notes: list[QLabel] = []
+        self.panels: list[Panel] = []
         self.station_chart: Any = None  # a StationChart, built for the first station
         self.setObjectName("projector")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
@@ -123,37 +81,92 @@ class ProjectorWindow(QWidget):
         self.setWindowTitle(_("Projector"))
         self.setAccessibleName(_("Projector"))
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(40, 30, 40, 30)
-        self.title = self._label("title", _("Exercise"))
-        self.prompt = self._label("", _("Prompt"))
-        self.status = self._label("", _("Status"))
-        for label in (self.title, self.prompt, self.status):
-            layout.addWidget(label)
-        self.main_layout = layout
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        layout.addWidget(self.scroll, 1)
-        self.resize(1280, 800)
+        layout.setContentsMargins(40, 24, 40, 24)
+        self.title = plain_label("", "title", _("Exercise"))
+        layout.addWidget(self.title)
+        self.pages = QStackedWidget()
+        layout.addWidget(self.pages, 1)
+        self._build_prompt_page()
+        self._build_results_page()
+        self.status = plain_label("", "small", _("Status"))
+        layout.addWidget(self.status)
+        self.resize(self._fitting_size())
         self.refresh()
         watch_pack(pack, self, self.on_changes)
 
-    def _label(self, object_name: str, name: str) -> QLabel:
-        label = QLabel()
-        label.setWordWrap(True)
-        label.setAccessibleName(name)
-        label.setObjectName(object_name)
-        return label
+    def _build_prompt_page(self) -> None:
+        page = QWidget()
+        self.prompt_layout = QVBoxLayout(page)
+        self.prompt_layout.setContentsMargins(0, 0, 0, 0)
+        self.prompt = plain_label("", "", _("Prompt"))
+        self.prompt_layout.addWidget(self.prompt)
+        self.questions = QVBoxLayout()
+        self.prompt_layout.addLayout(self.questions)
+        self.prompt_layout.addStretch(1)
+        self.pages.addWidget(page)
+
+    def _build_results_page(self) -> None:
+        page = QWidget()
+        column = QVBoxLayout(page)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.panel_stack = QStackedWidget()
+        self.panel_stack.setAccessibleName(_("Results"))
+        column.addWidget(self.panel_stack, 1)
+        self.pager = plain_label("", "small", _("Which result is shown"))
+        column.addWidget(self.pager)
+        self.pages.addWidget(page)
+
+    # -- the window ----------------------------------------------------------------------
+
+    def _fitting_size(self) -> QSize:
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        return fit_size(screen.availableGeometry().size()) if screen else DEFAULT_SIZE
 
     def show_on_best_screen(self, full_screen: bool = True) -> None:
-        """Show on the second screen if there is one (the first is the facilitator's)."""
+        """Show on the second screen if there is one (the first is the facilitator's),
+        never larger than that screen."""
         screens = QGuiApplication.screens()
-        if len(screens) > 1:
-            self.setGeometry(screens[1].availableGeometry())
+        target = screens[1] if len(screens) > 1 else QGuiApplication.primaryScreen()
+        if target is not None:
+            area = target.availableGeometry()
+            size = fit_size(area.size())
+            self.setGeometry(area.x(), area.y(), size.width(), size.height())
         if full_screen and len(screens) > 1:
             self.showFullScreen()
         else:
             self.show()
+
+    def toggle_full_screen(self) -> bool:
+        """F11 (or the Workshop menu): full screen on or off; returns the new state."""
+        if self.isFullScreen():
+            self.showNormal()
+            self.resize(self._fitting_size())
+            return False
+        self.showFullScreen()
+        return True
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key in (Qt.Key.Key_Right, Qt.Key.Key_PageDown, Qt.Key.Key_Space):
+            self.show_panel(self.panel_stack.currentIndex() + 1)
+        elif key in (Qt.Key.Key_Left, Qt.Key.Key_PageUp):
+            self.show_panel(self.panel_stack.currentIndex() - 1)
+        elif key == Qt.Key.Key_F11 or (key == Qt.Key.Key_Escape and self.isFullScreen()):
+            self.toggle_full_screen()
+        else:
+            super().keyPressEvent(event)
+
+    def show_panel(self, index: int) -> int:
+        """Show result panel ``index`` (clamped); returns the index shown."""
+        if not self.panels:
+            return -1
+        index = max(0, min(index, len(self.panels) - 1))
+        self.panel_stack.setCurrentIndex(index)
+        self.pager.setText(_("{i} of {n} \u2014 press \u2192 for the next").format(
+            i=index + 1, n=len(self.panels)) if len(self.panels) > 1 else "")
+        return index
+
+    # -- reading -------------------------------------------------------------------------
 
     def current_exercise(self) -> ws.Exercise | None:
         try:
@@ -183,30 +196,49 @@ class ProjectorWindow(QWidget):
     def refresh(self) -> None:
         """Re-read the pack and redraw if anything the room sees has changed."""
         exercise = self.current_exercise()
-        self._show_station(exercise)
         state = self._state(exercise)
         if state == self._shown:
             return
+        same_exercise = (self._shown is not None and state is not None
+                         and self._shown[0] == state[0] and self._shown[4] == state[4])
         self._shown = state
-        self.charts = {}
-        self.notes = []
-        body = QWidget()
-        body.setObjectName("results")
-        column = QVBoxLayout(body)
+        if state is None or not state[4]:
+            self._clear_results()
         if exercise is None:
+            self._show_station(None)
             self.title.setText(_("Welcome"))
             self.prompt.setText(_("The workshop will start soon."))
+            self._fill_questions(None)
             self.status.clear()
-        else:
-            self._fill(exercise, state, column)
-        column.addStretch(1)
-        self.scroll.setWidget(body)
+            self.pages.setCurrentIndex(0)
+            return
+        self.title.setText(exercise.text("title", self.lang))
+        self.status.setText(_("{n} answered so far").format(n=state[3]))
+        if not exercise.revealed:
+            self.prompt.setText(exercise.text("instructions_participant", self.lang))
+            self._fill_questions(exercise)
+            self._show_station(exercise)
+            self.pages.setCurrentIndex(0)
+            return
+        current = self.panel_stack.currentIndex() if same_exercise else 0
+        self._fill_results(exercise, state)
+        self.pages.setCurrentIndex(1)
+        self.show_panel(current)
+
+    def _fill_questions(self, exercise: ws.Exercise | None) -> None:
+        while self.questions.count():
+            widget = self.questions.takeAt(0).widget()
+            if widget is not None:
+                widget.deleteLater()
+        for q in exercise.questions if exercise is not None else []:
+            self.questions.addWidget(plain_label(label_text(q.text, self.lang), "heading",
+                                                 _("Question")))
 
     def _show_station(self, exercise: ws.Exercise | None) -> None:
-        """The current data-walk station's chart, above its prompts and results.
+        """The current data-walk station's chart, below its prompt (before the reveal).
 
-        It lives outside the results area, which is rebuilt on every new answer,
-        so the chart is counted and drawn once per station, not once per answer.
+        It is built once and kept, so the chart is counted and drawn once per
+        station, not once per answer.
         """
         view_id = exercise.view_id if exercise is not None else None
         if view_id is None and self.station_chart is None:
@@ -216,51 +248,49 @@ class ProjectorWindow(QWidget):
 
             self.station_chart = StationChart(FONT_PT, max_bars=6)
             self.station_chart.caption.setStyleSheet(f"font-size: {FONT_PT - 6}pt;")
-            self.main_layout.insertWidget(self.main_layout.indexOf(self.scroll),
-                                          self.station_chart, 2)
+            self.prompt_layout.insertWidget(self.prompt_layout.count() - 1,
+                                            self.station_chart, 3)
         self.station_chart.show_view(self.pack.path, view_id)
 
-    def _fill(self, exercise: ws.Exercise, state: Any, column: QVBoxLayout) -> None:
-        questions = exercise.questions
-        self.title.setText(exercise.text("title", self.lang))
-        # Once results are revealed the room needs the space for them, not the instructions.
-        self.prompt.setVisible(not exercise.revealed)
-        self.prompt.setText(exercise.text("instructions_participant", self.lang))
-        self.status.setText(_("{n} answered so far").format(n=state[3]))
-        if not exercise.revealed:
-            for q in questions:
-                column.addWidget(self._label("heading", _("Question")))
-                column.itemAt(column.count() - 1).widget().setText(label_text(q.text, self.lang))
-            return
-        tallies = dict(state[5])
-        for q in questions:
-            rows = tallies.get(q.key)
+    def _fill_results(self, exercise: ws.Exercise, state: Any) -> None:
+        """One panel per question with bars, then one board per group of approved notes."""
+        self._clear_results()
+        for q in exercise.questions:
+            rows = dict(state[5]).get(q.key)
             if not rows:
                 continue
-            heading = self._label("heading", _("Question"))
-            heading.setText(label_text(q.text, self.lang))
-            column.addWidget(heading)
             chart = BarChart()
             chart.set_rows([(r.label, r.value) for r in rows], label_text(q.text, self.lang))
-            column.addWidget(chart)
             self.charts[q.key] = chart
+            self._add_panel(label_text(q.text, self.lang), chart)
         groups: dict[tuple[str, str], list[str]] = {}
         for key, prompt, text in state[6]:
             groups.setdefault((key, prompt), []).append(text)
         for (key, prompt), texts in groups.items():
-            heading = self._label("heading", _("Notes"))
             try:
-                heading.setText(prompt or label_text(exercise.question(key).text, self.lang))
+                heading = prompt or label_text(exercise.question(key).text, self.lang)
             except TdeError:
-                heading.setText(prompt)
-            column.addWidget(heading)
-            grid = QGridLayout()
-            for i, text in enumerate(texts):
-                note = self._label("note", _("Note"))
-                note.setText(text)
-                grid.addWidget(note, i // 3, i % 3)
-                self.notes.append(note)
-            column.addLayout(grid)
+                heading = prompt
+            for start in range(0, len(texts), NOTES_PER_BOARD):
+                board = NotesBoard(texts[start:start + NOTES_PER_BOARD])
+                self.notes.extend(board.labels)
+                self._add_panel(heading, board)
+        if not self.panels:
+            self._add_panel(_("Nothing to show yet"), plain_label(
+                _("Answers appear here once they are in (free text once approved)."), "", ""))
+            self.panels[-1].setObjectName("empty")
+
+    def _clear_results(self) -> None:
+        while self.panel_stack.count():
+            old = self.panel_stack.widget(0)
+            self.panel_stack.removeWidget(old)
+            old.deleteLater()
+        self.charts, self.notes, self.panels = {}, [], []
+
+    def _add_panel(self, heading: str, body: QWidget) -> None:
+        panel = Panel(heading, body)
+        self.panels.append(panel)
+        self.panel_stack.addWidget(panel)
 
     def displayed_tallies(self) -> dict[str, list[tuple[str, str]]]:
         """For each question shown as bars: (label, number written on the bar)."""
