@@ -95,7 +95,6 @@ def test_csv_and_pdf_exports(make_main_window: Any, baltimore_pack: Path, qtbot:
     with responses_csv.open(encoding="utf-8-sig", newline="") as f:
         cells = {cell for row in csv.reader(f) for cell in row}
     assert "Fix the alley lights" in cells
-    pytest.importorskip("tde_desktop.core.results.summary_pdf")
     pdf = tmp_path / "heard.pdf"
     window.results.export_pdf(workshop.id, pdf)
     wait_idle(qtbot)
