@@ -47,7 +47,7 @@ def _setup(workdir: Path, rows: int) -> None:
     from tde_desktop.core.importers import import_file
     from tde_desktop.core.pack import Pack, utc_now
     from tde_desktop.core.workshop import workshops as w
-    from tde_desktop.core.workshop.exercises import validate_answer
+    from tde_desktop.core.workshop.answer_checks import validate_answer
 
     extract = workdir / "extract.csv"
     with gzip.open(LARGE, "rt", encoding="utf-8") as src, extract.open("w") as dst:

@@ -120,16 +120,11 @@ def build(out: Path | None = None, force: bool = False) -> Path:
 
 
 def _add_demo_workshop(pack: Pack) -> None:
-    """The ready demo workshop, when the workshops module is available."""
-    try:
-        from tde_desktop.core.workshop import templates, workshops
-    except ImportError:
-        return
-    create = getattr(workshops, "create_from_agenda", None)
-    if create is None or not hasattr(templates, "load_templates"):
-        return
-    create(pack, "Data walk: vacant buildings in my neighbourhood",
-           title="Vacant buildings in my neighbourhood", pin="1234")
+    """The ready demo workshop, made from the demo agenda."""
+    from tde_desktop.core.workshop.agenda import create_from_agenda
+
+    create_from_agenda(pack, "Data walk: vacant buildings in my neighbourhood",
+                       title="Vacant buildings in my neighbourhood", pin="1234")
 
 
 def main() -> int:

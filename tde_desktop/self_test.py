@@ -93,6 +93,7 @@ def step_copy(state: _State) -> str:
 
     from tde_desktop.core.pack import Pack
     from tde_desktop.core.workshop import workshops
+    from tde_desktop.core.workshop.agenda import create_from_agenda
 
     with Pack.open(copy) as pack:
         datasets = pack.datasets()
@@ -102,8 +103,7 @@ def step_copy(state: _State) -> str:
         if found:
             state.workshop_id = found[0].id
         else:
-            state.workshop_id = workshops.create_from_agenda(
-                pack, "data_walk_vacant_buildings").id
+            state.workshop_id = create_from_agenda(pack, "data_walk_vacant_buildings").id
         rows = sum(d.row_count for d in datasets)
     return f"{len(datasets)} datasets, {rows} rows, demo workshop ready"
 
@@ -181,7 +181,7 @@ def step_answer(state: _State) -> str:
             raise StepFailed("the demo workshop has no exercise that takes a written note")
         exercise, question = target
         before = len(responses.list_responses(pack, state.workshop_id))
-        person = responses.add_participant(pack, state.workshop_id, device_id="self-test")
+        person = workshops.add_participant(pack, state.workshop_id, device_id="self-test")
         stored = responses.submit_answer(
             pack, workshop_id=state.workshop_id, exercise_id=exercise.id,
             participant_id=person.id, question_key=question.key, answer=SELF_TEST_NOTE,

@@ -108,7 +108,7 @@ def make_base(tmp_path: Path) -> dict[str, Any]:
                               dataset_id=info.id, config={
                                   "questions": [{"key": "flag", "kind": "flag_record",
                                                  "text": "Right?"}]})
-        early = r.add_participant(pack, ws.id, first_time="first")
+        early = w.add_participant(pack, ws.id, first_time="first")
         r.submit_answer(pack, workshop_id=ws.id, exercise_id=vote.id, participant_id=early.id,
                         question_key="dots", answer={"parks": 3})
     return {"path": path, "ws": ws.id, "vote": vote.id, "notes": notes.id, "flag": flag.id,
@@ -122,7 +122,7 @@ def laptop(base: dict[str, Any], tmp_path: Path, name: str, people: int,
     shutil.copy(base["path"], path)
     with Pack.open(path) as pack:
         for i in range(people):
-            p = r.add_participant(pack, base["ws"], device_id=name,
+            p = w.add_participant(pack, base["ws"], device_id=name,
                                   first_time="first" if i % 2 else "repeat")
             r.submit_answer(pack, workshop_id=base["ws"], exercise_id=base["vote"],
                             participant_id=p.id, question_key="dots", answer=votes)
@@ -145,7 +145,7 @@ def state(path: Path, base: dict[str, Any]) -> dict[str, Any]:
             "responses": ids,
             "participants": len(codes),
             "unique_codes": len(set(codes)) == len(codes),
-            "tally": sorted(r.tally(pack, base["vote"], "dots")),
+            "tally": sorted(w.tally(pack, base["vote"], "dots")),
             "exercises": [row[0] for row in pack.conn.execute(
                 "SELECT id FROM _tde_exercises ORDER BY position")],
             "conflicts": pack.conn.execute("SELECT count(*) FROM _tde_merge_conflicts"
@@ -208,7 +208,7 @@ def build_workshop(pack: Pack, tmp_path: Path) -> dict[str, Any]:
     people = []
     for i in range(12):
         hood = "North" if i < 7 else ("South" if i < 10 else "")
-        people.append(r.add_participant(
+        people.append(w.add_participant(
             pack, ws.id, neighbourhood=hood, age_band="25-44" if i % 2 else "65+",
             affiliation="Tenants union" if i < 2 else "", first_time="first" if i < 8 else
             "repeat", consent_quote=i % 3 == 0, consent_contact=i == 3,
@@ -238,7 +238,7 @@ def build_workshop(pack: Pack, tmp_path: Path) -> dict[str, Any]:
     answer(people[6], "eval", "improve", "@more chairs")
     gone = people[11]
     answer(gone, "notes", "note", WITHDRAWN_TEXT)
-    r.withdraw_participant(pack, gone.id)
+    w.withdraw_participant(pack, gone.id)
     w.set_next_steps(pack, ws.id, [{"heard": "Lights", "action": "Audit", "owner": "DPW",
                                     "due": "2024-07-01", "how_told": "Email"}])
     return {"workshop": ws, "people": people, "gone": gone, "dataset": info, "ex": ex}

@@ -21,6 +21,7 @@ import pytest
 
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.workshop import workshops as ws
+from tde_desktop.core.workshop.agenda import add_exercise_from_template
 from tde_desktop.core.workshop.responses import list_responses
 
 REPO = Path(__file__).resolve().parents[2]
@@ -58,7 +59,7 @@ while True:
 def test_acknowledged_answers_survive_sigkill(pack_path: Path) -> None:
     with Pack.create(pack_path, title="Kill test") as pack:
         workshop = ws.create_workshop(pack, "Kill test")
-        station = ws.add_exercise_from_template(pack, workshop.id, "data_walk_station")
+        station = add_exercise_from_template(pack, workshop.id, "data_walk_station")
         person = ws.add_participant(pack, workshop.id)
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     rng = random.Random(int(os.environ.get("TDE_SEED", time.time())))

@@ -141,20 +141,20 @@ def test_withdrawal_in_one_copy_wins(fleet: dict[str, Any], tmp_path: Path) -> N
     withdrew = tmp_path / "withdrew.tdepack"
     shutil.copy(a, withdrew)
     with Pack.open(withdrew) as pack:
-        person = r.list_participants(pack, fleet["ws"])[1]
-        r.withdraw_participant(pack, person.id)
-        r.withdraw_participant(pack, fleet["early"])
+        person = w.list_participants(pack, fleet["ws"])[1]
+        w.withdraw_participant(pack, person.id)
+        w.withdraw_participant(pack, fleet["early"])
     for order in ([a, withdrew], [withdrew, a]):
         target = merged(fleet, tmp_path, "-".join(p.stem for p in order), order)
         with Pack.open(target) as pack:
-            gone = {p.id for p in r.list_participants(pack, fleet["ws"], include_withdrawn=True)
+            gone = {p.id for p in w.list_participants(pack, fleet["ws"], include_withdrawn=True)
                     if p.withdrawn}
             assert gone == {person.id, fleet["early"]}
             left = pack.conn.execute("SELECT count(*) FROM _tde_responses WHERE "
                                      "participant_id IN (?, ?)",
                                      (person.id, fleet["early"])).fetchone()[0]
             assert left == 0
-            assert not [row for row in r.tally(pack, fleet["vote"], "dots")
+            assert not [row for row in w.tally(pack, fleet["vote"], "dots")
                         if row.code == "parks" and row.value != 2 * 2]
 
 
@@ -182,7 +182,7 @@ def test_same_code_on_two_laptops_gets_a_suffix(fleet: dict[str, Any], tmp_path:
                           "rowid = (SELECT max(rowid) FROM _tde_participants)", (code_a,))
         result = merge_packs(pack, b)
         assert result.renamed_codes == [("P-SAME", "P-SAME-2")]
-        codes = [p.code for p in r.list_participants(pack, fleet["ws"])]
+        codes = [p.code for p in w.list_participants(pack, fleet["ws"])]
         assert len(codes) == len(set(codes)) == 8
         assert "P-SAME-2" in codes
         assert merge_packs(pack, b).added == 0

@@ -12,12 +12,8 @@ from hypothesis import strategies as st
 
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.workshop import workshops as ws
-from tde_desktop.core.workshop.exercises import (
-    AnswerRejected,
-    Question,
-    clean_text,
-    validate_answer,
-)
+from tde_desktop.core.workshop.answer_checks import AnswerRejected, clean_text, validate_answer
+from tde_desktop.core.workshop.exercises import Question
 from tde_desktop.core.workshop.responses import (
     get_response,
     list_responses,

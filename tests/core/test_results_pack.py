@@ -11,7 +11,6 @@ from tde_desktop.core.errors import Cancelled, TdeError
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.results.merge import merge_packs
 from tde_desktop.core.results.results_only import is_results_only, write_results_pack
-from tde_desktop.core.workshop import responses as r
 from tests.conftest import shared
 from tests.core.conftest import laptop, make_base, state
 
@@ -54,7 +53,7 @@ def test_results_pack_of_a_large_dataset_is_small(tmp_path: Path) -> None:
     with Pack.create(full, title="Big") as pack:
         import_file(pack, source)
         ws = w.create_workshop(pack, "Night")
-        r.add_participant(pack, ws.id)
+        w.add_participant(pack, ws.id)
         out = write_results_pack(pack, tmp_path / "small.tdepack")
     small, big = out.stat().st_size, full.stat().st_size
     assert small * 10 < big, (small, big)

@@ -80,7 +80,7 @@ def test_themes_fall_back_to_frequent_words_of_approved_notes(new_pack: Pack,
     texts = ["The streetlights are broken", "Broken streetlights near the park",
              "We need more streetlights", "Secret unapproved complaint about streetlights"]
     for i, text in enumerate(texts):
-        p = r.add_participant(new_pack, ws.id)
+        p = w.add_participant(new_pack, ws.id)
         answer = r.submit_answer(new_pack, workshop_id=ws.id, exercise_id=ex.id,
                                  participant_id=p.id, question_key="note", answer=text)
         if i < 3:

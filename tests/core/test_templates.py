@@ -15,9 +15,9 @@ from tde_desktop.core.workshop.exercises import EXERCISE_TYPES, QUESTION_KINDS, 
 
 @pytest.fixture
 def fresh_cache() -> Iterator[None]:
-    templates._load_all.cache_clear()
+    templates.reload()
     yield
-    templates._load_all.cache_clear()
+    templates.reload()
 
 
 def test_every_exercise_type_has_a_bilingual_template() -> None:

@@ -11,6 +11,7 @@ import pytest
 from tde_desktop.core.errors import TdeError
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.workshop import workshops as ws
+from tde_desktop.core.workshop.agenda import add_exercise_from_template, create_from_agenda
 from tde_desktop.core.workshop.responses import list_responses, submit_answer, undo_last_answer
 from tests.conftest import shared
 
@@ -88,10 +89,10 @@ def _answers(kind_key: str, i: int, record_rowid: int) -> Any:
 
 
 def _run_workshop(pack: Pack) -> tuple[ws.Workshop, list[ws.Participant]]:
-    workshop = ws.create_from_agenda(pack, AGENDA, date="2024-05-04", venue="Branch library",
+    workshop = create_from_agenda(pack, AGENDA, date="2024-05-04", venue="Branch library",
                                      host_department="Housing", pin="2468")
     for name in EXTRA_TEMPLATES:
-        ws.add_exercise_from_template(pack, workshop.id, name)
+        add_exercise_from_template(pack, workshop.id, name)
     participants = [
         ws.add_participant(pack, workshop.id, neighbourhood="Easterwood", first_time="first",
                            consent_quote=True),
@@ -181,7 +182,7 @@ def test_whole_workshop_tallies_and_withdrawal(baltimore: Pack) -> None:
 
 def test_agenda_needs_its_dataset_and_leaves_nothing_behind(new_pack: Pack) -> None:
     with pytest.raises(TdeError, match="Vacant building notices"):
-        ws.create_from_agenda(new_pack, AGENDA)
+        create_from_agenda(new_pack, AGENDA)
     assert ws.list_workshops(new_pack) == []
     assert new_pack.conn.execute("SELECT count(*) FROM _tde_views").fetchone()[0] == 0
 
@@ -190,7 +191,7 @@ def test_agenda_views_open_in_the_explorer(baltimore: Pack) -> None:
     from tde_desktop.core.explore.charts import chart_data
     from tde_desktop.core.explore.views import load_view
 
-    workshop = ws.create_from_agenda(baltimore, AGENDA)
+    workshop = create_from_agenda(baltimore, AGENDA)
     table = baltimore.dataset("Vacant building notices").table_name
     stations = [e for e in ws.list_exercises(baltimore, workshop.id) if e.type == "data_walk"]
     assert len(stations) == 4
@@ -203,13 +204,13 @@ def test_agenda_views_open_in_the_explorer(baltimore: Pack) -> None:
         assert sum(data.values) > 0
     assert stations[0].text("title", "es").startswith("Estación 1")
     # A second workshop from the same agenda reuses the saved views.
-    again = ws.create_from_agenda(baltimore, AGENDA, title="Second walk")
+    again = create_from_agenda(baltimore, AGENDA, title="Second walk")
     assert [e.view_id for e in ws.list_exercises(baltimore, again.id) if e.view_id] == [
         s.view_id for s in stations]
 
 
 def test_resume_after_close_and_reopen(baltimore: Pack, pack_path: Path) -> None:
-    workshop = ws.create_from_agenda(baltimore, AGENDA)
+    workshop = create_from_agenda(baltimore, AGENDA)
     exercises = ws.list_exercises(baltimore, workshop.id)
     person = ws.add_participant(baltimore, workshop.id)
     ws.open_exercise(baltimore, exercises[1].id)
@@ -247,11 +248,11 @@ def test_agenda_editing_and_pin(new_pack: Pack) -> None:
     assert not ws.check_pin(new_pack, workshop.id, "1358")
     assert "1357" not in workshop.pin_hash
     assert "$" in workshop.pin_hash
-    first = ws.add_exercise_from_template(new_pack, workshop.id, "open_text")
+    first = add_exercise_from_template(new_pack, workshop.id, "open_text")
     assert first.language == "es"
     assert first.title == "Pregunta abierta"
     assert first.text("title", "en") == "Open question"
-    second = ws.add_exercise_from_template(new_pack, workshop.id, "ranking")
+    second = add_exercise_from_template(new_pack, workshop.id, "ranking")
     third = ws.add_exercise(new_pack, workshop.id, type="single_choice", title="Yes or no",
                             position=0, config={"questions": [
                                 {"key": "q", "kind": "single_choice", "text": "Ok?",
@@ -304,7 +305,7 @@ def test_sign_in_is_anonymous_and_contact_needs_consent(new_pack: Pack) -> None:
 
 def test_sticky_notes_need_approval(new_pack: Pack) -> None:
     workshop = ws.create_workshop(new_pack, "W")
-    station = ws.add_exercise_from_template(new_pack, workshop.id, "data_walk_station")
+    station = add_exercise_from_template(new_pack, workshop.id, "data_walk_station")
     person = ws.add_participant(new_pack, workshop.id)
     notes = [submit_answer(new_pack, workshop_id=workshop.id, exercise_id=station.id,
                            participant_id=person.id, question_key="note",
@@ -320,8 +321,8 @@ def test_sticky_notes_need_approval(new_pack: Pack) -> None:
 
 def test_earlier_answers_become_vote_options(new_pack: Pack) -> None:
     workshop = ws.create_workshop(new_pack, "W")
-    ideas = ws.add_exercise_from_template(new_pack, workshop.id, "open_text")
-    vote = ws.add_exercise_from_template(new_pack, workshop.id, "dot_vote")
+    ideas = add_exercise_from_template(new_pack, workshop.id, "open_text")
+    vote = add_exercise_from_template(new_pack, workshop.id, "dot_vote")
     people = [ws.add_participant(new_pack, workshop.id) for _ in range(3)]
     for person, text in zip(people, ["More lights", "more  LIGHTS", "Fix roofs"], strict=True):
         submit_answer(new_pack, workshop_id=workshop.id, exercise_id=ideas.id,

@@ -14,6 +14,7 @@ from tde_desktop.core.pack import Pack
 from tde_desktop.core.pack.backup import make_backup
 from tde_desktop.core.pack.lock import PackInUse, acquire
 from tde_desktop.core.workshop import workshops as ws
+from tde_desktop.core.workshop.agenda import add_exercise_from_template
 from tde_desktop.core.workshop.responses import list_responses, submit_answer
 from tde_desktop.qt.shell.backup_dialog import RestoreDialog, show_restore_dialog
 from tde_desktop.qt.shell.lock_dialog import ReadOnlyQuestion, ask_read_only
@@ -24,7 +25,7 @@ T0 = dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.UTC)
 def _pack_with_backups(path: Path) -> str:
     with Pack.create(path, title="Dialog") as pack:
         w = ws.create_workshop(pack, "W")
-        ex = ws.add_exercise_from_template(pack, w.id, "data_walk_station")
+        ex = add_exercise_from_template(pack, w.id, "data_walk_station")
         person = ws.add_participant(pack, w.id)
         for i, reason in enumerate(("start", "auto", "end")):
             submit_answer(pack, workshop_id=w.id, exercise_id=ex.id, participant_id=person.id,

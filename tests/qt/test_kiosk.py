@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QCheckBox, QLineEdit, QPushButton, QRadioButton, Q
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.workshop import responses
 from tde_desktop.core.workshop import workshops as ws
+from tde_desktop.core.workshop.agenda import add_exercise_from_template, create_from_agenda
 from tde_desktop.qt.workshop import kiosk_widgets as kw
 from tde_desktop.qt.workshop.kiosk import Kiosk
 
@@ -29,9 +30,9 @@ def pack(baltimore_pack: Path) -> Iterator[Pack]:
 def make_workshop(pack: Pack, *extra: str, open_types: tuple[str, ...] = ()) -> ws.Workshop:
     """The template agenda plus ``extra`` templates; opens exercises of ``open_types``
     (all of them when empty)."""
-    workshop = ws.create_from_agenda(pack, AGENDA, pin=PIN)
+    workshop = create_from_agenda(pack, AGENDA, pin=PIN)
     for name in extra:
-        ws.add_exercise_from_template(pack, workshop.id, name)
+        add_exercise_from_template(pack, workshop.id, name)
     for exercise in ws.list_exercises(pack, workshop.id):
         if not open_types or exercise.type in open_types:
             ws.open_exercise(pack, exercise.id)

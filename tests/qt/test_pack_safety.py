@@ -10,6 +10,7 @@ import pytest
 from tde_desktop.core.pack import Pack, backup, lock
 from tde_desktop.core.workshop import responses
 from tde_desktop.core.workshop import workshops as ws
+from tde_desktop.core.workshop.agenda import create_from_agenda
 
 
 def test_open_takes_the_lock_and_close_releases_it(make_main_window: Any,
@@ -78,7 +79,7 @@ def test_storage_warning_is_shown_once_as_a_bar(make_main_window: Any, baltimore
 def test_workshop_start_and_new_answers_make_backups(qtbot: Any, make_main_window: Any,
                                                      baltimore_pack: Path) -> None:
     window = make_main_window(baltimore_pack)
-    workshop = ws.create_from_agenda(window.pack, "data_walk_vacant_buildings")
+    workshop = create_from_agenda(window.pack, "data_walk_vacant_buildings")
     assert backup.list_backups(baltimore_pack) == []
     console = window.workshop_menu.open_console_unlocked(workshop.id, show=False)
     qtbot.addWidget(console)

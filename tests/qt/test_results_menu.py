@@ -25,7 +25,7 @@ def answered_workshop(pack: Pack, notes: list[str], device: str = "laptop-1") ->
     workshop = ws.list_workshops(pack)[0] if ws.list_workshops(pack) else make_workshop(pack)
     station = next(e for e in ws.list_exercises(pack, workshop.id) if e.type == "data_walk")
     for note in notes:
-        person = responses.add_participant(pack, workshop.id, device_id=device)
+        person = ws.add_participant(pack, workshop.id, device_id=device)
         responses.submit_answer(pack, workshop_id=workshop.id, exercise_id=station.id,
                                 participant_id=person.id, question_key="note", answer=note)
     return workshop
@@ -120,7 +120,7 @@ def test_merge_via_the_menu_on_two_copies(make_main_window: Any, baltimore_pack:
     assert "laptop2.tdepack" in report.text()
     assert "2 participants" in report.text()
     [workshop] = ws.list_workshops(window.pack)
-    assert len(responses.list_participants(window.pack, workshop.id)) == 2
+    assert len(ws.list_participants(window.pack, workshop.id)) == 2
 
 
 def test_merge_of_different_datasets_offers_merge_anyway(make_main_window: Any,

@@ -23,6 +23,7 @@ from tde_desktop.core.pack.backup import (
     thin_backups,
 )
 from tde_desktop.core.workshop import workshops as ws
+from tde_desktop.core.workshop.agenda import add_exercise_from_template
 from tde_desktop.core.workshop.responses import Response, list_responses, submit_answer
 from tests.reliability.conftest import (
     KILL_TRIALS,
@@ -39,7 +40,7 @@ T0 = dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.UTC)
 
 def _workshop(pack: Pack) -> tuple[str, str, str]:
     w = ws.create_workshop(pack, "Backups")
-    ex = ws.add_exercise_from_template(pack, w.id, "data_walk_station")
+    ex = add_exercise_from_template(pack, w.id, "data_walk_station")
     person = ws.add_participant(pack, w.id)
     return w.id, ex.id, person.id
 

@@ -25,6 +25,7 @@ import pytest
 from tde_desktop.core.importers import import_file
 from tde_desktop.core.pack import Pack, quote
 from tde_desktop.core.workshop import workshops as ws
+from tde_desktop.core.workshop.agenda import add_exercise_from_template
 from tde_desktop.core.workshop.responses import list_responses, submit_answer
 from tests.reliability.conftest import (
     KILL_TRIALS,
@@ -149,11 +150,11 @@ def test_kill_during_answers(pack_path: Path, scenario: Callable[[str, str], Sce
     with Pack.create(pack_path, title="Answer kills") as pack:
         w = ws.create_workshop(pack, "Kills")
         ex = {
-            "note": ws.add_exercise_from_template(pack, w.id, "data_walk_station").id,
-            "story": ws.add_exercise_from_template(pack, w.id, "data_story").id,
-            "request": ws.add_exercise_from_template(pack, w.id, "data_request").id,
-            "asset": ws.add_exercise_from_template(pack, w.id, "asset_map").id,
-            "fb": ws.add_exercise_from_template(pack, w.id, "plan_feedback").id,
+            "note": add_exercise_from_template(pack, w.id, "data_walk_station").id,
+            "story": add_exercise_from_template(pack, w.id, "data_story").id,
+            "request": add_exercise_from_template(pack, w.id, "data_request").id,
+            "asset": add_exercise_from_template(pack, w.id, "asset_map").id,
+            "fb": add_exercise_from_template(pack, w.id, "plan_feedback").id,
         }
         person = ws.add_participant(pack, w.id)
     args = [f"{k}={v}" for k, v in ex.items()]
@@ -202,8 +203,8 @@ ANSWERS_PER_SOURCE = 200
 def _source_pack(path: Path, k: int) -> tuple[str, int]:
     with Pack.create(path, title=f"Laptop {k}") as pack:
         w = ws.create_workshop(pack, "Shared workshop")
-        ex = ws.add_exercise_from_template(pack, w.id, "open_text")
-        note = ws.add_exercise_from_template(pack, w.id, "data_walk_station")
+        ex = add_exercise_from_template(pack, w.id, "open_text")
+        note = add_exercise_from_template(pack, w.id, "data_walk_station")
         for i in range(ANSWERS_PER_SOURCE // 2):
             p = ws.add_participant(pack, w.id)
             submit_answer(pack, workshop_id=w.id, exercise_id=ex.id, participant_id=p.id,
@@ -291,7 +292,7 @@ def test_kill_during_exports(pack_path: Path, tmp_path: Path,
     with Pack.create(pack_path, title="Export kills") as pack:
         import_file(pack, write_csv(tmp_path / "data.csv", ROWS), title="Data")
         w = ws.create_workshop(pack, "Exports")
-        ex = ws.add_exercise_from_template(pack, w.id, "open_text")
+        ex = add_exercise_from_template(pack, w.id, "open_text")
         for i in range(20):
             p = ws.add_participant(pack, w.id)
             submit_answer(pack, workshop_id=w.id, exercise_id=ex.id, participant_id=p.id,

@@ -23,6 +23,7 @@ import pytest
 from tde_desktop.core.importers import import_file
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.workshop import workshops as ws
+from tde_desktop.core.workshop.agenda import add_exercise_from_template
 from tde_desktop.core.workshop.responses import submit_answer
 from tests.reliability.conftest import Scenario, child_env, integrity
 
@@ -81,7 +82,7 @@ def _prepare(folder: Path, sources: Path) -> tuple[Path, Path, Path, Path, str]:
     with Pack.create(pack_path, title="Full disk") as pack:
         import_file(pack, _csv(sources / "small.csv", 200), title="Small")
         w = ws.create_workshop(pack, "W")
-        ex = ws.add_exercise_from_template(pack, w.id, "data_walk_station")
+        ex = add_exercise_from_template(pack, w.id, "data_walk_station")
         person = ws.add_participant(pack, w.id)
         for i in range(30):
             submit_answer(pack, workshop_id=w.id, exercise_id=ex.id, participant_id=person.id,

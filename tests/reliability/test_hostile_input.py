@@ -22,6 +22,7 @@ from tde_desktop.core.errors import TdeError
 from tde_desktop.core.importers import import_file
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.workshop import workshops as ws
+from tde_desktop.core.workshop.agenda import add_exercise_from_template
 from tde_desktop.core.workshop.exercises import QUESTION_KINDS, questions_from_config
 from tde_desktop.core.workshop.responses import submit_answer
 from tests.conftest import SHARED_DATA, missing_shared
@@ -233,7 +234,7 @@ def every_kind(hostile_pack: Pack) -> dict[str, tuple[str, str, str, list[str]]]
     from tde_desktop.core.workshop.templates import load_templates
 
     for name in load_templates():
-        ex = ws.add_exercise_from_template(hostile_pack, w.id, name)
+        ex = add_exercise_from_template(hostile_pack, w.id, name)
         for q in questions_from_config(ex.config):
             found.setdefault(q.kind, (w.id, ex.id, q.key, [o.code for o in q.all_options()]))
     vote = ws.add_exercise(hostile_pack, w.id, type="dot_vote", title="Vote", config={

@@ -27,6 +27,7 @@ import pytest
 from tde_desktop.core.importers import import_file
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.workshop import workshops as ws
+from tde_desktop.core.workshop.agenda import add_exercise_from_template
 from tde_desktop.core.workshop.responses import list_responses, submit_answer
 from tests.reliability.conftest import KILL_TRIALS, Scenario, integrity, spawn, wait_ready
 
@@ -57,7 +58,7 @@ def test_copy_taken_mid_write_keeps_a_prefix_of_acknowledged_answers(
                  "acknowledged answer")
     with Pack.create(pack_path, title="Power cuts") as pack:
         w = ws.create_workshop(pack, "Power")
-        ex = ws.add_exercise_from_template(pack, w.id, "data_walk_station")
+        ex = add_exercise_from_template(pack, w.id, "data_walk_station")
         person = ws.add_participant(pack, w.id)
     child = spawn(WRITER, str(pack_path), w.id, ex.id, person.id)
     rng = random.Random(int(os.environ.get("TDE_SEED", time.time())))
@@ -111,7 +112,7 @@ def test_answers_commit_with_full_sync_imports_with_normal(
                  "commit and after an import; NORMAL (1) only while an import runs")
     assert new_pack.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     w = ws.create_workshop(new_pack, "Sync")
-    ex = ws.add_exercise_from_template(new_pack, w.id, "open_text")
+    ex = add_exercise_from_template(new_pack, w.id, "open_text")
     person = ws.add_participant(new_pack, w.id)
     new_pack.conn.execute("PRAGMA synchronous = OFF")  # whatever came before, answers fix it
     submit_answer(new_pack, workshop_id=w.id, exercise_id=ex.id, participant_id=person.id,
@@ -138,7 +139,7 @@ def test_reopened_after_unclean_close_keeps_wal_content(
                  "every committed answer")
     with Pack.create(pack_path, title="Unclean") as pack:
         w = ws.create_workshop(pack, "U")
-        ex = ws.add_exercise_from_template(pack, w.id, "data_walk_station")
+        ex = add_exercise_from_template(pack, w.id, "data_walk_station")
         person = ws.add_participant(pack, w.id)
     pack = Pack.open(pack_path)
     pack.conn.execute("PRAGMA wal_autocheckpoint = 0")

@@ -22,6 +22,7 @@ from tde_desktop.core.pack.format import SCHEMA_VERSION
 from tde_desktop.core.pack.pack_file import _connect
 from tde_desktop.core.results.merge import merge_packs
 from tde_desktop.core.workshop import workshops as ws
+from tde_desktop.core.workshop.agenda import add_exercise_from_template
 from tde_desktop.core.workshop.responses import submit_answer
 from tests.reliability.conftest import Scenario, corrupt_table_page
 
@@ -47,7 +48,7 @@ def _digest(path: Path) -> str:
 def _pack(path: Path) -> tuple[str, str, str]:
     with Pack.create(path, title="Stranger's pack") as pack:
         w = ws.create_workshop(pack, "W")
-        ex = ws.add_exercise_from_template(pack, w.id, "data_walk_station")
+        ex = add_exercise_from_template(pack, w.id, "data_walk_station")
         person = ws.add_participant(pack, w.id)
         submit_answer(pack, workshop_id=w.id, exercise_id=ex.id, participant_id=person.id,
                       question_key="note", answer="first")

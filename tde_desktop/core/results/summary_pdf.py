@@ -26,7 +26,7 @@ from tde_desktop.core.explore.export_view import ExportFailed, replace_when_done
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.results.workbook_data import WorkbookData
-from tde_desktop.core.workshop.responses import tally
+from tde_desktop.core.workshop.tallies import tally
 
 A4_INCHES = (8.27, 11.69)
 TOP = 3

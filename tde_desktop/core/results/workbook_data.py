@@ -14,8 +14,8 @@ from typing import Any
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.workshop.exercises import Question, label_text
-from tde_desktop.core.workshop.responses import Participant, list_participants
-from tde_desktop.core.workshop.workshops import Exercise, Workshop, get_workshop, list_exercises
+from tde_desktop.core.workshop.participants import Participant, list_participants
+from tde_desktop.core.workshop.records import Exercise, Workshop, get_workshop, list_exercises
 
 
 @dataclass

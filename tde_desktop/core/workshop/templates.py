@@ -11,13 +11,13 @@ step, focus area, the datasets it uses (by catalogue *title*, so it can be
 instantiated on any pack that has them), saved views to create, and an ordered
 list of exercises, each ``{"template": name, ...overrides}``. An override may
 name ``"view"`` (a key of the agenda's ``views``) and ``"dataset"`` (a key of
-its ``datasets``). :func:`tde_desktop.core.workshop.workshops.create_from_agenda` turns an
-agenda into a workshop.
+its ``datasets``). This module only reads and describes them;
+:mod:`tde_desktop.core.workshop.agenda` turns a template into an exercise and an agenda
+into a workshop.
 
-API: :func:`load_templates`, :func:`template`, :func:`load_agendas`,
-:func:`agenda`, :func:`instantiate_agenda`. Results are cached; the files are
-validated when read, so a broken template is reported with its file name rather
-than failing mid-workshop.
+API: :func:`load_templates`, :func:`template`, :func:`load_agendas`, :func:`agenda`,
+:func:`reload`. Results are cached; the files are validated when read, so a broken
+template is reported with its file name rather than failing mid-workshop.
 """
 
 from __future__ import annotations
@@ -26,11 +26,10 @@ import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tde_desktop.core.errors import TdeError
 from tde_desktop.core.i18n import _
-from tde_desktop.core.pack import Pack, utc_now
 from tde_desktop.core.workshop.exercises import (
     EXERCISE_TYPES,
     MODES,
@@ -40,9 +39,6 @@ from tde_desktop.core.workshop.exercises import (
     label_text,
 )
 from tde_desktop.paths import resources_dir
-
-if TYPE_CHECKING:
-    from tde_desktop.core.workshop.workshops import Workshop
 
 
 @dataclass
@@ -83,6 +79,7 @@ class Agenda:
 
 
 def templates_dir() -> Path:
+    """The folder the templates and agendas are read from."""
     return resources_dir() / "templates"
 
 
@@ -190,74 +187,6 @@ def agenda(name: str) -> Agenda:
     raise TdeError(_("There is no agenda called {name}.").format(name=name))
 
 
-def _ensure_view(pack: Pack, view: dict[str, Any], dataset_id: int) -> int:
-    """The id of a saved view with this name and dataset, created if needed."""
-    name = str(view["name"])
-    base, k = name, 2
-    while True:
-        row = pack.conn.execute("SELECT id, dataset_id FROM _tde_views WHERE name = ?",
-                                (name,)).fetchone()
-        if row is None:
-            break
-        if row[1] == dataset_id:
-            return int(row[0])
-        name, k = f"{base} ({k})", k + 1
-    cur = pack.conn.execute(
-        "INSERT INTO _tde_views (name, dataset_id, filters, chart, created_at) "
-        "VALUES (?, ?, ?, ?, ?)",
-        (name, dataset_id, json.dumps(view.get("filters", []), ensure_ascii=False),
-         json.dumps(view.get("chart", {}), ensure_ascii=False), utc_now()))
-    return int(cur.lastrowid or 0)
-
-
-def _merge_questions(questions: list[dict[str, Any]],
-                     changes: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{**q, **changes.get(q["key"], {})} for q in questions]
-
-
-def instantiate_agenda(pack: Pack, agenda_name: str, *, title: str | None = None,
-                       pin: str = "", **fields: Any) -> Workshop:
-    """Create a workshop from an agenda: the workshop, its saved views and its
-    exercises, all in one transaction (nothing is left behind if it fails).
-
-    Datasets are found by catalogue title (case-insensitive); a missing one is
-    refused with a message naming it. ``fields`` are those of
-    :func:`~tde_desktop.core.workshop.workshops.create_workshop`; the agenda supplies
-    languages, TDE step and focus area unless given.
-    """
-    from tde_desktop.core.workshop import workshops as ws
-
-    ag = agenda(agenda_name)
-    datasets: dict[str, int] = {}
-    missing = []
-    for key, ds_title in ag.datasets.items():
-        try:
-            datasets[key] = pack.dataset(ds_title).id
-        except TdeError:
-            missing.append(ds_title)
-    if missing:
-        raise TdeError(_("This agenda needs the dataset {names}; please import it first.").format(
-            names=", ".join(missing)))
-    fields.setdefault("languages", ag.languages)
-    lang = (fields["languages"] or ["en"])[0]
-    fields.setdefault("tde_step", ag.tde_step)
-    fields.setdefault("focus_area", label_text(ag.focus_area, lang))
-    with pack.atomic():
-        workshop = ws.create_workshop(pack, title or label_text(ag.title, lang), pin=pin,
-                                      **fields)
-        views = {str(v["key"]): (_ensure_view(pack, v, datasets[v["dataset"]]),
-                                 datasets[v["dataset"]]) for v in ag.views}
-        for item in ag.exercises:
-            overrides = dict(item)
-            name = overrides.pop("template")
-            if "view" in overrides:
-                overrides["view_id"], overrides["dataset_id"] = views[overrides.pop("view")]
-            if "dataset" in overrides:
-                overrides["dataset_id"] = datasets[overrides.pop("dataset")]
-            changes = overrides.pop("questions", None)
-            if changes:
-                tpl_questions = [q.to_dict() for q in template(name).questions]
-                overrides.setdefault("config", {})["questions"] = _merge_questions(
-                    tpl_questions, changes)
-            ws.add_exercise_from_template(pack, workshop.id, name, **overrides)
-    return ws.get_workshop(pack, workshop.id)
+def reload() -> None:
+    """Forget the cached templates, so the next call reads the files again."""
+    _load_all.cache_clear()

@@ -1,4 +1,4 @@
-"""Workshops: their agenda of exercises, the live state, participants and next steps.
+"""Workshops: create, edit and run them, with their exercises in agenda order.
 
 Everything is stored in the pack (tables ``_tde_workshops``, ``_tde_exercises``,
 ``_tde_participants``; answers are in ``_tde_responses``, see
@@ -7,22 +7,25 @@ transaction and leaves the pack unchanged if it raises. Because the live state
 (workshop status, open exercises, timestamps, ``current_exercise_id``) is stored
 too, closing the app and reopening the pack resumes exactly where it was.
 
-API (all take an open :class:`~tde_desktop.core.pack.Pack` first):
+This module is the one door the screens use. API (all take an open
+:class:`~tde_desktop.core.pack.Pack` first):
 
-* workshops: :func:`create_workshop`, :func:`create_from_agenda`,
-  :func:`update_workshop`, :func:`list_workshops`, :func:`get_workshop`,
-  :func:`delete_workshop`, :func:`set_pin`, :func:`check_pin`,
+* workshops: :func:`create_workshop`, :func:`update_workshop`, :func:`list_workshops`,
+  :func:`get_workshop`, :func:`delete_workshop`, :func:`set_pin`, :func:`check_pin`,
   :func:`set_next_steps`;
 * exercises: :func:`list_exercises`, :func:`get_exercise`, :func:`add_exercise`,
-  :func:`add_exercise_from_template`, :func:`update_exercise`,
-  :func:`remove_exercise`, :func:`move_exercise`;
+  :func:`update_exercise`, :func:`remove_exercise`, :func:`move_exercise`;
 * live state: :func:`start_workshop`, :func:`open_exercise`,
   :func:`close_exercise`, :func:`reveal`, :func:`end_workshop`;
-* participants (from :mod:`tde_desktop.core.workshop.responses`, re-exported here):
+* re-exported from the modules that hold them: :class:`Workshop`, :class:`Exercise` and
+  the reads (:mod:`.records`); participants (:mod:`.participants`):
   :func:`add_participant`, :func:`update_participant`, :func:`get_participant`,
-  :func:`list_participants`, :func:`withdraw_participant`;
-* for the projector (from :mod:`tde_desktop.core.workshop.responses`): :func:`live_counts`,
-  :func:`tally`, :func:`sticky_notes`, :func:`approve`, :func:`options_from_answers`.
+  :func:`list_participants`, :func:`withdraw_participant`; for the projector
+  (:mod:`.responses`, :mod:`.tallies`): :func:`live_counts`, :func:`tally`,
+  :func:`sticky_notes`, :func:`approve`, :func:`options_from_answers`.
+
+A workshop made from a ready-made agenda, and an exercise made from a template, are
+in :mod:`tde_desktop.core.workshop.agenda`.
 """
 
 from __future__ import annotations
@@ -32,141 +35,49 @@ import hmac
 import json
 import secrets
 import uuid
-from dataclasses import dataclass, field
 from typing import Any
 
 from tde_desktop.core.errors import TdeError
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import Pack, utc_now
-from tde_desktop.core.workshop.exercises import (
-    EXERCISE_TYPES,
-    MODES,
-    Question,
-    label_text,
-    questions_from_config,
-)
-from tde_desktop.core.workshop.responses import (
+from tde_desktop.core.workshop.exercises import EXERCISE_TYPES, MODES, questions_from_config
+from tde_desktop.core.workshop.participants import (
     Participant,
     add_participant,
-    approve,
     get_participant,
     list_participants,
-    live_counts,
-    options_from_answers,
-    sticky_notes,
-    tally,
     update_participant,
     withdraw_participant,
 )
+from tde_desktop.core.workshop.records import (
+    WORKSHOP_JSON_FIELDS,
+    Exercise,
+    Workshop,
+    get_exercise,
+    get_workshop,
+    list_exercises,
+    list_workshops,
+)
+from tde_desktop.core.workshop.responses import approve, sticky_notes
+from tde_desktop.core.workshop.tallies import live_counts, options_from_answers, tally
 
 __all__ = [
-    "Exercise", "Participant", "Workshop", "add_exercise", "add_exercise_from_template",
-    "add_participant", "approve", "check_pin", "close_exercise", "create_from_agenda",
-    "create_workshop", "delete_workshop", "end_workshop", "get_exercise", "get_participant",
-    "get_workshop", "list_exercises", "list_participants", "list_workshops", "live_counts",
-    "move_exercise", "open_exercise", "options_from_answers", "remove_exercise", "reveal",
-    "set_next_steps", "set_pin", "start_workshop", "sticky_notes", "tally",
-    "update_exercise", "update_participant", "update_workshop", "withdraw_participant",
+    "Exercise", "Participant", "Workshop", "add_exercise", "add_participant", "approve",
+    "check_pin", "close_exercise", "create_workshop", "delete_workshop", "end_workshop",
+    "get_exercise", "get_participant", "get_workshop", "list_exercises", "list_participants",
+    "list_workshops", "live_counts", "move_exercise", "open_exercise", "options_from_answers",
+    "remove_exercise", "reveal", "set_next_steps", "set_pin", "start_workshop",
+    "sticky_notes", "tally", "update_exercise", "update_participant", "update_workshop",
+    "withdraw_participant",
 ]
 
 PIN_ITERATIONS = 120_000
-_JSON_FIELDS = ("partners", "facilitators", "languages", "next_steps")
 _WORKSHOP_FIELDS = ("title", "date", "venue", "neighbourhood", "host_department", "partners",
                     "facilitators", "languages", "tde_step", "focus_area")
 _EXERCISE_FIELDS = ("type", "title", "tde_step", "instructions_facilitator",
                     "instructions_participant", "time_box_minutes", "mode", "language",
                     "view_id", "dataset_id", "config")
 NEXT_STEP_KEYS = ("heard", "action", "owner", "due", "how_told")
-
-
-@dataclass
-class Workshop:
-    """One workshop as stored. ``status`` is ``draft``, ``running`` or ``ended``."""
-
-    id: str
-    title: str
-    date: str = ""
-    venue: str = ""
-    neighbourhood: str = ""
-    host_department: str = ""
-    partners: list[str] = field(default_factory=list)
-    facilitators: list[str] = field(default_factory=list)
-    languages: list[str] = field(default_factory=lambda: ["en"])
-    tde_step: str = ""
-    focus_area: str = ""
-    pin_hash: str = ""
-    status: str = "draft"
-    current_exercise_id: str | None = None
-    started_at: str | None = None
-    ended_at: str | None = None
-    next_steps: list[dict[str, str]] = field(default_factory=list)
-    created_at: str = ""
-    updated_at: str = ""
-
-    @property
-    def has_pin(self) -> bool:
-        return bool(self.pin_hash)
-
-
-@dataclass
-class Exercise:
-    """One exercise of a workshop. Text columns hold the exercise ``language``;
-    ``config["translations"][lang][field]`` holds the other languages (see :meth:`text`)."""
-
-    id: str
-    workshop_id: str
-    position: int
-    type: str
-    title: str
-    tde_step: str = ""
-    instructions_facilitator: str = ""
-    instructions_participant: str = ""
-    time_box_minutes: int = 0
-    mode: str = "individual"
-    language: str = "en"
-    view_id: int | None = None
-    dataset_id: int | None = None
-    config: dict[str, Any] = field(default_factory=dict)
-    status: str = "waiting"
-    opened_at: str | None = None
-    closed_at: str | None = None
-    revealed: bool = False
-
-    @property
-    def questions(self) -> list[Question]:
-        return questions_from_config(self.config)
-
-    def question(self, key: str) -> Question:
-        for q in self.questions:
-            if q.key == key:
-                return q
-        raise TdeError(_("This exercise has no question {key}.").format(key=key))
-
-    def text(self, name: str, lang: str | None = None) -> str:
-        """``title`` or an instructions field in ``lang``, falling back to the stored text."""
-        if lang and lang != self.language:
-            translated = self.config.get("translations", {}).get(lang, {}).get(name)
-            if translated:
-                return str(translated)
-        return str(getattr(self, name))
-
-
-def _row(pack: Pack, sql: str, args: tuple[Any, ...]) -> list[dict[str, Any]]:
-    cur = pack.conn.execute(sql, args)
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-
-
-def _workshop(record: dict[str, Any]) -> Workshop:
-    for key in _JSON_FIELDS:
-        record[key] = json.loads(record[key])
-    return Workshop(**record)
-
-
-def _exercise(record: dict[str, Any]) -> Exercise:
-    record["config"] = json.loads(record["config"])
-    record["revealed"] = bool(record["revealed"])
-    return Exercise(**record)
 
 
 # -- workshops -----------------------------------------------------------------------
@@ -182,7 +93,7 @@ def _workshop_values(fields: dict[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - set(_WORKSHOP_FIELDS)
     if unknown:
         raise TdeError(_("Unknown workshop field: {name}").format(name=", ".join(sorted(unknown))))
-    return {k: json.dumps(v, ensure_ascii=False) if k in _JSON_FIELDS else v
+    return {k: json.dumps(v, ensure_ascii=False) if k in WORKSHOP_JSON_FIELDS else v
             for k, v in fields.items()}
 
 
@@ -222,19 +133,6 @@ def _touch(pack: Pack, workshop_id: str) -> None:
                       (utc_now(), workshop_id))
     pack.touch()
 
-
-def list_workshops(pack: Pack) -> list[Workshop]:
-    """Every workshop, newest first."""
-    return [_workshop(r) for r in _row(
-        pack, "SELECT * FROM _tde_workshops ORDER BY created_at DESC, rowid DESC", ())]
-
-
-def get_workshop(pack: Pack, workshop_id: str) -> Workshop:
-    """One workshop; :class:`TdeError` if it does not exist."""
-    rows = _row(pack, "SELECT * FROM _tde_workshops WHERE id = ?", (workshop_id,))
-    if not rows:
-        raise TdeError(_("This workshop no longer exists."))
-    return _workshop(rows[0])
 
 
 def delete_workshop(pack: Pack, workshop_id: str) -> None:
@@ -283,21 +181,6 @@ def set_next_steps(pack: Pack, workshop_id: str, rows: list[dict[str, str]]) -> 
 # -- exercises ------------------------------------------------------------------------
 
 
-def list_exercises(pack: Pack, workshop_id: str) -> list[Exercise]:
-    """The workshop's exercises in agenda order."""
-    return [_exercise(r) for r in _row(
-        pack, "SELECT * FROM _tde_exercises WHERE workshop_id = ? ORDER BY position",
-        (workshop_id,))]
-
-
-def get_exercise(pack: Pack, exercise_id: str) -> Exercise:
-    """One exercise; :class:`TdeError` if it does not exist."""
-    rows = _row(pack, "SELECT * FROM _tde_exercises WHERE id = ?", (exercise_id,))
-    if not rows:
-        raise TdeError(_("This exercise no longer exists."))
-    return _exercise(rows[0])
-
-
 def _exercise_values(fields: dict[str, Any]) -> dict[str, Any]:
     unknown = set(fields) - set(_EXERCISE_FIELDS)
     if unknown:
@@ -333,35 +216,6 @@ def add_exercise(pack: Pack, workshop_id: str, *, type: str, title: str,
                           f"({', '.join('?' * len(values))})", tuple(values.values()))
         _touch(pack, workshop_id)
     return get_exercise(pack, exercise_id)
-
-
-def add_exercise_from_template(pack: Pack, workshop_id: str, template_name: str, *,
-                               position: int | None = None, **overrides: Any) -> Exercise:
-    """Add an exercise made from a template (see :mod:`tde_desktop.core.workshop.templates`),
-    in the workshop's first language with the other languages kept as translations."""
-    from tde_desktop.core.workshop.templates import template
-
-    tpl = template(template_name)
-    lang = overrides.pop("language", None) or (get_workshop(pack, workshop_id).languages
-                                                or ["en"])[0]
-    texts = ("title", "instructions_facilitator", "instructions_participant")
-    config = {**tpl.config, "template": tpl.name,
-              "questions": [q.to_dict() for q in tpl.questions],
-              "translations": {other: {t: tpl.text(t, other) for t in texts}
-                               for other in tpl.title if other != lang}}
-    config.update(overrides.pop("config", {}))
-    fields: dict[str, Any] = {t: tpl.text(t, lang) for t in texts}
-    for t in texts:  # a bilingual override (from an agenda) feeds the translations too
-        if isinstance(overrides.get(t), dict):
-            label = overrides.pop(t)
-            fields[t] = label_text(label, lang)
-            for other, text in label.items():
-                if other != lang:
-                    config["translations"].setdefault(other, {})[t] = text
-    fields.update(type=tpl.type, tde_step=tpl.tde_step, time_box_minutes=tpl.time_box_minutes,
-                  mode=tpl.mode, language=lang, config=config)
-    fields.update(overrides)
-    return add_exercise(pack, workshop_id, position=position, **fields)
 
 
 def update_exercise(pack: Pack, exercise_id: str, **fields: Any) -> Exercise:
@@ -473,14 +327,3 @@ def end_workshop(pack: Pack, workshop_id: str) -> Workshop:
                           (now, now, workshop_id))
         _touch(pack, workshop_id)
     return get_workshop(pack, workshop_id)
-
-
-def create_from_agenda(pack: Pack, agenda_name: str, *, title: str | None = None,
-                       pin: str = "", **fields: Any) -> Workshop:
-    """Create a workshop from an agenda, with its saved views and exercises, in one go.
-
-    See :func:`tde_desktop.core.workshop.templates.instantiate_agenda` for what is guaranteed.
-    """
-    from tde_desktop.core.workshop.templates import instantiate_agenda
-
-    return instantiate_agenda(pack, agenda_name, title=title, pin=pin, **fields)

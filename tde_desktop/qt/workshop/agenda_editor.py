@@ -37,6 +37,7 @@ from tde_desktop.core.errors import TdeError
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.workshop import workshops as ws
+from tde_desktop.core.workshop.agenda import add_exercise_from_template
 from tde_desktop.core.workshop.exercises import MODES, QUESTION_KINDS, label_text
 from tde_desktop.core.workshop.templates import load_templates
 
@@ -225,7 +226,7 @@ class AgendaEditor(QWidget):
         name = self.template_box.currentData()
         position = self.exercise_list.currentRow() + 1
         holder: list[ws.Exercise] = []
-        if self._do(lambda: holder.append(ws.add_exercise_from_template(
+        if self._do(lambda: holder.append(add_exercise_from_template(
                 self.pack, self.workshop_id, name, position=position)), _("Exercise added.")):
             self.reload(holder[0].id)
 

@@ -337,7 +337,7 @@ class Kiosk(QWidget):
             send = False
         try:
             if self.preview is not None:
-                from tde_desktop.core.workshop.exercises import validate_answer
+                from tde_desktop.core.workshop.answer_checks import validate_answer
 
                 if send:
                     validate_answer(question, value, self.lang)
@@ -357,7 +357,7 @@ class Kiosk(QWidget):
         key = step.question.key
         if step.exercise.type == "sign_in" and key == "contact":
             # A contact is kept on the participant record only, and only with consent.
-            responses.update_participant(self.pack, self.participant.id, contact=value or "")
+            ws.update_participant(self.pack, self.participant.id, contact=value or "")
             return
         response_id = self.response_ids.setdefault(self.index, str(uuid.uuid4()))
         responses.submit_answer(
@@ -365,7 +365,7 @@ class Kiosk(QWidget):
             participant_id=self.participant.id, question_key=key, answer=value,
             device_id=self.device_id, response_id=response_id, lang=self.lang)
         if step.exercise.type == "sign_in" and key in SIGNIN_KEYS:
-            responses.update_participant(self.pack, self.participant.id,
+            ws.update_participant(self.pack, self.participant.id,
                                          **{key: "" if value is None else value})
 
     def back(self) -> None:

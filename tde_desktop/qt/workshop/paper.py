@@ -31,12 +31,8 @@ from tde_desktop.core.errors import TdeError
 from tde_desktop.core.i18n import _, translate
 from tde_desktop.core.workshop import responses
 from tde_desktop.core.workshop import workshops as ws
-from tde_desktop.core.workshop.exercises import (
-    AnswerRejected,
-    Question,
-    label_text,
-    validate_answer,
-)
+from tde_desktop.core.workshop.answer_checks import AnswerRejected, validate_answer
+from tde_desktop.core.workshop.exercises import Question, label_text
 
 DPI = 72  # one unit = one point, so sizes below read as print sizes
 LINE_KINDS = {"open_text": 4, "sticky_note": 4, "story": 8, "question_asked": 3,

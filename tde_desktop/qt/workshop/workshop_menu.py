@@ -27,6 +27,7 @@ from shiboken6 import isValid
 
 from tde_desktop.core.i18n import _, current_language
 from tde_desktop.core.workshop import workshops as ws
+from tde_desktop.core.workshop.agenda import create_from_agenda
 from tde_desktop.core.workshop.exercises import label_text
 from tde_desktop.core.workshop.templates import load_agendas
 from tde_desktop.qt.common.ops import Op, run_op, show_message
@@ -147,8 +148,8 @@ class WorkshopMenu:
         fields = {k: v for k, v in fields.items() if v}
 
         def work(pack: Any, _progress: Any) -> str:
-            return ws.create_from_agenda(pack, agenda, title=title or None, pin=pin,
-                                         **fields).id
+            return create_from_agenda(pack, agenda, title=title or None, pin=pin,
+                                      **fields).id
 
         return run_op(self.main, work, pack_path=self.pack.path, cancellable=False,
                       label=_("Creating the workshop..."), on_done=self.open_console_unlocked)
