@@ -266,10 +266,9 @@ class Session:
 
     def reset_caches(self) -> None:
         """Forget cached counts and paging anchors, as after starting the app."""
-        from tde_desktop.core.explore import query
+        from tde_desktop.core.explore import paging
 
-        query._scalars.clear()
-        query._anchors.clear()
+        paging.forget_cached_pages()
 
     def idle(self) -> None:
         """Wait (outside any timing) until no background work is left."""
@@ -352,7 +351,7 @@ def build_actions(s: Session, table: str) -> list[Action]:
     """Every measured action, in the order they run (the sort ones build the index)."""
     from PySide6.QtCore import Qt
 
-    from tde_desktop.core.explore import query
+    from tde_desktop.core.explore.filters import Filter
 
     sql = BareSql(table, [c.name for c in s.model.columns])
     rows = s.model.count
@@ -429,7 +428,7 @@ def build_actions(s: Session, table: str) -> list[Action]:
 
     def prepare_filtered_jump() -> None:
         s.reselect()
-        explorer.apply_filters([query.Filter(column, "is", value)])
+        explorer.apply_filters([Filter(column, "is", value)])
         _ui_probe.wait_until(lambda: bool(s.model.filters))
         s.paint_grid()
         f_rows["n"] = s.model.count
@@ -632,7 +631,7 @@ def diagnostics(pack: Path, table: str, reps: int) -> dict[str, float]:
             "PRAGMA quick_check").fetchone())),
         "count_all_s": timed(lambda: bare(pack, lambda c: c.execute(
             f"SELECT count(*) FROM {t}").fetchone())),
-        # Two statements, as query._dense does: together in one SELECT they scan the table.
+        # Two statements, as paging.py does: together in one SELECT they scan the table.
         "min_then_max_rowid_s": timed(lambda: bare(pack, lambda c: (
             c.execute(f"SELECT min(rowid) FROM {t}").fetchone(),
             c.execute(f"SELECT max(rowid) FROM {t}").fetchone()))),

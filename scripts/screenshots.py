@@ -125,7 +125,7 @@ def main() -> int:
 
 
 def shoot(out: Path) -> int:
-    from tde_desktop.core.explore import query
+    from tde_desktop.core.explore.filters import Filter
     from tde_desktop.qt.shell.main_window import MainWindow
 
     app, pack_path = start_session(out)
@@ -139,7 +139,7 @@ def shoot(out: Path) -> int:
     notices = next(d for d in window.pack.datasets() if "notice" in d.title.lower())
     window.dataset_list.select_id(notices.id)
     settle()
-    explorer.apply_filters([query.Filter("councildistrict", "is", 7)])
+    explorer.apply_filters([Filter("councildistrict", "is", 7)])
     settle()
     explorer.view.resizeColumnsToContents()
     explorer.view.sync_frozen()

@@ -26,7 +26,7 @@ def main() -> int:
 
 
 def shoot(out: Path) -> int:
-    from tde_desktop.core.explore import query
+    from tde_desktop.core.explore.filters import Filter
     from tde_desktop.core.workshop import workshops as ws
     from tde_desktop.qt.common import theme
     from tde_desktop.qt.shell.main_window import MainWindow
@@ -41,7 +41,7 @@ def shoot(out: Path) -> int:
     settle()
     notices = next(d for d in window.pack.datasets() if "notice" in d.title.lower())
     window.dataset_list.select_id(notices.id)
-    window.explorer.apply_filters([query.Filter("councildistrict", "is", 7)])
+    window.explorer.apply_filters([Filter("councildistrict", "is", 7)])
     settle()
     workshop = ws.list_workshops(window.pack)[0]
     for exercise in ws.list_exercises(window.pack, workshop.id):

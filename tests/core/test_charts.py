@@ -9,12 +9,12 @@ import pytest
 
 from tde_desktop.core.errors import TdeError
 from tde_desktop.core.explore.charts import ChartSpec, chart_data, draw_chart, save_chart
-from tde_desktop.core.explore.query import Filter
+from tde_desktop.core.explore.filters import Filter
 from tde_desktop.core.pack import Pack
-from tests.core.test_query import explorer_pack, table, vacants  # noqa: F401
+from tests.core.conftest import LA311, table
 
 
-def test_bar_chart_counts_and_text(explorer_pack: Pack, vacants: list[dict[str, str]]) -> None:  # noqa: F811
+def test_bar_chart_counts_and_text(explorer_pack: Pack, vacants: list[dict[str, str]]) -> None:
     t = table(explorer_pack, "vacant building notices")
     spec = ChartSpec("bar", "neighborhood")
     data = chart_data(explorer_pack.conn, t, spec)
@@ -27,7 +27,7 @@ def test_bar_chart_counts_and_text(explorer_pack: Pack, vacants: list[dict[str, 
     assert sum(filtered.values) <= 2213
 
 
-def test_line_histogram_scatter(explorer_pack: Pack, vacants: list[dict[str, str]]) -> None:  # noqa: F811
+def test_line_and_histogram(explorer_pack: Pack, vacants: list[dict[str, str]]) -> None:
     t = table(explorer_pack, "vacant building notices")
     line = chart_data(explorer_pack.conn, t, ChartSpec("line", "noticedate", unit="year"))
     per_year = Counter(r["noticedate"][:4] for r in vacants)
@@ -36,6 +36,10 @@ def test_line_histogram_scatter(explorer_pack: Pack, vacants: list[dict[str, str
     hist = chart_data(explorer_pack.conn, t, ChartSpec("histogram", "councildistrict"))
     assert sum(hist.values) == 16_747
     assert len(hist.edges) == len(hist.values) + 1
+
+
+@pytest.mark.shared_data(LA311)
+def test_scatter_and_summed_bar(explorer_pack: Pack) -> None:
     la = table(explorer_pack, "LA 311")
     scatter = chart_data(explorer_pack.conn, la, ChartSpec("scatter", "longitude", "latitude"))
     assert len(scatter.x) == len(scatter.y) == 5000  # 8,246 located rows, sampled to 5,000
@@ -47,7 +51,7 @@ def test_line_histogram_scatter(explorer_pack: Pack, vacants: list[dict[str, str
     assert summed.title == "TBMRow by CD (top 3)"
 
 
-def test_charts_written_as_png_and_svg(explorer_pack: Pack, tmp_path: Path) -> None:  # noqa: F811
+def test_charts_written_as_png_and_svg(explorer_pack: Pack, tmp_path: Path) -> None:
     t = table(explorer_pack, "vacant building notices")
     for kind, x, y in [("bar", "policedistrict", None), ("line", "noticedate", None),
                        ("histogram", "councildistrict", None),
@@ -68,7 +72,7 @@ def test_charts_written_as_png_and_svg(explorer_pack: Pack, tmp_path: Path) -> N
         save_chart(data, spec, tmp_path / "chart.gif")
 
 
-def test_draw_on_a_given_figure_and_empty_result(explorer_pack: Pack) -> None:  # noqa: F811
+def test_draw_on_a_given_figure_and_empty_result(explorer_pack: Pack) -> None:
     from matplotlib.figure import Figure
 
     t = table(explorer_pack, "vacant building notices")

@@ -6,14 +6,16 @@ import statistics
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from tde_desktop.core.explore.column_card import column_card
-from tde_desktop.core.explore.query import Filter
+from tde_desktop.core.explore.filters import Filter
 from tde_desktop.core.importers import import_file
 from tde_desktop.core.pack import ColumnInfo, Pack
-from tests.core.test_query import explorer_pack, vacants  # noqa: F401
+from tests.core.conftest import LA311
 
 
-def test_text_column_card(explorer_pack: Pack, vacants: list[dict[str, str]]) -> None:  # noqa: F811
+def test_text_column_card(explorer_pack: Pack, vacants: list[dict[str, str]]) -> None:
     info = explorer_pack.dataset("vacant building notices")
     col = next(c for c in info.columns if c.name == "policedistrict")
     card = column_card(explorer_pack.conn, info.table_name, col)
@@ -30,7 +32,7 @@ def test_text_column_card(explorer_pack: Pack, vacants: list[dict[str, str]]) ->
     assert "Every row has a value" in card.summary()
 
 
-def test_numeric_card_with_filter(explorer_pack: Pack, vacants: list[dict[str, str]]) -> None:  # noqa: F811
+def test_numeric_card_with_filter(explorer_pack: Pack, vacants: list[dict[str, str]]) -> None:
     info = explorer_pack.dataset("vacant building notices")
     col = next(c for c in info.columns if c.name == "councildistrict")
     f = Filter("policedistrict", "is", "EASTERN")
@@ -46,7 +48,8 @@ def test_numeric_card_with_filter(explorer_pack: Pack, vacants: list[dict[str, s
             f"{statistics.median_low(values)}") in card.summary()
 
 
-def test_missing_values_and_dates(explorer_pack: Pack) -> None:  # noqa: F811
+@pytest.mark.shared_data(LA311)
+def test_missing_values_and_dates(explorer_pack: Pack) -> None:
     info = explorer_pack.dataset("LA 311")
     lat = next(c for c in info.columns if c.name == "latitude")
     card = column_card(explorer_pack.conn, info.table_name, lat)

@@ -13,6 +13,7 @@ import pytest
 
 from tde_desktop.core.errors import Cancelled
 from tde_desktop.core.explore.export_view import ExportFailed, export_dataset, export_failure
+from tde_desktop.core.explore.filters import Filter
 from tde_desktop.core.importers import import_file
 from tde_desktop.core.pack import Pack, quote
 from tests.conftest import shared
@@ -75,8 +76,6 @@ def test_xlsx_export_has_frozen_header_and_filter(vacants: Pack, tmp_path: Path)
 
 
 def test_filtered_view_exports_only_matching_rows(vacants: Pack, tmp_path: Path) -> None:
-    from tde_desktop.core.explore.query import Filter
-
     info = vacants.dataset("Vacant building notices")
     out = tmp_path / "easterwood.csv"
     result = export_dataset(vacants, info.table_name, out,
@@ -88,6 +87,24 @@ def test_filtered_view_exports_only_matching_rows(vacants: Pack, tmp_path: Path)
     assert len(rows) == len(expected) + 1
     assert {r[5] for r in rows[1:]} == {"EASTERWOOD"}
     assert rows[1][0] == expected[0][0]
+
+
+def test_search_without_a_text_index_exports_the_rows_the_explorer_shows(
+        vacants: Pack, tmp_path: Path) -> None:
+    # The explorer searches before any text index is built (LIKE over the text
+    # columns); exporting that view must not need the index either.
+    info = vacants.dataset("Vacant building notices")
+    assert not info.has_fts
+    out = tmp_path / "search.csv"
+    result = export_dataset(vacants, info.table_name, out,
+                            filters=[Filter("*", "search", "easterwood")])
+    text_cols = [c.name for c in info.columns if c.type == "text"]
+    where = "WHERE " + " OR ".join(f"{quote(c)} LIKE '%easterwood%'" for c in text_cols)
+    expected = _pack_rows(vacants, info.table_name, where)
+    assert result.rows == len(expected) > 0
+    with out.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    assert [r[0] for r in rows[1:]] == [str(r[0]) for r in expected]
 
 
 def test_csv_export_has_bom_and_neutralises_payloads(new_pack: Pack, tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tde_desktop.core.errors import TdeError
+from tde_desktop.core.explore.filters import Filter
 from tde_desktop.core.explore.maps import (
     Area,
     coordinate_columns,
@@ -16,10 +17,9 @@ from tde_desktop.core.explore.maps import (
     parse_pair,
     point_in_area,
 )
-from tde_desktop.core.explore.query import Filter
 from tde_desktop.core.importers import import_file
 from tde_desktop.core.pack import Pack
-from tests.core.test_query import explorer_pack, vacants  # noqa: F401
+from tests.core.conftest import LA311
 
 
 def _figure():  # type: ignore[no-untyped-def]
@@ -31,7 +31,7 @@ def _figure():  # type: ignore[no-untyped-def]
     return figure
 
 
-def test_points_from_a_lat_lon_text_column(explorer_pack: Pack, tmp_path: Path) -> None:  # noqa: F811
+def test_points_from_a_lat_lon_text_column(explorer_pack: Pack, tmp_path: Path) -> None:
     info = explorer_pack.dataset("vacant building notices")
     assert coordinate_columns(info) == ("location",)
     data = map_layers(explorer_pack, info, [Filter("councildistrict", "is", 7)])
@@ -47,7 +47,8 @@ def test_points_from_a_lat_lon_text_column(explorer_pack: Pack, tmp_path: Path) 
     assert (tmp_path / "points.png").stat().st_size > 10_000
 
 
-def test_separate_columns_and_missing_coordinates(explorer_pack: Pack) -> None:  # noqa: F811
+@pytest.mark.shared_data(LA311)
+def test_separate_columns_and_missing_coordinates(explorer_pack: Pack) -> None:
     info = explorer_pack.dataset("LA 311")
     assert coordinate_columns(info) == ("latitude", "longitude")
     data = map_layers(explorer_pack, info)
@@ -57,8 +58,8 @@ def test_separate_columns_and_missing_coordinates(explorer_pack: Pack) -> None: 
         map_layers(explorer_pack, info, [Filter("latitude", "empty")])
 
 
-def test_choropleth_by_join_matches_the_csv(explorer_pack: Pack,  # noqa: F811
-                                            vacants: list[dict[str, str]]) -> None:  # noqa: F811
+def test_choropleth_by_join_matches_the_csv(explorer_pack: Pack,
+                                            vacants: list[dict[str, str]]) -> None:
     info = explorer_pack.dataset("vacant building notices")
     boundary = explorer_pack.dataset("neighborhoods")
     data = map_layers(explorer_pack, info, boundary=boundary,
@@ -81,7 +82,7 @@ def test_choropleth_by_join_matches_the_csv(explorer_pack: Pack,  # noqa: F811
     assert len(set(hatches)) == len(hatches)  # classes differ by pattern, not colour alone
 
 
-def test_choropleth_by_point_in_polygon(explorer_pack: Pack) -> None:  # noqa: F811
+def test_choropleth_by_point_in_polygon(explorer_pack: Pack) -> None:
     info = explorer_pack.dataset("vacant building notices")
     boundary = explorer_pack.dataset("neighborhoods")
     f = [Filter("councildistrict", "in", (12, 13))]

@@ -6,17 +6,19 @@ import pytest
 
 from tde_desktop.core.errors import Cancelled, TdeError
 from tde_desktop.core.explore.charts import ChartSpec
-from tde_desktop.core.explore.query import Filter, count_rows, fetch_rows
+from tde_desktop.core.explore.filters import Filter
+from tde_desktop.core.explore.paging import count_rows, fetch_rows
 from tde_desktop.core.explore.search import build_fts, fts_query
 from tde_desktop.core.explore.views import delete_view, list_views, load_view, save_view
 from tde_desktop.core.pack import Pack
-from tests.core.test_query import LA311, csv_rows, explorer_pack  # noqa: F401
+from tests.core.conftest import LA311, csv_rows
 
 HOSTILE = ['"', "pothole\"", "graffiti*", "NEAR(a b)", "(bulky", "AND", "a OR", "-", "^x",
            "col:value", "'; DROP TABLE x; --", "", "   ", "*", "NOT graffiti", '""""']
 
 
-def test_cancelled_build_leaves_nothing(explorer_pack: Pack) -> None:  # noqa: F811
+@pytest.mark.shared_data(LA311)
+def test_cancelled_build_leaves_nothing(explorer_pack: Pack) -> None:
     info = explorer_pack.dataset("LA 311")
     calls = []
 
@@ -32,7 +34,8 @@ def test_cancelled_build_leaves_nothing(explorer_pack: Pack) -> None:  # noqa: F
     assert explorer_pack.dataset("LA 311").has_fts is False
 
 
-def test_search_combines_with_filters(explorer_pack: Pack) -> None:  # noqa: F811
+@pytest.mark.shared_data(LA311)
+def test_search_combines_with_filters(explorer_pack: Pack) -> None:
     info = explorer_pack.dataset("LA 311")
     t = info.table_name
     # Before the index exists, search falls back to LIKE; afterwards it uses FTS5.
@@ -55,7 +58,8 @@ def test_search_combines_with_filters(explorer_pack: Pack) -> None:  # noqa: F81
     assert search.describe() == "the text mentions Bulky"
 
 
-def test_hostile_search_text_never_raises(explorer_pack: Pack) -> None:  # noqa: F811
+@pytest.mark.shared_data(LA311)
+def test_hostile_search_text_never_raises(explorer_pack: Pack) -> None:
     info = explorer_pack.dataset("LA 311")
     build_fts(explorer_pack, info)
     for text in HOSTILE:
@@ -69,7 +73,7 @@ def test_hostile_search_text_never_raises(explorer_pack: Pack) -> None:  # noqa:
                            if any("graffiti" in v.lower() for v in r.values()))
 
 
-def test_views_round_trip(explorer_pack: Pack) -> None:  # noqa: F811
+def test_views_round_trip(explorer_pack: Pack) -> None:
     info = explorer_pack.dataset("vacant building notices")
     filters = [Filter("councildistrict", "in", (7, 8)),
                Filter("noticedate", "between", "2017-03-01", "2017-05-31"),

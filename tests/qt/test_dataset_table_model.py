@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from tde_desktop.core.explore import query
+from tde_desktop.core.explore import paging
+from tde_desktop.core.explore.filters import Filter
 from tde_desktop.core.importers import import_file
 from tde_desktop.core.pack import Pack
 from tde_desktop.qt.explorer.dataset_table_model import PAGE_SIZE, DatasetTableModel
@@ -32,8 +33,8 @@ def test_model_passes_qtmodeltester(qtmodeltester, notices):
 
 def test_model_passes_qtmodeltester_with_filters_and_sort(qtmodeltester, notices):
     pack, info = notices
-    filters = [query.Filter("councildistrict", "is", 7),
-               query.Filter("neighborhood", "starts_with", "S")]
+    filters = [Filter("councildistrict", "is", 7),
+               Filter("neighborhood", "starts_with", "S")]
     model = DatasetTableModel(pack.conn, info, filters)
     expected = pack.conn.execute(
         "SELECT count(*) FROM ds_vacant_building_notices WHERE councildistrict = 7 "
@@ -68,7 +69,7 @@ def test_wide_table_with_the_column_finder(make_main_window, tmp_path, qtbot, qt
     with Pack.open(path) as pack:
         # Checked under a filter leaving a few rows: 973 columns x 262 rows is slow to walk.
         alone = DatasetTableModel(pack.conn, pack.dataset("ACS"),
-                                  [query.Filter("nta_code", "starts_with", "BK01")])
+                                  [Filter("nta_code", "starts_with", "BK01")])
         assert 0 < alone.rowCount() < 262
         qtmodeltester.check(alone, force_py=False)
         assert alone.columnCount() == 973
@@ -131,7 +132,7 @@ def test_empty_dataset_and_all_missing_column(make_main_window, tmp_path, qtbot,
     chart.x_box.setCurrentIndex(chart.x_box.findData("comment"))
     wait_idle(qtbot)
     assert chart.data is not None
-    explorer.apply_filters([query.Filter("comment", "not_empty")])
+    explorer.apply_filters([Filter("comment", "not_empty")])
     wait_idle(qtbot)
     assert explorer.model.rowCount() == 0
     assert explorer.filter_bar.count_label.text() == "0 of 3 rows match"
@@ -160,7 +161,7 @@ def test_jump_to_the_end_of_a_filtered_table_reads_in_the_background(big_filtere
     pack = Pack.open(big_filtered)
     try:
         info = pack.dataset("Big")
-        model = DatasetTableModel(pack.conn, info, [query.Filter("kind", "is", "A")],
+        model = DatasetTableModel(pack.conn, info, [Filter("kind", "is", "A")],
                                   pack_path=big_filtered)
         assert model.rowCount() == 200_000
         view = DatasetView()
@@ -186,8 +187,8 @@ def test_jump_to_the_end_of_a_filtered_table_reads_in_the_background(big_filtere
         assert model.pages_fetched == fetched  # still nothing read on the UI thread
         assert model.pages_loaded_in_background >= 1
         # the page before the last one continues from a remembered row: read at once
-        assert query.page_is_cheap(pack.conn, info.table_name, model.filters,
-                                   offset=199_999 // PAGE_SIZE * PAGE_SIZE + PAGE_SIZE)
+        assert paging.page_is_cheap(pack.conn, info.table_name, model.filters,
+                                    offset=199_999 // PAGE_SIZE * PAGE_SIZE + PAGE_SIZE)
         # copying waits for real rows rather than copying placeholders
         view.go_to_row(150_001)
         assert "\u2026" not in view.selected_tsv()
@@ -202,13 +203,13 @@ def test_rows_read_for_an_older_filter_are_dropped(big_filtered, qtbot):
     pack = Pack.open(big_filtered)
     try:
         info = pack.dataset("Big")
-        model = DatasetTableModel(pack.conn, info, [query.Filter("kind", "is", "A")],
+        model = DatasetTableModel(pack.conn, info, [Filter("kind", "is", "A")],
                                   pack_path=big_filtered)
         assert model.index(150_000, 2).data() == PLACEHOLDER
         model._dispatch()  # the background read starts now, not at the next event loop turn
         assert model.is_loading(150_000)
         # the filter changes before the page arrives: its rows must not be shown
-        model.set_filters([query.Filter("kind", "is", "B")])
+        model.set_filters([Filter("kind", "is", "B")])
         assert model.rowCount() == 20_000
         wait_idle(qtbot)
         assert model.pages_loaded_in_background == 0

@@ -6,7 +6,7 @@ import sqlite3
 
 from PySide6.QtCore import Qt
 
-from tde_desktop.core.explore import query
+from tde_desktop.core.explore.filters import Filter
 from tde_desktop.core.pack import Pack
 from tests.qt.conftest import wait_idle
 
@@ -110,7 +110,7 @@ def test_facet_click_adds_an_is_filter(make_main_window, baltimore_pack, qtbot):
     rect = panel.list.visualItemRect(first)
     qtbot.mouseClick(panel.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     wait_idle(qtbot)
-    assert explorer.filters == [query.Filter("policedistrict", "is", top)]
+    assert explorer.filters == [Filter("policedistrict", "is", top)]
     assert explorer.model.rowCount() == n
     # The panel recounts under the new filter: a single value is left.
     wait_idle(qtbot)
@@ -202,7 +202,7 @@ def test_chart_follows_filters_and_saves(make_main_window, baltimore_pack, qtbot
                               " GROUP BY 1 ORDER BY c DESC LIMIT 1").fetchone()
     assert chart.data.labels[0] == top
     assert chart.data.values[0] == n
-    explorer.add_filter(query.Filter("councildistrict", "is", 7))
+    explorer.add_filter(Filter("councildistrict", "is", 7))
     wait_idle(qtbot)
     assert chart.data.rows == sql_count(baltimore_pack, "councildistrict = 7")
     png = chart.save_image(tmp_path / "chart.png")
@@ -213,7 +213,7 @@ def test_chart_follows_filters_and_saves(make_main_window, baltimore_pack, qtbot
 
     with Pack.open(baltimore_pack) as pack:
         saved = views.load_view(pack, view_id)
-    assert saved.filters == [query.Filter("councildistrict", "is", 7)]
+    assert saved.filters == [Filter("councildistrict", "is", 7)]
     assert saved.chart.x == "policedistrict"
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from tde_desktop.core.explore import charts, query
+from tde_desktop.core.explore import charts, paging
 from tests.qt.conftest import wait_idle
 
 TABLE = "ds_vacant_building_notices"
@@ -28,7 +28,7 @@ def test_sort_on_an_existing_index_needs_no_background_job(
     monkeypatch.setattr(explorer_module, "run_op",
                         lambda *args, **kwargs: jobs.append(kwargs.get("label", "")))
     column = [c.name for c in explorer.model.columns].index("neighborhood")
-    query.ensure_index(window.pack.conn, TABLE, "neighborhood")
+    paging.ensure_index(window.pack.conn, TABLE, "neighborhood")
     explorer.sort(column, Qt.SortOrder.DescendingOrder)
     assert jobs == []
     assert explorer.model.order_by == "neighborhood"

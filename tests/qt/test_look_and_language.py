@@ -11,8 +11,9 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from tde_desktop.core import i18n
-from tde_desktop.core.explore import query, views
+from tde_desktop.core.explore import views
 from tde_desktop.core.explore.charts import ChartSpec
+from tde_desktop.core.explore.filters import Filter
 from tde_desktop.core.workshop import workshops as ws
 from tests.qt.conftest import wait_idle
 from tests.qt.test_kiosk import make_workshop
@@ -47,7 +48,7 @@ def test_language_switch_is_immediate_and_keeps_the_selection(
     workshop = make_workshop(window.pack)
     kiosk = window.workshop_menu.open_kiosk(workshop.id, full_screen=False)
     window.dataset_list.setCurrentRow(1)
-    filters = [query.Filter("address", "contains", "AVE")]
+    filters = [Filter("address", "contains", "AVE")]
     window.explorer.apply_filters(filters)
     wait_idle(qtbot)
     shown = window.explorer.dataset.id
@@ -115,7 +116,7 @@ def test_saved_view_opens_with_its_filters_and_chart(make_main_window: Any, balt
     demolition = window.pack.datasets()[1]
     column = demolition.columns[0].name
     chart = ChartSpec(kind="bar", x=column)
-    filters = [query.Filter(column, "not_empty")]
+    filters = [Filter(column, "not_empty")]
     views.save_view(window.pack, "Demolitions by first column", demolition.id, filters, chart)
     dialog = window.ask_saved_views()
     assert dialog.list.count() == 1
@@ -134,7 +135,7 @@ def test_export_this_view_writes_only_matching_rows(make_main_window: Any, balti
     from tde_desktop.qt.explorer.view_actions import export_view
 
     window = make_main_window(baltimore_pack)
-    window.explorer.apply_filters([query.Filter("buildingaddress", "contains", "NORTH AVE")])
+    window.explorer.apply_filters([Filter("buildingaddress", "contains", "NORTH AVE")])
     wait_idle(qtbot)
     target = tmp_path / "north_ave.csv"
     export_view(window.explorer, target)

@@ -19,15 +19,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tde_desktop.core.errors import TdeError
-from tde_desktop.core.explore.query import (
+from tde_desktop.core.explore.facets import UNIT_SQL, date_buckets, numeric_buckets
+from tde_desktop.core.explore.filters import (
     Filter,
-    _where,
-    count_rows,
-    date_buckets,
     describe_filters,
     format_value,
-    numeric_buckets,
+    is_iso_date_sql,
+    is_number_sql,
+    where_for,
 )
+from tde_desktop.core.explore.paging import count_rows
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import quote
 
@@ -143,7 +144,7 @@ def chart_data(conn: sqlite3.Connection, table: str, spec: ChartSpec,
     x = quote(spec.x)
     if spec.kind == "bar":
         measure = f"total({quote(spec.y)})" if spec.y else "count(*)"
-        where, params = _where(conn, table, filters)
+        where, params = where_for(conn, table, filters)
         result = conn.execute(
             f"SELECT {x}, {measure} AS m, count(*) OVER () FROM {quote(table)} {where} "
             f"GROUP BY {x} ORDER BY m DESC, {x} LIMIT ?", [*params, max(1, spec.top)]
@@ -184,8 +185,8 @@ def chart_data(conn: sqlite3.Connection, table: str, spec: ChartSpec,
     if not spec.y:
         raise TdeError(_("A scatter chart needs a second column."))
     y = quote(spec.y)
-    where, params = _where(conn, table, filters, [
-        f"typeof({x}) IN ('integer', 'real')", f"typeof({y}) IN ('integer', 'real')"])
+    where, params = where_for(conn, table, filters,
+                              [is_number_sql(spec.x), is_number_sql(spec.y)])
     points = conn.execute(
         f"SELECT {x}, {y} FROM {quote(table)} {where} "
         f"ORDER BY (rowid * 1103515245 + 12345) % 2147483648 LIMIT ?",
@@ -200,12 +201,8 @@ def chart_data(conn: sqlite3.Connection, table: str, spec: ChartSpec,
 
 def _sum_per_period(conn: sqlite3.Connection, table: str, spec: ChartSpec,
                     filters: Sequence[Filter]) -> list[tuple[str, float]]:
-    from tde_desktop.core.explore.query import _UNIT_SQL
-
-    c = quote(spec.x)
-    expr = _UNIT_SQL[spec.unit].format(c=c)
-    where, params = _where(conn, table, filters, [
-        f"{c} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'"])
+    expr = UNIT_SQL[spec.unit].format(c=quote(spec.x))
+    where, params = where_for(conn, table, filters, [is_iso_date_sql(spec.x)])
     result = conn.execute(
         f"SELECT {expr} AS k, total({quote(spec.y or '')}) FROM {quote(table)} {where} "
         f"GROUP BY k ORDER BY k", params).fetchall()

@@ -13,15 +13,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from tde_desktop.core.explore.query import (
+from tde_desktop.core.explore.facets import date_buckets, facet, numeric_buckets
+from tde_desktop.core.explore.filters import (
     Filter,
-    _where,
-    count_rows,
-    date_buckets,
-    facet,
     format_value,
-    numeric_buckets,
+    is_iso_date_sql,
+    is_number_sql,
+    where_for,
 )
+from tde_desktop.core.explore.paging import count_rows
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import ColumnInfo, quote
 
@@ -116,7 +116,7 @@ class ColumnCard:
 def _median(conn: sqlite3.Connection, table: str, column: str, filters: Sequence[Filter],
             present: int, where_extra: str) -> Any:
     c = quote(column)
-    where, params = _where(conn, table, filters, [where_extra])
+    where, params = where_for(conn, table, filters, [where_extra])
     # Lower median: the value half of the cells are at or below; an index on the
     # column (made when someone sorts by it) turns this into a seek.
     row = conn.execute(
@@ -147,8 +147,8 @@ def column_card(conn: sqlite3.Connection, table: str, column: ColumnInfo,
     if present == 0:
         return card
     if column.type in NUMERIC_TYPES:
-        is_num = f"typeof({c}) IN ('integer', 'real')"
-        w, p = _where(conn, table, filters, [is_num])
+        is_num = is_number_sql(column.name)
+        w, p = where_for(conn, table, filters, [is_num])
         lo, hi, n = conn.execute(
             f"SELECT min({c}), max({c}), count(*) FROM {quote(table)} {w}", p).fetchone()
         if n:
@@ -156,8 +156,8 @@ def column_card(conn: sqlite3.Connection, table: str, column: ColumnInfo,
             card.median = _median(conn, table, column.name, filters, n, is_num)
             card.histogram = numeric_buckets(conn, table, column.name, filters)
     elif column.type in DATE_TYPES:
-        is_date = f"{c} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'"
-        w, p = _where(conn, table, filters, [is_date])
+        is_date = is_iso_date_sql(column.name)
+        w, p = where_for(conn, table, filters, [is_date])
         lo, hi, n = conn.execute(
             f"SELECT min({c}), max({c}), count(*) FROM {quote(table)} {w}", p).fetchone()
         if n:

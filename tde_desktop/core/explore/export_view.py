@@ -13,16 +13,14 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tde_desktop import __version__
 from tde_desktop.core.errors import Cancelled, ProgressCallback, TdeError, report
+from tde_desktop.core.explore.filters import Filter, describe_filters, where_for
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import DatasetInfo, Pack, quote, utc_now
 from tde_desktop.core.xlsx_safe import MAX_ROWS, SheetWriter, streaming_workbook, write_csv
-
-if TYPE_CHECKING:
-    from tde_desktop.core.explore.query import Filter
 
 FETCH_ROWS = 5_000
 FORMATS = ("xlsx", "csv")
@@ -115,9 +113,7 @@ def _select(pack: Pack, info: DatasetInfo, filters: Sequence[Filter],
     sql = f"SELECT {cols} FROM {quote(info.table_name)}"
     params: list[object] = []
     if filters:
-        from tde_desktop.core.explore.query import where_clause
-
-        where, params = where_clause(filters, info.table_name)
+        where, params = where_for(pack.conn, info.table_name, filters)
         sql += " " + where
     direction = " DESC" if descending else ""
     if order_by is not None and order_by in {c.name for c in info.columns}:
@@ -193,9 +189,7 @@ def export_dataset(
 def _count(pack: Pack, info: DatasetInfo, filters: Sequence[Filter]) -> int:
     if not filters:
         return info.row_count
-    from tde_desktop.core.explore.query import where_clause
-
-    where, params = where_clause(filters, info.table_name)
+    where, params = where_for(pack.conn, info.table_name, filters)
     row = pack.conn.execute(f"SELECT count(*) FROM {quote(info.table_name)} {where}",
                             params).fetchone()
     return int(row[0])
@@ -226,8 +220,6 @@ def about_rows(info: DatasetInfo, filters: Sequence[Filter], rows: int) -> list[
     """The provenance lines written on an export's *About* sheet."""
     shown = _("all rows")
     if filters:
-        from tde_desktop.core.explore.query import describe_filters
-
         shown = describe_filters(filters)
     return [
         [_("Dataset"), info.title],

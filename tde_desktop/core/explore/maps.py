@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tde_desktop.core.errors import TdeError
-from tde_desktop.core.explore.query import Filter, _where, count_rows, describe_filters
+from tde_desktop.core.explore.filters import Filter, describe_filters, is_number_sql, where_for
+from tde_desktop.core.explore.paging import count_rows
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import DatasetInfo, Pack, quote
 
@@ -109,13 +110,12 @@ def _points(pack: Pack, dataset: DatasetInfo, filters: Sequence[Filter], limit: 
     table = dataset.table_name
     if len(cols) == 2:
         lat, lon = quote(cols[0]), quote(cols[1])
-        extra = [f"typeof({lat}) IN ('integer', 'real')", f"typeof({lon}) IN ('integer', 'real')",
-                 f"NOT ({lat} = 0 AND {lon} = 0)"]
+        extra = [is_number_sql(cols[0]), is_number_sql(cols[1]), f"NOT ({lat} = 0 AND {lon} = 0)"]
         select = f"{lat}, {lon}"
     else:
         extra = [f"{quote(cols[0])} LIKE '%,%'"]
         select = quote(cols[0])
-    where, params = _where(pack.conn, table, filters, extra)
+    where, params = where_for(pack.conn, table, filters, extra)
     rows = pack.conn.execute(
         f"SELECT {select} FROM {quote(table)} {where} "
         f"ORDER BY (rowid * 1103515245 + 12345) % 2147483648 LIMIT ?", [*params, limit])
@@ -131,12 +131,12 @@ def _located_count(pack: Pack, dataset: DatasetInfo, filters: Sequence[Filter]) 
     cols = coordinate_columns(dataset)
     if len(cols) == 2:
         lat, lon = quote(cols[0]), quote(cols[1])
-        extra = [f"typeof({lat}) IN ('integer', 'real')", f"typeof({lon}) IN ('integer', 'real')",
+        extra = [is_number_sql(cols[0]), is_number_sql(cols[1]),
                  f"NOT ({lat} = 0 AND {lon} = 0)", f"{lat} BETWEEN -90 AND 90",
                  f"{lon} BETWEEN -180 AND 180"]
     else:
         extra = [f"{quote(cols[0])} LIKE '%,%'"]
-    where, params = _where(pack.conn, dataset.table_name, filters, extra)
+    where, params = where_for(pack.conn, dataset.table_name, filters, extra)
     sql = f"SELECT count(*) FROM {quote(dataset.table_name)} {where}"
     return int(pack.conn.execute(sql, params).fetchone()[0])
 
@@ -277,7 +277,7 @@ def map_layers(pack: Pack, dataset: DatasetInfo, filters: Sequence[Filter] = (),
 def _count_by_join(pack: Pack, dataset: DatasetInfo, filters: Sequence[Filter],
                    data: MapData, column: str) -> None:
     key = f"upper(trim({quote(column)}))"
-    where, params = _where(pack.conn, dataset.table_name, filters)
+    where, params = where_for(pack.conn, dataset.table_name, filters)
     counts = dict(pack.conn.execute(
         f"SELECT {key}, count(*) FROM {quote(dataset.table_name)} {where} GROUP BY 1",
         params).fetchall())

@@ -15,7 +15,7 @@ from typing import Any
 
 from tde_desktop.core.errors import TdeError
 from tde_desktop.core.explore.charts import ChartSpec
-from tde_desktop.core.explore.query import Filter
+from tde_desktop.core.explore.filters import Filter
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import Pack, utc_now
 
