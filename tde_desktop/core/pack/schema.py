@@ -214,6 +214,22 @@ def m004_merge_conflicts(db: Database) -> None:
     )
 
 
+@migrations()
+def m005_moderation(db: Database) -> None:
+    """A facilitator's corrections and rejections of free text; the participant's own
+    words stay in _tde_responses (see core/workshop/moderation.py)."""
+    db.execute(
+        """
+        CREATE TABLE _tde_moderation (
+            response_id TEXT PRIMARY KEY REFERENCES _tde_responses(id) ON DELETE CASCADE,
+            rejected INTEGER NOT NULL DEFAULT 0,
+            edited_text TEXT NOT NULL DEFAULT '',
+            edited_at TEXT,
+            updated_at TEXT NOT NULL
+        )"""
+    )
+
+
 def schema_version() -> int:
     """How many migrations this version of the app knows."""
     return len(migrations._migrations)
