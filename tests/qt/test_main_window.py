@@ -140,5 +140,7 @@ def test_recent_packs_and_geometry_are_remembered(make_main_window, baltimore_pa
     assert settings.recent_packs() == [baltimore_pack.resolve()]
     again = make_main_window()
     assert again.size().height() == 700  # (the offscreen screen clamps the width)
-    window._fill_recent_menu()
+    from tde_desktop.qt.shell.main_menus import fill_recent_menu
+
+    fill_recent_menu(window)
     assert baltimore_pack.name in window.recent_menu.actions()[0].text()

@@ -7,7 +7,7 @@ stay horizontal so they read like any other text.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QRect, QSize
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, QTimer
 from PySide6.QtWidgets import (
     QStyle,
     QStyleOptionTab,
@@ -16,6 +16,9 @@ from PySide6.QtWidgets import (
     QTabWidget,
     QWidget,
 )
+
+#: a page of the side panel is at least this wide (pixels and average characters)
+PAGE_MIN_PX, PAGE_MIN_CHARS = 340, 30
 
 
 class SideTabBar(QTabBar):
@@ -59,3 +62,20 @@ class SideTabs(QTabWidget):
         self.setTabBar(SideTabBar(self))
         self.setTabPosition(QTabWidget.TabPosition.West)
         self.setDocumentMode(False)
+        self._keep_width()
+
+    def _keep_width(self) -> None:
+        """One minimum width for every page, wide enough for the widest (a chart and its
+        choosers, about 30 characters or 340 px), so switching tabs never widens the panel."""
+        page = max(PAGE_MIN_PX, self.fontMetrics().averageCharWidth() * PAGE_MIN_CHARS)
+        self.setMinimumWidth(self.tabBar().sizeHint().width() + page + 24)
+
+    def tabInserted(self, index: int) -> None:
+        super().tabInserted(index)
+        self._keep_width()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            # After the tab bar has taken the new font too.
+            QTimer.singleShot(0, self._keep_width)

@@ -160,15 +160,17 @@ class ChartView(QWidget):
             label.setBuddy(box)
             row2.addWidget(label)
             row2.addWidget(box, 1)
+        # The message has a line of its own: beside the buttons it would widen the panel.
         row3 = QHBoxLayout()
-        row3.addWidget(self.message, 1)
         row3.addWidget(self.save_button)
         row3.addWidget(self.view_button)
+        row3.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(row1)
         layout.addLayout(row2)
         layout.addWidget(self.canvas, 1)
+        layout.addWidget(self.message)
         layout.addLayout(row3)
         self._generation = 0
         self.kind_box.currentIndexChanged.connect(self._kind_changed)

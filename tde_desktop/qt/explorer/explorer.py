@@ -13,6 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QHBoxLayout,
     QPushButton,
     QSplitter,
@@ -44,6 +45,14 @@ LAZY_PANELS = [
     (lambda: _("Chart"), "tde_desktop.qt.explorer.chart_view", "ChartView"),
     (lambda: _("Map"), "tde_desktop.qt.explorer.map_view", "MapView"),
 ]
+
+
+def narrow_choosers(panel: QWidget) -> None:
+    """Let the panel's drop-down lists be narrower than their longest entry, so every
+    panel fits the same side width (the full text shows when the list opens)."""
+    for box in panel.findChildren(QComboBox):
+        box.setMinimumContentsLength(8)
+        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
 
 
 class Explorer(QWidget):
@@ -100,6 +109,8 @@ class Explorer(QWidget):
         for title, _module, _cls in LAZY_PANELS:
             self.tabs.addTab(QWidget(), title())
 
+        for panel in (self.card, self.dictionary, self.column_finder):
+            narrow_choosers(panel)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(grid_box)
         splitter.addWidget(self.tabs)
@@ -283,6 +294,7 @@ class Explorer(QWidget):
         if position not in self._panels:
             _title, module, cls = LAZY_PANELS[position - self._lazy_start]
             widget = getattr(importlib.import_module(module), cls)(self)
+            narrow_choosers(widget)
             self.tabs.blockSignals(True)
             current = self.tabs.currentIndex()
             old = self.tabs.widget(position)
@@ -309,11 +321,7 @@ class Explorer(QWidget):
     def _tab_changed(self, position: int) -> None:
         if position >= self._lazy_start:
             self.panel(position)
-        # Charts and maps need room to be readable; tables and text do not.
-        wide = position >= self._lazy_start + 2
-        total = sum(self.splitter.sizes()) or self.width()
-        share = 0.58 if wide else 0.4
-        self.splitter.setSizes([int(total * (1 - share)), int(total * share)])
+        # The panel keeps its width from tab to tab: nothing is resized here.
         self._refresh_current_panel()
 
     def _refresh_current_panel(self) -> None:

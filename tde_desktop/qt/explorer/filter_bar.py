@@ -27,6 +27,7 @@ from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.pack import ColumnInfo
 from tde_desktop.qt.common import theme
 from tde_desktop.qt.explorer.column_labels import fill_column_box
+from tde_desktop.qt.explorer.flow_layout import FlowLayout
 
 NUMERIC = {"integer", "number"}
 DATES = {"date", "datetime"}
@@ -107,8 +108,8 @@ class FilterBar(QWidget):
         self.search_edit.setAccessibleName(_("Search all text"))
         self.search_edit.setPlaceholderText(_("Search all text..."))
         self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setMaximumWidth(320)
-        self.value_edit.setMinimumWidth(self.fontMetrics().averageCharWidth() * 8)
+        self.search_edit.setMaximumWidth(self.fontMetrics().averageCharWidth() * 40)
+        self._set_min_widths()
 
         self.where_label = QLabel(_("Show rows where"))
         self.where_label.setBuddy(self.column_box)
@@ -118,8 +119,8 @@ class FilterBar(QWidget):
         font = self.count_label.font()
         font.setBold(True)
         self.count_label.setFont(font)
-        self.chips = QHBoxLayout()
-        self.chips.setContentsMargins(0, 0, 0, 0)
+        # Chips wrap on a row of their own, so the search box keeps its room.
+        self.chips = FlowLayout()
         self.rows = [QHBoxLayout() for _i in range(4)]
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -154,23 +155,30 @@ class FilterBar(QWidget):
                     item.layout().setParent(None)  # type: ignore[call-overload]
         if large:
             plan: list[list[Any]] = [editor[:2] + [1], editor[2:] + [1],
-                                     [self.count_label, 1, self.search_edit], [self.chips, 1]]
+                                     [self.count_label, 1, self.search_edit], [self.chips]]
         else:
-            plan = [editor + [1], [self.count_label, self.chips, 1, self.search_edit], [], []]
+            plan = [editor + [1], [self.count_label, 1, self.search_edit], [self.chips], []]
         for row, items in zip(self.rows, plan, strict=True):
             for item in items:
                 if isinstance(item, int):
                     row.addStretch(item)
-                elif isinstance(item, QHBoxLayout):
-                    row.addLayout(item)
+                elif isinstance(item, FlowLayout):
+                    row.addLayout(item, 1)
                 else:
                     row.addWidget(item)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
-            self.value_edit.setMinimumWidth(self.fontMetrics().averageCharWidth() * 8)
+            self._set_min_widths()
             self._arrange()
+
+    def _set_min_widths(self) -> None:
+        char = self.fontMetrics().averageCharWidth()
+        self.value_edit.setMinimumWidth(char * 8)
+        # Room to read what was typed ("Search all text..."), whatever else the bar holds.
+        self.search_edit.setMinimumWidth(char * 18)
+        self.search_edit.setMaximumWidth(char * 40)
 
     # -- set up ---------------------------------------------------------------------------
 

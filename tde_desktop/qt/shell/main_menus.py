@@ -26,6 +26,20 @@ def _action(window: Any, text: str, slot: Any, shortcut: Any = None, *,
     return action
 
 
+def fill_recent_menu(window: Any) -> None:
+    """File > Open Recent: the packs opened lately, newest first."""
+    from tde_desktop.qt.common import settings
+
+    window.recent_menu.clear()
+    recent = settings.recent_packs()
+    for i, path in enumerate(recent):
+        action = window.recent_menu.addAction(f"&{i + 1} {path.name}")
+        action.setToolTip(str(path))
+        action.triggered.connect(lambda _c=False, p=path: window.open_pack(p))
+    if not recent:
+        window.recent_menu.addAction(_("(no recent packs)")).setEnabled(False)
+
+
 def build_menus(window: Any) -> None:
     """(Re)build File, Data, View, Workshop, Language and Help in the current language."""
     for old in getattr(window, "menu_actions", []):
@@ -54,7 +68,7 @@ def _file_menu(window: Any, menu: Any) -> None:
     menu.addAction(w.new_action)
     menu.addAction(w.open_action)
     w.recent_menu = menu.addMenu(_("Open &Recent"))
-    w.recent_menu.aboutToShow.connect(w._fill_recent_menu)
+    w.recent_menu.aboutToShow.connect(lambda: fill_recent_menu(w))
     w.import_action = _action(w, _("&Import data file..."), w.ask_import, "Ctrl+I")
     w.merge_action = _action(w, _("&Merge packs..."), w.results.ask_merge)
     w.results_only_action = _action(w, _("Save &results only..."),
@@ -124,6 +138,11 @@ def _view_menu(window: Any, menu: Any) -> None:
                                      "Ctrl+Alt+H", checkable=True)
     w.high_contrast_action.setChecked(theme.is_high_contrast())
     menu.addAction(w.high_contrast_action)
+    menu.addSeparator()
+    w.full_screen_action = _action(w, _("&Full screen"), w.toggle_full_screen, "F11",
+                                   checkable=True)
+    w.full_screen_action.setChecked(w.isFullScreen())
+    menu.addAction(w.full_screen_action)
 
 
 def _workshop_menu(window: Any, bar: Any) -> None:

@@ -28,19 +28,21 @@ from tde_desktop import APP_TITLE
 from tde_desktop.core.errors import TdeError
 from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.pack import PACK_SUFFIX, Pack
-from tde_desktop.qt.common import settings, theme
+from tde_desktop.qt.common import settings
 from tde_desktop.qt.common.ops import Op, run_op, show_message
 from tde_desktop.qt.explorer.dataset_list import DatasetList
 from tde_desktop.qt.explorer.explorer import Explorer
 from tde_desktop.qt.results.results_actions import ResultsActions
+from tde_desktop.qt.shell import window_fit
 from tde_desktop.qt.shell.main_menus import build_menus
 from tde_desktop.qt.shell.pack_guard import MessageBar, PackGuard
 from tde_desktop.qt.shell.welcome import WelcomePage
+from tde_desktop.qt.shell.window_look import WindowLook
 
 PACK_FILTER = "{packs} (*.tdepack);;{all} (*)"
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowLook, QMainWindow):
     """One window per running app; shows the welcome page until a pack is open."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -49,7 +51,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_TITLE)
         self.setAccessibleName(APP_TITLE)
         self.setAcceptDrops(True)
-        self.resize(1200, 760)
+        window_fit.fit_to_screen(self)
 
         self.welcome = WelcomePage()
         self.dataset_list = DatasetList()
@@ -91,83 +93,6 @@ class MainWindow(QMainWindow):
         self.explorer.tabs.setCurrentIndex(position)
         self.explorer.tabs.currentWidget().setFocus()
 
-    def set_language(self, code: str) -> None:
-        """Switch the interface to ``code`` now, remember it, and use it in open workshops."""
-        from tde_desktop.core import i18n
-
-        if code not in i18n.SUPPORTED_LANGUAGES:
-            return
-        from tde_desktop.qt.shell.app import install_qt_translations
-
-        i18n.set_language(code)
-        install_qt_translations(code)
-        settings.set_language(code)
-        if self.pack is not None:
-            try:
-                self.workshop_menu.set_language(code)
-            except TdeError as exc:
-                show_message(self, str(exc))
-        self.retranslate()
-
-    def retranslate(self) -> None:
-        """Rebuild every visible text in the current language, keeping the pack and selection."""
-        build_menus(self)
-        old_welcome = self.welcome
-        self.welcome = WelcomePage()
-        self.welcome.open_button.clicked.connect(self.ask_open_pack)
-        self.welcome.new_button.clicked.connect(self.ask_new_pack)
-        self.stack.insertWidget(0, self.welcome)
-        self.stack.removeWidget(old_welcome)
-        old_welcome.deleteLater()
-        self.dataset_list.setAccessibleName(_("Datasets in this pack"))
-        self.count_label.setAccessibleName(_("Matching rows"))
-        self._replace_explorer()
-        self._update_actions()
-
-    def _replace_explorer(self) -> None:
-        old = self.explorer
-        dataset_id = old.dataset.id if old.dataset is not None else None
-        filters, tab, cell = list(old.filters), old.tabs.currentIndex(), old.view.currentIndex()
-        splitter_state = old.splitter.saveState()
-        if self.pack is not None:  # the row counts in the list are words too
-            self.dataset_list.set_datasets(self.pack.datasets(), dataset_id)
-        self.explorer = Explorer()
-        self.explorer.count_changed.connect(self._show_count)
-        self.splitter.replaceWidget(1, self.explorer)
-        old.set_dataset(None, None)
-        old.deleteLater()
-        self.explorer.splitter.restoreState(splitter_state)
-        if self.pack is not None and dataset_id is not None:
-            self.show_dataset(dataset_id)
-            if filters:
-                self.explorer.apply_filters(filters)
-            model = self.explorer.model
-            if model is not None and cell.isValid():
-                self.explorer.view.setCurrentIndex(model.index(cell.row(), cell.column()))
-        self.explorer.tabs.setCurrentIndex(tab)
-
-    def set_text_scale(self, scale: float) -> None:
-        """View > Text size: scale the whole app's text (remembered)."""
-        from PySide6.QtWidgets import QApplication
-
-        settings.set_text_scale(scale)
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            theme.apply_theme(app, scale=scale)
-        action = getattr(self, "text_size_actions", {}).get(scale)
-        if action is not None:
-            action.setChecked(True)
-
-    def set_high_contrast(self, on: bool) -> None:
-        """View > High contrast: white and yellow on black, thick focus borders (remembered)."""
-        from PySide6.QtWidgets import QApplication
-
-        settings.set_high_contrast(on)
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            theme.apply_theme(app, high_contrast=on)
-        self.high_contrast_action.setChecked(on)
-
     def attribution(self) -> str:
         """Whose data the open pack holds (its meta ``attribution``), or the sample's."""
         from tde_desktop.qt.shell.first_run import pack_attribution
@@ -203,16 +128,6 @@ class MainWindow(QMainWindow):
         from tde_desktop.qt.explorer.view_actions import ask_export_view
 
         return ask_export_view(self.explorer)
-
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        recent = settings.recent_packs()
-        for i, path in enumerate(recent):
-            action = self.recent_menu.addAction(f"&{i + 1} {path.name}")
-            action.setToolTip(str(path))
-            action.triggered.connect(lambda _c=False, p=path: self.open_pack(p))
-        if not recent:
-            self.recent_menu.addAction(_("(no recent packs)")).setEnabled(False)
 
     def _update_actions(self) -> None:
         has_pack = self.pack is not None
@@ -400,6 +315,7 @@ class MainWindow(QMainWindow):
         geometry = settings.load_bytes("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
+            window_fit.shrink_into_screen(self)  # saved on a bigger screen, say
         state = settings.load_bytes("window/state")
         if state is not None:
             self.restoreState(state)
