@@ -91,7 +91,7 @@ def test_a_console_action_reaches_the_projector_without_waiting(qtbot: Any,
     ops.watch_pack(pack, projector, hidden.append)
     click(qtbot, console.reveal_button)  # hide
     # Reported at once, with what changed (not "everything", as the probe would say).
-    assert hidden[:1] == [frozenset({Change.AGENDA})]
+    assert hidden[:1] == [frozenset({Change.AGENDA, Change.WORKSHOP})]
     assert projector.displayed_tallies() == {}
     click(qtbot, console.undo_button)
     assert projector.displayed_tallies()

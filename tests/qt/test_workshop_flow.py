@@ -76,12 +76,20 @@ def test_whole_workshop(qtbot: Any, make_main_window: Any, baltimore_pack: Path,
     qtbot.addWidget(console)
     assert console.table.rowCount() == 9
 
-    # Start every exercise (the data-walk stations run side by side).
-    for row in range(console.table.rowCount()):
-        console.table.selectRow(row)
-        click(qtbot, console.start_button)
+    # Start workshop opens the first exercise; Next exercise walks the agenda in order
+    # (the earlier ones stay open: the data-walk stations run side by side).
+    assert console.run_button.text().replace("&", "") == "Start workshop"
+    click(qtbot, console.run_button)
+    exercises = ws.list_exercises(pack, workshop.id)
+    assert ws.get_workshop(pack, workshop.id).current_exercise_id == exercises[0].id
+    assert console.run_button.text().replace("&", "").startswith("Next exercise")
+    for _step in range(8):
+        click(qtbot, console.run_button)
     exercises = ws.list_exercises(pack, workshop.id)
     assert {e.status for e in exercises} == {"open"}
+    assert ws.get_workshop(pack, workshop.id).current_exercise_id == exercises[-1].id
+    click(qtbot, console.run_button)
+    assert "last exercise" in console.message.text()
     assert "left" in console.table.item(0, 3).text()
     console.table.selectRow(0)
     click(qtbot, console.stop_button)
@@ -93,8 +101,13 @@ def test_whole_workshop(qtbot: Any, make_main_window: Any, baltimore_pack: Path,
     qtbot.addWidget(kiosk)
     kiosk.resize(1280, 960)
     qtbot.waitExposed(kiosk)
+    assert console.is_locked()  # a participant who reaches the console finds it locked
     people = [run_participant(qtbot, kiosk, person) for person in range(3)]
     _shot(kiosk, "kiosk_welcome.png")
+    click(qtbot, console.lock_page.unlock_button)
+    qtbot.keyClicks(console.lock_page.pin_dialog.edit, PIN)
+    click(qtbot, console.lock_page.pin_dialog.ok_button)
+    assert not console.is_locked()
     per_person = {pid: len([r for r in responses.list_responses(pack, workshop.id)
                             if r.participant_id == pid]) for pid in people}
     # 26 screens, minus the contact question (no consent given by the first choice "yes"
@@ -112,14 +125,12 @@ def test_whole_workshop(qtbot: Any, make_main_window: Any, baltimore_pack: Path,
     assert console.notes_list.count() == 3
     projector = console.open_projector(full_screen=False)
     qtbot.addWidget(projector)
-    projector.exercise_id = station.id
     click(qtbot, console.reveal_button)
-    projector.refresh()
+    assert projector.title.text() == station.title  # reveal shows the selected exercise
     assert projector.displayed_notes() == []  # free text waits for approval
     item = console.notes_list.item(0)
     item.setCheckState(Qt.CheckState.Checked)
     console.approve_all()
-    projector.refresh()
     assert sorted(projector.displayed_notes()) == sorted(
         ["Too many on my street", "¡Más de lo que pensaba!", "No schools shown"])
     assert projector.displayed_tallies()["match_experience"] == _expected(
@@ -129,8 +140,6 @@ def test_whole_workshop(qtbot: Any, make_main_window: Any, baltimore_pack: Path,
     vote = next(e for e in exercises if e.type == "dot_vote")
     console.select(vote.id)
     click(qtbot, console.reveal_button)
-    projector.exercise_id = vote.id
-    projector.refresh()
     before = projector.displayed_tallies()["priorities"]
     assert before == _expected(pack, vote, "priorities")
     assert dict(before)["Secure empty buildings faster"] == "6"  # 3 + 2 + 1 dots
@@ -176,7 +185,9 @@ def test_whole_workshop(qtbot: Any, make_main_window: Any, baltimore_pack: Path,
     assert tallied["Tell neighbours what is planned"] == "1"  # the paper sheet only
 
     # The end: next steps written in the console's editor.
-    console.end()
+    box = console.end()
+    assert ws.get_workshop(pack, workshop.id).status == "running"  # asked first
+    click(qtbot, box.button(QMessageBox.StandardButton.Yes))
     editor = console.dialogs[-1]
     qtbot.addWidget(editor)
     editor.table.item(0, 0).setText("Vacant houses are not boarded up fast enough")
@@ -187,7 +198,6 @@ def test_whole_workshop(qtbot: Any, make_main_window: Any, baltimore_pack: Path,
     assert finished.status == "ended"
     assert finished.next_steps[0]["action"] == "Publish a boarding-up schedule"
     kiosk.allow_close = True
-    projector.timer.stop()
     console.timer.stop()
 
 

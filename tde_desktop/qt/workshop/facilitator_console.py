@@ -1,13 +1,16 @@
 """The facilitator's console for running one workshop (reached only through the PIN).
 
 The agenda shows each exercise with its time box, a countdown once it is open,
-and the live count of participants who answered. The pack is re-read only when
-it changed: every action here reports what it changed, and writes made elsewhere
-(the kiosk, the phone server) are found by :func:`ops.watch_pack`'s cheap probe.
-Counts come from ``COUNT`` queries; the one-second timer only redraws countdowns.
-From here the facilitator starts and stops exercises, approves free text for
-the projector, reveals results, withdraws a participant, undoes the last step, prints paper handouts, types in paper
-answers, edits the agenda and writes the Next steps at the end.
+the live count of participants who answered and which one is on the projector.
+"Start workshop" opens the first exercise; "Next exercise" moves on in agenda
+order; each selected exercise can be started, stopped, revealed or shown on the
+projector. A second tab moderates free text (:mod:`.moderation`).
+
+The pack is re-read only when it changed: every step here reports what it
+changed (:mod:`.console_actions`), and writes made elsewhere (the kiosk, the
+phone server) are found by :func:`ops.watch_pack`'s cheap probe. Counts come
+from ``COUNT`` queries; the one-second timer only redraws countdowns. While a
+participant screen is open the console is locked behind the PIN (:mod:`.console_lock`).
 """
 
 from __future__ import annotations
@@ -15,20 +18,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QPushButton,
+    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -41,6 +44,9 @@ from tde_desktop.core.workshop import workshops as ws
 from tde_desktop.core.workshop.room_state import ALL_CHANGES, Change
 from tde_desktop.qt.common import theme
 from tde_desktop.qt.common.ops import report_changes, show_message, watch_pack
+from tde_desktop.qt.workshop.console_actions import ConsoleActions
+from tde_desktop.qt.workshop.console_lock import LockPage
+from tde_desktop.qt.workshop.moderation import ModerationPanel
 
 COLUMNS = ("#", "Exercise", "Time box", "Time left", "Status", "Answered", "Results")
 
@@ -56,14 +62,14 @@ def countdown(exercise: ws.Exercise, now: dt.datetime | None = None) -> str:
     return _("{t} left").format(t=mm_ss) if left >= 0 else _("over by {t}").format(t=mm_ss)
 
 
-def _button(text: str, slot: Callable[[], None]) -> QPushButton:
+def _button(text: str, slot: Callable[[], object]) -> QPushButton:
     button = QPushButton(text)
     button.setAccessibleName(text.replace("&", ""))
     button.clicked.connect(lambda _c=False: slot())
     return button
 
 
-class FacilitatorConsole(QWidget):
+class FacilitatorConsole(ConsoleActions, QWidget):
     """Runs one workshop; the PIN has been checked before this is built."""
 
     workshop_started = Signal(str)  # the workshop id, when its first exercise opened
@@ -74,15 +80,16 @@ class FacilitatorConsole(QWidget):
         self.pack = pack
         self.workshop_id = workshop_id
         self.exercises: list[ws.Exercise] = []
+        self.current_id: str | None = None  # the exercise on the projector
         self.undo_stack: list[tuple[str, Callable[[], object], frozenset[Change]]] = []
         self.confirm_box: QMessageBox | None = None
         self.kiosk: QWidget | None = None
         self.projector: QWidget | None = None
+        self.withdraw_dialog: QWidget | None = None
         self.dialogs: list[QWidget] = []  # editors and paper screens kept alive while open
-        self._notes_state: object = None
         self.setAccessibleName(_("Facilitator console"))
-        self.resize(1200, 780)
         self._build()
+        self.resize(self.sizeHint().boundedTo(self.screen().availableGeometry().size()))
         self.reload()
         watch_pack(pack, self, self.on_changes)
         self.timer = QTimer(self)  # countdowns only: it reads nothing
@@ -93,11 +100,46 @@ class FacilitatorConsole(QWidget):
     # -- layout --------------------------------------------------------------------------
 
     def _build(self) -> None:
-        layout = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        self.stack = QStackedWidget()
+        outer.addWidget(self.stack)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.stack.addWidget(page)
+        self.lock_page = LockPage(self.pack, self.workshop_id)
+        self.lock_page.unlocked.connect(self.unlock)
+        self.stack.addWidget(self.lock_page)
         self.header = QLabel()
         self.header.setAccessibleName(_("Workshop"))
+        self.header.setWordWrap(True)
         self.header.setStyleSheet(f"font-size: {theme.scaled(16)}pt; font-weight: bold;")
         layout.addWidget(self.header)
+        self.tabs = QTabWidget()
+        layout.addWidget(self.tabs, 1)
+        self.tabs.addTab(self._build_agenda(), _("&Agenda"))
+        self.moderation = ModerationPanel(self.pack, self.workshop_id, self.do)
+        self.tabs.addTab(self.moderation, _("&Free text"))
+        bottom = QGridLayout()
+        self.kiosk_button = _button(_("Open the participant &screen"), self.open_kiosk)
+        self.projector_button = _button(_("Open the pro&jector view"), self.open_projector)
+        self.undo_button = _button(_("&Undo"), self.undo)
+        self.withdraw_button = _button(_("&Withdraw a participant..."), self.ask_withdraw)
+        self.next_steps_button = _button(_("Ne&xt steps..."), self.edit_next_steps)
+        self.end_button = _button(_("E&nd workshop..."), self.end)
+        per_row = 6 if theme.text_scale() <= 1.25 else 3
+        for i, b in enumerate((self.kiosk_button, self.projector_button, self.undo_button,
+                               self.withdraw_button, self.next_steps_button, self.end_button)):
+            bottom.addWidget(b, i // per_row, i % per_row)
+        layout.addLayout(bottom)
+        self.message = QLabel()
+        self.message.setAccessibleName(_("Message"))
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+
+    def _build_agenda(self) -> QWidget:
+        tab = QWidget()
+        body = QHBoxLayout(tab)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels([_(c) for c in COLUMNS])
         self.table.setAccessibleName(_("Agenda"))
@@ -109,49 +151,32 @@ class FacilitatorConsole(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._selection_changed)
-        body = QHBoxLayout()
-        body.addWidget(self.table, 3)
+        body.addWidget(self.table, 1)
         side = QVBoxLayout()
-        body.addLayout(side, 2)
-        layout.addLayout(body, 1)
-
-        run = QGroupBox(_("Selected exercise"))
-        grid = QGridLayout(run)
+        body.addLayout(side)
+        self.run_button = _button(_("Start &workshop"), self._run)
+        self.run_button.setStyleSheet("font-weight: bold;")
+        side.addWidget(self.run_button)
         self.start_button = _button(_("&Start"), self.start_selected)
         self.stop_button = _button(_("S&top"), self.stop_selected)
         self.reveal_button = _button(_("&Reveal results"), self.toggle_reveal)
+        self.show_button = _button(_("S&how on projector"), self.show_selected)
         self.edit_button = _button(_("&Edit agenda..."), self.edit_agenda)
         self.print_button = _button(_("&Print handout (PDF)..."), self.print_handout)
         self.paper_button = _button(_("Type &paper answers..."), self.paper_answers)
-        for i, b in enumerate((self.start_button, self.stop_button, self.reveal_button,
-                               self.edit_button, self.print_button, self.paper_button)):
-            grid.addWidget(b, i // 2, i % 2)
-        side.addWidget(run)
+        for b in (self.start_button, self.stop_button, self.reveal_button, self.show_button,
+                  self.edit_button, self.print_button, self.paper_button):
+            side.addWidget(b)
+        side.addStretch(1)
+        return tab
 
-        notes = QGroupBox(_("Free text: tick to show it on the projector"))
-        column = QVBoxLayout(notes)
-        self.notes_list = QListWidget()
-        self.notes_list.setAccessibleName(_("Free-text answers to approve"))
-        self.notes_list.itemChanged.connect(self._note_ticked)
-        column.addWidget(self.notes_list)
-        side.addWidget(notes, 1)
+    @property
+    def notes_list(self) -> QListWidget:
+        return self.moderation.notes_list
 
-        self.withdraw_button = _button(_("&Withdraw a participant..."), self.ask_withdraw)
-        side.addWidget(self.withdraw_button)
-
-        bottom = QHBoxLayout()
-        self.kiosk_button = _button(_("Open the participant &screen"), self.open_kiosk)
-        self.projector_button = _button(_("Open the pro&jector view"), self.open_projector)
-        self.undo_button = _button(_("&Undo"), self.undo)
-        self.next_steps_button = _button(_("Ne&xt steps..."), self.edit_next_steps)
-        self.end_button = _button(_("E&nd workshop"), self.end)
-        for b in (self.kiosk_button, self.projector_button, self.undo_button,
-                  self.next_steps_button, self.end_button):
-            bottom.addWidget(b)
-        layout.addLayout(bottom)
-        self.message = QLabel()
-        self.message.setAccessibleName(_("Message"))
-        layout.addWidget(self.message)
+    def approve_all(self) -> int:
+        """Approve every waiting note of the exercise shown in the Free text tab."""
+        return self.moderation.approve_all()
 
     # -- reading -------------------------------------------------------------------------
 
@@ -163,9 +188,10 @@ class FacilitatorConsole(QWidget):
             return  # the workshop was deleted meanwhile; the window stays as it was
 
     def reload(self, changes: frozenset[Change] = ALL_CHANGES) -> None:
-        """Re-read what ``changes`` may have touched: agenda, counts, participants, notes."""
+        """Re-read what ``changes`` may have touched: agenda, counts, notes."""
         workshop = ws.get_workshop(self.pack, self.workshop_id)
         self.setWindowTitle(_("Facilitator: {title}").format(title=workshop.title))
+        self.current_id = workshop.current_exercise_id
         if changes & {Change.AGENDA, Change.WORKSHOP}:
             self._reload_agenda()
         counts = ws.live_counts(self.pack, self.workshop_id)
@@ -174,21 +200,24 @@ class FacilitatorConsole(QWidget):
             title=workshop.title, status=_(workshop.status), n=people))
         for row, exercise in enumerate(self.exercises):
             self.table.item(row, 5).setText(str(counts.get(exercise.id, 0)))
-        if changes & {Change.ANSWERS, Change.MODERATION, Change.PARTICIPANTS}:
-            self._notes_state = None
-        self._fill_notes()
+        if changes & {Change.ANSWERS, Change.MODERATION, Change.PARTICIPANTS, Change.AGENDA}:
+            self.moderation.reload()
         self.undo_button.setEnabled(bool(self.undo_stack))
-        self._update_buttons()
+        self._update_buttons(workshop)
         self.tick()
 
     def _reload_agenda(self) -> None:
         selected = self.selected()
         self.exercises = ws.list_exercises(self.pack, self.workshop_id)
+        self.moderation.set_exercises(self.exercises)
         self.table.setRowCount(len(self.exercises))
         for row, exercise in enumerate(self.exercises):
+            results = _("shown") if exercise.revealed else ""
+            if exercise.id == self.current_id:
+                results = (results + " " + _("(on the projector)")).strip()
             values = (str(row + 1), exercise.title,
                       _("{n} min").format(n=exercise.time_box_minutes), "",
-                      _(exercise.status), "0", _("shown") if exercise.revealed else "")
+                      _(exercise.status), "0", results)
             for col, value in enumerate(values):
                 self.table.setItem(row, col, QTableWidgetItem(value))
         if self.exercises and self.table.currentRow() < 0:
@@ -211,102 +240,51 @@ class FacilitatorConsole(QWidget):
         ids = [e.id for e in self.exercises]
         self.table.selectRow(ids.index(exercise_id))
 
-    def _update_buttons(self) -> None:
-        """Button texts follow the selected exercise as stored (also after Undo)."""
+    def _update_buttons(self, workshop: ws.Workshop | None = None) -> None:
+        """Button texts follow the stored state (also after Undo)."""
         exercise = self.selected()
         self.reveal_button.setText(_("Hide results") if exercise and exercise.revealed
                                    else _("&Reveal results"))
+        if workshop is not None:
+            started = workshop.status != "draft" or any(e.status != "waiting"
+                                                        for e in self.exercises)
+            self.run_button.setText(_("&Next exercise \u2192") if started
+                                    else _("Start &workshop"))
+            self.run_button.setAccessibleName(self.run_button.text().replace("&", ""))
+            self._started = started
+
+    def _run(self) -> None:
+        """The big button: Start workshop first, Next exercise after."""
+        if getattr(self, "_started", False):
+            self.next_exercise()
+        else:
+            self.start_workshop()
 
     def _selection_changed(self) -> None:
         self._update_buttons()
-        self._notes_state = None
-        self._fill_notes()
-
-    def _fill_notes(self) -> None:
         exercise = self.selected()
-        notes = ws.sticky_notes(self.pack, exercise.id, approved_only=False) if exercise else []
-        state = [(n.id, n.approved, n.answer_text) for n in notes]
-        if state == self._notes_state:
-            return
-        self._notes_state = state
-        self.notes_list.blockSignals(True)
-        self.notes_list.clear()
-        for note in notes:
-            item = QListWidgetItem(f"{note.answer_label} \u2014 {note.answer_text}"
-                                   if note.answer_label else note.answer_text)
-            item.setData(Qt.ItemDataRole.UserRole, note.id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if note.approved
-                               else Qt.CheckState.Unchecked)
-            self.notes_list.addItem(item)
-        self.notes_list.blockSignals(False)
+        self.moderation.show_exercise(exercise.id if exercise else None)
 
-    # -- actions -------------------------------------------------------------------------
+    # -- locking while the participant screen is open ----------------------------------
 
-    def _do(self, what: str, action: Callable[[], object],
-            inverse: Callable[[], object] | None,
-            changes: frozenset[Change] = frozenset({Change.AGENDA})) -> bool:
-        """Run one write, keep its inverse for Undo, redraw what it changed and tell the
-        other screens (projector, other consoles) about it."""
-        try:
-            action()
-        except TdeError as exc:
-            self.message.setText(str(exc))
-            return False
-        if inverse is not None:
-            self.undo_stack.append((what, inverse, changes))
-        self.message.setText(what)
-        self.reload(changes)
-        report_changes(self.pack.path, changes, origin=self)
-        return True
+    def watch_kiosk(self, kiosk: QWidget) -> None:
+        """Lock now, and whenever this window loses focus while ``kiosk`` is open."""
+        self.lock_page.watch(kiosk, self.lock, self.unlock)
 
-    def start_selected(self) -> None:
-        exercise = self.selected()
-        if exercise is not None:
-            was_open = exercise.status == "open"
-            was_running = ws.get_workshop(self.pack, self.workshop_id).status == "running"
-            started = self._do(_("Started: {title}").format(title=exercise.title),
-                               lambda: ws.open_exercise(self.pack, exercise.id),
-                               None if was_open else
-                               lambda: ws.close_exercise(self.pack, exercise.id),
-                               frozenset({Change.AGENDA, Change.WORKSHOP}))
-            if started and not was_running:
-                self.workshop_started.emit(self.workshop_id)
+    def lock(self) -> None:
+        self.stack.setCurrentWidget(self.lock_page)
 
-    def stop_selected(self) -> None:
-        exercise = self.selected()
-        if exercise is not None and exercise.status == "open":
-            self._do(_("Stopped: {title}").format(title=exercise.title),
-                     lambda: ws.close_exercise(self.pack, exercise.id),
-                     lambda: ws.open_exercise(self.pack, exercise.id))
+    def unlock(self) -> None:
+        self.stack.setCurrentIndex(0)
 
-    def toggle_reveal(self) -> None:
-        exercise = self.selected()
-        if exercise is not None:
-            show = not exercise.revealed
-            self._do(_("Results shown") if show else _("Results hidden"),
-                     lambda: ws.reveal(self.pack, exercise.id, show),
-                     lambda: ws.reveal(self.pack, exercise.id, not show))
+    def is_locked(self) -> bool:
+        return self.stack.currentWidget() is self.lock_page
 
-    def _note_ticked(self, item: QListWidgetItem) -> None:
-        response_id = str(item.data(Qt.ItemDataRole.UserRole))
-        show = item.checkState() == Qt.CheckState.Checked
-        self._do(_("Note approved for the projector") if show else _("Note hidden"),
-                 lambda: ws.approve(self.pack, response_id, show),
-                 lambda: ws.approve(self.pack, response_id, not show),
-                 frozenset({Change.MODERATION}))
-
-    def approve_all(self) -> None:
-        """Tick every free-text answer of the selected exercise."""
-        for i in range(self.notes_list.count()):
-            self.notes_list.item(i).setCheckState(Qt.CheckState.Checked)
-
-    def undo(self) -> None:
-        """Undo the last start, stop, reveal or approval (withdrawals cannot be undone)."""
-        if not self.undo_stack:
-            return
-        what, inverse, changes = self.undo_stack.pop()
-        self._do(_("Undone: {what}").format(what=what), inverse, None, changes)
+    def changeEvent(self, event: QEvent) -> None:
+        if (event.type() == QEvent.Type.ActivationChange and not self.isActiveWindow()
+                and self.lock_page.kiosk_open()):
+            self.lock()
+        super().changeEvent(event)
 
     def ask_withdraw(self) -> QWidget:
         """Pick a participant from the list (code, time joined, answers) to withdraw."""
@@ -321,13 +299,6 @@ class FacilitatorConsole(QWidget):
         self.withdraw_dialog = dialog
         return dialog
 
-    def end(self) -> None:
-        if self._do(_("The workshop has ended. Please write the next steps."),
-                    lambda: ws.end_workshop(self.pack, self.workshop_id), None,
-                    frozenset({Change.WORKSHOP, Change.AGENDA})):
-            self.workshop_ended.emit(self.workshop_id)
-        self.edit_next_steps()
-
     # -- other windows -------------------------------------------------------------------
 
     def _keep(self, widget: QWidget) -> QWidget:
@@ -341,6 +312,7 @@ class FacilitatorConsole(QWidget):
         kiosk = Kiosk(self.pack, self.workshop_id)
         kiosk.participant_done.connect(lambda _pid: self.on_changes(ALL_CHANGES))
         self.kiosk = kiosk
+        self.watch_kiosk(kiosk)
         if full_screen:
             kiosk.showFullScreen()
         else:

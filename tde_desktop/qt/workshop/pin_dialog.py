@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -50,6 +50,8 @@ class PinDialog(QDialog):
         self.error = QLabel()
         self.error.setAccessibleName(_("PIN message"))
         self.error.setWordWrap(True)
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 28)
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
@@ -73,6 +75,7 @@ class PinDialog(QDialog):
         self.attempts += 1
         self.edit.clear()
         self.error.setText(_("That PIN is not right. Please try again."))
+        self.adjustSize()  # the dialog grows to show the whole sentence, never clips it
         return False
 
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 from tde_desktop.core.errors import TdeError
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import Pack
+from tde_desktop.core.workshop import moderation
 from tde_desktop.core.workshop import workshops as ws
 from tde_desktop.core.workshop.exercises import label_text
 from tde_desktop.core.workshop.room_state import Change
@@ -185,8 +186,7 @@ class ProjectorWindow(QWidget):
             return (exercise.id, exercise.title, exercise.status, counts, False)
         tallies = tuple((q.key, tuple(ws.tally(self.pack, exercise.id, q.key, self.lang)))
                         for q in exercise.questions if q.kind not in TEXT_KINDS)
-        notes = tuple((n.question_key, n.answer_label, n.answer_text)
-                      for n in ws.sticky_notes(self.pack, exercise.id))
+        notes = tuple(moderation.approved_notes(self.pack, exercise.id))  # as corrected
         return (exercise.id, exercise.title, exercise.status, counts, True, tallies, notes)
 
     def on_changes(self, _changes: frozenset[Change]) -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -117,11 +119,27 @@ class WorkshopMenu:
             action.triggered.connect(lambda _c=False, s=slot: s())
             self.workshop_actions.append(action)
         self.projector_action = action
+        self.full_screen_action = self.menu.addAction(_("Projector &full screen"))
+        self.full_screen_action.setShortcut(QKeySequence(Qt.Key.Key_F11))
+        self.full_screen_action.triggered.connect(lambda _c=False: self.toggle_projectors())
         self.menu.aboutToShow.connect(self._update)
 
     @property
     def pack(self) -> Any:
         return getattr(self.main, "pack", None)
+
+    def projectors(self) -> list[QWidget]:
+        """Every open projector window: opened here or from a console."""
+        from tde_desktop.qt.workshop.projector import ProjectorWindow
+
+        return [w for w in self.open_windows() if isinstance(w, ProjectorWindow)]
+
+    def toggle_projectors(self) -> int:
+        """F11 in the main window: every projector full screen on or off; how many."""
+        found = self.projectors()
+        for projector in found:
+            projector.toggle_full_screen()  # type: ignore[attr-defined]
+        return len(found)
 
     def _update(self) -> None:
         has_pack = self.pack is not None
@@ -129,6 +147,7 @@ class WorkshopMenu:
         writable = has_pack and not self.pack.read_only
         for action in self.workshop_actions:
             action.setEnabled(writable or (has_pack and action is self.projector_action))
+        self.full_screen_action.setEnabled(bool(self.projectors()))
 
     # -- creating ------------------------------------------------------------------------
 
@@ -215,6 +234,9 @@ class WorkshopMenu:
 
         kiosk = Kiosk(self.pack, workshop_id)
         self.windows.append(kiosk)
+        for console in self.consoles():  # locked while the kiosk is open
+            if getattr(console, "workshop_id", None) == workshop_id:
+                console.watch_kiosk(kiosk)  # type: ignore[attr-defined]
         if full_screen:
             kiosk.showFullScreen()
         else:
