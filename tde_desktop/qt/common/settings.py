@@ -91,3 +91,14 @@ def show_welcome() -> bool:
 
 def set_show_welcome(show: bool) -> None:
     settings().setValue("welcome/show", bool(show))
+
+
+def last_folder() -> Path | None:
+    """The folder a file was last saved to or opened from, if it still exists."""
+    value = settings().value("files/last_folder", "", str)
+    path = Path(value) if value else None
+    return path if path is not None and path.is_dir() else None
+
+
+def set_last_folder(folder: Path) -> None:
+    settings().setValue("files/last_folder", str(folder))

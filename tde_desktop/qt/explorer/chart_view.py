@@ -305,10 +305,18 @@ class ChartView(QWidget):
             return None
 
     def ask_save_image(self) -> None:
+        from tde_desktop.qt.results import saved_files
+
         name, _sel = QFileDialog.getSaveFileName(
-            self, _("Save the chart"), "chart.png", _("PNG image (*.png);;SVG drawing (*.svg)"))
-        if name:
-            self.save_image(Path(name))
+            self, _("Save the chart"), str(saved_files.start_folder() / "chart.png"),
+            _("PNG image (*.png);;SVG drawing (*.svg)"))
+        if not name:
+            return
+        saved_files.remember(Path(name))
+        saved = self.save_image(Path(name))
+        if saved is not None:
+            saved_files.show_saved(self, saved, _("Saved the chart to {path}.").format(
+                path=saved))
 
     def save_view(self, name: str) -> int | None:
         """Save dataset, filters and chart as a named view in the pack; returns its id."""

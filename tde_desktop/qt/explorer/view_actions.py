@@ -29,7 +29,8 @@ from tde_desktop.core.explore import views
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import Pack
 from tde_desktop.qt.common.ops import Op, run_op, show_message
-from tde_desktop.qt.results.results_actions import documents_dir, safe_name
+from tde_desktop.qt.results import saved_files
+from tde_desktop.qt.results.results_actions import safe_name
 
 VIEW_FILTER = "{xlsx} (*.xlsx);;{csv} (*.csv)"
 
@@ -40,11 +41,12 @@ def ask_export_view(explorer: Any) -> Op | None:
         return None
     name, chosen = QFileDialog.getSaveFileName(
         explorer, _("Export this view"),
-        str(documents_dir() / (safe_name(explorer.dataset.title) + ".xlsx")),
+        str(saved_files.start_folder() / (safe_name(explorer.dataset.title) + ".xlsx")),
         VIEW_FILTER.format(xlsx=_("Excel workbook"), csv=_("CSV file")))
     if not name:
         return None
     path = Path(name)
+    saved_files.remember(path)
     if path.suffix.lower() not in (".xlsx", ".csv"):
         path = path.with_name(path.name + (".csv" if "csv" in chosen else ".xlsx"))
     return export_view(explorer, path)
@@ -66,10 +68,11 @@ def export_view(explorer: Any, path: Path) -> Op | None:
                               descending=descending, progress=progress)
 
     def done(result: Any) -> None:
+        text = _("Saved {n} rows to {path}.").format(n=f"{result.rows:,}", path=result.path)
         window = explorer.window()
         if hasattr(window, "statusBar"):
-            window.statusBar().showMessage(_("Saved {n} rows to {path}.").format(
-                n=f"{result.rows:,}", path=result.path), 10_000)
+            window.statusBar().showMessage(text, 10_000)
+        saved_files.show_saved(explorer, Path(result.path), text)
 
     return run_op(explorer, work, pack_path=explorer.pack.path, label=_("Exporting the view"),
                   on_done=done)

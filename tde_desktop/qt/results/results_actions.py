@@ -13,7 +13,6 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -85,8 +84,10 @@ class ExportOptionsDialog(QDialog):
 
 
 def documents_dir() -> Path:
-    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(location) if location else Path.home()
+    """Where save dialogs start: the last folder used (remembered), else Documents."""
+    from tde_desktop.qt.results.saved_files import start_folder
+
+    return start_folder()
 
 
 def safe_name(text: str) -> str:
@@ -130,7 +131,12 @@ class ResultsActions:
     def _ask_path(self, caption: str, name: str, pattern: str) -> Path | None:
         chosen, _sel = QFileDialog.getSaveFileName(self.window, caption,
                                                    str(documents_dir() / name), pattern)
-        return Path(chosen) if chosen else None
+        if not chosen:
+            return None
+        from tde_desktop.qt.results.saved_files import remember
+
+        remember(Path(chosen))
+        return Path(chosen)
 
     # -- the workbook, the PDF and CSV files -------------------------------------------------
 

@@ -33,6 +33,7 @@ from tde_desktop.qt.common.ops import Op, run_op, show_message
 from tde_desktop.qt.explorer.dataset_list import DatasetList
 from tde_desktop.qt.explorer.explorer import Explorer
 from tde_desktop.qt.results.results_actions import ResultsActions
+from tde_desktop.qt.results.saved_files import start_folder
 from tde_desktop.qt.shell import window_fit
 from tde_desktop.qt.shell.main_menus import build_menus
 from tde_desktop.qt.shell.pack_guard import MessageBar, PackGuard
@@ -159,14 +160,14 @@ class MainWindow(WindowLook, QMainWindow):
 
     def ask_open_pack(self) -> None:
         name, _sel = QFileDialog.getOpenFileName(
-            self, _("Open a workshop pack"), "",
+            self, _("Open a workshop pack"), str(start_folder()),
             PACK_FILTER.format(packs=_("Workshop packs"), all=_("All files")))
         if name:
             self.open_pack(Path(name))
 
     def ask_new_pack(self) -> None:
         name, _sel = QFileDialog.getSaveFileName(
-            self, _("New workshop pack"), "",
+            self, _("New workshop pack"), str(start_folder()),
             PACK_FILTER.format(packs=_("Workshop packs"), all=_("All files")))
         if not name:
             return
