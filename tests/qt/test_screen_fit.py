@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
 from tde_desktop.core.errors import TdeError
 from tde_desktop.core.pack import Pack
@@ -176,18 +176,30 @@ def answer_everything(pack: Pack, workshop: ws.Workshop, exercise: ws.Exercise) 
         ws.approve(pack, note.id)
 
 
-def projector_problems(projector: Any, screen: QSize) -> list[str]:
+def projector_problems(projector: Any, screen: QSize, revealed: bool) -> list[str]:
+    """The window fits; nothing scrolls in a strip; revealed results take the room."""
+    from tde_desktop.qt.workshop.projector import BarChart
+
     problems = fit.fit_window(projector, screen)
-    area = projector.scroll
-    if area.isVisible() and area.widget() is not None:
-        blocks = [w for w in area.widget().findChildren(QWidget)
-                  if w.parentWidget() is area.widget() and w.isVisible()]
+    for area in projector.findChildren(QScrollArea):
+        content = area.widget()
+        if not area.isVisible() or content is None:
+            continue
+        blocks = [w for w in content.findChildren(QWidget)
+                  if w.parentWidget() is content and w.isVisible()]
         if blocks and not fit.visible_in_viewport(blocks[0], area):
             problems.append(f"the first result ({fit.describe(blocks[0])}) needs scrolling: "
                             f"the results area is {area.viewport().height()} px tall")
-        nested = [fit.describe(w) for w in area.widget().findChildren(type(area))]
+        nested = [fit.describe(w) for w in content.findChildren(QScrollArea)]
         if nested:
             problems.append("scrolling strips inside the results: " + ", ".join(nested))
+    if revealed and (projector.displayed_tallies() or projector.displayed_notes()):
+        shown = [w for w in projector.findChildren(QWidget) if w.isVisible()
+                 and (isinstance(w, BarChart) or w.objectName() == "note")]
+        tallest = max((w.height() for w in shown), default=0)
+        if tallest < screen.height() // 4:
+            problems.append(f"the revealed results are {tallest} px tall at most, "
+                            f"less than a quarter of the screen")
     return problems
 
 
@@ -203,7 +215,6 @@ def test_projector_fits(qtbot: Any, pack: Pack, workshop: ws.Workshop, size: str
     for exercise in exercises:  # one of each type, the stations with their charts
         shown.setdefault((exercise.type, exercise.view_id is not None), exercise)
     projector = ProjectorWindow(pack, workshop.id)
-    projector.timer.stop()
     show(qtbot, projector)
     problems = {}
     for exercise in shown.values():
@@ -214,7 +225,7 @@ def test_projector_fits(qtbot: Any, pack: Pack, workshop: ws.Workshop, size: str
             projector.refresh()
             when = "after reveal" if revealed else "before reveal"
             problems[f"projector {exercise.type} '{exercise.title}' {when}"] = \
-                projector_problems(projector, screen)
+                projector_problems(projector, screen, revealed)
     failing = report(problems)
     assert not failing, f"at {size}, {scale} text:\n{failing}"
 
