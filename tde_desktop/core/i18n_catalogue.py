@@ -37,6 +37,8 @@ CONSTANTS: dict[str, tuple[tuple[str, Callable[[str], str]], ...]] = {
     "tde_desktop/core/workshop/exercises.py": (("MODES", _same), ("QUESTION_KINDS", _spaced)),
     "tde_desktop/core/importers/type_rules.py": (("USER_TYPES", _same),),
     "tde_desktop/qt/workshop/facilitator_console.py": (("COLUMNS", _same),),
+    "tde_desktop/qt/workshop/console_people.py": (("COLUMNS", _same),),
+    "tde_desktop/qt/workshop/moderation.py": (("STATUS_TEXT", _same),),
     "tde_desktop/qt/workshop/paper.py": (("FIELD_KINDS", _same),),
 }
 
