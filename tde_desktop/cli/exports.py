@@ -145,9 +145,9 @@ def cmd_export_csv(args: argparse.Namespace) -> int:
     Made from the same anonymised copy that ``tde publish`` writes, so the two
     exports can never disagree about what is private.
     """
+    from tde_desktop.core.csv_safe import write_csv
     from tde_desktop.core.pack import Pack, quote
     from tde_desktop.core.results.publish import publish
-    from tde_desktop.core.xlsx_safe import write_csv
 
     out_dir: Path = args.out_dir
     if out_dir.exists() and not out_dir.is_dir():

@@ -1,4 +1,4 @@
-"""Participant text that goes to Excel or CSV arrives there as text, never as a formula.
+"""Participant text that goes to Excel arrives there as text, never as a formula.
 
 Excel files are written with XlsxWriter in ``constant_memory`` mode: each row is
 streamed to a temporary file as soon as the next one starts, so memory stays
@@ -8,23 +8,21 @@ guessing switched off (``strings_to_formulas``, ``strings_to_numbers`` and
 ``write_string`` as an inline string, which no spreadsheet evaluates, whatever
 it starts with. Characters XML cannot hold are removed and text longer than
 Excel's cell limit is cut with a visible marker, so no value makes the save
-fail half way or is cut silently.
+fail half way or is cut silently. :class:`~tde_desktop.core.xlsx_sheet_writer.SheetWriter`
+writes whole tables with these rules.
 
-CSV has no cell types at all: a spreadsheet opening the file decides, so text
-beginning with ``= + - @``, a tab or a line break is prefixed with a single
-quote (the OWASP "CSV injection" advice) by :func:`csv_safe`.
+CSV files are made safe by :mod:`tde_desktop.core.csv_safe`.
 """
+
 
 from __future__ import annotations
 
-import codecs
 import contextlib
-import csv
 import datetime as dt
 import math
 import re
 import shutil
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,8 +39,6 @@ MAX_EXACT_INT = 10**15
 #: The characters XML 1.0 forbids.
 ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 _FORBIDDEN_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
-_CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
-_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 RESERVED_SHEET_NAMES = frozenset({"history"})
 _EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 DATE_FORMAT = "yyyy-mm-dd"
@@ -54,6 +50,7 @@ WORKBOOK_OPTIONS: dict[str, Any] = {
     "strings_to_urls": False,
     "strings_to_numbers": False,
 }
+
 
 
 def cut_marker(n: int) -> str:
@@ -188,7 +185,7 @@ def sheet_names(wb: Any) -> list[str]:
 CellWriter = Callable[[int, int, Any], None]
 
 
-class _Formats:
+class CellFormats:
     """The cell formats a sheet needs, made once per workbook."""
 
     def __init__(self, wb: Any) -> None:
@@ -197,7 +194,7 @@ class _Formats:
         self.datetime = wb.add_format({"num_format": DATETIME_FORMAT})
 
 
-def make_cell_writer(ws: Any, formats: _Formats, kind: str = "auto") -> CellWriter:
+def make_cell_writer(ws: Any, formats: CellFormats, kind: str = "auto") -> CellWriter:
     """A function that writes one value of a column to ``ws`` safely.
 
     ``kind`` is ``text`` (identifiers and codes: always text, leading zeros kept),
@@ -207,18 +204,46 @@ def make_cell_writer(ws: Any, formats: _Formats, kind: str = "auto") -> CellWrit
     # The undecorated writers skip XlsxWriter's A1-notation check on every cell (our
     # rows and columns are always numbers); fall back to the public ones if renamed.
     put_str = getattr(ws, "_write_string", ws.write_string)
-    put_num = getattr(ws, "_write_number", ws.write_number)
-    put_bool = getattr(ws, "_write_boolean", ws.write_boolean)
     put_date = getattr(ws, "_write_datetime", ws.write_datetime)
-    day, stamp = formats.date, formats.datetime
+    auto = _auto_writer(ws, formats, put_str, put_date)
+    if kind == "text":
+        return _text_writer(put_str)
+    if kind in ("date", "datetime"):
+        day, stamp = formats.date, formats.datetime
+
+        def as_date(r: int, c: int, value: Any) -> None:
+            if isinstance(value, str):
+                parsed = parse_iso_date(value)
+                if parsed is not None:
+                    put_date(r, c, parsed, stamp if isinstance(parsed, dt.datetime) else day)
+                    return
+            auto(r, c, value)
+
+        return as_date
+    return auto
+
+
+def _put_text(put_str: CellWriter) -> CellWriter:
+    """Writes a ``str``, cleaned (see :func:`clean_text`) only when it needs to be."""
+    half = MAX_CELL_CHARS // 2
 
     def text(r: int, c: int, value: str) -> None:
         # isprintable() is a quick way to rule out every XML-forbidden character
-        if len(value) > MAX_CELL_CHARS // 2 or (not value.isprintable()
-                                               and ILLEGAL_CHARACTERS_RE.search(value)):
+        if len(value) > half or (not value.isprintable()
+                                 and ILLEGAL_CHARACTERS_RE.search(value)):
             value = clean_text(value)
         put_str(r, c, value)
 
+    return text
+
+
+def _auto_writer(ws: Any, formats: CellFormats, put_str: CellWriter,
+                 put_date: Callable[..., None]) -> CellWriter:
+    """Each value as what it is: numbers as numbers, dates as dates, the rest as text."""
+    put_num = getattr(ws, "_write_number", ws.write_number)
+    put_bool = getattr(ws, "_write_boolean", ws.write_boolean)
+    day, stamp = formats.date, formats.datetime
+    text = _put_text(put_str)
     half = MAX_CELL_CHARS // 2
 
     def auto(r: int, c: int, value: Any) -> None:
@@ -254,6 +279,14 @@ def make_cell_writer(ws: Any, formats: _Formats, kind: str = "auto") -> CellWrit
         else:
             text(r, c, str(value))
 
+    return auto
+
+
+def _text_writer(put_str: CellWriter) -> CellWriter:
+    """Every value as text: whole floats without ``.0``, None as an empty cell."""
+    text = _put_text(put_str)
+    half = MAX_CELL_CHARS // 2
+
     def as_text(r: int, c: int, value: Any) -> None:
         if type(value) is str:
             if value:  # text(), inlined
@@ -270,173 +303,4 @@ def make_cell_writer(ws: Any, formats: _Formats, kind: str = "auto") -> CellWrit
         if value:
             text(r, c, value)
 
-    def as_date(r: int, c: int, value: Any) -> None:
-        if isinstance(value, str):
-            parsed = parse_iso_date(value)
-            if parsed is not None:
-                put_date(r, c, parsed, stamp if isinstance(parsed, dt.datetime) else day)
-                return
-        auto(r, c, value)
-
-    if kind == "text":
-        return as_text
-    if kind in ("date", "datetime"):
-        return as_date
-    return auto
-
-
-# -- CSV ------------------------------------------------------------------------------
-
-
-def csv_safe(value: Any) -> Any:
-    """``value`` made safe for a CSV file that a spreadsheet will open.
-
-    Text starting with ``= + - @``, a tab, CR or LF is prefixed with a single
-    quote so no spreadsheet evaluates it; plain numbers such as ``-12.5`` are
-    left alone because a spreadsheet reads them as numbers, not formulas.
-    Dates become ISO-8601 text; None becomes an empty field.
-    """
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        if value.startswith(_CSV_TRIGGERS) and not _PLAIN_NUMBER.fullmatch(value):
-            return "'" + value
-        return value
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    if isinstance(value, bytes):
-        return _("[{n} bytes]").format(n=len(value))
-    return value
-
-
-def write_csv(path: Path, headers: Sequence[str], rows: Iterable[Sequence[Any]],
-              *, on_row: Callable[[int], None] | None = None) -> int:
-    """Write a UTF-8 CSV with a byte-order mark (so Excel reads accents right).
-
-    Every field passes through :func:`csv_safe`. ``on_row(n)`` is called every
-    10,000 rows (it may raise to stop). Returns the number of data rows.
-    """
-    n = 0
-    with path.open("w", encoding="utf-8", newline="") as f:
-        f.write(codecs.BOM_UTF8.decode("utf-8"))
-        writer = csv.writer(f, lineterminator="\r\n")
-        writer.writerow([csv_safe(h) for h in headers])
-        for row in rows:
-            writer.writerow([csv_safe(v) for v in row])
-            n += 1
-            if on_row is not None and n % 10_000 == 0:
-                on_row(n)
-    return n
-
-
-# -- streaming sheet writer ----------------------------------------------------------------
-
-
-class SheetWriter:
-    """Writes a header and rows to a streaming workbook, safely and in order.
-
-    The header row is bold and frozen and carries an autofilter; column widths
-    come from the header and the first ``sample_rows`` rows (held back until
-    then, because a streamed sheet's widths are set before its first row).
-    Past ``max_rows`` rows (Excel's limit by default) the rows continue on a new
-    sheet, ``Name (2)``, with the same header. Every value goes through
-    :func:`make_cell_writer`, so text is never a formula.
-    """
-
-    def __init__(self, wb: Any, title: str, headers: Sequence[str], *,
-                 kinds: Sequence[str] | None = None, max_rows: int = MAX_ROWS,
-                 sample_rows: int = 100, widths: Sequence[float] | None = None) -> None:
-        self.wb = wb
-        self.title = title
-        self.headers = [str(h) for h in headers]
-        self.kinds = list(kinds) if kinds is not None else ["auto"] * len(self.headers)
-        self.max_rows = max(2, max_rows)
-        self.sample_rows = sample_rows
-        self.widths: list[float] | None = list(widths) if widths is not None else None
-        self.sheets: list[Any] = []
-        self.row_count = 0
-        self._rows_in_sheet = 0
-        self._buffer: list[Sequence[Any]] | None = [] if widths is None else None
-        self._cells: list[tuple[int, CellWriter]] = []
-        self._formats = _Formats(wb)
-
-    @property
-    def sheet(self) -> Any:
-        """The first sheet written (created now if no row has been written yet)."""
-        if not self.sheets:
-            self._flush()
-        return self.sheets[0]
-
-    def append(self, row: Sequence[Any]) -> None:
-        """Add one data row (values in header order; a short row is padded)."""
-        if self._buffer is not None:
-            self._buffer.append(row)
-            if len(self._buffer) >= self.sample_rows:
-                self._flush()
-            return
-        if not self.sheets:
-            self._flush()
-        r = self._rows_in_sheet
-        if r >= self.max_rows:
-            self._finish_sheet()
-            self._new_sheet()
-            r = 1
-        for (c, put), value in zip(self._cells, row, strict=False):
-            put(r, c, value)
-        self._rows_in_sheet = r + 1
-        self.row_count += 1
-
-    def extend(self, rows: Iterable[Sequence[Any]]) -> None:
-        for row in rows:
-            self.append(row)
-
-    def close(self) -> list[str]:
-        """Finish the last sheet; returns the names of every sheet written."""
-        self._flush()
-        self._finish_sheet()
-        return [ws.name for ws in self.sheets]
-
-    def _flush(self) -> None:
-        if self.sheets and self._buffer is None:
-            return
-        buffered, self._buffer = self._buffer or [], None
-        if self.widths is None:
-            self.widths = column_widths(self.headers, buffered)
-        self._new_sheet()
-        for row in buffered:
-            self.append(row)
-
-    def _new_sheet(self) -> None:
-        ws = self.wb.add_worksheet(safe_sheet_name(self.title, sheet_names(self.wb)))
-        ws.freeze_panes(1, 0)
-        for i, width in enumerate(self.widths or []):
-            ws.set_column(i, i, width)
-        self._cells = [(c, make_cell_writer(ws, self._formats, k))
-                       for c, k in enumerate(self.kinds)]
-        bold = self._formats.bold
-        for c, h in enumerate(self.headers):
-            ws.write_string(0, c, clean_text(h), bold)
-        self.sheets.append(ws)
-        self._rows_in_sheet = 1
-
-    def _finish_sheet(self) -> None:
-        if self.sheets and self.headers:
-            self.sheets[-1].autofilter(0, 0, self._rows_in_sheet - 1, len(self.headers) - 1)
-
-
-def column_widths(headers: Sequence[str], rows: Iterable[Sequence[Any]],
-                  *, minimum: float = 8, maximum: float = 60) -> list[float]:
-    """Widths (in Excel character units) that fit the header and the sample rows."""
-    widths = [float(len(h)) + 2 for h in headers]
-    for row in rows:
-        for i, value in enumerate(row[: len(widths)]):
-            if value is None:
-                continue
-            if isinstance(value, dt.datetime):
-                n = 19
-            elif isinstance(value, dt.date):
-                n = 10
-            else:
-                n = max((len(line) for line in str(value).splitlines()), default=0)
-            widths[i] = max(widths[i], n + 2)
-    return [min(maximum, max(minimum, w)) for w in widths]
+    return as_text

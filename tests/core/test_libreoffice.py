@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from tde_desktop.core.xlsx_safe import SheetWriter, streaming_workbook
+from tde_desktop.core.xlsx_safe import streaming_workbook
+from tde_desktop.core.xlsx_sheet_writer import SheetWriter
 
 PAYLOADS = ['=HYPERLINK("http://x","y")', "=cmd|' /C calc'!A0", "@SUM(1+1)", "+1+1",
             "-1+1", "=1+1", "\t=1+1", "#N/A", "\r=1+1", "_x0041_"]

@@ -14,6 +14,7 @@ from tde_desktop.core.errors import Cancelled, NotAPackError, TdeError
 from tde_desktop.core.importers import import_file
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.results.merge import list_conflicts, merge_packs
+from tde_desktop.core.results.merge_datasets import dataset_catalogue, datasets_differ
 from tde_desktop.core.workshop import responses as r
 from tde_desktop.core.workshop import workshops as w
 from tests.core.conftest import laptop, lots_csv, make_base, state
@@ -122,10 +123,18 @@ def test_different_datasets_are_refused_unless_allowed(fleet: dict[str, Any],
     shutil.copy(fleet["laptops"][0], other)
     with Pack.open(other) as pack:
         import_file(pack, lots_csv(tmp_path / "more.csv", [["9", "9 Elm", "open"]]), title="More")
+        entries = dataset_catalogue(pack)
+    # a dataset is known across packs by the checksum of its original file
+    assert entries[-1].title == "More"
+    assert entries[-1].identity == hashlib.sha256((tmp_path / "more.csv").read_bytes()).hexdigest()
     target = tmp_path / "t.tdepack"
     shutil.copy(fleet["path"], target)
     digest = hashlib.sha256(target.read_bytes()).hexdigest()
     with Pack.open(target) as pack:
+        # the question the merge dialog asks before offering "merge anyway"
+        assert datasets_differ(pack, other)
+        assert not datasets_differ(pack, fleet["laptops"][1])
+        assert not datasets_differ(pack, tmp_path / "missing.tdepack")
         with pytest.raises(TdeError, match="different datasets.*only there: More"):
             merge_packs(pack, other)
         assert pack.conn.execute("SELECT count(*) FROM _tde_participants").fetchone()[0] == 1

@@ -9,16 +9,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from tde_desktop.core.csv_safe import csv_safe, write_csv
 from tde_desktop.core.xlsx_safe import (
     MAX_CELL_CHARS,
-    SheetWriter,
     clean_text,
-    csv_safe,
     excel_text,
     safe_sheet_name,
     streaming_workbook,
-    write_csv,
 )
+from tde_desktop.core.xlsx_sheet_writer import SheetWriter
 
 #: OWASP CSV-injection payloads, plus the ones openpyxl itself would misread.
 PAYLOADS = [

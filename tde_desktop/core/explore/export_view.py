@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from tde_desktop import __version__
+from tde_desktop.core.csv_safe import write_csv
 from tde_desktop.core.errors import Cancelled, ProgressCallback, TdeError, report
 from tde_desktop.core.explore.filters import Filter, describe_filters, where_for
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import DatasetInfo, Pack, quote, utc_now
-from tde_desktop.core.xlsx_safe import MAX_ROWS, SheetWriter, streaming_workbook, write_csv
+from tde_desktop.core.xlsx_safe import MAX_ROWS, streaming_workbook
+from tde_desktop.core.xlsx_sheet_writer import SheetWriter
 
 FETCH_ROWS = 5_000
 FORMATS = ("xlsx", "csv")

@@ -28,8 +28,9 @@ def export_results_csv(pack: Pack, workshop_id: str, folder: Path, prefix: str, 
     """
     import openpyxl
 
+    from tde_desktop.core.csv_safe import write_csv
     from tde_desktop.core.results.workbook import export_workbook
-    from tde_desktop.core.xlsx_safe import excel_text, write_csv
+    from tde_desktop.core.xlsx_safe import excel_text
 
     def half(done: int, total: int, message: str) -> None:
         report(progress, done, total * 2, message)

@@ -42,13 +42,13 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from tde_desktop.core.errors import ProgressCallback, TdeError, report
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import Pack, utc_now
+from tde_desktop.core.results.merge_datasets import map_datasets
 from tde_desktop.core.results.merge_report import (
     TABLE_NAMES,
     Conflict,
@@ -91,7 +91,7 @@ def merge_packs(target: Pack, other_path: str | Path, *, allow_different_data: b
         raise TdeError(_("A pack cannot be merged into itself."))
     merge_report = MergeReport(source=other_path)
     with Pack.open(other_path, read_only=True) as other:
-        dataset_map = _map_datasets(target, other, allow_different_data, merge_report)
+        dataset_map = map_datasets(target, other, allow_different_data, merge_report)
         rows = {name: _read(other.conn, name) for name in TABLE_NAMES}
     merger = _Merger(target, merge_report, dataset_map)
     steps = len(TABLE_NAMES) + 1
@@ -119,7 +119,7 @@ def list_conflicts(pack: Pack) -> list[dict[str, Any]]:
     return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
 
-# -- reading and datasets -------------------------------------------------------------------
+# -- reading -------------------------------------------------------------------
 
 
 def _read(conn: sqlite3.Connection, table: str) -> list[dict[str, Any]]:
@@ -129,38 +129,6 @@ def _read(conn: sqlite3.Connection, table: str) -> list[dict[str, Any]]:
     cur = conn.execute(f"SELECT * FROM {table} ORDER BY {order}")
     names = [d[0] for d in cur.description]
     return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-
-
-def _catalogue(pack: Pack) -> list[tuple[int, str, str]]:
-    """(id, title, identity) for each dataset; identity is the checksum of the original
-    file, or title and row count when there is none."""
-    return [(int(i), str(t), str(s) if s else f"{t}\x1f{n}") for i, t, s, n in pack.conn.execute(
-        "SELECT id, title, sha256, row_count FROM _tde_datasets ORDER BY id")]
-
-
-def _map_datasets(target: Pack, other: Pack, allow: bool,
-                  merge_report: MergeReport) -> dict[int, int]:
-    mine, theirs = _catalogue(target), _catalogue(other)
-    if Counter(k for _i, _t, k in mine) != Counter(k for _i, _t, k in theirs):
-        merge_report.datasets_differ = True
-        if not allow:
-            only_here = sorted({t for _i, t, k in mine if k not in {x[2] for x in theirs}})
-            only_there = sorted({t for _i, t, k in theirs if k not in {x[2] for x in mine}})
-            raise TdeError(_(
-                "{name} was made with different datasets (only here: {here}; only there: "
-                "{there}); merge it only if you are sure, allowing different data.").format(
-                name=other.path.name, here=", ".join(only_here) or "-",
-                there=", ".join(only_there) or "-"))
-    mapping: dict[int, int] = {}
-    for oid, title, key in theirs:
-        # Checksum and title together first: one file may be imported twice under two titles.
-        match = (next((i for i, t, k in mine if k == key and t.casefold() == title.casefold()),
-                      None)
-                 or next((i for i, t, _k in mine if t.casefold() == title.casefold()), None)
-                 or next((i for i, _t, k in mine if k == key), None))
-        if match is not None:
-            mapping[oid] = match
-    return mapping
 
 
 def content_hash(table: str, row: dict[str, Any]) -> str:

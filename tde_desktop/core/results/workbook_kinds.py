@@ -11,7 +11,7 @@ from tde_desktop.core.pack import quote
 from tde_desktop.core.results.workbook_data import Answer, WorkbookData
 from tde_desktop.core.results.workbook_sheets import FOLLOW_UP, table
 from tde_desktop.core.workshop.tallies import tally
-from tde_desktop.core.xlsx_safe import SheetWriter
+from tde_desktop.core.xlsx_sheet_writer import SheetWriter
 
 CHART_ROWS = 18
 

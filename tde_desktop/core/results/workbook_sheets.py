@@ -13,7 +13,7 @@ from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import utc_now
 from tde_desktop.core.results.workbook_data import WorkbookData
 from tde_desktop.core.workshop.exercises import label_text
-from tde_desktop.core.xlsx_safe import SheetWriter
+from tde_desktop.core.xlsx_sheet_writer import SheetWriter
 
 #: Empty columns the city fills in on the Data requests and Data quality flags sheets.
 FOLLOW_UP = ("Status", "Owner", "Response", "Date")

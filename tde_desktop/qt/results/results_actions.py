@@ -9,7 +9,6 @@ and renames it into place, so a cancel never leaves half a file.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 from tde_desktop.core.errors import TdeError
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import PACK_SUFFIX, Pack
+from tde_desktop.core.results.merge_datasets import datasets_differ
 from tde_desktop.qt.common.ops import Op, error_text, run_op, show_message
 
 #: the last report dialog shown (tests read it)
@@ -313,20 +313,3 @@ class ResultsActions:
                       label=_("Saving the results"),
                       on_done=lambda out: self._status(_("Saved {path}.").format(path=out)),
                       on_cancel=lambda: self._status(_("Nothing was saved.")))
-
-
-def datasets_differ(pack: Pack, other: Path) -> bool:
-    """True when ``other`` holds other datasets than ``pack`` (the reason a merge is refused).
-
-    Compares the same identities the merge does: the original file's checksum, or
-    title and row count when there is none.
-    """
-    def identities(p: Pack) -> Counter[str]:
-        return Counter(str(s) if s else f"{t}\x1f{n}" for t, s, n in p.conn.execute(
-            "SELECT title, sha256, row_count FROM _tde_datasets"))
-
-    try:
-        with Pack.open(other, read_only=True) as theirs:
-            return identities(pack) != identities(theirs)
-    except TdeError:
-        return False
