@@ -10,10 +10,11 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QTimer, QTranslator
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from tde_desktop import APP_NAME, APP_TITLE, ORG_NAME, __version__
+from tde_desktop.qt.common.qt_translations import install_qt_translations
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
@@ -33,30 +34,6 @@ def make_app(argv: list[str] | None = None) -> QApplication:
         # applies the person's own text size and contrast.
         theme.apply_theme(app)
     return app
-
-
-_qt_translators: list[QTranslator] = []
-
-
-def install_qt_translations(lang: str) -> bool:
-    """Translate Qt's own texts (Cancel, Yes, No, Open, Save in file and message dialogs)
-    into ``lang`` from the catalogues that ship with Qt; English removes them.
-    True when a catalogue was loaded. Dialogs made afterwards use it."""
-    app = QApplication.instance()
-    if app is None:
-        return False
-    for old in _qt_translators:
-        app.removeTranslator(old)
-    _qt_translators.clear()
-    if lang == "en":
-        return False
-    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    translator = QTranslator(app)
-    if not translator.load(f"qtbase_{lang}", folder):
-        return False
-    app.installTranslator(translator)
-    _qt_translators.append(translator)
-    return True
 
 
 def choose_start_pack(explicit: Path | None) -> Path | None:

@@ -32,7 +32,7 @@ class WindowLook:
 
         if code not in i18n.SUPPORTED_LANGUAGES:
             return
-        from tde_desktop.qt.shell.app import install_qt_translations
+        from tde_desktop.qt.common.qt_translations import install_qt_translations
 
         i18n.set_language(code)
         install_qt_translations(code)
