@@ -1,11 +1,16 @@
-"""Save screenshots of the data explorer to docs/screenshots/ (for the README and reviews).
+"""Save screenshots of the data explorer and of every workshop screen to docs/screenshots/.
 
-    .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
+    .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--only explorer|workshop]
 
-Runs under a real X server: the one in $DISPLAY, or an Xvfb started here if
-there is none. Opens a copy of the bundled sample pack (or, if it is not built
-yet, a pack made from the Baltimore sample files) so the original is never
-changed, then captures the grid with a filter, a column card, a chart and a map.
+Runs under real X servers (Xvfb, with openbox when it is installed, so full
+screen and maximized windows behave as on a laptop). Opens a copy of the
+bundled sample pack (or, if it is not built yet, a pack made from the Baltimore
+sample files) so the original is never changed. Captures the grid with a
+filter, a column card, a chart and a map; then every kiosk question kind, the
+projector before and after each reveal, and the facilitator console, as the
+whole screen shows them: at 1366x768 with 100% text (``workshop_1366x768_100_*``)
+and at 1280x720 with 200% text (``workshop_1280x720_200_*``), each on an X server
+of that size.
 """
 
 from __future__ import annotations
@@ -25,19 +30,32 @@ REPO = Path(__file__).resolve().parent.parent
 BALTIMORE = REPO.parent / "shared" / "data" / "samples" / "baltimore"
 
 
-def start_xvfb() -> subprocess.Popen[bytes] | None:
-    """Start Xvfb on a free display unless one is already set."""
-    if os.environ.get("DISPLAY"):
-        return None
+def start_xvfb(size: str = "1366x768",
+               fresh: bool = False) -> list[subprocess.Popen[bytes]]:
+    """Start Xvfb (and openbox if installed) on a free display, unless one is set and
+    ``fresh`` is false. Returns the processes to end afterwards."""
+    if os.environ.get("DISPLAY") and not fresh:
+        return []
     for n in range(90, 140):
         if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
-            proc = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", "1366x768x24",
-                                     "-nolisten", "tcp"],
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            procs = [subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", f"{size}x24",
+                                       "-nolisten", "tcp"],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
             os.environ["DISPLAY"] = f":{n}"
             time.sleep(1.0)
-            return proc
+            if shutil.which("openbox"):
+                procs.append(subprocess.Popen(["openbox"], stdout=subprocess.DEVNULL,
+                                              stderr=subprocess.DEVNULL))
+                time.sleep(1.0)
+            return procs
     raise SystemExit("no free X display for Xvfb")
+
+
+def stop(procs: list[subprocess.Popen[bytes]]) -> None:
+    """End what :func:`start_xvfb` started, window manager first."""
+    for proc in reversed(procs):
+        proc.terminate()
+        proc.wait(5)
 
 
 def make_pack(folder: Path) -> Path:
@@ -72,14 +90,12 @@ def run_under_x(description: str, shoot: Callable[[Path], int]) -> int:
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))
-    xvfb = start_xvfb()
+    procs = start_xvfb()
     os.environ["QT_QPA_PLATFORM"] = "xcb"
     try:
         return shoot(args.out)
     finally:
-        if xvfb is not None:
-            xvfb.terminate()
-            xvfb.wait(5)
+        stop(procs)
 
 
 def start_session(out: Path) -> tuple[Any, Path]:
@@ -120,8 +136,41 @@ def save(widget: Any, out: Path, name: str) -> None:
     print(f"saved {path.relative_to(REPO) if path.is_relative_to(REPO) else path}")
 
 
+#: (X screen size, text scale) for the workshop screens
+WORKSHOP_SCREENS = (("1366x768", 1.0), ("1280x720", 2.0))
+
+
 def main() -> int:
-    return run_under_x(__doc__.splitlines()[0], shoot)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
+    parser.add_argument("--only", choices=("explorer", "workshop"))
+    parser.add_argument("--screen", help=argparse.SUPPRESS)  # one workshop run: WxH:scale
+    args = parser.parse_args()
+    sys.path.insert(0, str(REPO))
+    if args.screen:  # a child run on an X server of that size
+        size, scale = args.screen.split(":")
+        procs = start_xvfb(size, fresh=True)
+        os.environ["QT_QPA_PLATFORM"] = "xcb"
+        try:
+            from scripts.workshop_screenshots import shoot_workshop
+
+            return shoot_workshop(args.out, size, float(scale))
+        finally:
+            stop(procs)
+    status = 0
+    if args.only != "workshop":
+        procs = start_xvfb(fresh=True)
+        os.environ["QT_QPA_PLATFORM"] = "xcb"
+        try:
+            status = shoot(args.out)
+        finally:
+            stop(procs)
+    if args.only != "explorer":
+        # One process per screen size: Qt reads the screen once, at start.
+        for size, scale in WORKSHOP_SCREENS:
+            status |= subprocess.call([sys.executable, __file__, "--out", str(args.out),
+                                       "--screen", f"{size}:{scale}"])
+    return status
 
 
 def shoot(out: Path) -> int:
