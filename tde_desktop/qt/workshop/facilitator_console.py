@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -89,7 +89,7 @@ class FacilitatorConsole(ConsoleActions, QWidget):
         self.dialogs: list[QWidget] = []  # editors and paper screens kept alive while open
         self.setAccessibleName(_("Facilitator console"))
         self._build()
-        self.resize(self.sizeHint().boundedTo(self.screen().availableGeometry().size()))
+        self.resize(QSize(1200, 780).boundedTo(self.screen().availableGeometry().size()))
         self.reload()
         watch_pack(pack, self, self.on_changes)
         self.timer = QTimer(self)  # countdowns only: it reads nothing

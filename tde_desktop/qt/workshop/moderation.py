@@ -112,6 +112,7 @@ class ModerationPanel(QWidget):
         self.notes_list.setWordWrap(True)
         self.notes_list.setResizeMode(QListView.ResizeMode.Adjust)
         self.notes_list.setUniformItemSizes(False)
+        self.notes_list.setSpacing(4)
         self.notes_list.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.notes_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.notes_list.itemChanged.connect(self._ticked)

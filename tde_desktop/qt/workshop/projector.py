@@ -163,8 +163,10 @@ class ProjectorWindow(QWidget):
             return -1
         index = max(0, min(index, len(self.panels) - 1))
         self.panel_stack.setCurrentIndex(index)
-        self.pager.setText(_("{i} of {n} \u2014 press \u2192 for the next").format(
-            i=index + 1, n=len(self.panels)) if len(self.panels) > 1 else "")
+        pager = _("{i} of {n} \u2014 press \u2192 for the next") if index + 1 < len(
+            self.panels) else _("{i} of {n}")
+        self.pager.setText(pager.format(i=index + 1, n=len(self.panels))
+                           if len(self.panels) > 1 else "")
         return index
 
     # -- reading -------------------------------------------------------------------------
@@ -216,7 +218,9 @@ class ProjectorWindow(QWidget):
         self.status.setText(_("{n} answered so far").format(n=state[3]))
         if not exercise.revealed:
             self.prompt.setText(exercise.text("instructions_participant", self.lang))
-            self._fill_questions(exercise)
+            # A station's chart needs the room's eyes (and the space); its questions are
+            # on every participant's screen.
+            self._fill_questions(None if exercise.view_id else exercise)
             self._show_station(exercise)
             self.pages.setCurrentIndex(0)
             return
