@@ -52,7 +52,6 @@ WORKBOOK_OPTIONS: dict[str, Any] = {
 }
 
 
-
 def cut_marker(n: int) -> str:
     """The text that replaces the end of an over-long cell."""
     return _("[... cut: {n} more characters]").format(n=f"{n:,}")

@@ -57,7 +57,6 @@ class Participant:
         return self.withdrawn_at is not None
 
 
-
 def _participant(record: dict[str, Any]) -> Participant:
     for key in ("is_group", "consent_quote", "consent_contact"):
         record[key] = bool(record[key])

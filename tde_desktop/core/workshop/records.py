@@ -93,7 +93,6 @@ class Exercise:
         return str(getattr(self, name))
 
 
-
 def fetch_dicts(pack: Pack, sql: str, args: tuple[Any, ...]) -> list[dict[str, Any]]:
     """The rows of a query, each as a dict keyed by column name."""
     cur = pack.conn.execute(sql, args)

@@ -62,7 +62,6 @@ class Response:
     content_hash: str = ""
 
 
-
 def _response(record: dict[str, Any]) -> Response:
     for key in ("answer", "tags", "items"):
         record[key] = json.loads(record[key])

@@ -27,7 +27,6 @@ class TallyRow(NamedTuple):
     value: float
 
 
-
 def live_counts(pack: Pack, workshop_id: str) -> dict[str, int]:
     """For every exercise of the workshop, how many participants have answered it."""
     counts = {r[0]: 0 for r in pack.conn.execute(

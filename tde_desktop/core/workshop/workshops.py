@@ -134,7 +134,6 @@ def _touch(pack: Pack, workshop_id: str) -> None:
     pack.touch()
 
 
-
 def delete_workshop(pack: Pack, workshop_id: str) -> None:
     """Remove a workshop with its exercises, participants and every answer."""
     with pack.atomic():
