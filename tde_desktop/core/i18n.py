@@ -9,6 +9,8 @@ catalogue. Unknown strings fall back to English.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from tde_desktop.paths import resources_dir
 
@@ -17,6 +19,7 @@ SUPPORTED_LANGUAGES = {"en": "English", "es": "Español"}
 _lock = threading.Lock()
 _catalogues: dict[str, dict[str, str]] = {}
 _current = "en"
+_thread = threading.local()  # a per-thread override, set by thread_language()
 
 
 def _load(lang: str) -> dict[str, str]:
@@ -47,14 +50,28 @@ def set_language(lang: str) -> None:
 
 
 def current_language() -> str:
-    return _current
+    """The language ``_()`` answers in on this thread (see :func:`thread_language`)."""
+    return getattr(_thread, "lang", None) or _current
+
+
+@contextmanager
+def thread_language(lang: str) -> Iterator[None]:
+    """Within the block, ``_()`` on this thread answers in ``lang``; other threads and the
+    app's language are untouched (a kiosk's chart counted for a Spanish participant)."""
+    previous = getattr(_thread, "lang", None)
+    _thread.lang = lang
+    try:
+        yield
+    finally:
+        _thread.lang = previous
 
 
 def _(text: str) -> str:
     """Translate ``text`` into the current language."""
-    if _current == "en":
+    lang = getattr(_thread, "lang", None) or _current
+    if lang == "en":
         return text
-    return catalogue(_current).get(text, text)
+    return catalogue(lang).get(text, text)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

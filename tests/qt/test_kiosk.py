@@ -98,19 +98,21 @@ def fill(qtbot: Any, kiosk: Kiosk, person: int) -> None:
         w.list.setCurrentRow(0)
         for _i in range(person):
             click(qtbot, w.down)
-    elif isinstance(w, kw.Amounts) and kind == "dot_vote":
-        spins = list(w.spins.values())
+    elif isinstance(w, kw.DotVote):
+        counters = list(w.spins.values())
         plan = [[3], [2, 1], [1, 1, 1]][person]
-        for spin, dots in zip(spins, plan, strict=False):
-            type_into(qtbot, spin, str(dots))
+        for counter, dots in zip(counters, plan, strict=False):
+            for _i in range(dots):
+                click(qtbot, counter.plus)
     elif isinstance(w, kw.Amounts):
         spins = list(w.spins.values())
         type_into(qtbot, spins[person], "40000")
     elif isinstance(w, kw.FlagRecord):
-        index = w.model.index(person, 1)
-        w.table.scrollTo(index)
-        rect = w.table.visualRect(index)
-        qtbot.mouseClick(w.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        qtbot.waitUntil(lambda: w.matches.count() > 0, timeout=10_000)
+        item = w.matches.item(person)
+        rect = w.matches.visualItemRect(item)
+        qtbot.mouseClick(w.matches.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        assert w.record is not None
         click(qtbot, radios(w)[person % 4])
         type_into(qtbot, w.edits["comment"], f"Record {person} looks wrong")
     elif isinstance(w, kw.Fields):
@@ -246,20 +248,63 @@ def test_undo_my_last_answer(qtbot: Any, pack: Pack) -> None:
     kiosk.allow_close = True
 
 
-def test_flag_record_shows_the_dataset_grid(qtbot: Any, pack: Pack) -> None:
+def test_flag_record_search_pick_then_flag(qtbot: Any, pack: Pack) -> None:
+    notices = pack.dataset("Vacant building notices")
+    pack.describe_column(notices.id, "buildingaddress",
+                         text="Street address of the vacant building.")
     workshop = make_workshop(pack, open_types=("check_data",))
     kiosk = make_kiosk(qtbot, pack, workshop)
     click(qtbot, kiosk.start_button)
     widget = kiosk.widget
     assert isinstance(widget, kw.FlagRecord)
-    assert widget.model.rowCount() == pack.dataset("Vacant building notices").row_count > 100
-    fill(qtbot, kiosk, 2)
+    assert widget.search.isVisible()
+    assert not widget.edits["comment"].isVisible()
+    assert widget.matches.parentWidget() is not kiosk.scroll.viewport()
+    # Typing part of an address lists the matching records in plain words.
+    qtbot.keyClicks(widget.search, "monroe")
+    with qtbot.waitSignal(widget.searched, timeout=10_000):
+        pass
+    qtbot.waitUntil(lambda: widget.matches.count() > 0 and all(
+        "MONROE" in widget.matches.item(i).text() for i in range(widget.matches.count())))
+    item = widget.matches.item(1)
+    assert item.text().splitlines()[0].endswith("MONROE ST")
+    assert "buildingaddress" not in item.text()
+    assert "buildingaddress" in item.toolTip()  # raw names stay in the tooltip
+    address = item.text().splitlines()[0]
+    rect = widget.matches.visualItemRect(item)
+    qtbot.mouseClick(widget.matches.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert widget.record is not None
+    assert not widget.matches.isVisible()
+    assert address in widget.chosen.text()
+    assert widget.edits["comment"].isVisible()
+    click(qtbot, radios(widget)[2])
+    type_into(qtbot, widget.edits["comment"], "Boarded up and sold last year")
     click(qtbot, kiosk.next_button)
+    assert not kiosk.error.isVisible(), kiosk.error.text()
     [stored] = responses.list_responses(pack, workshop.id)
     assert stored.answer_code == "duplicate"
-    assert stored.record_rowid == widget.model.rowid(2)
-    assert stored.answer_text == "Record 2 looks wrong"
+    table = notices.table_name
+    [(stored_address,)] = pack.conn.execute(
+        f'SELECT buildingaddress FROM "{table}" WHERE rowid = ?', (stored.record_rowid,))
+    assert stored_address == address
     kiosk.allow_close = True
+
+
+def test_record_search_is_quick_on_every_notice(pack: Pack) -> None:
+    import time
+
+    from tde_desktop.core.explore.record_search import key_columns, search_records
+
+    notices = pack.dataset("Vacant building notices")
+    assert notices.row_count == 16_747
+    columns = key_columns(notices.columns)
+    assert columns[0].name == "buildingaddress"
+    started = time.perf_counter()
+    found = search_records(pack.conn, notices.table_name, columns, "no such street anywhere")
+    elapsed = time.perf_counter() - started
+    assert found == []
+    assert elapsed < 0.1, elapsed  # a search that reads every row still takes < 100 ms
+    assert len(search_records(pack.conn, notices.table_name, columns, "st")) == 20
 
 
 def test_escape_asks_for_the_pin(qtbot: Any, pack: Pack) -> None:

@@ -7,88 +7,42 @@ Guarantees:
   (the commit is the acknowledgement). Each question screen keeps one
   ``response_id`` for the participant, so a double click, a retry or Back-then-Next
   updates one row and never makes a duplicate.
-* A refused answer shows the core's one plain sentence next to the control.
+* A refused answer shows the core's one plain sentence next to the control, and
+  the control is scrolled into sight.
+* The question list is not fixed at Start: after each answer the kiosk reads again
+  which exercises are open, so one opened later is offered before "Thank you".
+* The participant picks the language on the first screen; the next participant
+  starts in the workshop's first language again.
 * Nothing of the facilitator's screens is reachable from here: Escape, Ctrl+Q and
-  closing the window all ask for the facilitator PIN.
+  closing the window all ask for the facilitator PIN; full screen, the window stays
+  on top and keeps the keyboard (see :mod:`kiosk_lock`). ``opened`` and ``closed``
+  tell the console when to lock itself.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QMouseEvent, QShortcut
-from PySide6.QtWidgets import (
-    QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QScrollArea,
-    QSpinBox,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QResizeEvent, QShortcut, QShowEvent
+from PySide6.QtWidgets import QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from tde_desktop.core.errors import TdeError
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import translate
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.workshop import responses
 from tde_desktop.core.workshop import workshops as ws
-from tde_desktop.core.workshop.exercises import Question, label_text
-from tde_desktop.qt.common import theme
+from tde_desktop.core.workshop.exercises import label_text
+from tde_desktop.qt.workshop import kiosk_lock, kiosk_pages
+from tde_desktop.qt.workshop.kiosk_pages import kiosk_style  # noqa: F401 - kept importable
+from tde_desktop.qt.workshop.kiosk_steps import Step, StepList
 from tde_desktop.qt.workshop.kiosk_widgets import AnswerWidget, answer_widget
 from tde_desktop.qt.workshop.pin_dialog import PinDialog, ask_pin
-
-KIOSK_STYLE = """
-* {{ font-size: {body}pt; }}
-QLabel#title {{ font-size: {title}pt; font-weight: bold; }}
-QLabel#question {{ font-size: {question}pt; font-weight: bold; }}
-QLabel#error {{ color: {error}; font-weight: bold; }}
-QPushButton {{ min-height: {button}px; padding: 4px 24px; }}
-QRadioButton, QCheckBox {{ min-height: {choice}px; }}
-QRadioButton::indicator, QCheckBox::indicator {{ width: {box}px; height: {box}px; }}
-QLineEdit, QSpinBox {{ min-height: {choice}px; }}
-QSpinBox {{ padding-right: {spin}px; }}
-QSpinBox::up-button, QSpinBox::down-button {{ width: {spin_button}px; }}
-"""
-
-
-def kiosk_style() -> str:
-    """The kiosk's big type (20 pt body at 100%), following View > Text size and contrast."""
-    return KIOSK_STYLE.format(body=theme.scaled(20), title=theme.scaled(30),
-                              question=theme.scaled(24), error=theme.colours()["error"],
-                              button=theme.scaled(56), choice=theme.scaled(48),
-                              box=theme.scaled(28), spin=theme.scaled(56),
-                              spin_button=theme.scaled(52))
-
 
 #: sign-in answers that are also kept on the participant record (for the Participants sheet)
 SIGNIN_KEYS = ("neighbourhood", "age_band", "affiliation", "first_time", "consent_quote",
                "consent_contact")
-
-
-@dataclass
-class Step:
-    """One question screen."""
-
-    exercise: ws.Exercise
-    question: Question
-
-
-class OnceButton(QPushButton):
-    """A button where a double click counts as one click."""
-
-    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
-        event.accept()
-
-
-def _button(text: str, name: str = "") -> OnceButton:
-    button = OnceButton(text)
-    button.setAccessibleName(name or text.replace("&", ""))
-    return button
 
 
 class Kiosk(QWidget):
@@ -97,33 +51,39 @@ class Kiosk(QWidget):
 
     participant_done = Signal(str)
     unlocked = Signal()
+    #: the kiosk is on screen: the facilitator console should lock itself (PIN)
+    opened = Signal()
+    #: the kiosk window has closed (after the PIN, or because the pack is closing)
+    closed = Signal()
 
     def __init__(self, pack: Pack, workshop_id: str, *, device_id: str = "kiosk",
                  preview: ws.Exercise | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.pack = pack
         self.workshop = ws.get_workshop(pack, workshop_id)
-        self.lang = (self.workshop.languages or ["en"])[0]
+        self.lang = self._workshop_language()
         self.device_id = device_id
         self.preview = preview
         self.participant: ws.Participant | None = None
-        self.steps: list[Step] = []
+        self.steps = StepList(pack, workshop_id, preview)
         self.index = 0
         self.widget: AnswerWidget | None = None
-        self.response_ids: dict[int, str] = {}
-        self.given: dict[int, Any] = {}  # what was acknowledged, shown again on Back
+        self.response_ids: dict[tuple[str, str], str] = {}
+        self.given: dict[tuple[str, str], Any] = {}  # acknowledged, shown again on Back
         self.allow_close = False
+        self.is_open = False
+        self.locked_down = False
         self.pin_dialog: PinDialog | None = None
         self.station_chart: Any = None  # a StationChart, built for the first station
-        self.setWindowTitle(_("Workshop: {title}").format(title=self.workshop.title))
-        self.setAccessibleName(_("Participant screen"))
-        self.setStyleSheet(kiosk_style())
+        self._body_pt = 0.0
         self.stack = QStackedWidget()
         outer = QVBoxLayout(self)
         outer.addWidget(self.stack)
-        self._build_welcome()
-        self._build_question()
-        self._build_done()
+        for build in (kiosk_pages.build_welcome, kiosk_pages.build_question,
+                      kiosk_pages.build_done):
+            self.stack.addWidget(build(self))
+        self.apply_theme()
+        self.retranslate()
         for keys in (QKeySequence(Qt.Key.Key_Escape), QKeySequence("Ctrl+Q")):
             QShortcut(keys, self, activated=self.ask_unlock)
         QShortcut(QKeySequence("Alt+B"), self, activated=self.back)
@@ -131,124 +91,68 @@ class Kiosk(QWidget):
         if preview is not None:
             self.start(preview=True)
 
-    # -- pages ---------------------------------------------------------------------------
+    def t(self, text: str) -> str:
+        """``text`` in the participant's language."""
+        return translate(text, self.lang)
 
-    def _label(self, name: str = "", object_name: str = "") -> QLabel:
-        label = QLabel()
-        label.setWordWrap(True)
-        label.setAccessibleName(name)
-        if object_name:
-            label.setObjectName(object_name)
-        return label
+    def _workshop_language(self) -> str:
+        return (self.workshop.languages or ["en"])[0]
 
-    def _build_welcome(self) -> None:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        title = self._label(_("Workshop title"), "title")
-        title.setText(self.workshop.title)
-        layout.addWidget(title)
-        self.intro = self._label(_("Welcome"))
-        layout.addWidget(self.intro)
-        layout.addStretch(1)
-        self.start_button = _button(_("Start"), _("Start on my own"))
-        self.start_button.clicked.connect(lambda: self.start())
-        layout.addWidget(self.start_button)
-        row = QHBoxLayout()
-        self.group_size = QSpinBox()
-        self.group_size.setRange(2, 20)
-        self.group_size.setValue(4)
-        self.group_button = _button(_("Start as a table group"))
-        self.retranslate_welcome()
-        self.group_button.clicked.connect(lambda: self.start(group=True))
-        row.addWidget(self.group_button, 1)
-        row.addWidget(self.group_size)
-        layout.addLayout(row)
-        self.welcome_note = self._label(_("Message"))
-        layout.addWidget(self.welcome_note)
-        self.stack.addWidget(page)
+    # -- language ------------------------------------------------------------------------
 
-    def retranslate_welcome(self) -> None:
-        """The welcome page's words in the current language (after Language > ...)."""
-        self.intro.setAccessibleName(_("Welcome"))
-        self.intro.setText(_("Welcome! Your answers are anonymous: you get a code, not a name. "
+    def choose_language(self, lang: str) -> None:
+        """The participant's choice on the first screen, for every screen until they finish."""
+        self.lang = lang
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Every fixed text of the three pages in ``self.lang``."""
+        t = self.t
+        self.setWindowTitle(t("Workshop: {title}").format(title=self.workshop.title))
+        self.setAccessibleName(t("Participant screen"))
+        self.title_label.setAccessibleName(t("Workshop title"))
+        for code, choice in self.language_buttons.items():
+            choice.setChecked(code == self.lang)
+        self.intro.setAccessibleName(t("Welcome"))
+        self.intro.setText(t("Welcome! Your answers are anonymous: you get a code, not a name. "
                              "You can skip any question you do not want to answer."))
-        self.start_button.setText(_("Start"))
-        self.start_button.setAccessibleName(_("Start on my own"))
-        self.group_size.setAccessibleName(_("How many people in the group"))
-        self.group_size.setSuffix(" " + _("people"))
-        self.group_button.setText(_("Start as a table group"))
-        self.group_button.setAccessibleName(_("Start as a table group"))
-
-    def _build_question(self) -> None:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        top = QHBoxLayout()
-        self.exercise_title = self._label(_("Exercise"), "title")
-        self.progress = self._label(_("Progress"))
-        self.progress.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        top.addWidget(self.exercise_title, 1)
-        top.addWidget(self.progress)
-        layout.addLayout(top)
-        self.instructions = self._label(_("Instructions"))
-        layout.addWidget(self.instructions)
-        self.question_layout = layout  # a station's chart goes here, above its prompts
-        self.question_label = self._label(_("Question"), "question")
-        layout.addWidget(self.question_label)
-        self.error = self._label(_("Problem with this answer"), "error")
-        self.error.hide()
-        layout.addWidget(self.error)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        layout.addWidget(self.scroll, 1)
-        self.note = self._label(_("Message"))
-        layout.addWidget(self.note)
-        self.buttons = QGridLayout()
+        self.start_button.setText(t("Start"))
+        self.start_button.setAccessibleName(t("Start on my own"))
+        self.group_size.setAccessibleName(t("How many people in the group"))
+        self.group_size.setSuffix(" " + t("people"))
+        self.group_button.setText(t("Start as a table group"))
+        self.group_button.setAccessibleName(t("Start as a table group"))
+        self.welcome_note.setAccessibleName(t("Message"))
         # Explicit shortcuts rather than mnemonics: some platforms turn mnemonics off.
-        self.back_button = _button(_("Back (Alt+B)"), _("Back"))
-        self.undo_button = _button(_("Undo my last answer"))
-        self.next_button = _button(_("Next (Enter)"), _("Next"))
-        self.back_button.clicked.connect(self.back)
-        self.undo_button.clicked.connect(self.undo)
-        self.next_button.clicked.connect(self.next)
-        self._arrange_buttons()
-        layout.addLayout(self.buttons)
-        self.stack.addWidget(page)
+        for widget, text, name in (
+                (self.back_button, t("Back (Alt+B)"), t("Back")),
+                (self.undo_button, t("Undo my last answer"), t("Undo my last answer")),
+                (self.next_button, t("Next (Enter)"), t("Next")),
+                (self.done_back, t("Back (Alt+B)"), t("Back")),
+                (self.pass_button, t("Done: hand the laptop to the next person"),
+                 t("Done: hand the laptop to the next person"))):
+            widget.setText(text)
+            widget.setAccessibleName(name)
+        for label, name in ((self.exercise_title, t("Exercise")), (self.progress, t("Progress")),
+                            (self.instructions, t("Instructions")),
+                            (self.question_label, t("Question")),
+                            (self.error, t("Problem with this answer")),
+                            (self.note, t("Message")), (self.done_label, t("Thank you"))):
+            label.setAccessibleName(name)
+        kiosk_pages.arrange_buttons(self)
 
-    def _build_done(self) -> None:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        self.done_label = self._label(_("Thank you"), "title")
-        layout.addWidget(self.done_label)
-        layout.addStretch(1)
-        self.done_back = _button(_("Back (Alt+B)"), _("Back"))
-        self.done_back.clicked.connect(self.back)
-        layout.addWidget(self.done_back)
-        self.pass_button = _button(_("Done: hand the laptop to the next person"))
-        self.pass_button.clicked.connect(self.pass_on)
-        layout.addWidget(self.pass_button)
-        self.stack.addWidget(page)
+    retranslate_welcome = retranslate  # the Language menu calls it by this name
 
     # -- flow ----------------------------------------------------------------------------
 
-    def open_steps(self) -> list[Step]:
-        """Every question of every open exercise, in agenda order."""
-        if self.preview is not None:
-            return [Step(self.preview, q) for q in self.preview.questions]
-        return [Step(e, q) for e in ws.list_exercises(self.pack, self.workshop.id)
-                if e.status == "open" for q in e.questions]
-
     def start(self, group: bool = False, preview: bool = False) -> None:
         """A fresh anonymous participant (or table group) starts at the first question."""
-        self.steps = self.open_steps()
+        self.steps.reset()
         if not self.steps:
-            self.welcome_note.setText(_("Please wait: the facilitator has not opened an "
-                                        "exercise yet."))
+            self.welcome_note.setText(self.t("Please wait: the facilitator has not opened an "
+                                             "exercise yet."))
             return
         if not preview:
-            # The facilitator may have switched the language since the last participant.
-            self.workshop = ws.get_workshop(self.pack, self.workshop.id)
-            self.lang = (self.workshop.languages or ["en"])[0]
             self.participant = ws.add_participant(
                 self.pack, self.workshop.id, is_group=group,
                 group_size=self.group_size.value() if group else None,
@@ -262,10 +166,7 @@ class Kiosk(QWidget):
         # The contact question appears only after consent to be contacted.
         step = self.steps[index]
         if step.exercise.type == "sign_in" and step.question.key == "contact":
-            consent = [self.given.get(i) for i, s in enumerate(self.steps)
-                       if s.exercise.id == step.exercise.id and s.question.key ==
-                       "consent_contact"]
-            return consent != ["yes"]
+            return self.given.get((step.exercise.id, "consent_contact")) != "yes"
         return False
 
     def show_step(self, index: int) -> None:
@@ -276,34 +177,52 @@ class Kiosk(QWidget):
         self.instructions.setText(exercise.text("instructions_participant", self.lang))
         self.question_label.setText(label_text(step.question.text, self.lang))
         self._show_station(exercise)
-        self.progress.setText(_("{n} of {total}").format(n=index + 1, total=len(self.steps)))
+        self.progress.setText(self.t("{n} of {total}").format(n=index + 1,
+                                                             total=len(self.steps)))
         self.error.hide()
-        self.widget = answer_widget(step.question, self.lang, self.pack, exercise.dataset_id)
+        self._place(answer_widget(step.question, self.lang, self.pack, exercise.dataset_id))
+        assert self.widget is not None
         self.widget.setAccessibleName(label_text(step.question.text, self.lang))
-        if index in self.given:
-            self.widget.set_value(self.given[index])
-        self.scroll.setWidget(self.widget)
+        if step.key in self.given:
+            self.widget.set_value(self.given[step.key])
         self.back_button.setEnabled(index > 0)
         self.undo_button.setEnabled(self.participant is not None and bool(self.given))
         self.stack.setCurrentIndex(1)
         self._focus_first(self.widget)
 
+    def _place(self, widget: AnswerWidget) -> None:
+        """Put the answer widget on the page: in the scroll area, or straight in the
+        column when it scrolls by itself (a list inside a scrolling page would not)."""
+        old = self.widget
+        if old is not None and old.scrolls_itself:
+            self.answer_column.removeWidget(old)
+            old.deleteLater()
+        self.widget = widget
+        if widget.scrolls_itself:
+            self.scroll.takeWidget()
+            self.scroll.hide()
+            self.answer_column.insertWidget(self.answer_column.indexOf(self.scroll), widget, 1)
+        else:
+            self.scroll.setWidget(widget)
+            self.scroll.show()
+
     def _show_station(self, exercise: ws.Exercise) -> None:
-        """A data-walk station shows its saved view's chart above the prompts."""
+        """A data-walk station shows its saved view's chart beside the prompts; the chart
+        takes the room the answers leave."""
         if exercise.view_id is None and self.station_chart is None:
             return  # no station yet: matplotlib is not even imported
         if self.station_chart is None:
             from tde_desktop.qt.workshop.station_chart import StationChart
 
-            self.station_chart = StationChart(theme.scaled(20))
-            position = self.question_layout.indexOf(self.instructions) + 1
-            self.question_layout.insertWidget(position, self.station_chart, 2)
-        self.station_chart.show_view(self.pack.path, exercise.view_id)
+            self.station_chart = StationChart(kiosk_pages.body_points(self.height()))
+            self.body.insertWidget(0, self.station_chart, 1)
+        self.station_chart.show_view(self.pack.path, exercise.view_id, self.lang)
 
     @staticmethod
     def _focus_first(widget: QWidget) -> None:
         for child in widget.findChildren(QWidget):
-            if child.focusPolicy() & Qt.FocusPolicy.TabFocus and child.isEnabled():
+            if child.focusPolicy() & Qt.FocusPolicy.TabFocus and child.isEnabled() \
+                    and not child.isHidden():
                 child.setFocus(Qt.FocusReason.TabFocusReason)
                 return
 
@@ -318,8 +237,9 @@ class Kiosk(QWidget):
 
     def show_done(self) -> None:
         code = self.participant.code if self.participant else ""
-        self.done_label.setText(_("Thank you! Your answers are saved. Your code is {code}.")
-                                .format(code=code) if code else _("End of the preview."))
+        self.done_label.setText(self.t("Thank you! Your answers are saved. Your code is "
+                                       "{code}.").format(code=code) if code
+                                else self.t("End of the preview."))
         self.stack.setCurrentIndex(2)
         self.pass_button.setFocus()
 
@@ -344,13 +264,24 @@ class Kiosk(QWidget):
             elif send:
                 self._send(step, value)
         except TdeError as exc:
-            self.error.setText(str(exc))
-            self.error.show()
+            self._refused(str(exc))
             return False
         if send:
-            self.given[self.index] = value
+            self.given[step.key] = value
+        if self.preview is None:
+            self.steps.refresh(self.index)  # anything opened since? offer it before the end
         self._move(self.index + 1, 1)
         return True
+
+    def _refused(self, text: str) -> None:
+        """The core's sentence next to the control, with the control in sight."""
+        self.error.setText(text)
+        self.error.show()
+        target = self.widget.first_input() if self.widget is not None else None
+        if target is not None and self.scroll.isVisible():
+            self.scroll.ensureWidgetVisible(target)
+        if target is not None:
+            target.setFocus()
 
     def _send(self, step: Step, value: Any) -> None:
         assert self.participant is not None
@@ -359,7 +290,7 @@ class Kiosk(QWidget):
             # A contact is kept on the participant record only, and only with consent.
             ws.update_participant(self.pack, self.participant.id, contact=value or "")
             return
-        response_id = self.response_ids.setdefault(self.index, str(uuid.uuid4()))
+        response_id = self.response_ids.setdefault(step.key, str(uuid.uuid4()))
         responses.submit_answer(
             self.pack, workshop_id=self.workshop.id, exercise_id=step.exercise.id,
             participant_id=self.participant.id, question_key=key, answer=value,
@@ -380,19 +311,19 @@ class Kiosk(QWidget):
             return
         undone = responses.undo_last_answer(self.pack, self.participant.id)
         if undone is None:
-            self.note.setText(_("There is no answer to take back."))
+            self.note.setText(self.t("There is no answer to take back."))
             return
-        for i, step in enumerate(self.steps):
-            if step.exercise.id == undone.exercise_id and step.question.key == \
-                    undone.question_key:
-                self.given.pop(i, None)
-                self.response_ids.pop(i, None)  # a re-sent undone id would stay undone
-                self.show_step(i)
-                break
-        self.note.setText(_("Your last answer was taken back. You can answer again."))
+        key = (undone.exercise_id, undone.question_key)
+        self.given.pop(key, None)
+        self.response_ids.pop(key, None)  # a re-sent undone id would stay undone
+        index = self.steps.index_of(key)
+        if index is not None:
+            self.show_step(index)
+        self.note.setText(self.t("Your last answer was taken back. You can answer again."))
 
     def pass_on(self) -> None:
-        """Finish this participant: the next person starts fresh and anonymous."""
+        """Finish this participant: the next person starts fresh, anonymous, and in the
+        workshop's language."""
         if self.participant is not None:
             self.participant_done.emit(self.participant.id)
         self.participant = None
@@ -400,10 +331,12 @@ class Kiosk(QWidget):
         self.given.clear()
         self.response_ids.clear()
         self.note.clear()
+        self.workshop = ws.get_workshop(self.pack, self.workshop.id)
+        self.choose_language(self._workshop_language())
         self.stack.setCurrentIndex(0)
         self.start_button.setFocus()
 
-    # -- keyboard and leaving ------------------------------------------------------------
+    # -- keyboard, size and leaving ------------------------------------------------------
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -428,31 +361,52 @@ class Kiosk(QWidget):
             self.unlocked.emit()
             self.close()
 
+        kiosk_lock.release_keyboard(self)  # the PIN dialog needs the keys
         self.pin_dialog = ask_pin(self, self.pack, self.workshop.id, unlocked,
-                                  _("To leave the participant screen, type the facilitator "
-                                    "PIN."))
-
-    def _arrange_buttons(self) -> None:
-        """Back, Undo and Next on one row; Undo on a row of its own when text is large,
-        so the three never need more than the screen's width."""
-        for button in (self.back_button, self.undo_button, self.next_button):
-            self.buttons.removeWidget(button)
-        self.buttons.addWidget(self.back_button, 0, 0)
-        self.buttons.setColumnStretch(2, 1)
-        self.buttons.addWidget(self.next_button, 0, 3)
-        if theme.text_scale() > 1.25:
-            self.buttons.addWidget(self.undo_button, 1, 0, 1, 2)
-        else:
-            self.buttons.addWidget(self.undo_button, 0, 1)
+                                  self.t("To leave the participant screen, type the "
+                                         "facilitator PIN."))
+        self.pin_dialog.finished.connect(lambda _r: kiosk_lock.grab_keyboard(self))
 
     def apply_theme(self) -> None:
-        """Follow a change of View > Text size or High contrast."""
-        self.setStyleSheet(kiosk_style())
-        self._arrange_buttons()
+        """Follow a change of View > Text size or High contrast (and of the window's size)."""
+        self._body_pt = kiosk_pages.body_points(self.height() if self.isVisible() else None)
+        self.setStyleSheet(kiosk_pages.kiosk_style(self.height() if self.isVisible()
+                                                   else None))
+        if self.station_chart is not None:
+            self.station_chart.set_font_points(self._body_pt)
+        kiosk_pages.arrange_buttons(self)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if kiosk_pages.body_points(self.height()) != self._body_pt:
+            QTimer.singleShot(0, self.apply_theme)  # restyle after the resize settles
+        else:
+            kiosk_pages.arrange_buttons(self)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self.is_open:
+            self.is_open = True
+            self.opened.emit()
+
+    def showFullScreen(self) -> None:
+        """Full screen, on top, with the keyboard kept (see :mod:`kiosk_lock`)."""
+        kiosk_lock.lock_down(self)
+        super().showFullScreen()
+        kiosk_lock.grab_keyboard(self)
+
+    def changeEvent(self, event: Any) -> None:
+        super().changeEvent(event)
+        if event.type() == event.Type.WindowStateChange:
+            kiosk_lock.keep_full_screen(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.allow_close or self.preview is not None:
             event.accept()
+            kiosk_lock.release_keyboard(self)
+            if self.is_open:
+                self.is_open = False
+                self.closed.emit()
             return
         event.ignore()
         self.ask_unlock()

@@ -1,7 +1,11 @@
 """The chart of a data-walk station: the saved view's figure, large, with its caption.
 
 A data-walk exercise points at a saved view (dataset, filters and a chart). The
-kiosk and the projector show that chart above the station's prompts. The
+kiosk shows that chart beside the station's prompts, the projector above them.
+The chart yields room: it asks for little height and takes what the answers
+leave. Its title, axis labels and caption are in the language asked for (a
+kiosk participant's choice), counted with that language on the worker thread
+only (:func:`~tde_desktop.core.i18n.thread_language`). The
 numbers are counted in the background (:func:`ops.run_op`, on a read-only
 connection of its own) and drawn on the UI thread; a station's chart is counted
 once per window and reused while its prompts are answered. The figure's dots
@@ -18,13 +22,23 @@ from pathlib import Path
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from tde_desktop.core.errors import TdeError
-from tde_desktop.core.explore import charts, views
-from tde_desktop.core.i18n import _
+from tde_desktop.core.explore import charts, figure_look, views
+from tde_desktop.core.i18n import N_, _, current_language, thread_language, translate
+from tde_desktop.qt.common import theme
 from tde_desktop.qt.common.ops import error_text, run_op
+
+#: the chart titles of the bundled agenda's saved views, so that their stations follow the
+#: participant's language; a title a facilitator types stays as typed
+AGENDA_CHART_TITLES = (
+    N_("Vacant building notices by neighbourhood"), N_("Vacant building notices by year"),
+    N_("Vacant building notices by council district"),
+    N_("Buildings with a notice from before 2010"),
+)
 
 #: the figure is scaled so draw_chart's 12 pt text reads like this size on screen (pt)
 CHART_BODY_PT = 14
@@ -37,14 +51,23 @@ class StationFigure:
     view_id: int
     spec: charts.ChartSpec
     data: charts.ChartData
+    lang: str = "en"
 
 
-def station_figure(pack_path: Path, view_id: int, max_bars: int = 10) -> StationFigure:
+def station_figure(pack_path: Path, view_id: int, max_bars: int = 10,
+                   lang: str | None = None) -> StationFigure:
     """Count the chart of saved view ``view_id`` (off the UI thread; read-only).
 
     A bar chart keeps at most ``max_bars`` bars, so each is tall enough to read
     from across a room; its caption then says how many groups are not shown.
+    Texts are in ``lang`` (default: the app's language).
     """
+    lang = lang or current_language()
+    with thread_language(lang):
+        return _station_figure(pack_path, view_id, max_bars, lang)
+
+
+def _station_figure(pack_path: Path, view_id: int, max_bars: int, lang: str) -> StationFigure:
     from tde_desktop.core.pack import Pack
 
     with Pack.open(pack_path, read_only=True) as pack:
@@ -55,10 +78,12 @@ def station_figure(pack_path: Path, view_id: int, max_bars: int = 10) -> Station
         spec = view.chart
         if spec.kind == "bar" and spec.top > max_bars:
             spec = replace(spec, top=max_bars)
+        if spec.title:
+            spec = replace(spec, title=translate(spec.title, lang))
         data = charts.chart_data(pack.conn, info.table_name, spec, view.filters)
     # Long names would push the bars off a big-type screen.
     data.labels = [t if len(t) <= 26 else t[:25] + "\u2026" for t in data.labels]
-    return StationFigure(view_id, spec, data)
+    return StationFigure(view_id, spec, data, lang)
 
 
 class StationChart(QWidget):
@@ -72,17 +97,19 @@ class StationChart(QWidget):
         self.font_pt = float(font_pt)
         self.max_bars = max_bars
         self.view_id: int | None = None
+        self.lang: str | None = None
         self.shown: StationFigure | None = None
-        self._cache: dict[int, StationFigure] = {}
-        # Text in points grows with the figure's dpi: scale it so 12 pt in draw_chart
-        # reads like the window's own body text.
-        dpi = 96 * min(2.0, max(1.0, self.font_pt / CHART_BODY_PT))
-        self.figure = Figure(figsize=(8, 5), dpi=dpi)
+        self._cache: dict[tuple[int, str], StationFigure] = {}
+        self._redraw = QTimer(self, singleShot=True, interval=120,
+                              timeout=lambda: self.shown is not None and self._draw(self.shown))
+        self.figure = Figure(figsize=(8, 5), dpi=self._dpi())
         self.canvas = FigureCanvasQTAgg(self.figure)
         self.canvas.setAccessibleName(_("Chart"))
-        self.canvas.setMinimumHeight(min(320, round(16 * self.font_pt)))
+        # Small on purpose: the chart takes the room the answers leave, never theirs.
+        self.canvas.setMinimumSize(200, 160)
         self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.caption = QLabel()
+        self.caption.setTextFormat(Qt.TextFormat.PlainText)
         self.caption.setWordWrap(True)
         self.caption.setAccessibleName(_("About this chart"))
         layout = QVBoxLayout(self)
@@ -91,52 +118,69 @@ class StationChart(QWidget):
         layout.addWidget(self.caption)
         self.hide()
 
-    def show_view(self, pack_path: Path, view_id: int | None) -> None:
-        """Show the chart of saved view ``view_id`` (counted in the background), or hide."""
+    def _dpi(self) -> float:
+        # Text in points grows with the figure's dpi: scale it so 12 pt in draw_chart
+        # reads like the window's own body text.
+        return 96 * min(2.0, max(1.0, self.font_pt / CHART_BODY_PT))
+
+    def sizeHint(self) -> QSize:
+        return QSize(480, 240)
+
+    def set_font_points(self, font_pt: float) -> None:
+        """Follow the window's new body size (text size or window height changed)."""
+        if float(font_pt) == self.font_pt:
+            return
+        self.font_pt = float(font_pt)
+        self.figure.set_dpi(self._dpi())
+        if self.shown is not None:
+            self._draw(self.shown)
+
+    def show_view(self, pack_path: Path, view_id: int | None, lang: str | None = None) -> None:
+        """Show the chart of saved view ``view_id`` (counted in the background) with its
+        texts in ``lang`` (default: the app's language), or hide when ``view_id`` is None."""
         if view_id is None:
             self.view_id = None
             self.hide()
             return
-        if view_id == self.view_id:
+        lang = lang or current_language()
+        if (view_id, lang) == (self.view_id, self.lang):
             self.show()
             return
-        self.view_id = view_id
+        self.view_id, self.lang = view_id, lang
         self.show()
-        cached = self._cache.get(view_id)
+        cached = self._cache.get((view_id, lang))
         if cached is not None:
             self._draw(cached)
             return
         self.figure.clear()
         self.canvas.draw_idle()
-        self.caption.setText(_("Drawing the chart..."))
-        run_op(self, lambda _progress: station_figure(pack_path, view_id, self.max_bars),
+        self.caption.setText(translate("Drawing the chart...", lang))
+        max_bars = self.max_bars
+        run_op(self, lambda _progress: station_figure(pack_path, view_id, max_bars, lang),
                label=_("Counting for the chart"), cancellable=False, quiet=True,
                on_done=self._counted, on_error=lambda exc: self._failed(view_id, exc))
 
     def _counted(self, result: StationFigure) -> None:
-        self._cache[result.view_id] = result
-        if result.view_id == self.view_id:
+        self._cache[(result.view_id, result.lang)] = result
+        if (result.view_id, result.lang) == (self.view_id, self.lang):
             self._draw(result)
 
     def _draw(self, result: StationFigure) -> None:
         with warnings.catch_warnings():
             # matplotlib warns when a label cannot fit; the chart is still right.
             warnings.simplefilter("ignore", UserWarning)
-            charts.draw_chart(self.figure, result.data, result.spec)
-            # The caption is shown below as wrapping text, and the title across the top:
-            # a left-aligned axes title would start after the long category names.
-            for text in list(self.figure.texts):
-                text.remove()
-            for ax in self.figure.axes:
-                ax.set_title("", loc="left")
-            self.figure.suptitle(result.data.title, x=0.01, ha="left",
-                                 fontsize=charts.FONT + 3)
-            self.figure.tight_layout()
+            # The caption is shown below as wrapping text; the title wraps in the figure.
+            charts.draw_chart(self.figure, replace(result.data, caption=""), result.spec)
+            figure_look.apply_colours(self.figure, theme.chart_rc())  # high contrast too
         self.canvas.draw_idle()
         self.shown = result
         self.caption.setText(result.data.caption)
         self.canvas.setAccessibleDescription(f"{result.data.title}. {result.data.caption}")
         self.drawn.emit(result.view_id)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._redraw.start()  # the title wraps and the axes fit the new size
 
     def _failed(self, view_id: int, exc: BaseException) -> None:
         if view_id == self.view_id:

@@ -1,0 +1,171 @@
+"""Kiosk answers that are typed: open text, a sticky note, and the composite kinds
+(a data request, a question about the data, plan feedback, an asset, a story)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QButtonGroup, QCheckBox, QFormLayout, QGridLayout, QSpinBox
+
+from tde_desktop.core.i18n import translate
+from tde_desktop.qt.workshop.kiosk_answer import (
+    AnswerWidget,
+    TextBox,
+    line_edit,
+    literal,
+    plain_label,
+)
+
+
+class OpenText(AnswerWidget):
+    def build(self) -> None:
+        self.text = TextBox(translate("Your answer", self.lang))
+        self.layout_.addWidget(self.text)
+
+    def value(self) -> Any:
+        return self.text.toPlainText()
+
+    def set_value(self, answer: Any) -> None:
+        self.text.setPlainText(str(answer or ""))
+
+
+class StickyNote(AnswerWidget):
+    def build(self) -> None:
+        options = [(o.code, o.text(self.lang)) for o in self.options()]
+        self.group = (self._radios(options, translate("Which prompt?", self.lang))
+                      if options else None)
+        self.text = TextBox(translate("Your note", self.lang))
+        self.layout_.addWidget(self.text)
+
+    def value(self) -> Any:
+        prompt = self._checked(self.group) if self.group else None
+        return {"text": self.text.toPlainText(), "prompt": prompt or ""}
+
+    def set_value(self, answer: Any) -> None:
+        answer = answer if isinstance(answer, dict) else {"text": answer}
+        self.text.setPlainText(str(answer.get("text", "")))
+        if self.group and answer.get("prompt"):
+            self._check(self.group, answer["prompt"])
+
+
+def field_spec(kind: str, lang: str) -> tuple[list[tuple[str, str]], str, str]:
+    """kind -> (text fields (key, label), the choice key or "", the multi-line field)."""
+    def t(text: str) -> str:
+        return translate(text, lang)
+
+    if kind == "data_request":
+        return ([("what", t("What data is needed?")), ("who", t("Who needs it?")),
+                 ("why", t("Why is it needed?")), ("format", t("In what form?")),
+                 ("department", t("Which department has it?"))], "urgency", "")
+    if kind == "question_asked":
+        return ([("question", t("Your question about this data")),
+                 ("other_data", t("What other data would help answer it?")),
+                 ("source", t("Where could that data come from?"))], "", "")
+    if kind == "plan_feedback":
+        return [], "category", "text"
+    if kind == "asset":
+        return ([("name", t("Name of the place or group")), ("location", t("Where is it?")),
+                 ("note", t("A note (optional)"))], "category", "")
+    if kind == "story":
+        return [("title", t("A title (optional)")), ("place", t("Where? (optional)"))], \
+            "", "text"
+    if kind == "flag_record":
+        return ([("comment", t("What is wrong? (comment)")),
+                 ("correction", t("What should it say? (optional)"))], "flag", "")
+    return [], "", ""
+
+
+class Fields(AnswerWidget):
+    """Several text fields plus an optional choice, for the composite kinds."""
+
+    def spec(self) -> tuple[list[tuple[str, str]], str, str]:
+        return field_spec(self.question.kind, self.lang)
+
+    def build(self) -> None:
+        fields, self.choice_key, self.long_key = self.spec()
+        self.long: TextBox | None = None
+        if self.long_key:
+            self.long = TextBox(translate("Your story", self.lang)
+                                if self.question.kind == "story"
+                                else translate("Your note", self.lang))
+            self.layout_.addWidget(self.long)
+        start = self.layout_.count()
+        form = QFormLayout()
+        self.edits: dict[str, Any] = {}
+        for key, label in fields:
+            edit = line_edit(label)
+            text = plain_label(label)
+            text.setBuddy(edit)
+            form.addRow(text, edit)
+            self.edits[key] = edit
+        self.layout_.addLayout(form)
+        self.group: QButtonGroup | None = None
+        if self.choice_key:
+            # The choice comes first for a flag (what is wrong), after the fields otherwise.
+            at = start if self.question.kind == "flag_record" else self.layout_.count()
+            self.layout_.insertWidget(at, plain_label(translate("Choose one:", self.lang)))
+            self.group = self._radios([(o.code, o.text(self.lang)) for o in self.options()],
+                                      self.choice_key, across=self.question.kind == "flag_record")
+            self.layout_.insertWidget(at + 1, self.layout_.takeAt(
+                self.layout_.count() - 1).widget())
+        self.extra()
+
+    def extra(self) -> None:
+        """Kind-specific controls below the fields."""
+        self.grade: QSpinBox | None = None
+        self.tags: list[QCheckBox] = []
+        self.consent: QCheckBox | None = None
+        if self.question.kind == "asset":
+            self.grade = QSpinBox()
+            self.grade.setRange(self.question.scale_min - 1, self.question.scale_max)
+            self.grade.setSpecialValueText(translate("no grade", self.lang))
+            self.grade.setValue(self.grade.minimum())
+            name = translate("How good is it? {lo} to {hi}", self.lang).format(
+                lo=self.question.scale_min, hi=self.question.scale_max)
+            self.grade.setAccessibleName(name)
+            label = plain_label(name)
+            label.setBuddy(self.grade)
+            self.layout_.addWidget(label)
+            self.layout_.addWidget(self.grade)
+        if self.question.kind == "story":
+            self.layout_.addWidget(plain_label(translate("What is it about?", self.lang)))
+            grid = QGridLayout()
+            for i, option in enumerate(self.options()):
+                box = QCheckBox(literal(option.text(self.lang)))
+                box.setProperty("code", option.code)
+                box.setAccessibleName(option.text(self.lang))
+                grid.addWidget(box, i // 3, i % 3)
+                self.tags.append(box)
+            self.layout_.addLayout(grid)
+            self.consent = QCheckBox(translate("You may quote my story (without my name)",
+                                               self.lang))
+            self.consent.setAccessibleName(self.consent.text())
+            self.layout_.addWidget(self.consent)
+
+    def value(self) -> Any:
+        result: dict[str, Any] = {k: e.text() for k, e in self.edits.items()}
+        if self.long is not None:
+            result[self.long_key] = self.long.toPlainText()
+        if self.group is not None:
+            result[self.choice_key] = self._checked(self.group) or ""
+        if self.grade is not None and self.grade.value() >= self.question.scale_min:
+            result["grade"] = self.grade.value()
+        if self.question.kind == "story":
+            result["tags"] = [str(b.property("code")) for b in self.tags if b.isChecked()]
+            result["consent_quote"] = bool(self.consent and self.consent.isChecked())
+        return result
+
+    def set_value(self, answer: Any) -> None:
+        answer = answer if isinstance(answer, dict) else {}
+        for key, edit in self.edits.items():
+            edit.setText(str(answer.get(key) or ""))
+        if self.long is not None:
+            self.long.setPlainText(str(answer.get(self.long_key) or ""))
+        if self.group is not None and answer.get(self.choice_key):
+            self._check(self.group, answer[self.choice_key])
+        if self.grade is not None and answer.get("grade") is not None:
+            self.grade.setValue(int(answer["grade"]))
+        for box in self.tags:
+            box.setChecked(box.property("code") in (answer.get("tags") or []))
+        if self.consent is not None:
+            self.consent.setChecked(bool(answer.get("consent_quote")))
