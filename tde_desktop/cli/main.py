@@ -17,6 +17,7 @@ from typing import Any
 from tde_desktop import __version__
 from tde_desktop.cli.exports import add_export_commands
 from tde_desktop.cli.progress import TerminalProgress
+from tde_desktop.cli.room import add_room_command
 from tde_desktop.core.errors import Cancelled, TdeError
 from tde_desktop.core.i18n import _
 
@@ -183,6 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_describe)
 
     add_export_commands(sub)  # merge, export, export-csv, summary, results-only, publish
+    add_room_command(sub)  # room: the phone server
     return parser
 
 

@@ -1,0 +1,184 @@
+"""The Flask application of the room: request checks, the phone's identity and language.
+
+:func:`create_app` builds the app for one workshop of one pack. Each waitress
+worker thread opens its own pack connection on its first request (SQLite
+connections belong to one thread) and keeps it. Before any page runs:
+
+* the Host header must be the address the room listens on (a page elsewhere
+  cannot reach the room through a name it controls);
+* the device is rate-limited (:class:`~tde_desktop.room.guard.RateLimiter`);
+* a POST must carry this phone's CSRF token;
+* ``_()`` answers in the phone's language for the whole request.
+
+The pages themselves are in :mod:`tde_desktop.room.pages`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, g, render_template, request
+
+from tde_desktop.core.errors import TdeError
+from tde_desktop.core.i18n import SUPPORTED_LANGUAGES, _, thread_language
+from tde_desktop.core.pack import Pack
+from tde_desktop.core.workshop import records
+from tde_desktop.room import guard
+from tde_desktop.room.forms import BODY_LIMIT, LONG_BODY_LIMIT, body_limit
+from tde_desktop.room.texts import page_texts
+
+
+def resolve_workshop(pack_path: Path, workshop_id: str | None) -> str:
+    """The id of the workshop to serve: ``workshop_id`` (an id or a title), else the one
+    running, else the newest. Raises :class:`TdeError` if the pack has none."""
+    with Pack.open(pack_path, read_only=True) as pack:
+        found = records.list_workshops(pack)
+    if not found:
+        raise TdeError(_("This pack has no workshop yet; create one in the app first."))
+    if workshop_id:
+        for workshop in found:
+            if workshop_id in (workshop.id, workshop.title):
+                return workshop.id
+        raise TdeError(_("This pack has no workshop {name}.").format(name=workshop_id))
+    running = [w for w in found if w.status == "running"]
+    return (running or found)[0].id
+
+
+class PackPerThread:
+    """One read-write pack connection per thread, opened on first use."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        self._all: list[Pack] = []
+        self._lock = threading.Lock()
+
+    def get(self) -> Pack:
+        pack: Pack | None = getattr(self._local, "pack", None)
+        if pack is None:
+            pack = Pack.open(self.path)
+            pack.conn.execute("PRAGMA busy_timeout = 10000")
+            self._local.pack = pack
+            with self._lock:
+                self._all.append(pack)
+        return pack
+
+    def close_all(self) -> None:
+        """Close every connection (best effort: a thread's connection may be in use)."""
+        with self._lock:
+            packs, self._all = self._all, []
+        for pack in packs:
+            with contextlib.suppress(Exception):
+                pack.conn.close()
+
+
+def phone_language(accept: Any, cookie: str | None) -> str:
+    """The phone's choice (cookie), else the best of Accept-Language, else English."""
+    if cookie in SUPPORTED_LANGUAGES:
+        return str(cookie)
+    best = accept.best_match(list(SUPPORTED_LANGUAGES)) if accept else None
+    return str(best or "en")
+
+
+def create_app(pack_path: Path, workshop_id: str, code: str) -> Flask:
+    """The room's Flask app for ``workshop_id`` of the pack at ``pack_path``."""
+    app = Flask("tde_desktop.room", static_folder="static", static_url_path="/static")
+    packs = PackPerThread(Path(pack_path))
+    limiter = guard.RateLimiter()
+    app.config.update(MAX_CONTENT_LENGTH=BODY_LIMIT, MAX_FORM_MEMORY_SIZE=LONG_BODY_LIMIT,
+                      SEND_FILE_MAX_AGE_DEFAULT=300, ROOM_WORKSHOP=workshop_id,
+                      ROOM_CODE=code, ROOM_PACKS=packs, ROOM_HOSTS=set(),
+                      ROOM_CLOSE=packs.close_all, ROOM_LIMITER=limiter)
+    app.jinja_env.autoescape = True  # participant text is text, on every template
+
+    @app.before_request
+    def _checks() -> Any:
+        token = request.cookies.get(guard.DEVICE_COOKIE)
+        g.token = token if guard.valid_token(token) else None
+        g.lang = phone_language(request.accept_languages, request.cookies.get(
+            guard.LANG_COOKIE))
+        g.lang_scope = thread_language(g.lang)
+        g.lang_scope.__enter__()
+        g.t = page_texts()
+        hosts = app.config["ROOM_HOSTS"]
+        if hosts and request.host not in hosts:
+            return refuse(400, g.t["bad_address"])
+        if not limiter.allow(g.token or request.remote_addr or "?"):
+            response = refuse(429, g.t["too_fast"])
+            response.headers["Retry-After"] = "1"
+            return response
+        g.pack = packs.get()
+        if request.endpoint == "answer" and request.view_args:
+            request.max_content_length = answer_body_limit(
+                g.pack, workshop_id, str(request.view_args.get("exercise_id")),
+                str(request.view_args.get("key")))
+        if request.method == "POST" and not guard.csrf_ok(g.token, request.form.get("csrf")):
+            return refuse(403, g.t["bad_token"])
+        return None
+
+    @app.teardown_request
+    def _language_back(_exc: BaseException | None) -> None:
+        scope = g.pop("lang_scope", None)
+        if scope is not None:
+            scope.__exit__(None, None, None)
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        response.headers.update(guard.SECURITY_HEADERS)
+        if not request.path.startswith("/static/"):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.errorhandler(404)
+    @app.errorhandler(405)
+    def _not_found(_exc: Exception) -> Response:
+        return refuse(404, _texts()["not_found"])
+
+    @app.errorhandler(413)
+    def _too_big(_exc: Exception) -> Response:
+        return refuse(413, _texts()["too_big"])
+
+    from tde_desktop.room.pages import register
+
+    register(app)
+    return app
+
+
+def _texts() -> dict[str, str]:
+    return g.t if "t" in g else page_texts()
+
+
+def answer_body_limit(pack: Pack, workshop_id: str, exercise_id: str, key: str) -> int:
+    """How large an answer to this question may be: 16 KB, more for long text kinds."""
+    from tde_desktop.core.workshop.answer_checks import AnswerRejected
+    from tde_desktop.core.workshop.responses import exercise_question
+
+    try:
+        return body_limit(exercise_question(pack, workshop_id, exercise_id, key))
+    except AnswerRejected:
+        return BODY_LIMIT
+
+
+def refuse(status: int, message: str) -> Response:
+    """A plain page (or, for our script, JSON) that says why, with ``status``."""
+    if wants_json():
+        response = Response(f'{{"error": {_json(message)}}}', status=status,
+                            mimetype="application/json")
+        return response
+    html = render_template("message.html", t=_texts(), lang=g.get("lang", "en"),
+                           message=message, status=status, languages=SUPPORTED_LANGUAGES)
+    return Response(html, status=status, mimetype="text/html")
+
+
+def wants_json() -> bool:
+    """True when our own script sent the request and reads the answer as JSON."""
+    return request.headers.get("X-Requested-With") == "tde-room"
+
+
+def _json(text: str) -> str:
+    import json
+
+    return json.dumps(text, ensure_ascii=False)

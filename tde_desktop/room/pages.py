@@ -1,0 +1,199 @@
+"""The phone pages: join, sign in with consent, language, live state, my answers,
+revealed results and withdrawal. The question pages are in :mod:`.questions`.
+
+Every page is server-rendered and works with JavaScript off: forms post, the
+server answers with a redirect (303) to the next page. There is no route for
+anything a facilitator does (opening, revealing, moderating, exporting): those
+exist only in the app, so no URL can reach them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, current_app, g, make_response, redirect, render_template, request
+from werkzeug.wrappers import Response as WResponse
+
+from tde_desktop.core.i18n import SUPPORTED_LANGUAGES
+from tde_desktop.core.workshop import moderation, participants, records, tallies
+from tde_desktop.core.workshop.exercises import label_text
+from tde_desktop.room import guard
+from tde_desktop.room.app import refuse, wants_json
+
+#: a device cookie lasts two days: a workshop, and the morning after
+DEVICE_COOKIE_AGE = 60 * 60 * 24 * 2
+
+
+def workshop_id() -> str:
+    return str(current_app.config["ROOM_WORKSHOP"])
+
+
+def current_participant() -> participants.Participant | None:
+    """The participant this phone signed in as (not withdrawn), or None."""
+    if not g.token:
+        return None
+    row = g.pack.conn.execute(
+        "SELECT id FROM _tde_participants WHERE workshop_id = ? AND device_id = ? "
+        "AND withdrawn_at IS NULL ORDER BY rowid DESC LIMIT 1",
+        (workshop_id(), guard.device_id(g.token))).fetchone()
+    return None if row is None else participants.get_participant(g.pack, str(row[0]))
+
+
+def page(template: str, status: int = 200, **context: Any) -> WResponse:
+    """Render a phone page with what every page needs (texts, language, CSRF token)."""
+    workshop = context.pop("workshop", None) or records.get_workshop(g.pack, workshop_id())
+    html = render_template(template, t=g.t, lang=g.lang, languages=SUPPORTED_LANGUAGES,
+                           workshop=workshop, csrf=guard.csrf_token(g.token) if g.token
+                           else "", path=request.full_path.rstrip("?"), **context)
+    return Response(html, status=status, mimetype="text/html")
+
+
+def open_exercise(workshop: records.Workshop) -> records.Exercise | None:
+    """The exercise phones follow: the one the facilitator opened last, while open."""
+    if workshop.status != "running" or not workshop.current_exercise_id:
+        return None
+    try:
+        exercise = records.get_exercise(g.pack, workshop.current_exercise_id)
+    except Exception:  # noqa: BLE001 - removed meanwhile: nothing open
+        return None
+    return exercise if exercise.status == "open" else None
+
+
+def join(code: str) -> WResponse:
+    if code.upper() != current_app.config["ROOM_CODE"]:
+        return refuse(404, g.t["wrong_room"])
+    response = redirect("/", 303)
+    if not g.token:
+        response.set_cookie(guard.DEVICE_COOKIE, guard.new_device_token(), httponly=True,
+                            samesite="Strict", max_age=DEVICE_COOKIE_AGE)
+    return response
+
+
+def home() -> WResponse:
+    if not g.token:
+        return page("join.html")
+    if current_participant() is not None:
+        return redirect("/q", 303)
+    return page("welcome.html")
+
+
+def start() -> WResponse:
+    """Sign in with consent; a second tap finds the participant already made."""
+    if current_participant() is None:
+        if request.form.get("consent") != "yes":
+            return page("welcome.html", 422, error=g.t["consent"])
+        participants.add_participant(g.pack, workshop_id(), device_id=guard.device_id(g.token))
+    return redirect("/q", 303)
+
+
+def language(code: str) -> WResponse:
+    target = request.args.get("next", "/")
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        target = "/"
+    response = redirect(target, 303)
+    if code in SUPPORTED_LANGUAGES:
+        response.set_cookie(guard.LANG_COOKIE, code, httponly=True, samesite="Strict",
+                            max_age=60 * 60 * 24 * 30)
+    return response
+
+
+def state() -> WResponse:
+    """What the live-update script polls: the open exercise and the revealed count."""
+    workshop = records.get_workshop(g.pack, workshop_id())
+    exercise = open_exercise(workshop)
+    revealed = g.pack.conn.execute("SELECT count(*) FROM _tde_exercises WHERE workshop_id = ? "
+                                   "AND revealed = 1", (workshop_id(),)).fetchone()[0]
+    body = {"exercise": exercise.id if exercise else "", "status": workshop.status,
+            "revealed": int(revealed)}
+    response = make_response(body)
+    return response
+
+
+def mine() -> WResponse:
+    person = current_participant()
+    if person is None:
+        return redirect("/", 303)
+    rows = g.pack.conn.execute(
+        "SELECT e.title, r.question_key, r.answer_label, r.answer_text, r.answer_code, "
+        "e.config, e.id FROM _tde_responses r JOIN _tde_exercises e ON e.id = r.exercise_id "
+        "WHERE r.participant_id = ? AND r.deleted = 0 ORDER BY e.position, r.seq",
+        (person.id,)).fetchall()
+    answers = []
+    for title, key, label, text, code, _config, exercise_id in rows:
+        exercise = records.get_exercise(g.pack, exercise_id)
+        question = next((q for q in exercise.questions if q.key == key), None)
+        answers.append({"exercise": exercise.text("title", g.lang) or title,
+                        "question": label_text(question.text, g.lang) if question else key,
+                        "answer": text or label or code})
+    return page("mine.html", answers=answers, person=person)
+
+
+def results() -> WResponse:
+    """Only what the facilitator revealed: tallies and approved notes."""
+    if current_participant() is None:
+        return redirect("/", 303)
+    shown = []
+    for exercise in records.list_exercises(g.pack, workshop_id()):
+        if not exercise.revealed:
+            continue
+        parts = []
+        for question in exercise.questions:
+            rows = [r for r in tallies.tally(g.pack, exercise.id, question.key, g.lang)]
+            if rows:
+                top = max((r.value for r in rows), default=0) or 1
+                parts.append({"question": label_text(question.text, g.lang), "rows": [
+                    {"label": r.label, "value": _number(r.value),
+                     "width": round(100 * r.value / top)} for r in rows]})
+        notes = [text for _key, _prompt, text in moderation.approved_notes(g.pack, exercise.id)]
+        shown.append({"title": exercise.text("title", g.lang), "parts": parts, "notes": notes})
+    return page("results.html", shown=shown)
+
+
+def withdraw() -> WResponse:
+    person = current_participant()
+    if person is None:
+        return redirect("/", 303)
+    if request.method == "GET":
+        return page("withdraw.html", person=person)
+    if request.form.get("confirm") != "yes":
+        return page("withdraw.html", 422, person=person, error=g.t["withdraw_help"])
+    participants.withdraw_participant(g.pack, person.id)
+    if wants_json():
+        return make_response({"withdrawn": True})
+    return page("message.html", message=g.t["withdrawn"], status=200)
+
+
+def chart(exercise_id: str) -> WResponse:
+    """A station's chart as a PNG, drawn on the laptop, for an open exercise only."""
+    from tde_desktop.room.chart import station_png
+
+    try:
+        exercise = records.get_exercise(g.pack, exercise_id)
+    except Exception:  # noqa: BLE001 - unknown id
+        return refuse(404, g.t["not_found"])
+    if exercise.workshop_id != workshop_id() or exercise.status != "open" \
+            or exercise.view_id is None:
+        return refuse(404, g.t["not_open"])
+    png = station_png(g.pack, exercise.view_id, g.lang).png
+    response = Response(png, mimetype="image/png")
+    return response
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
+
+
+def register(app: Flask) -> None:
+    """Add the phone pages to ``app`` (and nothing else: see the module docstring)."""
+    from tde_desktop.room import questions
+
+    app.add_url_rule("/j/<code>", "join", join)
+    app.add_url_rule("/", "home", home)
+    app.add_url_rule("/start", "start", start, methods=["POST"])
+    app.add_url_rule("/lang/<code>", "language", language)
+    app.add_url_rule("/state.json", "state", state)
+    app.add_url_rule("/mine", "mine", mine)
+    app.add_url_rule("/results", "results", results)
+    app.add_url_rule("/withdraw", "withdraw", withdraw, methods=["GET", "POST"])
+    app.add_url_rule("/chart/<exercise_id>.png", "chart", chart)
+    questions.register(app)

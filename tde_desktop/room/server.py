@@ -1,0 +1,200 @@
+"""The room server: the phone pages served by waitress on a thread of their own.
+
+:class:`RoomServer` is the whole API the app and ``tde room`` use::
+
+    server = RoomServer(pack_path, workshop_id, host="192.168.137.1", port=8470)
+    server.start()            # listening when it returns; raises RoomError if it cannot
+    server.join_url           # "http://192.168.137.1:8470/j/K7QM"
+    server.qr_svg()           # the join address as an SVG QR code (text)
+    server.stop()             # closes every connection; idempotent
+
+It listens only on loopback and private addresses (:func:`check_host`), serves the
+Flask app of :mod:`tde_desktop.room.app`, and answers requests on a small pool of
+worker threads, each with its own pack connection.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import ipaddress
+import socket
+import threading
+from pathlib import Path
+from typing import Any
+
+from tde_desktop.core.errors import TdeError
+from tde_desktop.core.i18n import _
+
+#: the port the room listens on unless told otherwise
+DEFAULT_PORT = 8470
+#: worker threads answering requests: each one writes through its own pack connection
+THREADS = 8
+_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud safely
+
+#: loopback, RFC 1918 and link-local: the only networks the room may listen on
+ALLOWED_NETWORKS = tuple(ipaddress.ip_network(n) for n in (
+    "127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16",
+    "::1/128", "fe80::/10"))
+
+
+class RoomError(TdeError):
+    """The room cannot start (an address that is not private, a port in use)."""
+
+
+def check_host(host: str) -> str:
+    """``host`` as a plain IP address if it is loopback, private (RFC 1918) or link-local.
+
+    Raises :class:`RoomError` with one plain sentence otherwise (a public address,
+    ``0.0.0.0`` which means every address, or a name that is not an address).
+    """
+    try:
+        address = ipaddress.ip_address(host.strip().strip("[]").split("%")[0])
+    except ValueError:
+        raise RoomError(_("{host} is not an IP address; give the laptop's address on the "
+                          "room's Wi-Fi, such as 192.168.137.1.").format(host=host)) from None
+    if not any(address in network for network in ALLOWED_NETWORKS):
+        raise RoomError(_("The room only listens on this laptop or a private network "
+                          "(10.x, 172.16-31.x, 192.168.x, 169.254.x); {host} is not one."
+                          ).format(host=host))
+    return str(address)
+
+
+def local_addresses() -> list[str]:
+    """This machine's private IPv4 addresses, the likeliest room network first.
+
+    Nothing is sent: a UDP socket "connected" to a private address only asks the
+    operating system which local address it would use.
+    """
+    found: list[str] = []
+    for probe in ("192.168.137.255", "10.255.255.255", "172.31.255.255", "192.168.255.255"):
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+                sock.connect((probe, 9))
+                found.append(sock.getsockname()[0])
+        except OSError:
+            continue
+    with contextlib.suppress(OSError):
+        found += [str(info[4][0]) for info in socket.getaddrinfo(socket.gethostname(), None,
+                                                             socket.AF_INET)]
+    usable = []
+    for address in found:
+        try:
+            check_host(address)
+        except RoomError:
+            continue
+        if address not in usable and not address.startswith("127."):
+            usable.append(address)
+    return usable
+
+
+def default_host() -> str:
+    """The address phones can reach: the first private address, else loopback."""
+    addresses = local_addresses()
+    return addresses[0] if addresses else "127.0.0.1"
+
+
+def room_code(workshop_id: str) -> str:
+    """The workshop's four-letter room code: the same for a workshop (a restarted room
+    keeps its QR code), different between workshops."""
+    digest = hashlib.sha256(("tde-room:" + workshop_id).encode()).digest()
+    return "".join(_CODE_ALPHABET[b % len(_CODE_ALPHABET)] for b in digest[:4])
+
+
+class RoomServer:
+    """The phone server for one workshop of one pack, on threads of its own.
+
+    Guarantees: :meth:`start` returns once the socket is listening (or raises
+    :class:`RoomError` and leaves nothing running); :meth:`stop` closes the socket
+    and every connection and waits for the worker threads; the pack is only ever
+    written through :func:`~tde_desktop.core.workshop.responses.submit_answer` and
+    the participant functions, one transaction per request.
+    """
+
+    def __init__(self, pack_path: str | Path, workshop_id: str | None = None,
+                 host: str | None = None, port: int = DEFAULT_PORT,
+                 threads: int = THREADS) -> None:
+        from tde_desktop.room.app import resolve_workshop
+
+        self.pack_path = Path(pack_path)
+        self.workshop_id = resolve_workshop(self.pack_path, workshop_id)
+        self.host = check_host(host) if host else default_host()
+        self.port = port
+        self.threads = threads
+        self.code = room_code(self.workshop_id)
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+        self.app: Any = None
+
+    @property
+    def join_url(self) -> str:
+        """The address a phone opens: ``http://HOST:PORT/j/CODE``."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}/j/{self.code}"
+
+    def qr_svg(self, scale: int = 8) -> str:
+        """The join address as a QR code, an SVG document (text, no image library)."""
+        import io
+
+        import segno
+
+        out = io.BytesIO()
+        segno.make(self.join_url, error="m").save(out, kind="svg", scale=scale, border=2,
+                                                   title=self.join_url)
+        return out.getvalue().decode("utf-8")
+
+    def start(self) -> RoomServer:
+        """Listen and serve on a background thread; returns once listening."""
+        from waitress.server import create_server
+
+        from tde_desktop.room.app import create_app
+
+        if self._thread is not None:
+            return self
+        self.app = create_app(self.pack_path, self.workshop_id, self.code)
+        try:
+            self._server = create_server(
+                self.app, host=self.host, port=self.port, threads=self.threads,
+                ident="tde-room", clear_untrusted_proxy_headers=True,
+                max_request_body_size=1 << 20, channel_timeout=60,
+                connection_limit=500, asyncore_use_poll=True)
+        except OSError as exc:
+            raise RoomError(_("Cannot listen on {host}:{port}: {reason}").format(
+                host=self.host, port=self.port, reason=exc.strerror or exc)) from None
+        self.port = int(self._server.effective_port)
+        self.app.config["ROOM_HOSTS"] = {f"{self.host}:{self.port}",
+                                         f"[{self.host}]:{self.port}"}
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._serve, name="tde-room", daemon=True)
+        self._thread.start()
+        return self
+
+    def _serve(self) -> None:
+        server = self._server
+        # One poll at a time, so that stop() is noticed within a quarter of a second
+        # and the sockets are closed on this thread, the one that polls them.
+        while not self._stopping.is_set():
+            server.asyncore.loop(timeout=0.25, map=server._map, use_poll=True, count=1)
+        server.task_dispatcher.shutdown(timeout=5)
+        server.asyncore.close_all(server._map)
+
+    def stop(self) -> None:
+        """Stop listening and close every phone's connection (safe to call twice)."""
+        thread, self._thread = self._thread, None
+        if thread is None:
+            return
+        self._stopping.set()
+        thread.join(timeout=10)
+        if self.app is not None:
+            self.app.config["ROOM_CLOSE"]()
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def __enter__(self) -> RoomServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

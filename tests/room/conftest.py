@@ -1,0 +1,85 @@
+"""A real room on 127.0.0.1 (a free port), real pack files, real HTTP (requests)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from html import unescape
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from tde_desktop.core.pack import Pack
+from tde_desktop.core.workshop import workshops as w
+from tde_desktop.room import RoomServer
+from tests.room.workshop_pack import build_pack
+
+_INPUT = re.compile(r'<input type="hidden" name="(\w+)" value="([^"]*)"')
+_ACTION = re.compile(r'<form method="post" action="([^"]+)" class="answer"')
+
+
+class Phone:
+    """One phone: its own cookies, the last page it was shown, and what it sent."""
+
+    def __init__(self, server: RoomServer, lang: str = "en") -> None:
+        self.base = f"http://127.0.0.1:{server.port}"
+        self.join_url = server.join_url
+        self.http = requests.Session()
+        self.http.headers["Accept-Language"] = lang
+        self.html = ""
+        self.status = 0
+
+    def get(self, path: str) -> str:
+        reply = self.http.get(self.base + path if path.startswith("/") else path, timeout=10)
+        self.status, self.html = reply.status_code, reply.text
+        return self.html
+
+    def join(self) -> str:
+        self.get(self.join_url)
+        assert self.status == 200, self.html
+        return self.post("/start", {"consent": "yes"})
+
+    def hidden(self, name: str) -> str:
+        found = dict(_INPUT.findall(self.html))
+        return unescape(found[name])
+
+    def post(self, path: str, fields: dict[str, Any], *, csrf: str | None = None,
+             **kwargs: Any) -> str:
+        data = {"csrf": self.hidden("csrf") if csrf is None else csrf, **fields}
+        reply = self.http.post(self.base + path, data=data, timeout=10, **kwargs)
+        self.status, self.html = reply.status_code, reply.text
+        return self.html
+
+    def form_action(self) -> str:
+        match = _ACTION.search(self.html)
+        assert match, self.html
+        return unescape(match.group(1))
+
+    def answer(self, fields: dict[str, Any], *, rid: str | None = None) -> str:
+        """Send the form of the page now shown with ``fields``; returns the next page."""
+        action = self.form_action()
+        return self.post(action, {"rid": rid or self.hidden("rid"), **fields})
+
+
+def open_only(pack_path: Path, exercise_id: str) -> None:
+    """The facilitator opens ``exercise_id`` (as the console does, in the app)."""
+    with Pack.open(pack_path) as pack:
+        w.open_exercise(pack, exercise_id)
+
+
+@pytest.fixture
+def room_pack(tmp_path: Path) -> tuple[Path, dict[str, Any]]:
+    path = tmp_path / "room.tdepack"
+    return path, build_pack(path)
+
+
+@pytest.fixture
+def room(room_pack: tuple[Path, dict[str, Any]]) -> Iterator[RoomServer]:
+    path, info = room_pack
+    server = RoomServer(path, str(info["workshop"]), host="127.0.0.1", port=0).start()
+    try:
+        yield server
+    finally:
+        server.stop()

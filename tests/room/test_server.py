@@ -1,0 +1,114 @@
+"""The room server starts, says where phones join, listens only on private addresses,
+and stops: from Python, and as `tde room` on Ctrl+C or SIGTERM."""
+
+from __future__ import annotations
+
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from tde_desktop.room import RoomError, RoomServer, check_host, room_code
+from tests.conftest import REPO
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "10.1.2.3", "172.16.0.1", "172.31.255.254",
+                                  "192.168.137.1", "169.254.10.20", "::1", "fe80::1"])
+def test_private_addresses_are_allowed(host: str) -> None:
+    assert check_host(host) == host
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "8.8.8.8", "172.32.0.1", "100.64.0.1", "::",
+                                  "2001:db8::1", "laptop.local"])
+def test_other_addresses_are_refused_with_one_line(host: str) -> None:
+    with pytest.raises(RoomError) as refused:
+        check_host(host)
+    assert "\n" not in str(refused.value) and host in str(refused.value)
+
+
+def test_room_code_is_fixed_for_a_workshop_and_differs_between_workshops() -> None:
+    assert room_code("a") == room_code("a")
+    assert re.fullmatch(r"[2-9A-Z]{4}", room_code("a"))
+    assert len({room_code(str(i)) for i in range(50)}) > 45
+
+
+def test_start_serve_stop(room_pack: tuple[Path, dict[str, Any]]) -> None:
+    path, info = room_pack
+    server = RoomServer(path, str(info["workshop"]), host="127.0.0.1", port=0)
+    assert not server.running
+    server.start()
+    try:
+        assert server.running
+        assert re.fullmatch(rf"http://127\.0\.0\.1:{server.port}/j/{server.code}",
+                            server.join_url)
+        reply = requests.get(server.join_url, timeout=10)
+        assert reply.status_code == 200 and "consent" in reply.text
+        svg = server.qr_svg()
+        assert svg.lstrip().startswith("<?xml") and "<svg" in svg and "<script" not in svg
+    finally:
+        server.stop()
+    server.stop()  # twice is fine
+    assert not server.running
+    with pytest.raises(OSError), socket.create_connection(("127.0.0.1", server.port), 1):
+        pass
+
+
+def test_the_workshop_can_be_named_by_title(room_pack: tuple[Path, dict[str, Any]]) -> None:
+    path, info = room_pack
+    assert RoomServer(path, "Room night", host="127.0.0.1").workshop_id == info["workshop"]
+    with pytest.raises(Exception, match="no workshop"):
+        RoomServer(path, "Another night", host="127.0.0.1")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_cli(path: Path, *extra: str) -> tuple[subprocess.Popen[str], str]:
+    """`tde room` as a real process; returns it and the join address it printed."""
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tde_desktop.cli.main", "room", str(path), "--host",
+         "127.0.0.1", "--port", str(port), *extra], cwd=REPO, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    match = re.search(r"(http://127\.0\.0\.1:\d+/j/\w{4})", line)
+    assert match, line + proc.stderr.read() if proc.stderr else line
+    return proc, match.group(1)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_cli_prints_the_address_and_stops_cleanly(room_pack: tuple[Path, dict[str, Any]],
+                                                  sig: signal.Signals) -> None:
+    path, _info = room_pack
+    proc, url = start_cli(path)
+    try:
+        assert requests.get(url, timeout=10).status_code == 200
+        proc.send_signal(sig)
+        out, err = proc.communicate(timeout=20)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    assert "closed" in out and "Traceback" not in err
+    time.sleep(0.1)
+    with pytest.raises(requests.ConnectionError):
+        requests.get(url, timeout=2)
+
+
+def test_cli_refuses_a_public_address(room_pack: tuple[Path, dict[str, Any]]) -> None:
+    path, _info = room_pack
+    done = subprocess.run([sys.executable, "-m", "tde_desktop.cli.main", "room", str(path),
+                           "--host", "0.0.0.0"], cwd=REPO, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1 and "private network" in done.stderr
