@@ -171,9 +171,10 @@ class Pack:
     def open(cls, path: str | Path, read_only: bool = False) -> Pack:
         """Open an existing pack, upgrading its schema if it was made by an older version.
 
-        Raises :class:`NotAPackError` for anything that is not a pack and
-        :class:`PackTooNewError` for a pack written by a newer app; neither
-        changes the file.
+        Raises :class:`NotAPackError` for anything that is not a pack (its subclass
+        ``DamagedCatalogue`` for a catalogue that is not what we write, see
+        :mod:`.validate`) and :class:`PackTooNewError` for a pack written by a newer
+        app; none of them changes the file.
         """
         path = Path(path)
         _check_header(path)
@@ -215,6 +216,10 @@ class Pack:
                 _("{name} was made by a newer version of tde-desktop; "
                   "please update the app to open it.").format(name=path.name)
             )
+        # Before any write: names from the catalogue become SQL and file names.
+        from tde_desktop.core.pack.validate import validate_or_close
+
+        validate_or_close(conn, path.name)
         pack = cls(path, conn, read_only=read_only)
         if not read_only:
             conn.execute("PRAGMA journal_mode = WAL")

@@ -1,0 +1,204 @@
+"""The catalogue of a pack from elsewhere is checked before anything trusts it.
+
+A pack travels on USB sticks between laptops; its ``_tde_`` tables are data that a
+stranger may have edited by hand. Names from the catalogue become SQL identifiers
+and file names, JSON from it is parsed, ids join tables. :func:`validate_catalogue`
+runs on the connection :meth:`Pack.open` made, *before* any write (WAL switch,
+migration), so a refused pack is never changed. It reads only the catalogue tables,
+``PRAGMA table_info`` of each dataset and ``PRAGMA foreign_key_check``; it never
+counts or reads dataset rows, so it stays cheap on a pack of millions of rows.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+from tde_desktop.core.errors import NotAPackError
+from tde_desktop.core.i18n import _
+
+#: The only table names a dataset may have (the importers make nothing else).
+TABLE_NAME = re.compile(r"ds_[a-z0-9_]{1,120}")
+#: Ids of workshops, exercises, participants and responses (uuid4 text, or short keys).
+_ID_GLOB = "*[^A-Za-z0-9_-]*"
+_COLUMN_TYPE = re.compile(r"[a-z][a-z0-9_]{0,31}")
+
+# Each catalogue table and the shape of every column it must have (and no other).
+# int: integer; flag: 0 or 1; count: integer >= 0; text / text?: text (or NULL);
+# num?: number or NULL; id / id?: short key text (or NULL); list / object: JSON text.
+SHAPES: dict[str, dict[str, str]] = {
+    "_tde_meta": {"key": "text", "value": "text?"},
+    "_tde_datasets": {
+        "id": "int", "table_name": "text", "title": "text", "description": "text",
+        "source_url": "text", "publisher": "text", "licence": "text", "retrieved_at": "text",
+        "original_filename": "text", "format": "text", "sha256": "text",
+        "row_count": "count", "column_count": "count", "import_options": "object",
+        "warnings": "list", "imported_at": "text", "crs": "text", "geometry_column": "text",
+        "latitude_column": "text", "longitude_column": "text", "has_fts": "flag"},
+    "_tde_columns": {
+        "dataset_id": "int", "position": "count", "name": "text", "original_name": "text",
+        "type": "text", "description_en": "text", "description_es": "text", "unit": "text",
+        "is_identifier": "flag", "missing_count": "count"},
+    "_tde_views": {"id": "int", "name": "text", "dataset_id": "int", "filters": "list",
+                   "chart": "object", "created_at": "text"},
+    "_tde_workshops": {
+        "id": "id", "title": "text", "date": "text", "venue": "text", "neighbourhood": "text",
+        "host_department": "text", "partners": "list", "facilitators": "list",
+        "languages": "list", "tde_step": "text", "focus_area": "text", "pin_hash": "text",
+        "status": "text", "current_exercise_id": "id?", "started_at": "text?",
+        "ended_at": "text?", "next_steps": "list", "created_at": "text", "updated_at": "text"},
+    "_tde_exercises": {
+        "id": "id", "workshop_id": "id", "position": "int", "type": "text", "title": "text",
+        "tde_step": "text", "instructions_facilitator": "text",
+        "instructions_participant": "text", "time_box_minutes": "int", "mode": "text",
+        "language": "text", "view_id": "int?", "dataset_id": "int?", "config": "object",
+        "status": "text", "opened_at": "text?", "closed_at": "text?", "revealed": "flag"},
+    "_tde_participants": {
+        "id": "id", "workshop_id": "id", "code": "text", "is_group": "flag",
+        "group_size": "int?", "neighbourhood": "text", "age_band": "text",
+        "affiliation": "text", "first_time": "text", "consent_quote": "flag",
+        "consent_contact": "flag", "contact": "text", "created_at": "text",
+        "device_id": "text", "withdrawn_at": "text?"},
+    "_tde_responses": {
+        "id": "id", "workshop_id": "id", "exercise_id": "id", "participant_id": "id",
+        "device_id": "text", "question_key": "text", "created_at": "text",
+        "updated_at": "text", "seq": "int", "answer": "text", "answer_text": "text",
+        "answer_label": "text", "answer_code": "text", "rating": "num?", "tags": "list",
+        "items": "list", "dataset_id": "int?", "record_rowid": "int?", "amount": "num?",
+        "rank": "int?", "approved": "flag", "deleted": "flag", "content_hash": "text"},
+    "_tde_merge_conflicts": {
+        "id": "int", "table_name": "text", "row_id": "text", "kept_hash": "text",
+        "set_aside_hash": "text", "set_aside_row": "text", "source": "text",
+        "merged_at": "text", "resolved": "flag"},
+    "_tde_moderation": {"response_id": "id", "rejected": "flag", "edited_text": "text",
+                        "edited_at": "text?", "updated_at": "text"},
+}
+#: Present in every pack, whatever its age (migration 1).
+REQUIRED = ("_tde_meta", "_tde_datasets", "_tde_columns")
+
+_BAD: dict[str, str] = {
+    "int": "typeof({c}) != 'integer'",
+    "int?": "typeof({c}) NOT IN ('integer', 'null')",
+    "num?": "typeof({c}) NOT IN ('integer', 'real', 'null')",
+    "flag": "typeof({c}) != 'integer' OR {c} NOT IN (0, 1)",
+    "count": "typeof({c}) != 'integer' OR {c} < 0",
+    "text": "typeof({c}) != 'text'",
+    "text?": "typeof({c}) NOT IN ('text', 'null')",
+    "id": f"typeof({{c}}) != 'text' OR length({{c}}) NOT BETWEEN 1 AND 64 "
+          f"OR {{c}} GLOB '{_ID_GLOB}'",
+    "id?": f"typeof({{c}}) NOT IN ('text', 'null') OR length({{c}}) > 64 "
+           f"OR {{c}} GLOB '{_ID_GLOB}'",
+    "list": "typeof({c}) != 'text' OR NOT json_valid({c}) OR json_type({c}) != 'array'",
+    "object": "typeof({c}) != 'text' OR NOT json_valid({c}) OR json_type({c}) != 'object'",
+}
+
+
+class DamagedCatalogue(NotAPackError):
+    """The pack's catalogue is not what tde-desktop writes; the pack was not opened."""
+
+
+def _shown(value: object) -> str:
+    """A value from the file, shown on one short line (repr escapes line breaks)."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def validate_catalogue(conn: sqlite3.Connection, name: str) -> None:
+    """Raise :class:`DamagedCatalogue` (one sentence) unless the catalogue has our shape.
+
+    Guarantees, when it returns: every catalogue table has exactly our columns and
+    every value the type and shape we write (ids, counts, flags, JSON lists and
+    objects); every dataset's ``table_name`` matches ``^ds_[a-z0-9_]+$`` and is a
+    table in the file; every catalogued column exists in its table; geometry and
+    coordinate columns name real columns; no row points at a missing parent. Only
+    reads: the file is never changed.
+    """
+    problem = _problem(conn)
+    if problem is not None:
+        raise DamagedCatalogue(_("{name} was not opened: {problem}.").format(
+            name=name, problem=problem))
+
+
+def validate_or_close(conn: sqlite3.Connection, name: str) -> None:
+    """:func:`validate_catalogue`, closing ``conn`` before any refusal is raised.
+
+    A file too damaged to read is refused as :class:`NotAPackError`, also in one sentence.
+    """
+    try:
+        validate_catalogue(conn, name)
+    except sqlite3.DatabaseError:
+        conn.close()
+        raise NotAPackError(
+            _("{name} is damaged or is not a workshop pack.").format(name=name)) from None
+    except NotAPackError:
+        conn.close()
+        raise
+
+
+def _problem(conn: sqlite3.Connection) -> str | None:
+    tables = {r[0]: r[1] for r in conn.execute(
+        "SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view')")}
+    for table in REQUIRED:
+        if table not in tables:
+            return _("its catalogue table {table} is missing").format(table=table)
+    for table, shape in SHAPES.items():
+        if table in tables:
+            found = _shape_problem(conn, table, shape)
+            if found:
+                return found
+    found = _dataset_problem(conn, tables)
+    if found:
+        return found
+    if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+        return _("a row of its catalogue points at something that is not there")
+    return None
+
+
+def _shape_problem(conn: sqlite3.Connection, table: str, shape: dict[str, str]) -> str | None:
+    have = [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')]
+    if sorted(have) != sorted(shape):
+        return _("the table {table} does not have the columns tde-desktop writes").format(
+            table=table)
+    conditions = [_BAD[kind].format(c=f'"{col}"') for col, kind in shape.items()]
+    cols = list(shape)
+    flags = ", ".join(f"CASE WHEN {cond} THEN 1 ELSE 0 END" for cond in conditions)
+    where = " OR ".join(f"({cond})" for cond in conditions)
+    bad_row = conn.execute(f'SELECT {flags} FROM "{table}" WHERE {where} LIMIT 1').fetchone()
+    if bad_row is None:
+        return None
+    column = next((c for c, flag in zip(cols, bad_row, strict=True) if flag), cols[0])
+    return _("a value in {table}.{column} has the wrong type or shape").format(
+        table=table, column=column)
+
+
+def _dataset_problem(conn: sqlite3.Connection, tables: dict[str, str]) -> str | None:
+    datasets = conn.execute(
+        "SELECT id, table_name, has_fts, geometry_column, latitude_column, longitude_column "
+        "FROM _tde_datasets ORDER BY id").fetchall()
+    columns: dict[int, list[tuple[str, str]]] = {}
+    for dataset_id, col, kind in conn.execute(
+            "SELECT dataset_id, name, type FROM _tde_columns ORDER BY dataset_id, position"):
+        columns.setdefault(dataset_id, []).append((col, kind))
+    known = {row[0] for row in datasets}
+    if set(columns) - known:
+        return _("a row of its catalogue points at something that is not there")
+    for dataset_id, table, has_fts, *place in datasets:
+        if not TABLE_NAME.fullmatch(table):
+            return _("the dataset table name {value} is not allowed").format(
+                value=_shown(table))
+        if tables.get(table) != "table" or (has_fts and tables.get(f"{table}_fts") != "table"):
+            return _("the dataset table {value} is missing").format(value=table)
+        real = {r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')}
+        listed = columns.get(dataset_id, [])
+        for col, kind in listed:
+            if col not in real:
+                return _("the dataset {table} has no column called {value}").format(
+                    table=table, value=_shown(col))
+            if not _COLUMN_TYPE.fullmatch(kind):
+                return _("the column {value} has an unknown type").format(value=_shown(col))
+        for col in place:
+            if col and col not in real:
+                return _("the dataset {table} has no column called {value}").format(
+                    table=table, value=_shown(col))
+    return None
+

@@ -1,0 +1,118 @@
+"""A pack whose catalogue was edited by hand is refused at open, in one sentence, unchanged.
+
+Names from the catalogue become SQL identifiers and file names; its JSON is parsed and
+its ids join tables. Each case below edits one thing with plain SQL, as a stranger with
+a SQLite browser could, and checks that :meth:`Pack.open` (read-write and read-only)
+and a merge refuse it without changing a byte of the file.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tde_desktop.core.errors import TdeError
+from tde_desktop.core.pack import Pack
+from tde_desktop.core.pack.validate import SHAPES, DamagedCatalogue
+from tde_desktop.core.results.merge import merge_packs
+from tests.reliability.conftest import Scenario
+from tests.reliability.stranger_pack import build, copy_of, digest, tamper
+
+Statements = tuple[tuple[str, tuple[object, ...]], ...]
+
+
+def _table(path: Path) -> str:
+    conn = sqlite3.connect(path)
+    try:
+        return str(conn.execute("SELECT table_name FROM _tde_datasets").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def _cases(table: str) -> dict[str, Statements]:
+    return {
+        "table renamed to ../../evil": (
+            (f'ALTER TABLE "{table}" RENAME TO "../../evil"', ()),
+            ("UPDATE _tde_datasets SET table_name = '../../evil'", ())),
+        "table name with a quote": (
+            (f'ALTER TABLE "{table}" RENAME TO "ds_a"" OR 1"', ()),
+            ("UPDATE _tde_datasets SET table_name = 'ds_a\" OR 1'", ())),
+        "catalogued table missing": (("UPDATE _tde_datasets SET table_name = 'ds_gone'", ()),),
+        "column not in its table": (("UPDATE _tde_columns SET name = 'x/../y' "
+                                     "WHERE position = 0", ()),),
+        "geometry column not in its table": (
+            ("UPDATE _tde_datasets SET geometry_column = 'nope'", ()),),
+        "row count as text": (("UPDATE _tde_datasets SET row_count = 'many'", ()),),
+        "negative count": (("UPDATE _tde_columns SET missing_count = -1", ()),),
+        "import options not JSON": (("UPDATE _tde_datasets SET import_options = '{'", ()),),
+        "warnings an object": (("UPDATE _tde_datasets SET warnings = '{}'", ()),),
+        "exercise position as text": (("UPDATE _tde_exercises SET position = 'first'", ()),),
+        "workshop id with a path": (
+            ("UPDATE _tde_workshops SET id = '../w'", ()),),
+        "response tags not JSON": (("UPDATE _tde_responses SET tags = 'a,b'", ()),),
+        "answer of the wrong type": (("UPDATE _tde_responses SET answer = x'00ff'", ()),),
+        "orphan answer": (("UPDATE _tde_responses SET participant_id = 'nobody'", ()),),
+        "column type with markup": (("UPDATE _tde_columns SET type = '<b>x</b>'", ()),),
+        "extra catalogue column": (("ALTER TABLE _tde_datasets ADD COLUMN evil TEXT", ()),),
+        "catalogue table dropped": (("DROP TABLE _tde_columns", ()),),
+    }
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("stranger") / "template.tdepack"
+    build(path)
+    return path
+
+
+def test_a_whole_pack_passes(template: Path, tmp_path: Path) -> None:
+    path = copy_of(template, tmp_path / "ok.tdepack")
+    with Pack.open(path, read_only=True) as pack:
+        assert len(pack.datasets()) == 1
+
+
+def test_shapes_match_what_the_app_writes(template: Path) -> None:
+    conn = sqlite3.connect(template)
+    try:
+        for table, shape in SHAPES.items():
+            have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+            assert have == set(shape), table
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("case", sorted(_cases("t")))
+def test_tampered_catalogue_is_refused_unchanged(
+        template: Path, tmp_path: Path, case: str,
+        scenario: Callable[[str, str], Scenario]) -> None:
+    s = scenario("strangers: catalogue edited by hand", "Pack.open (read-write and read-only) "
+                 "and merge refuse it with one sentence naming the file; the file unchanged")
+    path = copy_of(template, tmp_path / "stranger.tdepack")
+    tamper(path, *_cases(_table(path))[case])
+    before = digest(path)
+    for read_only in (False, True):
+        with pytest.raises(DamagedCatalogue) as info:
+            Pack.open(path, read_only=read_only)
+        message = str(info.value)
+        assert "\n" not in message
+        assert "stranger.tdepack was not opened: " in message
+        assert len(message) < 200
+    mine = copy_of(template, tmp_path / "mine.tdepack")
+    with Pack.open(mine) as pack, pytest.raises(TdeError, match="was not opened"):
+        merge_packs(pack, path)
+    assert digest(path) == before, "looking at a tampered pack changed it"
+    s.trial()
+
+
+def test_evil_table_name_never_reaches_the_disk(template: Path, tmp_path: Path) -> None:
+    """The issue's case: export-csv used to write evil.csv two folders above its target."""
+    from tde_desktop.cli.main import main
+
+    path = copy_of(template, tmp_path / "stranger.tdepack")
+    tamper(path, *_cases(_table(path))["table renamed to ../../evil"])
+    out = tmp_path / "out" / "sub"
+    assert main(["export-csv", str(path), str(out)]) == 1
+    assert not list(tmp_path.rglob("evil*"))
