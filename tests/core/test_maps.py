@@ -76,7 +76,7 @@ def test_choropleth_by_join_matches_the_csv(explorer_pack: Pack,
     assert data.classes[-1][1] == max(counts.values())
     figure = _figure()
     draw_map(figure, data)
-    legend = figure.axes[0].get_legend()
+    legend = figure.legends[0]  # across the figure, below the map
     assert [t.get_text() for t in legend.get_texts()] == [c[2] for c in data.classes]
     hatches = [p.get_hatch() for p in legend.get_patches()]
     assert len(set(hatches)) == len(hatches)  # classes differ by pattern, not colour alone

@@ -110,6 +110,36 @@ def test_high_contrast_palette_and_focus(make_main_window: Any, qtbot: Any,
     assert QApplication.palette().color(QPalette.ColorRole.Window).name() == "#f4f5f7"
 
 
+def test_high_contrast_links_check_boxes_and_charts(make_main_window: Any, baltimore_pack: Path,
+                                                   qtbot: Any, restore_theme: Any) -> None:
+    """Links light on black, check boxes drawn with a white box, charts and maps on black."""
+    from matplotlib.colors import to_hex
+    from PySide6.QtGui import QColor, QPalette
+
+    window = make_main_window(baltimore_pack)
+    chart = window.explorer.show_panel("ChartView")
+    wait_idle(qtbot)
+    assert chart.figure is not None
+    assert QColor.fromRgbF(*chart.figure.get_facecolor()).name() == "#ffffff"
+    window.high_contrast_action.trigger()
+    palette = QApplication.palette()
+    for role in (QPalette.ColorRole.Link, QPalette.ColorRole.LinkVisited):
+        link = palette.color(role)  # not dark blue or purple on black
+        assert 0.2126 * link.redF() + 0.7152 * link.greenF() + 0.0722 * link.blueF() > 0.5
+    sheet = QApplication.instance().styleSheet()
+    assert "QAbstractItemView::indicator" in sheet
+    assert "border: 2px solid #ffffff" in sheet
+    qtbot.waitUntil(lambda: QColor.fromRgbF(*chart.figure.get_facecolor()).name() == "#000000",
+                    timeout=5000)
+    wait_idle(qtbot)
+    figure = chart.figure
+    title = next(t for t in figure.texts if t.get_gid() == "tde-title")
+    assert to_hex(title.get_color()) == "#ffffff"
+    assert QColor.fromRgbF(*figure.axes[0].get_facecolor()).name() == "#000000"
+    window.high_contrast_action.trigger()
+    assert "QAbstractItemView::indicator" not in QApplication.instance().styleSheet()
+
+
 def test_saved_view_opens_with_its_filters_and_chart(make_main_window: Any, baltimore_pack: Path,
                                                      qtbot: Any) -> None:
     window = make_main_window(baltimore_pack)

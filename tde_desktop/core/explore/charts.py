@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tde_desktop.core.errors import TdeError
+from tde_desktop.core.explore import figure_look
 from tde_desktop.core.explore.facets import UNIT_SQL, date_buckets, numeric_buckets
 from tde_desktop.core.explore.filters import (
     Filter,
@@ -252,13 +253,14 @@ def draw_chart(figure: Figure, data: ChartData, spec: ChartSpec) -> None:
         ax.set_xlabel(data.x_label, fontsize=FONT)
         ax.set_ylabel(data.y_label, fontsize=FONT)
     else:
-        ax.scatter(data.x, data.y, s=10, alpha=0.5, color="#4c72b0", marker="o")
+        ax.scatter(data.x, data.y, s=10, alpha=0.5, color="#4c72b0", marker="o",
+                   gid=figure_look.POINTS_GID)
         ax.set_xlabel(data.x_label, fontsize=FONT)
         ax.set_ylabel(data.y_label, fontsize=FONT)
-    ax.set_title(data.title, fontsize=FONT + 3, loc="left")
-    figure.text(0.01, 0.01, data.caption, fontsize=FONT - 1, ha="left", va="bottom",
-                wrap=True)
-    figure.tight_layout(rect=(0, 0.05, 1, 1))
+    # Title and caption wrap to the figure's width (never cut) and the axes take the rest.
+    top = figure_look.put_title(figure, data.title, FONT + 3)
+    bottom = figure_look.put_caption(figure, data.caption, FONT - 1)
+    figure_look.finish_layout(figure, top, bottom)
 
 
 def save_chart(data: ChartData, spec: ChartSpec, path: str | Path) -> Path:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tde_desktop.core.errors import TdeError
+from tde_desktop.core.explore import figure_look
 from tde_desktop.core.explore.filters import Filter, describe_filters, is_number_sql, where_for
 from tde_desktop.core.explore.paging import count_rows
 from tde_desktop.core.i18n import _
@@ -235,7 +236,9 @@ def map_layers(pack: Pack, dataset: DatasetInfo, filters: Sequence[Filter] = (),
     and no join is given.
     """
     rows = count_rows(pack.conn, dataset.table_name, filters)
-    labels = {c.name: c.original_name for c in dataset.columns}
+    from tde_desktop.core.explore.labels import column_labels
+
+    labels = column_labels(pack.conn, dataset.table_name)  # plain words, as in the grid
     described = describe_filters(filters, labels)
     title = dataset.title[:1].upper() + dataset.title[1:]
     data = MapData(title=title, caption="")
@@ -307,7 +310,6 @@ def draw_map(figure: Figure, map_data: MapData, show_points: bool | None = None)
     choropleth reads better without thousands of dots over it).
     """
     from matplotlib.collections import PathCollection
-    from matplotlib.patches import Patch
     from matplotlib.path import Path
     from matplotlib.ticker import MaxNLocator
 
@@ -342,7 +344,7 @@ def draw_map(figure: Figure, map_data: MapData, show_points: bool | None = None)
     if show_points and map_data.lons:
         size = 4 if len(map_data.lons) > 2000 else 10
         ax.scatter(map_data.lons, map_data.lats, s=size, color="#d62728", edgecolors="black",
-                   linewidths=0.2, alpha=0.6, zorder=3)
+                   linewidths=0.2, alpha=0.6, zorder=3, gid=figure_look.POINTS_GID)
     if xs:
         pad_x, pad_y = (max(xs) - min(xs)) * 0.03 or 0.01, (max(ys) - min(ys)) * 0.03 or 0.01
         ax.set_xlim(min(xs) - pad_x, max(xs) + pad_x)
@@ -350,23 +352,54 @@ def draw_map(figure: Figure, map_data: MapData, show_points: bool | None = None)
         # Degrees of longitude shrink with cos(latitude); this keeps shapes true.
         mid_lat = (min(ys) + max(ys)) / 2
         ax.set_aspect(1 / max(0.01, math.cos(math.radians(mid_lat))))
-    ax.xaxis.set_major_locator(MaxNLocator(4))
-    ax.yaxis.set_major_locator(MaxNLocator(5))
+    # Few ticks on a narrow figure, so that longitudes like -76.62 never run together.
+    width_in = figure.get_figwidth()
+    ax.xaxis.set_major_locator(MaxNLocator(3 if width_in < 5 else 4))
+    ax.yaxis.set_major_locator(MaxNLocator(4 if figure.get_figheight() < 5 else 5))
     ax.set_xlabel(_("longitude"), fontsize=11)
     ax.set_ylabel(_("latitude"), fontsize=11)
-    ax.tick_params(labelsize=11)
+    ax.tick_params(labelsize=10)
+    ax.tick_params(axis="x", labelrotation=30)
+    top = figure_look.put_title(figure, map_data.title, 15)
+    bottom = figure_look.put_caption(figure, map_data.caption, 11)
+    legend = _draw_legend(figure, map_data, bottom)
+    right = 0.0
+    if legend is not None:
+        box = legend.get_window_extent()
+        if _legend_beside(figure):
+            right = min(0.5, box.width / (figure.get_figwidth() * figure.dpi) + 0.01)
+        else:
+            bottom += min(0.4, box.height / (figure.get_figheight() * figure.dpi) + 0.01)
+    figure_look.finish_layout(figure, top, bottom, right)
+
+
+def _legend_beside(figure: Figure) -> bool:
+    """A wide or short figure keeps its legend beside the map rather than below it."""
+    return figure.get_figheight() * 72 < 300 or figure.get_figwidth() > 1.3 * figure.get_figheight()
+
+
+def _draw_legend(figure: Figure, map_data: MapData, bottom: float) -> Any:
+    """The count classes below the map, just above the caption (which takes ``bottom`` of
+    the figure's height), in as many columns as the width holds; or in one column to its
+    right on a wide or short figure. None without classes."""
+    from matplotlib.patches import Patch
+
     handles: list[Any] = [
         Patch(facecolor=CLASS_COLOURS[i], edgecolor="#555555", hatch=CLASS_HATCHES[i],
               label=label) for i, (_lo, _hi, label) in enumerate(map_data.classes)]
-    if handles:
-        # Below the map: "best" placement is slow with many points and may still
-        # cover areas people want to read.
-        ax.legend(handles=handles, title=_("rows per area"), fontsize=11, title_fontsize=11,
-                  loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=min(5, len(handles)),
-                  framealpha=0.9)
-    ax.set_title(map_data.title, fontsize=15, loc="left")
-    figure.text(0.01, 0.01, map_data.caption, fontsize=11, ha="left", va="bottom", wrap=True)
-    figure.tight_layout(rect=(0, 0.05, 1, 1))
+    if not handles:
+        return None
+    # Never over the map: "best" placement is slow with many points and may still
+    # cover areas people want to read.
+    common = {"handles": handles, "title": _("rows per area"), "fontsize": 11,
+              "title_fontsize": 11, "framealpha": 0.9}
+    if _legend_beside(figure):
+        return figure.legend(loc="center right", bbox_to_anchor=(1, 0.5), ncols=1, **common)
+    # An entry is a patch, gaps and its label: about nine characters besides the label.
+    longest = max(len(str(h.get_label())) for h in handles)
+    per_row = figure_look.chars_across(figure, 11, share=0.95) // (longest + 9)
+    return figure.legend(loc="lower center", bbox_to_anchor=(0.5, bottom),
+                         ncols=max(1, min(len(handles), per_row)), **common)
 
 
 def _class_index(classes: list[tuple[int, int, str]], count: int | None) -> int | None:

@@ -23,13 +23,13 @@ CALM = {
     "window": "#f4f5f7", "text": "#1f2328", "base": "#ffffff", "alt": "#eef1f5",
     "button": "#ffffff", "border": "#a9b1bb", "accent": "#2b6cb0", "accent_text": "#ffffff",
     "hover": "#e8f0f9", "muted": "#5c6470", "disabled": "#8a9099", "tooltip": "#fffbe6",
-    "error": "#a00000",
+    "error": "#a00000", "link": "#1a56a0",
 }
 HIGH_CONTRAST = {
     "window": "#000000", "text": "#ffffff", "base": "#000000", "alt": "#1a1a1a",
     "button": "#000000", "border": "#ffffff", "accent": "#ffd400", "accent_text": "#000000",
     "hover": "#333300", "muted": "#ffffff", "disabled": "#b0b0b0", "tooltip": "#000000",
-    "error": "#ffd400",
+    "error": "#ffd400", "link": "#ffd400",
 }
 
 STYLE = """
@@ -52,6 +52,23 @@ QToolTip {{ background: {tooltip}; color: {text}; border: 1px solid {border}; }}
 QLabel#error, QLabel[error="true"] {{ color: {error}; font-weight: bold; }}
 """
 
+# High contrast only: Fusion draws check boxes in mid grey on black, which nobody can see.
+# A thick white box, filled with the accent colour when ticked (the fill, not the hue,
+# tells ticked from empty).
+INDICATORS = """
+QCheckBox::indicator, QAbstractItemView::indicator, QGroupBox::indicator {{
+  width: {box}px; height: {box}px; border: 2px solid {text}; background: {base}; }}
+QCheckBox::indicator:checked, QAbstractItemView::indicator:checked,
+QGroupBox::indicator:checked {{ background: {accent}; border: 2px solid {text}; }}
+QCheckBox::indicator:indeterminate, QAbstractItemView::indicator:indeterminate {{
+  background: {muted}; }}
+QCheckBox::indicator:disabled, QAbstractItemView::indicator:disabled {{
+  border: 2px dashed {disabled}; }}
+QRadioButton::indicator {{ width: {box}px; height: {box}px; border: 2px solid {text};
+  border-radius: {radius}px; background: {base}; }}
+QRadioButton::indicator:checked {{ background: {accent}; }}
+"""
+
 
 def _palette(colours: dict[str, str]) -> QPalette:
     role = QPalette.ColorRole
@@ -61,7 +78,7 @@ def _palette(colours: dict[str, str]) -> QPalette:
         role.AlternateBase: "alt", role.Text: "text", role.Button: "button",
         role.ButtonText: "text", role.Highlight: "accent", role.HighlightedText: "accent_text",
         role.ToolTipBase: "tooltip", role.ToolTipText: "text", role.PlaceholderText: "muted",
-        role.Link: "accent", role.BrightText: "text",
+        role.Link: "link", role.LinkVisited: "link", role.BrightText: "text",
         role.Mid: "border", role.Dark: "border", role.Light: "base", role.Midlight: "alt",
         role.Shadow: "border",
     }
@@ -95,7 +112,27 @@ def scaled(points: float) -> int:
 def style_sheet() -> str:
     """The application style sheet for the current theme (focus borders 2 px, 4 px in HC)."""
     c = colours()
-    return STYLE.format(focus=4 if is_high_contrast() else 2, **c)
+    sheet = STYLE.format(focus=4 if is_high_contrast() else 2, **c)
+    if is_high_contrast():
+        box = scaled(14)
+        sheet += INDICATORS.format(box=box, radius=box // 2 + 2, **c)
+    return sheet
+
+
+def chart_rc() -> dict[str, str]:
+    """matplotlib rcParams colours for charts and maps drawn now: empty in the calm theme
+    (matplotlib's white), light ink on black in high contrast (bars and lines in the
+    accent colour). Passed to :func:`~tde_desktop.core.explore.figure_look.apply_colours`."""
+    if not is_high_contrast():
+        return {}
+    c = colours()
+    return {
+        "figure.facecolor": c["window"], "axes.facecolor": c["base"],
+        "axes.edgecolor": c["text"], "text.color": c["text"], "axes.labelcolor": c["text"],
+        "xtick.color": c["text"], "ytick.color": c["text"], "patch.facecolor": c["accent"],
+        "lines.color": c["accent"], "legend.facecolor": c["window"],
+        "legend.edgecolor": c["text"],
+    }
 
 
 def app_icon() -> QIcon:

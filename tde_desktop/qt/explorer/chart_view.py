@@ -17,7 +17,7 @@ from typing import Any
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -33,9 +33,10 @@ from PySide6.QtWidgets import (
 )
 
 from tde_desktop.core.errors import TdeError
-from tde_desktop.core.explore import charts, views
+from tde_desktop.core.explore import charts, figure_look, views
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import ColumnInfo, Pack
+from tde_desktop.qt.common import theme
 from tde_desktop.qt.common.ops import error_text, run_op, show_message
 from tde_desktop.qt.explorer.column_labels import fill_column_box
 
@@ -45,9 +46,10 @@ CHART_DPI = 96
 
 
 def render_chart(data: charts.ChartData, spec: charts.ChartSpec, width: int, height: int,
-                 ratio: float) -> tuple[Figure, QImage]:
-    """Draw ``data`` on a new Figure of ``width`` x ``height`` logical pixels and render it
-    to an image; safe on a worker thread (no pyplot, no Qt widget)."""
+                 ratio: float, rc: dict[str, str] | None = None) -> tuple[Figure, QImage]:
+    """Draw ``data`` on a new Figure of ``width`` x ``height`` logical pixels in the
+    colours ``rc`` (:func:`theme.chart_rc`, read on the UI thread) and render it to an
+    image; safe on a worker thread (no pyplot, no Qt widget, no global rcParams)."""
     figure = Figure(figsize=(max(width, 160) / CHART_DPI, max(height, 120) / CHART_DPI),
                     dpi=CHART_DPI * ratio)
     agg = FigureCanvasAgg(figure)
@@ -55,6 +57,7 @@ def render_chart(data: charts.ChartData, spec: charts.ChartSpec, width: int, hei
         # A narrow panel cannot fit every label; matplotlib says so, the chart is fine.
         warnings.simplefilter("ignore", UserWarning)
         charts.draw_chart(figure, data, spec)
+        figure_look.apply_colours(figure, rc)
         agg.draw()
     return figure, _to_image(agg, ratio)
 
@@ -75,7 +78,7 @@ class ChartImage(QLabel):
         self.figure: Figure | None = None
         self._draw_pending = False
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setStyleSheet("background: white;")
+        self.setAutoFillBackground(True)  # the window's colour around the image
         # The image follows the panel's size, never the other way round.
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.on_resize: Any = None
@@ -261,8 +264,14 @@ class ChartView(QWidget):
                on_done=lambda result: self._show(generation, spec, *result),
                on_error=lambda exc: self._failed(generation, exc))
 
-    def _size(self) -> tuple[int, int, float]:
-        return (self.canvas.width(), self.canvas.height(), self.canvas.devicePixelRatioF())
+    def _size(self) -> tuple[int, int, float, dict[str, str]]:
+        return (self.canvas.width(), self.canvas.height(), self.canvas.devicePixelRatioF(),
+                theme.chart_rc())
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:  # high contrast on or off
+            self._resize_timer.start()
 
     def _show(self, generation: int, spec: charts.ChartSpec, data: charts.ChartData,
               figure: Figure, image: QImage) -> None:

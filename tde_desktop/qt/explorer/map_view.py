@@ -12,11 +12,14 @@ from typing import Any
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
+from PySide6.QtCore import QEvent, QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
-from tde_desktop.core.explore import maps
+from tde_desktop.core.explore import figure_look, maps
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import Pack
+from tde_desktop.qt.common import theme
 from tde_desktop.qt.common.ops import error_text, run_op
 from tde_desktop.qt.explorer.column_labels import fill_column_box
 
@@ -50,6 +53,10 @@ class MapView(QWidget):
         layout.addWidget(self.canvas, 1)
         layout.addWidget(self.message)
         self._generation = 0
+        self._resize_timer = QTimer(self)
+        self._resize_timer.setSingleShot(True)
+        self._resize_timer.setInterval(150)
+        self._resize_timer.timeout.connect(self._redraw)
         self.boundary_box.currentIndexChanged.connect(self._boundary_changed)
         self.join_box.currentIndexChanged.connect(lambda _i: self.refresh())
         self.area_name_box.currentIndexChanged.connect(lambda _i: self.refresh())
@@ -134,10 +141,26 @@ class MapView(QWidget):
             # A narrow panel cannot fit every label; matplotlib says so, the map is still fine.
             warnings.simplefilter("ignore", UserWarning)
             maps.draw_map(self.figure, data)
-            self.figure.tight_layout(rect=(0, 0.05, 1, 1))
+            figure_look.apply_colours(self.figure, theme.chart_rc())
         self.canvas.draw_idle()
         self.canvas.setAccessibleDescription(f"{data.title}. {data.caption}")
         self.message.setText("")  # the caption is drawn on the map itself
+
+    def _redraw(self) -> None:
+        """Draw the areas already counted again (new size or colours)."""
+        if self.map_data is not None:
+            self._draw(self._generation, self.map_data)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:  # high contrast on or off
+            self._redraw()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # Title, legend columns and ticks are laid out for the figure's width.
+        if self.map_data is not None:
+            self._resize_timer.start()
 
     def _failed(self, generation: int, exc: BaseException) -> None:
         if generation == self._generation:
