@@ -169,3 +169,25 @@ def test_fits_the_screen_and_f11_toggles_full_screen(qtbot: Any, pack: Pack) -> 
     assert projector.isFullScreen()
     qtbot.keyClick(projector, Qt.Key.Key_F11)
     assert not projector.isFullScreen()
+
+
+def test_the_next_exercise_replaces_the_questions_shown(qtbot: Any, pack: Pack) -> None:
+    """Each exercise's questions replace the last one's at once (not when the event loop
+    gets round to deleting them), and a long list still fits a 1280x720 projector."""
+    from PySide6.QtWidgets import QLabel
+
+    workshop = create_from_agenda(pack, "data_walk_vacant_buildings")
+    exercises = {e.type: e for e in ws.list_exercises(pack, workshop.id)}
+    projector = _projector(qtbot, pack, workshop)
+    projector.resize(1280, 720)
+    for kind in ("sign_in", "evaluation"):
+        projector.exercise_id = exercises[kind].id
+        projector.refresh()
+        qtbot.wait(20)
+        shown = [w for w in projector.findChildren(QLabel)
+                 if w.objectName() == "question" and w.isVisible()]
+        assert [w.text() for w in shown] == [
+            q.text["en"] for q in exercises[kind].questions]
+        for label in shown:
+            assert label.height() >= label.heightForWidth(label.width()), label.text()
+    assert projector.minimumSizeHint().height() <= 720

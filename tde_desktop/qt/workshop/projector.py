@@ -36,8 +36,10 @@ from tde_desktop.qt.workshop.projector_panels import (
     BarChart,
     NotesBoard,
     Panel,
+    discard,
     format_value,
     plain_label,
+    question_points,
 )
 
 __all__ = ["FONT_PT", "BarChart", "ProjectorWindow", "format_value"]
@@ -51,6 +53,7 @@ QWidget#projector {{ background: white; }}
 QWidget#projector * {{ font-size: {FONT_PT}pt; color: black; }}
 QLabel#title {{ font-size: 44pt; font-weight: bold; }}
 QLabel#heading {{ font-size: 32pt; font-weight: bold; margin-top: 8px; }}
+QLabel#question {{ font-weight: bold; margin-top: 6px; }}
 QLabel#note {{ background: #fff3a0; border: 2px solid #555; padding: 12px; }}
 QLabel#small {{ font-size: 20pt; color: #333; }}
 """
@@ -230,13 +233,17 @@ class ProjectorWindow(QWidget):
         self.show_panel(current)
 
     def _fill_questions(self, exercise: ws.Exercise | None) -> None:
+        """Show ``exercise``'s questions (none for ``None``), replacing the ones shown."""
         while self.questions.count():
             widget = self.questions.takeAt(0).widget()
             if widget is not None:
-                widget.deleteLater()
-        for q in exercise.questions if exercise is not None else []:
-            self.questions.addWidget(plain_label(label_text(q.text, self.lang), "heading",
-                                                 _("Question")))
+                discard(widget)
+        questions = exercise.questions if exercise is not None else []
+        points = question_points(len(questions))
+        for q in questions:
+            label = plain_label(label_text(q.text, self.lang), "question", _("Question"))
+            label.setStyleSheet(f"font-size: {points}pt;")
+            self.questions.addWidget(label)
 
     def _show_station(self, exercise: ws.Exercise | None) -> None:
         """The current data-walk station's chart, below its prompt (before the reveal).
@@ -288,7 +295,7 @@ class ProjectorWindow(QWidget):
         while self.panel_stack.count():
             old = self.panel_stack.widget(0)
             self.panel_stack.removeWidget(old)
-            old.deleteLater()
+            discard(old)
         self.charts, self.notes, self.panels = {}, [], []
 
     def _add_panel(self, heading: str, body: QWidget) -> None:

@@ -107,6 +107,25 @@ class BarChart(QWidget):
         painter.end()
 
 
+def discard(widget: QWidget) -> None:
+    """Take ``widget`` off the screen now and free it later.
+
+    ``deleteLater`` alone leaves the widget a visible child of its page until the
+    event loop deletes it, so a refilled page would still draw (and lay out
+    around) the old one; without a parent it is hidden and out of every layout
+    at once.
+    """
+    widget.hide()
+    widget.setParent(None)
+    widget.deleteLater()
+
+
+def question_points(count: int) -> int:
+    """Type size of an exercise's questions before the reveal: the heading size for a
+    few, smaller as there are more, so that all of them fit a 720 px projector."""
+    return 32 if count <= 3 else 24 if count <= 5 else 20
+
+
 def note_points(count: int) -> int:
     """Type size of the notes on a board: the room's size for a few, smaller for many."""
     return FONT_PT if count <= 3 else 24 if count <= 6 else 20
