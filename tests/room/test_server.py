@@ -30,7 +30,8 @@ def test_private_addresses_are_allowed(host: str) -> None:
 def test_other_addresses_are_refused_with_one_line(host: str) -> None:
     with pytest.raises(RoomError) as refused:
         check_host(host)
-    assert "\n" not in str(refused.value) and host in str(refused.value)
+    assert "\n" not in str(refused.value)
+    assert host in str(refused.value)
 
 
 def test_room_code_is_fixed_for_a_workshop_and_differs_between_workshops() -> None:
@@ -49,15 +50,18 @@ def test_start_serve_stop(room_pack: tuple[Path, dict[str, Any]]) -> None:
         assert re.fullmatch(rf"http://127\.0\.0\.1:{server.port}/j/{server.code}",
                             server.join_url)
         reply = requests.get(server.join_url, timeout=10)
-        assert reply.status_code == 200 and "consent" in reply.text
+        assert reply.status_code == 200
+        assert "consent" in reply.text
         svg = server.qr_svg()
-        assert svg.lstrip().startswith("<?xml") and "<svg" in svg and "<script" not in svg
+        assert svg.lstrip().startswith("<?xml")
+        assert "<svg" in svg
+        assert "<script" not in svg
     finally:
         server.stop()
     server.stop()  # twice is fine
     assert not server.running
-    with pytest.raises(OSError), socket.create_connection(("127.0.0.1", server.port), 1):
-        pass
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", server.port), 1).close()
 
 
 def test_the_workshop_can_be_named_by_title(room_pack: tuple[Path, dict[str, Any]]) -> None:
@@ -99,7 +103,8 @@ def test_cli_prints_the_address_and_stops_cleanly(room_pack: tuple[Path, dict[st
     finally:
         proc.kill()
     assert proc.returncode == 0, err
-    assert "closed" in out and "Traceback" not in err
+    assert "closed" in out
+    assert "Traceback" not in err
     time.sleep(0.1)
     with pytest.raises(requests.ConnectionError):
         requests.get(url, timeout=2)
@@ -111,4 +116,5 @@ def test_cli_refuses_a_public_address(room_pack: tuple[Path, dict[str, Any]]) ->
                            "--host", "0.0.0.0"], cwd=REPO, capture_output=True, text=True,
                           timeout=60)
     assert done.returncode == 1
-    assert done.stderr.count("\n") == 1 and "private network" in done.stderr
+    assert done.stderr.count("\n") == 1
+    assert "private network" in done.stderr
