@@ -148,6 +148,7 @@ def cmd_export_csv(args: argparse.Namespace) -> int:
     from tde_desktop.core.csv_safe import write_csv
     from tde_desktop.core.pack import Pack, quote
     from tde_desktop.core.results.publish import publish
+    from tde_desktop.core.safe_names import child_path, safe_file_stem
 
     out_dir: Path = args.out_dir
     if out_dir.exists() and not out_dir.is_dir():
@@ -164,7 +165,7 @@ def cmd_export_csv(args: argparse.Namespace) -> int:
             for table in tables:
                 cur = conn.execute(f"SELECT * FROM {quote(table)}")
                 headers = [d[0] for d in cur.description]
-                path = out_dir / f"{table}.csv"
+                path = child_path(out_dir, safe_file_stem(table, "table") + ".csv")
                 rows = write_csv(path, headers, cur)
                 written.append((path, rows))
         finally:

@@ -16,6 +16,7 @@ from tde_desktop.core.errors import ProgressCallback, report
 from tde_desktop.core.explore.export_view import replace_when_done
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import Pack
+from tde_desktop.core.safe_names import child_path, safe_file_stem
 
 
 def export_results_csv(pack: Pack, workshop_id: str, folder: Path, prefix: str, *,
@@ -49,7 +50,7 @@ def export_results_csv(pack: Pack, workshop_id: str, folder: Path, prefix: str, 
                 rows: list[list[Any]] = [
                     ["" if v is None else excel_text(v) if isinstance(v, str) else v
                      for v in row] for row in book[name].iter_rows(values_only=True)]
-                target = folder / f"{prefix} - {name}.csv"
+                target = child_path(folder, safe_file_stem(f"{prefix} - {name}") + ".csv")
                 with replace_when_done(target) as partial:
                     write_csv(partial, rows[0] if rows else [], rows[1:])
                 written.append(target)

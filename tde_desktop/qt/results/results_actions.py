@@ -8,7 +8,6 @@ and renames it into place, so a cancel never leaves half a file.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from tde_desktop.core.errors import TdeError
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.pack import PACK_SUFFIX, Pack
 from tde_desktop.core.results.merge_datasets import datasets_differ
 from tde_desktop.qt.common.ops import Op, error_text, run_op, show_message
@@ -91,8 +90,10 @@ def documents_dir() -> Path:
 
 
 def safe_name(text: str) -> str:
-    """A file name from a title: letters, digits, spaces and dashes only."""
-    return re.sub(r"[^\w\- ]+", "", text).strip() or "results"
+    """A file name stem from a title, safe on every system (see core/safe_names.py)."""
+    from tde_desktop.core.safe_names import safe_file_stem
+
+    return safe_file_stem(text, "results")
 
 
 def show_report(parent: QWidget | None, text: str, title: str) -> QMessageBox:
@@ -114,6 +115,13 @@ class ResultsActions:
 
     def _status(self, text: str) -> None:
         self.window.statusBar().showMessage(text, 10_000)
+
+    def _saved(self, path: Path, text: str) -> None:
+        """Say where the export went: the status bar and a box with "Open folder"."""
+        from tde_desktop.qt.results.saved_files import show_saved
+
+        self._status(text)
+        show_saved(self.window, path, text)
 
     def _choose_workshop(self) -> str | None:
         return self.window.workshop_menu._choose() if self.pack is not None else None
@@ -169,8 +177,9 @@ class ResultsActions:
 
         return run_op(self.window, work, pack_path=self.pack.path,
                       label=_("Writing the results workbook"),
-                      on_done=lambda sheets: self._status(
-                          _("Saved {path} ({n} sheets).").format(path=path, n=len(sheets))),
+                      on_done=lambda sheets: self._saved(path, ngettext(
+                          "Saved {path} ({n} sheet).", "Saved {path} ({n} sheets).",
+                          len(sheets)).format(path=path, n=len(sheets))),
                       on_cancel=lambda: self._status(_("The export was cancelled.")))
 
     def ask_export_pdf(self) -> Op | None:
@@ -200,7 +209,7 @@ class ResultsActions:
 
         return run_op(self.window, work, pack_path=self.pack.path,
                       label=_("Writing the summary"),
-                      on_done=lambda out: self._status(_("Saved {path}.").format(path=out)),
+                      on_done=lambda out: self._saved(out, _("Saved {path}.").format(path=out)),
                       on_cancel=lambda: self._status(_("The export was cancelled.")))
 
     def ask_export_csv(self) -> Op | None:
@@ -213,6 +222,9 @@ class ResultsActions:
                                                   str(documents_dir()))
         if not folder:
             return None
+        from tde_desktop.qt.results.saved_files import remember
+
+        remember(Path(folder))
         return self.export_csv(workshop_id, Path(folder), **options)
 
     def export_csv(self, workshop_id: str, folder: Path, *, suppress_below: int = 5,
@@ -231,8 +243,9 @@ class ResultsActions:
 
         return run_op(self.window, work, pack_path=self.pack.path,
                       label=_("Writing the CSV files"),
-                      on_done=lambda paths: self._status(_("Saved {n} CSV files in {folder}.")
-                                                         .format(n=len(paths), folder=folder)),
+                      on_done=lambda paths: self._saved(folder, ngettext(
+                          "Saved {n} CSV file in {folder}.", "Saved {n} CSV files in {folder}.",
+                          len(paths)).format(n=len(paths), folder=folder)),
                       on_cancel=lambda: self._status(_("The export was cancelled.")))
 
     # -- merging and results-only packs ---------------------------------------------------
@@ -244,6 +257,10 @@ class ResultsActions:
         names, _sel = QFileDialog.getOpenFileNames(
             self.window, _("Merge results from other packs"), str(documents_dir()),
             _("Workshop packs") + " (*.tdepack)")
+        if names:
+            from tde_desktop.qt.results.saved_files import remember
+
+            remember(Path(names[0]))
         op = None
         for name in names:
             op = self.merge(Path(name))
@@ -311,5 +328,5 @@ class ResultsActions:
 
         return run_op(self.window, work, pack_path=self.pack.path,
                       label=_("Saving the results"),
-                      on_done=lambda out: self._status(_("Saved {path}.").format(path=out)),
+                      on_done=lambda out: self._saved(out, _("Saved {path}.").format(path=out)),
                       on_cancel=lambda: self._status(_("Nothing was saved.")))

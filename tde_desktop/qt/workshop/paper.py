@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from tde_desktop.core.errors import TdeError
 from tde_desktop.core.i18n import _, translate
+from tde_desktop.core.safe_names import safe_file_stem
 from tde_desktop.core.workshop import responses
 from tde_desktop.core.workshop import workshops as ws
 from tde_desktop.core.workshop.answer_checks import AnswerRejected, validate_answer
@@ -183,7 +184,7 @@ def write_handout(pack: Any, exercise_id: str, path: str | Path) -> Path:
 
 
 def ask_handout_path(parent: QWidget | None, exercise: ws.Exercise) -> str:
-    name = "".join(ch if ch.isalnum() else "_" for ch in exercise.title)[:40] + ".pdf"
+    name = safe_file_stem(exercise.title, "exercise")[:40].rstrip(" .") + ".pdf"
     path, _filter = QFileDialog.getSaveFileName(parent, _("Save the handout"), name,
                                                 _("PDF files (*.pdf)"))
     return path
