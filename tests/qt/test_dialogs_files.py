@@ -41,3 +41,55 @@ def test_export_view_offers_open_folder(make_main_window, baltimore_pack: Path, 
     assert box.textFormat().name == "PlainText"
     assert target.exists()
     box.button(QMessageBox.StandardButton.Close).click()
+
+
+def test_workshop_exports_offer_open_folder_and_pickers_remember(
+        make_main_window, baltimore_pack: Path, tmp_path, qtbot, monkeypatch):
+    """Workbook and CSV exports show where they went ("Open folder"); the CSV folder and
+    merge pickers remember their folder for the next dialog."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from tests.qt.test_results_menu import accept_options, answered_workshop, save_as
+
+    monkeypatch.setattr(saved_files, "last_saved_box", None)
+    window = make_main_window(baltimore_pack)
+    workshop = answered_workshop(window.pack, ["Fix the alley lights"])
+    out = tmp_path / "books"
+    out.mkdir()
+    accept_options(monkeypatch)
+    save_as(monkeypatch, out / "results.xlsx")
+    window.export_workbook_action.trigger()
+    ops.wait_for_all()
+    qtbot.waitUntil(lambda: saved_files.last_saved_box is not None
+                    and saved_files.last_saved_box.isVisible())
+    box = saved_files.last_saved_box
+    assert str(out / "results.xlsx") in box.text()
+    assert "Open folder" in [b.text() for b in box.buttons()]
+    assert settings.last_folder() == out
+    box.button(QMessageBox.StandardButton.Close).click()
+    saved_files.last_saved_box = None
+
+    csv_folder = tmp_path / "csv"
+    csv_folder.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory",
+                        staticmethod(lambda *_a, **_k: str(csv_folder)))
+    monkeypatch.setattr(window.workshop_menu, "_choose", lambda: workshop.id)
+    window.results.ask_export_csv()
+    ops.wait_for_all()
+    assert settings.last_folder() == csv_folder
+    qtbot.waitUntil(lambda: saved_files.last_saved_box is not None
+                    and saved_files.last_saved_box.isVisible()
+                    and str(csv_folder) in saved_files.last_saved_box.text())
+    saved_files.last_saved_box.button(QMessageBox.StandardButton.Close).click()
+
+    laptops = tmp_path / "laptops"
+    laptops.mkdir()
+    seen: list[str] = []
+
+    def pick(_parent, _caption, start, _pattern):
+        seen.append(start)
+        return [], ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(pick))
+    window.results.ask_merge()
+    assert seen == [str(csv_folder)]  # starts where the last export went

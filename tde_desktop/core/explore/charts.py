@@ -30,7 +30,7 @@ from tde_desktop.core.explore.filters import (
     where_for,
 )
 from tde_desktop.core.explore.paging import count_rows
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.pack import quote
 
 if TYPE_CHECKING:
@@ -122,7 +122,7 @@ def column_labels(conn: sqlite3.Connection, table: str) -> dict[str, str]:
 
 def _caption(rows: int, filters: Sequence[Filter], labels: dict[str, str],
              extra: str = "") -> str:
-    text = _("{n:,} rows").format(n=rows)
+    text = ngettext("{n:,} row", "{n:,} rows", rows).format(n=rows)
     described = describe_filters(filters, labels)
     text += "; " + (_("filters: {filters}").format(filters=described) if described
                     else _("no filters"))

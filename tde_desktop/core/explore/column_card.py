@@ -22,7 +22,7 @@ from tde_desktop.core.explore.filters import (
     where_for,
 )
 from tde_desktop.core.explore.paging import count_rows
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.pack import ColumnInfo, quote
 
 NUMERIC_TYPES = ("integer", "number")
@@ -109,7 +109,8 @@ class ColumnCard:
         elif self.distinct == 1:
             lines.append(_("Every row with a value holds the same value"))
         else:
-            lines.append(_("{n} different values").format(n=format_number(self.distinct)))
+            lines.append(ngettext("{n} different value", "{n} different values",
+                                  int(self.distinct)).format(n=format_number(self.distinct)))
         return lines
 
 

@@ -24,7 +24,7 @@ from tde_desktop.core.errors import TdeError
 from tde_desktop.core.explore import figure_look
 from tde_desktop.core.explore.filters import Filter, describe_filters, is_number_sql, where_for
 from tde_desktop.core.explore.paging import count_rows
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.pack import DatasetInfo, Pack, quote
 
 if TYPE_CHECKING:
@@ -263,7 +263,7 @@ def map_layers(pack: Pack, dataset: DatasetInfo, filters: Sequence[Filter] = (),
                                                             MAX_PIP_POINTS)
             _count_by_pip(pip, data)
         data.classes = _classes([a.count or 0 for a in data.areas])
-    parts = [_("{n:,} rows").format(n=rows)]
+    parts = [ngettext("{n:,} row", "{n:,} rows", rows).format(n=rows)]
     located = _located_count(pack, dataset, filters) if points else 0
     if located < rows and points:
         parts.append(_("{n:,} without a usable location").format(n=rows - located))

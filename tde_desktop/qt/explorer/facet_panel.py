@@ -107,7 +107,8 @@ def facet_entries(pack: Pack, table: str, column: ColumnInfo, filters: list[Filt
     note = ngettext("{n} different value", "{n} different values",
                     result.distinct).format(n=f"{result.distinct:,}")
     if result.other:
-        note += "; " + _("{n} rows hold other values").format(n=f"{result.other:,}")
+        note += "; " + ngettext("{n} row holds other values", "{n} rows hold other values",
+                                 result.other).format(n=f"{result.other:,}")
     return entries, note
 
 
@@ -195,7 +196,8 @@ class FacetPanel(QWidget):
             item = QListWidgetItem(f"{label}  \u2014  {n:,}")
             item.setData(Qt.ItemDataRole.UserRole, f)
             item.setData(Qt.ItemDataRole.AccessibleTextRole,
-                         _("{value}: {n} rows").format(value=label, n=f"{n:,}"))
+                         ngettext("{value}: {n} row", "{value}: {n} rows", n).format(
+                             value=label, n=f"{n:,}"))
             self.list.addItem(item)
         self.note.setText(note if entries else _("No rows match these filters."))
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from tde_desktop.core.errors import TdeError
 from tde_desktop.core.explore import views
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.pack import Pack
 from tde_desktop.qt.common.ops import Op, run_op, show_message
 from tde_desktop.qt.results import saved_files
@@ -68,7 +68,8 @@ def export_view(explorer: Any, path: Path) -> Op | None:
                               descending=descending, progress=progress)
 
     def done(result: Any) -> None:
-        text = _("Saved {n} rows to {path}.").format(n=f"{result.rows:,}", path=result.path)
+        text = ngettext("Saved {n} row to {path}.", "Saved {n} rows to {path}.",
+                        result.rows).format(n=f"{result.rows:,}", path=result.path)
         window = explorer.window()
         if hasattr(window, "statusBar"):
             window.statusBar().showMessage(text, 10_000)
