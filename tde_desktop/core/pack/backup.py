@@ -260,6 +260,7 @@ def restore_backup(backup_path: str | Path, pack_path: str | Path, *,
         source = sqlite3.connect(f"{backup_path.resolve().as_uri()}?mode=ro", uri=True,
                                  isolation_level=None)
         try:
+            source.execute("PRAGMA trusted_schema = OFF")
             _copy(source, tmp, progress)
         finally:
             source.close()

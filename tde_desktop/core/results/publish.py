@@ -23,6 +23,7 @@ from tde_desktop.core.errors import ProgressCallback, report
 from tde_desktop.core.explore.export_view import ExportFailed, replace_when_done
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import DatasetInfo, Pack, quote
+from tde_desktop.core.pack.table_copy import create_like, table_columns
 
 RESPONSE_COLUMNS: dict[str, str] = {
     "workshop": "Workshop title",
@@ -77,6 +78,8 @@ def publish(pack: Pack, out_db: str | Path, *, include_responses: bool = True,
             tmp.unlink(missing_ok=True)
             conn = sqlite3.connect(str(tmp), isolation_level=None, uri=True)
             try:
+                # The source is attached: its schema must not call anything of ours.
+                conn.execute("PRAGMA trusted_schema = OFF")
                 source = pack.path.resolve().as_uri() + "?mode=ro"
                 conn.execute("ATTACH DATABASE ? AS src", (source,))
                 conn.execute("BEGIN")
@@ -103,14 +106,14 @@ def publish(pack: Pack, out_db: str | Path, *, include_responses: bool = True,
 
 
 def _copy_dataset(conn: sqlite3.Connection, info: DatasetInfo) -> None:
-    sql = conn.execute("SELECT sql FROM src.sqlite_master WHERE type = 'table' AND name = ?",
-                       (info.table_name,)).fetchone()
-    if sql is None:
+    columns = table_columns(conn, info.table_name, "src")
+    if not columns:
         return
-    # The pack's own CREATE TABLE keeps column affinities exactly as imported.
-    conn.execute(sql[0])
-    conn.execute(f"INSERT INTO main.{quote(info.table_name)} "
-                 f"SELECT * FROM src.{quote(info.table_name)}")
+    # Rebuilt from PRAGMA table_info with our own types: no SQL text from the pack runs.
+    create_like(conn, info.table_name, columns)
+    names = ", ".join(quote(name) for name, _kind in columns)
+    conn.execute(f"INSERT INTO main.{quote(info.table_name)} ({names}) "
+                 f"SELECT {names} FROM src.{quote(info.table_name)}")
 
 
 def _has_workshops(conn: sqlite3.Connection) -> bool:

@@ -19,6 +19,7 @@ from tde_desktop.core.errors import ProgressCallback, TdeError, report
 from tde_desktop.core.explore.export_view import ExportFailed, replace_when_done
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import Pack, utc_now
+from tde_desktop.core.pack.table_copy import create_like, table_columns
 
 #: Copied whole, in an order that satisfies the foreign keys.
 COPIED_TABLES = ("_tde_datasets", "_tde_columns", "_tde_views", "_tde_workshops",
@@ -95,8 +96,7 @@ def _copy_rows(src: sqlite3.Connection, dst: sqlite3.Connection, table: str) -> 
 
 def _empty_data_tables(src: sqlite3.Connection, dst: sqlite3.Connection) -> None:
     for (table,) in src.execute("SELECT table_name FROM _tde_datasets ORDER BY id").fetchall():
-        found = src.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?",
-                            (table,)).fetchone()
-        if found and found[0]:
-            # The source's own CREATE TABLE keeps the columns and their affinities.
-            dst.execute(found[0])
+        columns = table_columns(src, table)
+        if columns:
+            # Rebuilt from PRAGMA table_info with our own types: no SQL text from the pack.
+            create_like(dst, table, columns)

@@ -212,6 +212,7 @@ class DatasetTableModel(QAbstractTableModel):
         def work(_progress: Any) -> list[tuple[int, list[tuple[Any, ...]]]]:
             conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
             try:
+                conn.execute("PRAGMA trusted_schema = OFF")
                 return [(n, paging.fetch_rows(conn, table, columns, filters, order_by,
                                               descending, offset=n * PAGE_SIZE,
                                               limit=PAGE_SIZE, total=total))
