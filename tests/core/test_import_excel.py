@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -217,3 +218,106 @@ def test_side_by_side_tables_without_titles_are_numbered_without_a_placeholder(
     assert note.startswith("The sheet Dept Summary holds 8 tables side by side; table 1 was "
                            "imported.")
     assert "(?)" not in note
+
+
+_ODS_CONTENT = """<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">
+<office:body><office:spreadsheet><table:table table:name="Counts">
+<table:table-row><table:table-cell office:value-type="string"><text:p>Bike counts 2023</text:p>
+</table:table-cell></table:table-row>
+<table:table-row><table:table-cell/></table:table-row>
+<table:table-row>
+ <table:table-cell office:value-type="string"><text:p>site</text:p></table:table-cell>
+ <table:table-cell office:value-type="string"><text:p>day</text:p></table:table-cell>
+ <table:table-cell office:value-type="string"><text:p>bikes</text:p></table:table-cell>
+</table:table-row>
+{rows}
+</table:table></office:spreadsheet></office:body></office:document-content>"""
+_ODS_ROW = """<table:table-row>
+ <table:table-cell office:value-type="string"><text:p>{site}</text:p></table:table-cell>
+ <table:table-cell office:value-type="date" office:date-value="{day}"><text:p>x</text:p>
+ </table:table-cell>
+ <table:table-cell office:value-type="float" office:value="{bikes}"><text:p>{bikes}</text:p>
+ </table:table-cell>
+</table:table-row>"""
+
+
+def write_ods(path: Path, rows: list[tuple[str, str, int]]) -> None:
+    """A minimal OpenDocument spreadsheet, as LibreOffice saves one."""
+    body = "".join(_ODS_ROW.format(site=s, day=d, bikes=b) for s, d, b in rows)
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("META-INF/manifest.xml", (
+            '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+            '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry '
+            'manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.'
+            'spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" '
+            'manifest:media-type="text/xml"/></manifest:manifest>'))
+        # (LibreOffice writes no white space between elements; calamine expects none)
+        xml = re.sub(r">\s+<", "><", _ODS_CONTENT.format(rows=body))
+        zf.writestr("content.xml", xml.replace("\n", " "))
+
+
+def test_opendocument_spreadsheet_imports(new_pack: Pack, tmp_path: Path) -> None:
+    path = tmp_path / "bikes.ods"
+    write_ods(path, [("Rachel", "2023-03-01", 412), ("Berri", "2023-03-02", 1290),
+                     ("Parc", "2023-03-03", 7)])
+    info = import_file(new_pack, path)
+    assert info.format == "ods"
+    assert names(info) == ["site", "day", "bikes"]
+    assert {c.original_name: c.type for c in info.columns} == {
+        "site": "text", "day": "date", "bikes": "integer"}
+    assert info.import_options["header_row"] == 3
+    assert any("Bike counts 2023" in w for w in info.warnings)  # the title row left out
+    rows = query(new_pack, f"SELECT site, day, bikes FROM {quote(info.table_name)}")
+    assert rows == [("Rachel", "2023-03-01", 412), ("Berri", "2023-03-02", 1290),
+                    ("Parc", "2023-03-03", 7)]
+
+
+def test_table_away_from_column_a_keeps_sheet_numbers(new_pack: Pack, tmp_path: Path) -> None:
+    """calamine starts its rows at the first used column; the header row and the stored
+    values must not shift."""
+    import xlsxwriter
+
+    path = tmp_path / "offset.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("Data")
+    ws.write_row(4, 2, ["name", "count"])
+    ws.write_row(5, 2, ["a", 1])
+    ws.write_row(6, 2, ["b", 2])
+    book.close()
+    info = import_file(new_pack, path, header_row=5)
+    assert names(info) == ["name", "count"]
+    assert query(new_pack, f"SELECT * FROM {quote(info.table_name)}") == [("a", 1), ("b", 2)]
+
+
+def test_entity_bomb_is_not_expanded(new_pack: Pack, tmp_path: Path) -> None:
+    """A document type declaring nested entities ("billion laughs") must not inflate a cell."""
+    import xlsxwriter
+
+    plain = tmp_path / "plain.xlsx"
+    book = xlsxwriter.Workbook(str(plain))
+    ws = book.add_worksheet("Data")
+    ws.write_row(0, 0, ["name", "count"])
+    ws.write_row(1, 0, ["laugh", 1])
+    book.close()
+    lol = "".join(f"<!ENTITY l{i} \"{f'&l{i - 1};' * 10}\">" for i in range(1, 10))
+    bomb_dtd = f'<!DOCTYPE sst [<!ENTITY l0 "lol">{lol}]>'
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/sharedStrings.xml":
+                text = data.decode()
+                head, _sep, rest = text.partition("?>")
+                data = (head + "?>" + bomb_dtd + rest.replace(">laugh<", ">&l9;<")).encode()
+            dst.writestr(item, data)
+    try:
+        info = import_file(new_pack, path)
+    except ImportFailed:
+        assert_nothing_written(new_pack)
+        return
+    longest = query(new_pack, f"SELECT max(length(name)) FROM {quote(info.table_name)}")
+    assert longest[0][0] < 1000

@@ -1,4 +1,4 @@
-"""Excel workbooks (.xlsx/.xlsm with openpyxl, legacy .xls with xlrd), read as a stream.
+"""Spreadsheets (.xlsx/.xlsm, legacy .xls, OpenDocument .ods), read with python-calamine.
 
 City spreadsheets are made for printing, not for machines, so before importing a
 sheet is read once to find where the table is:
@@ -13,20 +13,17 @@ sheet is read once to find where the table is:
 - several tables side by side, each with its own title row, are reported: the first
   is imported with a warning, and :func:`list_tables` plus ``table=`` pick another.
 
-Cells become text: cached formula results (``data_only``), integers without
-``.0``, dates as ISO-8601, booleans ``true``/``false``, Excel error values as
-empty cells (counted in a warning).
+Cells become text: cached formula results, integers without ``.0``, dates as
+ISO-8601, booleans ``true``/``false``, Excel error values as empty cells.
 """
 
 from __future__ import annotations
 
 import contextlib
-import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
-from warnings import filterwarnings
 
 from tde_desktop.core.errors import Cancelled, ImportFailed, ProgressCallback, TdeError, report
 from tde_desktop.core.i18n import _
@@ -40,45 +37,35 @@ from tde_desktop.core.pack.check import file_sha256
 #: (a "zip bomb" is a few kilobytes that inflate to gigabytes).
 MAX_UNPACKED_BYTES = 2 << 30
 MAX_RATIO = 1000  # deflate cannot do better than ~1030:1; real sheets are 5-50:1
-_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
-
-
-def _col_index(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ch - 64
-    return n - 1
 
 
 class Workbook:
-    """An open workbook of either kind, giving sheets as rows of Python values."""
+    """An open workbook of any kind (.xlsx, .xlsm, .xls, .ods), read by python-calamine.
+
+    calamine (Rust) parses a whole sheet at once, about ten times faster than openpyxl
+    reads it, and keeps it in memory while the sheet is scanned and written: one sheet at
+    a time is held (:meth:`_sheet`), so a workbook of many sheets takes the memory of its
+    largest. Its XML parser never expands entities declared in a document type, so an
+    "entity bomb" cannot inflate a cell; zip bombs are refused before opening.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         with path.open("rb") as f:
             magic = f.read(8)
-        self._xlsx: Any = None
-        self._xls: Any = None
+        self._held: tuple[str, Any] | None = None
+        if magic.startswith(b"PK\x03\x04"):
+            _check_zip(path)
+            self.kind = "ods" if _is_ods(path) else "xlsx"
+        elif magic.startswith(b"\xd0\xcf\x11\xe0"):
+            self.kind = "xls"
+        else:
+            raise ImportFailed(_("{name} is not an Excel workbook.").format(name=path.name))
         try:
-            if magic.startswith(b"PK\x03\x04"):
-                self.kind = "xlsx"
-                _check_zip(path)
-                import openpyxl
+            from python_calamine import CalamineWorkbook
 
-                # openpyxl warns that it drops data validation and other extensions; an
-                # import only reads values, so those warnings would only alarm people.
-                filterwarnings("ignore", category=UserWarning, module="openpyxl")
-                # defusedxml (a dependency) makes openpyxl refuse XML entity bombs.
-                self._xlsx = openpyxl.load_workbook(path, read_only=True, data_only=True)
-            elif magic.startswith(b"\xd0\xcf\x11\xe0"):
-                self.kind = "xls"
-                import xlrd
-
-                self._xls = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
-            else:
-                raise ImportFailed(_("{name} is not an Excel workbook.").format(name=path.name))
-        except TdeError:
-            raise
+            self._book = CalamineWorkbook.from_path(str(path))
+            self._meta = self._book.sheets_metadata
         except Exception:  # a damaged or encrypted file: many library errors, one sentence
             raise ImportFailed(_(
                 "{name} could not be read as an Excel workbook; it may be damaged or "
@@ -86,80 +73,67 @@ class Workbook:
                 ".xlsx without a password.").format(name=path.name)) from None
 
     def close(self) -> None:
-        if self._xlsx is not None:
-            self._xlsx.close()
-        if self._xls is not None:
-            self._xls.release_resources()
+        self._held = None
+        with contextlib.suppress(Exception):  # already closed
+            self._book.close()
 
     def sheets(self) -> list[tuple[str, bool]]:
-        """(name, visible) of every sheet, in workbook order."""
-        if self._xlsx is not None:
-            return [(ws.title, ws.sheet_state == "visible") for ws in self._xlsx.worksheets]
-        return [(s.name, s.visibility == 0) for s in self._xls.sheets()]
+        """(name, visible) of every worksheet, in workbook order (chart sheets left out)."""
+        from python_calamine import SheetTypeEnum, SheetVisibleEnum
+
+        return [(m.name, m.visible == SheetVisibleEnum.Visible) for m in self._meta
+                if m.typ != SheetTypeEnum.ChartSheet and m.typ != SheetTypeEnum.Vba]
+
+    def _sheet(self, sheet: str) -> Any:
+        """The parsed sheet; the one held before is let go first."""
+        if self._held is None or self._held[0] != sheet:
+            self._held = None
+            try:
+                self._held = (sheet, self._book.get_sheet_by_name(sheet))
+            except Exception:  # parser errors deep in a damaged file
+                raise self._damaged(sheet) from None
+        return self._held[1]
+
+    def _damaged(self, sheet: str) -> ImportFailed:
+        return ImportFailed(_("{name} is damaged: the sheet {sheet} could not be read to "
+                              "the end.").format(name=self.path.name, sheet=sheet))
 
     def declared_rows(self, sheet: str) -> int:
-        if self._xlsx is not None:
-            return int(self._xlsx[sheet].max_row or 0)
-        return int(self._xls.sheet_by_name(sheet).nrows)
+        return int(self._sheet(sheet).total_height or 0)
 
     def raw_rows(self, sheet: str) -> Iterator[Sequence[Any]]:
-        """Every row from the first, as Python values (errors as their '#...' text)."""
+        """Every row from the first, as Python values ('' for empty cells and errors)."""
+        ws = self._sheet(sheet)
+        # calamine gives every row from the first, but its columns start at the first
+        # column in use; the layout rules count from column A.
+        pad = [None] * (ws.start[1] if ws.start else 0)
         try:
-            if self._xlsx is not None:
-                yield from self._xlsx[sheet].iter_rows(values_only=True)
+            if pad:
+                for row in ws.iter_rows():
+                    yield pad + row
             else:
-                yield from self._xls_rows(sheet)
+                yield from ws.iter_rows()
         except (TdeError, Cancelled, GeneratorExit):
             raise
-        except Exception:  # parser errors deep in a damaged file
-            raise ImportFailed(_("{name} is damaged: the sheet {sheet} could not be read to "
-                                 "the end.").format(name=self.path.name, sheet=sheet)) from None
-
-    def _xls_rows(self, sheet: str) -> Iterator[list[Any]]:
-        import xlrd
-
-        book = self._xls
-        ws = book.sheet_by_name(sheet)
-        for r in range(ws.nrows):
-            values: list[Any] = []
-            for cell in ws.row(r):
-                kind, value = cell.ctype, cell.value
-                if kind == xlrd.XL_CELL_DATE:
-                    with contextlib.suppress(ValueError, OverflowError, xlrd.xldate.XLDateError):
-                        value = xlrd.xldate.xldate_as_datetime(value, book.datemode)
-                elif kind == xlrd.XL_CELL_BOOLEAN:
-                    value = bool(value)
-                elif kind == xlrd.XL_CELL_ERROR:
-                    value = xlrd.error_text_from_code.get(value, "#N/A")
-                elif kind in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
-                    value = None
-                values.append(value)
-            yield values
+        except Exception:
+            raise self._damaged(sheet) from None
 
     def merges(self, sheet: str) -> list[tuple[int, int, int, int]]:
-        """Merged ranges as (first row, first col, last row, last col), 0-based inclusive."""
-        if self._xls is not None:
-            return [(r0, c0, r1 - 1, c1 - 1)
-                    for r0, r1, c0, c1 in self._xls.sheet_by_name(sheet).merged_cells]
-        # Read-only openpyxl does not expose merged cells, so the sheet XML is scanned
-        # for <mergeCell ref="D4:F4"/> (the list sits after the cell data).
-        member = getattr(self._xlsx[sheet], "_worksheet_path", "")
-        found: list[tuple[int, int, int, int]] = []
-        try:
-            with zipfile.ZipFile(self.path) as zf, zf.open(member.lstrip("/")) as f:
-                tail = b""
-                for block in iter(lambda: f.read(1 << 20), b""):
-                    text = tail + block
-                    for m in _MERGE.finditer(text):
-                        c0, r0 = _col_index(m.group(1)), int(m.group(2)) - 1
-                        c1 = _col_index(m.group(3)) if m.group(3) else c0
-                        r1 = int(m.group(4)) - 1 if m.group(4) else r0
-                        found.append((r0, c0, r1, c1))
-                    cut = text.rfind(b"<")
-                    tail = text[cut:] if cut >= 0 and len(text) - cut < 200 else b""
-        except (KeyError, OSError, zipfile.BadZipFile):
-            return []
-        return sorted(set(found))
+        """Merged ranges as (first row, first col, last row, last col), 0-based inclusive.
+
+        (calamine knows them for .xlsx and .xls; an .ods sheet reports none.)
+        """
+        ranges = self._sheet(sheet).merged_cell_ranges or []
+        return sorted({(r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges})
+
+
+def _is_ods(path: Path) -> bool:
+    """Whether a zip is an OpenDocument spreadsheet (its ``mimetype`` member says so)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return zf.read("mimetype").startswith(b"application/vnd.oasis.opendocument")
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return False
 
 
 def _check_zip(path: Path) -> None:
