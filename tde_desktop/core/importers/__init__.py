@@ -12,7 +12,7 @@ from tde_desktop.core.importers.writer import Provenance
 from tde_desktop.core.pack import DatasetInfo, Pack
 
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".tab", ".psv"}
-EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
 GEOJSON_SUFFIXES = {".geojson"}
 
