@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,10 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QPlainTextEdit,
-    QPushButton,
     QSpinBox,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -40,21 +37,14 @@ from tde_desktop.core.workshop import workshops as ws
 from tde_desktop.core.workshop.agenda import add_exercise_from_template
 from tde_desktop.core.workshop.exercises import MODES, QUESTION_KINDS, label_text
 from tde_desktop.core.workshop.templates import load_templates
-
-
-def _button(text: str, slot: Any) -> QPushButton:
-    button = QPushButton(text)
-    button.setAccessibleName(text.replace("&", ""))
-    button.clicked.connect(lambda _c=False: slot())
-    return button
-
-
-def _move(items: list[Any], index: int, step: int) -> int:
-    target = index + step
-    if 0 <= index < len(items) and 0 <= target < len(items):
-        items.insert(target, items.pop(index))
-        return target
-    return index
+from tde_desktop.qt.workshop.agenda_editor_widgets import (
+    FormScroll,
+    InstructionsEdit,
+    RowsList,
+    RowsTable,
+    labelled_button,
+    move_item,
+)
 
 
 class AgendaEditor(QWidget):
@@ -72,7 +62,9 @@ class AgendaEditor(QWidget):
         self.preview: QWidget | None = None
         self.setWindowTitle(_("Edit the agenda"))
         self.setAccessibleName(_("Edit the agenda"))
-        self.resize(1150, 720)
+        screen = self.screen()
+        size = QSize(1150, 720)
+        self.resize(size.boundedTo(screen.availableGeometry().size()) if screen else size)
         layout = QHBoxLayout(self)
         layout.addLayout(self._build_agenda(), 1)
         layout.addLayout(self._build_exercise(), 2)
@@ -87,6 +79,10 @@ class AgendaEditor(QWidget):
         column.addWidget(self.exercise_list, 1)
         self.template_box = QComboBox()
         self.template_box.setAccessibleName(_("Template for a new exercise"))
+        # Long template titles are elided rather than widening the window.
+        self.template_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.template_box.setMinimumContentsLength(14)
         lang = self._lang()
         for name, tpl in sorted(load_templates().items()):
             self.template_box.addItem(tpl.text("title", lang), name)
@@ -95,19 +91,20 @@ class AgendaEditor(QWidget):
         for text, slot in ((_("&Add"), self.add_exercise), (_("Remove"), self.remove_exercise),
                            (_("Up"), lambda: self.move_exercise(-1)),
                            (_("Down"), lambda: self.move_exercise(1))):
-            row.addWidget(_button(text, slot))
+            row.addWidget(labelled_button(text, slot))
         column.addLayout(row)
         return column
 
     def _build_exercise(self) -> QVBoxLayout:
-        column = QVBoxLayout()
+        """The selected exercise's form, scrolling up and down when the screen is short,
+        above the Preview and Save buttons, which stay on screen."""
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
         form = QFormLayout()
         self.title_edit = QLineEdit()
-        self.participant_edit = QPlainTextEdit()
-        self.facilitator_edit = QPlainTextEdit()
-        for edit in (self.participant_edit, self.facilitator_edit):
-            edit.setTabChangesFocus(True)
-            edit.setMaximumHeight(70)
+        self.participant_edit = InstructionsEdit()
+        self.facilitator_edit = InstructionsEdit()
         self.time_spin = QSpinBox()
         self.time_spin.setRange(0, 240)
         self.time_spin.setSuffix(" " + _("min"))
@@ -120,11 +117,28 @@ class AgendaEditor(QWidget):
                               (_("Time box"), self.time_spin), (_("Done as"), self.mode_box)):
             widget.setAccessibleName(label)
             form.addRow(label, widget)
-        column.addLayout(form)
+        body_layout.addLayout(form)
+        body_layout.addWidget(self._build_questions(), 1)
 
+        column = QVBoxLayout()
+        column.addWidget(FormScroll(body), 1)
+        row = QHBoxLayout()
+        self.preview_button = labelled_button(_("&Preview as a participant"), self.show_preview)
+        self.save_button = labelled_button(_("&Save"), self.save)
+        self.message = QLabel()
+        self.message.setAccessibleName(_("Message"))
+        self.message.setWordWrap(True)
+        row.addWidget(self.message, 1)
+        row.addWidget(self.preview_button)
+        row.addWidget(self.save_button)
+        column.addLayout(row)
+        return column
+
+    def _build_questions(self) -> QGroupBox:
+        """The exercise's questions, the selected question and its options."""
         questions = QGroupBox(_("Questions"))
         q_layout = QVBoxLayout(questions)
-        self.question_list = QListWidget()
+        self.question_list = RowsList()
         self.question_list.setAccessibleName(_("Questions"))
         self.question_list.currentRowChanged.connect(self._question_chosen)
         q_layout.addWidget(self.question_list)
@@ -133,12 +147,15 @@ class AgendaEditor(QWidget):
         self.kind_box.setAccessibleName(_("Kind of new question"))
         for kind in QUESTION_KINDS:
             self.kind_box.addItem(_(kind.replace("_", " ")), kind)
-        row.addWidget(self.kind_box)
-        for text, slot in ((_("Add &question"), self.add_question),
-                           (_("Remove question"), self.remove_question),
+        row.addWidget(self.kind_box, 1)
+        row.addWidget(labelled_button(_("Add &question"), self.add_question))
+        q_layout.addLayout(row)
+        row = QHBoxLayout()  # a second row keeps the editor narrow at 200% text
+        for text, slot in ((_("Remove question"), self.remove_question),
                            (_("Up"), lambda: self.move_question(-1)),
                            (_("Down"), lambda: self.move_question(1))):
-            row.addWidget(_button(text, slot))
+            row.addWidget(labelled_button(text, slot))
+        row.addStretch(1)
         q_layout.addLayout(row)
         q_form = QFormLayout()
         self.question_text = QLineEdit()
@@ -150,7 +167,7 @@ class AgendaEditor(QWidget):
         q_form.addRow(_("Question text"), self.question_text)
         q_form.addRow("", self.required_box)
         q_layout.addLayout(q_form)
-        self.options = QTableWidget(0, 2)
+        self.options = RowsTable(0, 2)
         self.options.setHorizontalHeaderLabels([_("Code"), _("Label")])
         self.options.horizontalHeader().setStretchLastSection(True)
         self.options.setAccessibleName(_("Options"))
@@ -161,21 +178,9 @@ class AgendaEditor(QWidget):
                            (_("Remove option"), self.remove_option),
                            (_("Up"), lambda: self.move_option(-1)),
                            (_("Down"), lambda: self.move_option(1))):
-            row.addWidget(_button(text, slot))
+            row.addWidget(labelled_button(text, slot))
         q_layout.addLayout(row)
-        column.addWidget(questions, 1)
-
-        row = QHBoxLayout()
-        self.preview_button = _button(_("&Preview as a participant"), self.show_preview)
-        self.save_button = _button(_("&Save"), self.save)
-        self.message = QLabel()
-        self.message.setAccessibleName(_("Message"))
-        self.message.setWordWrap(True)
-        row.addWidget(self.message, 1)
-        row.addWidget(self.preview_button)
-        row.addWidget(self.save_button)
-        column.addLayout(row)
-        return column
+        return questions
 
     def _lang(self) -> str:
         return (ws.get_workshop(self.pack, self.workshop_id).languages or ["en"])[0]
@@ -310,7 +315,7 @@ class AgendaEditor(QWidget):
             self._fill_questions(max(0, row - 1))
 
     def move_question(self, step: int) -> None:
-        self._fill_questions(_move(self.questions, self.question_list.currentRow(), step))
+        self._fill_questions(move_item(self.questions, self.question_list.currentRow(), step))
 
     def _options_edited(self, item: QTableWidgetItem) -> None:
         q = self._current_question()
@@ -347,7 +352,7 @@ class AgendaEditor(QWidget):
     def move_option(self, step: int) -> None:
         q = self._current_question()
         if q is not None:
-            row = _move(q.setdefault("options", []), self.options.currentRow(), step)
+            row = move_item(q.setdefault("options", []), self.options.currentRow(), step)
             self._question_chosen(self.question_list.currentRow())
             self.options.setCurrentCell(row, 1)
 
