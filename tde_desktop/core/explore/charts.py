@@ -260,6 +260,7 @@ def draw_chart(figure: Figure, data: ChartData, spec: ChartSpec) -> None:
     # Title and caption wrap to the figure's width (never cut) and the axes take the rest.
     top = figure_look.put_title(figure, data.title, FONT + 3)
     bottom = figure_look.put_caption(figure, data.caption, FONT - 1)
+    figure_look.literal_text(figure)  # pack text is never mathtext
     figure_look.finish_layout(figure, top, bottom)
 
 

@@ -80,6 +80,15 @@ def finish_layout(figure: Figure, top: float, bottom: float, right: float = 0.0)
         figure.tight_layout(rect=(0, bottom, 1 - right, 1 - top), pad=0.6)
 
 
+def literal_text(figure: Figure) -> None:
+    """Show every text of ``figure`` as written: a title or value holding dollar signs
+    ("$5 to $10") is never read as mathematics."""
+    from matplotlib.text import Text
+
+    for text in figure.findobj(Text):
+        text.set_parse_math(False)
+
+
 def apply_colours(figure: Figure, rc: Mapping[str, str] | None) -> None:
     """Repaint ``figure`` with the colours in ``rc`` (matplotlib rcParams keys:
     ``figure.facecolor``, ``axes.facecolor``, ``axes.edgecolor``, ``text.color``,

@@ -370,6 +370,7 @@ def draw_map(figure: Figure, map_data: MapData, show_points: bool | None = None)
             right = min(0.5, box.width / (figure.get_figwidth() * figure.dpi) + 0.01)
         else:
             bottom += min(0.4, box.height / (figure.get_figheight() * figure.dpi) + 0.01)
+    figure_look.literal_text(figure)  # pack text is never mathtext
     figure_look.finish_layout(figure, top, bottom, right)
 
 

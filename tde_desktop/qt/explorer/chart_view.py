@@ -152,6 +152,7 @@ class ChartView(QWidget):
         self._resize_timer.timeout.connect(self._rerender)
         self.canvas.on_resize = self._resize_timer.start
         self.message = QLabel()
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # errors can quote pack text
         self.message.setWordWrap(True)
 
         row1 = QHBoxLayout()

@@ -34,6 +34,7 @@ class ColumnFinder(QWidget):
         self.list = QListWidget()
         self.list.setAccessibleName(_("Columns to show"))
         self.summary = QLabel()
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setWordWrap(True)
         self.show_matching = QPushButton(_("Show &matching"))
         self.show_matching.setAccessibleName(_("Show the matching columns"))

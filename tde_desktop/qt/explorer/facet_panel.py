@@ -132,6 +132,7 @@ class FacetPanel(QWidget):
         self.column_box = QComboBox()
         self.column_box.setAccessibleName(_("Column to count values of"))
         self.note = QLabel()
+        self.note.setTextFormat(Qt.TextFormat.PlainText)  # counts of pack values: never markup
         self.note.setWordWrap(True)
         self.list = FacetList()
         self.list.setAccessibleName(_("Values and how many rows hold each"))

@@ -114,6 +114,7 @@ class FilterBar(QWidget):
         self.where_label = QLabel(_("Show rows where"))
         self.where_label.setBuddy(self.column_box)
         self.count_label = QLabel()
+        self.count_label.setTextFormat(Qt.TextFormat.PlainText)
         self.count_label.setAccessibleName(_("Matching rows"))
         self.count_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         font = self.count_label.font()

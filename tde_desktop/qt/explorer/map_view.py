@@ -12,7 +12,7 @@ from typing import Any
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
-from PySide6.QtCore import QEvent, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
@@ -42,6 +42,7 @@ class MapView(QWidget):
         self.canvas.setAccessibleName(_("Map"))
         self.canvas.setMinimumSize(320, 260)
         self.message = QLabel()
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # errors can quote pack text
         self.message.setWordWrap(True)
         form = QFormLayout()
         form.addRow(_("&Areas:"), self.boundary_box)

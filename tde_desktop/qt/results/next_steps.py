@@ -56,6 +56,7 @@ class NextStepsEditor(QWidget):
             button.clicked.connect(lambda _c=False, s=slot: s())
             row.addWidget(button)
         self.message = QLabel()
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setAccessibleName(_("Message"))
         row.addWidget(self.message, 1)
         layout.addLayout(row)

@@ -33,6 +33,7 @@ class AboutDialog(QDialog):
                                 "following the Tactical Data Engagement method."))
         self.attribution = QLabel(attribution or _("No pack is open."))
         self.attribution.setAccessibleName(_("Data attribution"))
+        self.attribution.setTextFormat(Qt.TextFormat.PlainText)  # the pack's own words
         from tde_desktop.qt.shell.logs import current_log_file, default_log_file
 
         self.log_path = current_log_file() or default_log_file()

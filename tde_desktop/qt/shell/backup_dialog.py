@@ -67,6 +67,7 @@ class RestoreDialog(QDialog):
             self.list.addItem(item)
         layout.addWidget(self.list)
         self.message = QLabel()
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setWordWrap(True)
         self.message.setAccessibleName(_("Restore message"))
         layout.addWidget(self.message)

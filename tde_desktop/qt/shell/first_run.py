@@ -117,6 +117,7 @@ class WelcomeDialog(QDialog):
         steps.setTextFormat(Qt.TextFormat.RichText)
         self.attribution = QLabel(attribution or DEFAULT_ATTRIBUTION)
         self.attribution.setAccessibleName(_("Data attribution"))
+        self.attribution.setTextFormat(Qt.TextFormat.PlainText)  # the pack's own words
         self.attribution.setObjectName("attribution")
         for label in (intro, steps, self.attribution):
             label.setWordWrap(True)

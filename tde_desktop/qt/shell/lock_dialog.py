@@ -5,6 +5,7 @@ The lock itself is :mod:`tde_desktop.core.pack.lock`; this only words the questi
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from tde_desktop.core.i18n import _
@@ -27,6 +28,7 @@ class ReadOnlyQuestion(QMessageBox):
         super().__init__(parent)
         self.setIcon(QMessageBox.Icon.Information)
         self.setWindowTitle(_("Pack already open"))
+        self.setTextFormat(Qt.TextFormat.PlainText)  # names a person and a computer
         self.setText(in_use_text(lock_info))
         self.setInformativeText(_("You can look at it here without changing it, or close it "
                                   "in the other window first."))

@@ -76,6 +76,7 @@ class MainWindow(WindowLook, QMainWindow):
         self.guard = PackGuard(self, self.message_bar)
 
         self.count_label = QLabel()
+        self.count_label.setTextFormat(Qt.TextFormat.PlainText)
         self.count_label.setAccessibleName(_("Matching rows"))
         self.statusBar().addPermanentWidget(self.count_label)
 
