@@ -88,7 +88,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         workshop = find_workshop(pack, key)
         try:
             sheets = export_workbook(pack, workshop.id, out, suppress_below=args.suppress_below,
-                                     include_contacts=args.include_contacts, progress=progress)
+                                     include_contacts=args.include_contacts, lang=args.lang,
+                                     progress=progress)
         finally:
             progress.finish()
     print(_("Wrote {path} ({n} sheets).").format(path=out, n=len(sheets)))
@@ -102,7 +103,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
     key, out = _workshop_and_out(args, ".pdf")
     with Pack.open(args.pack, read_only=True) as pack:
         workshop = find_workshop(pack, key)
-        write_summary_pdf(pack, workshop.id, out, suppress_below=args.suppress_below)
+        write_summary_pdf(pack, workshop.id, out, suppress_below=args.suppress_below,
+                          lang=args.lang)
     print(_("Wrote {path}.").format(path=out))
     return 0
 
@@ -176,6 +178,14 @@ def cmd_export_csv(args: argparse.Namespace) -> int:
     return 0
 
 
+def _lang_option(p: Any) -> None:
+    from tde_desktop.core.i18n import SUPPORTED_LANGUAGES
+
+    p.add_argument("--lang", choices=sorted(SUPPORTED_LANGUAGES), default=None,
+                   help=_("the one language of every label written (default: the "
+                          "workshop's first language); codes stay beside the labels"))
+
+
 def add_export_commands(sub: Any) -> None:
     """Register merge, export, export-csv, summary, results-only and publish."""
     p = sub.add_parser("merge", help=_("bring the results of other packs into a pack"))
@@ -192,6 +202,7 @@ def add_export_commands(sub: Any) -> None:
     p.add_argument("--suppress-below", type=int, default=5, metavar="N")
     p.add_argument("--include-contacts", action="store_true",
                    help=_("include contact details of people who agreed to be contacted"))
+    _lang_option(p)
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("export-csv", help=_("write every dataset and the anonymised results "
@@ -204,6 +215,7 @@ def add_export_commands(sub: Any) -> None:
     p.add_argument("pack", type=Path)
     p.add_argument("rest", nargs="+", metavar="[WORKSHOP] OUT.pdf")
     p.add_argument("--suppress-below", type=int, default=5, metavar="N")
+    _lang_option(p)
     p.set_defaults(func=cmd_summary)
 
     p = sub.add_parser("results-only", help=_("write a small pack with the results but no "

@@ -12,6 +12,7 @@ import pytest
 from tde_desktop.core.errors import Cancelled, TdeError
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.results.summary_pdf import shown, summary_content, write_summary_pdf
+from tde_desktop.core.workshop import moderation
 from tde_desktop.core.workshop import responses as r
 from tde_desktop.core.workshop import workshops as w
 from tests.core.conftest import WITHDRAWN_TEXT, build_workshop
@@ -51,11 +52,14 @@ def test_one_a4_page_with_the_title_and_sections(new_pack: Pack, built: dict[str
     assert re.search(rb"/MediaBox \[\s*0 0 595\.\d+ 841\.\d+\s*\]", data)
     text = pdf_text(data)
     for expected in ("What we heard", "Vacant lots night", "2024-05-01", "Library",
-                     "Who came", "Top votes", "Parks (16 dots)", "Inspection dates",
+                     "Who came", "Top votes", "Parks (16 dots)", "Repairs (9 dots)",
                      "Lights", "Audit", "DPW"):
         assert expected in text, expected
-    # Small counts are never printed as numbers; withdrawn words never appear.
-    assert "Came before: fewer than 5" in text
+    # Small counts of people are never printed, nor the count that would give them away
+    # (8 first time + 3 returning = 11); vote tallies are not people and are printed.
+    assert "is not shown" in text
+    assert "First workshop:" not in text
+    assert "Inspection dates" not in text  # a data request nobody approved
     assert "Hidden Lane" not in text
     assert WITHDRAWN_TEXT not in text
 
@@ -63,13 +67,17 @@ def test_one_a4_page_with_the_title_and_sections(new_pack: Pack, built: dict[str
 def test_counts_below_the_threshold_are_hidden(new_pack: Pack, built: dict[str, Any]) -> None:
     content = summary_content(new_pack, built["workshop"].id, suppress_below=5)
     assert content.attendance[0] == "People who signed in: 11"
-    assert content.requests == ["Inspection dates (fewer than 5)"]
-    assert content.themes == ["safety (fewer than 5)"]
+    assert content.requests == []  # nobody approved the request yet
+    assert content.themes == ["safety (1)"]  # story tags are a tally, not people
     assert shown(4, 5) == "fewer than 5"
     assert shown(5, 5) == "5"
     assert shown(0, 5) == "0"
-    assert summary_content(new_pack, built["workshop"].id,
-                           suppress_below=1).requests == ["Inspection dates (1)"]
+    request = next(n for n in moderation.notes(new_pack, built["workshop"].id)
+                   if n.original == "Inspection dates")
+    moderation.set_status(new_pack, request.id, moderation.APPROVED)
+    assert summary_content(new_pack, built["workshop"].id).requests == ["Inspection dates (1)"]
+    content = summary_content(new_pack, built["workshop"].id, suppress_below=1)
+    assert content.attendance[1] == "First workshop: 8 · Came before: 3"
 
 
 def test_themes_fall_back_to_frequent_words_of_approved_notes(new_pack: Pack,
@@ -86,7 +94,8 @@ def test_themes_fall_back_to_frequent_words_of_approved_notes(new_pack: Pack,
         if i < 3:
             r.approve(new_pack, answer.id)
     themes = summary_content(new_pack, ws.id).themes
-    assert themes == ["streetlights (fewer than 5)", "broken (fewer than 5)"]
+    assert themes == ["streetlights (3): “The streetlights are broken”",
+                      "broken (2): “The streetlights are broken”"]
     out = write_summary_pdf(new_pack, ws.id, tmp_path / "walk.pdf")
     text = pdf_text(out.read_bytes())
     assert "streetlights" in text
@@ -120,3 +129,24 @@ def test_refusals_and_cancel_leave_earlier_file(new_pack: Pack, built: dict[str,
     assert out.read_bytes() == b"earlier"
     with pytest.raises(TdeError, match="no longer exists"):
         write_summary_pdf(new_pack, "no-such-workshop", out)
+
+
+def test_handout_prints_only_moderated_text_and_no_place_words(new_pack: Pack,
+                                                              tmp_path: Path) -> None:
+    ws = w.create_workshop(new_pack, "Paseo", languages=["en", "es"])
+    ex = w.add_exercise(new_pack, ws.id, type="data_walk", title="Station", config={
+        "questions": [{"key": "note", "kind": "sticky_note", "text": "Notice?"}]})
+    texts = ["Casas vacías en la ave Monroe, basura", "Basura en las casas de la ave Monroe",
+             "Trash on Monroe Ave", '=HYPERLINK("http://evil.example","Demolition schedule")']
+    for i, text in enumerate(texts):
+        p = w.add_participant(new_pack, ws.id)
+        answer = r.submit_answer(new_pack, workshop_id=ws.id, exercise_id=ex.id,
+                                 participant_id=p.id, question_key="note", answer=text)
+        if i < 3:
+            moderation.set_status(new_pack, answer.id, moderation.APPROVED)
+    themes = summary_content(new_pack, ws.id).themes
+    words = [t.split(" (")[0] for t in themes]
+    assert words == ["monroe", "basura"]
+    assert themes[1] == "basura (2): “…vacías en la ave Monroe, basura”"
+    text = pdf_text(write_summary_pdf(new_pack, ws.id, tmp_path / "p.pdf").read_bytes())
+    assert "HYPERLINK" not in text

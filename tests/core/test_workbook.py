@@ -11,6 +11,7 @@ import pytest
 from tde_desktop.core.errors import Cancelled
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.results.workbook import export_workbook
+from tde_desktop.core.workshop import moderation
 from tde_desktop.core.workshop import responses as r
 from tests.core.conftest import PAYLOADS, WITHDRAWN_TEXT, build_workshop
 
@@ -86,18 +87,23 @@ def test_contacts_only_when_asked_and_consented(new_pack: Pack, built: dict[str,
     assert sum(1 for c in contacts.values() if c) == 1
 
 
-def test_only_consented_stories_and_quotes(built: dict[str, Any],
-                                          book: openpyxl.Workbook) -> None:
-    rows = _values(book["Stories and quotes"])[1:]
+def test_only_consented_stories_and_quotes(new_pack: Pack, built: dict[str, Any],
+                                          book: openpyxl.Workbook, tmp_path: Path) -> None:
+    assert _values(book["Stories and quotes"])[1:] == []  # nothing approved yet
+    for note in moderation.notes(new_pack, built["workshop"].id):
+        moderation.set_status(new_pack, note.id, moderation.APPROVED)
+    out = tmp_path / "approved.xlsx"
+    export_workbook(new_pack, built["workshop"].id, out)
+    rows = _values(openpyxl.load_workbook(out)["Stories and quotes"])[1:]
     texts = [row[3] for row in rows]
     assert "Quoted story" in texts
     assert "Private story" not in texts
     # a story carries its own consent; other quotes need consent given at sign-in
-    assert [row[6] for row in rows if row[0] == "Story"] == [built["people"][2].code]
+    assert [row[7] for row in rows if row[0] == "Story"] == [built["people"][2].code]
     consenting = {p.code for p in built["people"] if p.consent_quote}
     quotes = [row for row in rows if row[0] == "Quote"]
     assert quotes
-    assert {row[6] for row in quotes} <= consenting
+    assert {row[7] for row in quotes} <= consenting
 
 
 def test_small_counts_are_suppressed(book: openpyxl.Workbook) -> None:
@@ -143,8 +149,8 @@ def test_flags_requests_carry_follow_up_columns(built: dict[str, Any],
     flags = _values(book["Data quality flags"])
     assert flags[0][-4:] == ["Status", "Owner", "Response", "Date"]
     # the record's identifier columns let the department find it
-    assert flags[1][:5] == ["Lots", 1, "lot_id=0001", None, "Out of date"]
-    assert flags[1][5] == "+demolished"
+    assert flags[1][:6] == ["Lots", 1, "lot_id=0001", None, "Out of date", "outdated"]
+    assert flags[1][6] == "+demolished"
     requests = _values(book["Data requests"])
     assert requests[0][-4:] == ["Status", "Owner", "Response", "Date"]
     assert requests[1][1] == "Inspection dates"
@@ -165,9 +171,10 @@ def test_about_next_steps_codebook(built: dict[str, Any], book: openpyxl.Workboo
 
 def test_evaluation_distribution_and_open_answers(book: openpyxl.Workbook) -> None:
     rows = _values(book["Evaluation"])[1:]
-    overall = {row[1]: row[2] for row in rows if row[0] == "Overall?"}
-    assert overall == {"Up": 9, "Down": 2}
-    assert rows[-1][:2] == ["What to improve?", "@more chairs"]
+    overall = {row[1]: row[2:4] for row in rows if row[0] == "Overall?"}
+    assert overall == {"Up": ["up", 9], "Down": ["down", 2]}
+    # open answers are shared only once the facilitator approved them
+    assert "@more chairs" not in [row[1] for row in rows]
 
 
 def test_cancel_keeps_previous_file(new_pack: Pack, built: dict[str, Any],

@@ -23,25 +23,35 @@ from typing import Any
 
 from tde_desktop.core.errors import Cancelled, ProgressCallback, TdeError, report
 from tde_desktop.core.explore.export_view import ExportFailed, replace_when_done
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import SUPPORTED_LANGUAGES, _, current_language, thread_language
 from tde_desktop.core.pack import Pack
+from tde_desktop.core.results.privacy import suppress_breakdown
 from tde_desktop.core.results.workbook_data import WorkbookData
 from tde_desktop.core.workshop.tallies import tally
 
 A4_INCHES = (8.27, 11.69)
 TOP = 3
-_STOP_TEXT = """
+_STOP_EN = """
 a about after all also am an and any are as at be because been but by can could did do does
 for from get got had has have he her here him his how i if in into is it its just like me more
 most my no not of on one only or our out over she so some than that the their them then there
 these they this to too up us very was we were what when where which who why will with would
 you your yes dont don't it's i'm im there's lot lots really much many need needs want
+ave avenue st street rd road blvd lane way house houses home homes building buildings
+place places area city neighborhood neighbourhood people thing things see
+"""
+_STOP_ES = """
 el la los las un una unos unas y o de del al en con por para que es son se lo le les su sus
 mi mis tu nos muy mas más pero como cuando donde porque hay esta este estos estas eso ese
-ya sí si no
+ya sí si no está están ser hace hacer tiene tienen todo todos toda todas otro otra también
+calle calles avenida av casa casas edificio edificios barrio ciudad gente cosa cosas lugar zona
 """
-#: Words too common to be a theme (English and Spanish).
-STOP_WORDS = frozenset(_STOP_TEXT.split())
+#: Words too common to be a theme, per language; place words (street types, "houses")
+#: are here too: every note in a neighbourhood workshop names them.
+STOP_WORDS: dict[str, frozenset[str]] = {"en": frozenset(_STOP_EN.split()),
+                                         "es": frozenset(_STOP_ES.split())}
+#: How much of a note is quoted around a theme word, in characters either side.
+CONTEXT = 28
 
 
 @dataclass
@@ -55,54 +65,50 @@ class SummaryContent:
     requests: list[str] = field(default_factory=list)
     themes: list[str] = field(default_factory=list)
     next_steps: list[str] = field(default_factory=list)
+    #: said once, when every count about people on the page had to be hidden
+    all_hidden: str = ""
 
 
 def shown(n: float, suppress_below: int) -> str:
-    """A count as printed: small non-zero counts become "fewer than 5"."""
+    """A count of people as printed: small non-zero counts become "fewer than 5"."""
     if 0 < n < suppress_below:
         return _("fewer than {n}").format(n=suppress_below)
     return f"{n:,.0f}"
 
 
-def summary_content(pack: Pack, workshop_id: str, *,
-                    suppress_below: int = 5) -> SummaryContent:
-    """Gather the page's lines from the pack (read only)."""
-    data = WorkbookData(pack, workshop_id, suppress_below=suppress_below)
+def summary_content(pack: Pack, workshop_id: str, *, suppress_below: int = 5,
+                    lang: str | None = None) -> SummaryContent:
+    """Gather the page's lines from the pack (read only), labels in ``lang``.
+
+    Counts of people (who came, first time or not) are suppressed below
+    ``suppress_below``, with complementary suppression; vote tallies are not
+    counts of people and are printed as they are. Free text (data requests,
+    themes) comes only from answers the facilitator approved, as corrected.
+    """
+    data = WorkbookData(pack, workshop_id, suppress_below=suppress_below, lang=lang)
     ws = data.workshop
     place = ", ".join(x for x in (ws.venue, ws.neighbourhood) if x)
     content = SummaryContent(ws.title, " · ".join(x for x in (ws.date, place) if x))
-
-    def count(n: float) -> str:
-        return shown(n, suppress_below)
-
-    people = [p for p in data.participants if not p.is_group]
-    groups = [p for p in data.participants if p.is_group]
-    firsts = Counter(p.first_time for p in people)
-    content.attendance.append(_("People who signed in: {n}").format(n=count(len(people))))
-    if groups:
-        content.attendance.append(_("Groups: {n}").format(n=count(len(groups))))
-    content.attendance.append(_("First workshop: {first} · Came before: {repeat}").format(
-        first=count(firsts["first"]), repeat=count(firsts["repeat"])))
-
+    _attendance(data, content)
     for exercise, question in data.questions_of_kind("dot_vote", "ranking"):
         rows = sorted((r for r in tally(pack, exercise.id, question.key, data.lang)
                        if r.value > 0), key=lambda r: (-r.value, r.label))[:TOP]
         if rows:
             unit = _("dots") if question.kind == "dot_vote" else _("points")
             content.votes.append(exercise.title + ": " + "; ".join(
-                f"{r.label} ({count(r.value)} {unit})" for r in rows))
+                f"{r.label} ({r.value:,.0f} {unit})" for r in rows))
 
     requests: Counter[str] = Counter()
     names: dict[str, str] = {}
     for a in data.of_kind("data_request"):
-        text = " ".join(a.answer_text.split())
+        text = " ".join(a.moderated_text.split())
         if text:
             names.setdefault(text.casefold(), text)
             requests[text.casefold()] += 1
-    content.requests = [f"{names[k]} ({count(n)})"
+    content.requests = [f"{names[k]} ({n})"
                         for k, n in sorted(requests.items(), key=lambda kv: (-kv[1], kv[0]))
                         [:TOP + 2]]
-    content.themes = _themes(pack, data, count)
+    content.themes = _themes(data)
     content.next_steps = [
         " → ".join(x for x in (step.get("heard", ""), step.get("action", "")) if x)
         + (f" ({', '.join(x for x in (step.get('owner', ''), step.get('due', '')) if x)})"
@@ -111,34 +117,75 @@ def summary_content(pack: Pack, workshop_id: str, *,
     return content
 
 
-def _themes(pack: Pack, data: WorkbookData, count: Any) -> list[str]:
+def _attendance(data: WorkbookData, content: SummaryContent) -> None:
+    """Who came: the totals, and first time or returning with complementary suppression
+    (the total is printed, so one hidden count would be given away by the other)."""
+    k = data.suppress_below
+    people = [p for p in data.participants if not p.is_group]
+    groups = [p for p in data.participants if p.is_group]
+    content.attendance.append(_("People who signed in: {n}").format(n=f"{len(people):,}"))
+    if groups:
+        content.attendance.append(_("Groups: {n}").format(n=f"{len(groups):,}"))
+    counts = Counter(p.first_time if p.first_time in ("first", "repeat") else ""
+                     for p in people)
+    safe = suppress_breakdown(counts, k)
+    if counts and all(safe[key] is None for key in counts):
+        content.all_hidden = _("How many came for the first time is not shown: one group "
+                               "is smaller than {k}, and the other would give it away."
+                               ).format(k=k)
+        return
+    if people:
+        first, repeat = safe.get("first", 0), safe.get("repeat", 0)
+        content.attendance.append(_("First workshop: {first} · Came before: {repeat}").format(
+            first=_("not shown") if first is None else f"{first:,}",
+            repeat=_("not shown") if repeat is None else f"{repeat:,}"))
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W\d_]{3,}", text.casefold())
+
+
+def _themes(data: WorkbookData) -> list[str]:
+    """Story tags, or else the words that come up in two or more approved notes and
+    stories (as corrected), each with a few words around it from one of them."""
     tags: Counter[str] = Counter()
     labels: dict[str, str] = {}
     for a in data.of_kind("story"):
+        if not a.question:
+            continue
         for tag in a.tags:
-            option = a.question.option(tag) if a.question else None
-            labels[tag] = option.text(data.lang) if option else tag
+            labels[tag] = data.code_label(a.question, tag)
             tags[tag] += 1
     if tags:
-        return [f"{labels[t]} ({count(n)})" for t, n in
+        return [f"{labels[t]} ({n})" for t, n in
                 sorted(tags.items(), key=lambda kv: (-kv[1], labels[kv[0]]))[:TOP + 3]]
-    # No tags: the most frequent words of what the facilitator approved for the projector.
-    present = {p.id for p in data.participants}
+    stop = frozenset().union(*STOP_WORDS.values())  # a bilingual room writes in both
     words: Counter[str] = Counter()
-    for exercise, question in data.questions_of_kind("sticky_note", "story"):
-        for participant_id, text in pack.conn.execute(
-                "SELECT participant_id, answer_text FROM _tde_responses WHERE exercise_id = ? "
-                "AND question_key = ? AND deleted = 0 AND approved = 1",
-                (exercise.id, question.key)):
-            if participant_id in present:
-                words.update(w for w in re.findall(r"[^\W\d_]{3,}", str(text).casefold())
-                             if w not in STOP_WORDS)
-    return [f"{w} ({count(n)})" for w, n in
-            sorted(words.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP + 5] if n > 1]
+    where: dict[str, str] = {}
+    for a in data.of_kind("sticky_note", "story", "open_text"):
+        text = " ".join(a.moderated_text.split())
+        found = {w for w in _words(text) if w not in stop}
+        words.update(found)  # one note counts once per word
+        for w in found:
+            where.setdefault(w, text)
+    return [f"{w} ({n}): {_in_context(w, where[w])}" for w, n in
+            sorted(words.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP + 2] if n > 1]
+
+
+def _in_context(word: str, text: str) -> str:
+    """A few words either side of ``word`` in ``text``, quoted."""
+    at = text.casefold().find(word)
+    start, end = max(0, at - CONTEXT), min(len(text), at + len(word) + CONTEXT)
+    while start > 0 and text[start - 1] != " ":
+        start += 1
+    while end < len(text) and text[end] != " ":
+        end -= 1
+    snippet = text[start:end].strip()
+    return "“" + ("…" if start > 0 else "") + snippet + ("…" if end < len(text) else "") + "”"
 
 
 def write_summary_pdf(pack: Pack, workshop_id: str, out_path: str | Path, *,
-                      suppress_below: int = 5,
+                      suppress_below: int = 5, lang: str | None = None,
                       progress: ProgressCallback | None = None) -> Path:
     """Write the one-page summary to ``out_path`` (a ``.pdf``); returns the path.
 
@@ -151,9 +198,18 @@ def write_summary_pdf(pack: Pack, workshop_id: str, out_path: str | Path, *,
         raise ExportFailed(_("The summary must be saved as a .pdf file."))
     if suppress_below < 1:
         raise ExportFailed(_("The small-count threshold must be 1 or more."))
-    report(progress, 0, 2, _("Gathering what we heard"))
-    content = summary_content(pack, workshop_id, suppress_below=suppress_below)
-    report(progress, 1, 2, _("Drawing the page"))
+    if lang is not None and lang not in SUPPORTED_LANGUAGES:
+        raise ExportFailed(_("Unknown language: {lang}").format(lang=lang))
+    with thread_language(lang or current_language()):
+        report(progress, 0, 2, _("Gathering what we heard"))
+        content = summary_content(pack, workshop_id, suppress_below=suppress_below, lang=lang)
+        report(progress, 1, 2, _("Drawing the page"))
+        _save(content, out)
+    report(progress, 2, 2, _("Summary saved"))
+    return out
+
+
+def _save(content: SummaryContent, out: Path) -> None:
     try:
         with replace_when_done(out) as tmp:
             _draw(content, tmp)
@@ -162,8 +218,6 @@ def write_summary_pdf(pack: Pack, workshop_id: str, out_path: str | Path, *,
     except OSError as exc:
         raise ExportFailed(_("{name} could not be written: {reason}").format(
             name=out.name, reason=exc.strerror or exc)) from None
-    report(progress, 2, 2, _("Summary saved"))
-    return out
 
 
 class _Page:
@@ -220,6 +274,8 @@ def _draw(content: SummaryContent, path: Path) -> None:
         if content.when_where:
             page.line(content.when_where, 14)
         page.section(_("Who came"), content.attendance, "")
+        if content.all_hidden:
+            page.line(content.all_hidden, 13, indent=0.02, gap=0.004)
         page.section(_("Top votes"), content.votes, _("No votes were taken."))
         page.section(_("Data people asked for"), content.requests,
                      _("No data requests were made."))

@@ -28,7 +28,7 @@ from typing import Any
 from tde_desktop.core.errors import Cancelled, ProgressCallback, TdeError, report
 from tde_desktop.core.explore.export_view import ExportFailed, export_failure, replace_when_done
 from tde_desktop.core.gc_pause import paused_gc
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import SUPPORTED_LANGUAGES, _, thread_language
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.results.workbook_data import WorkbookData
 from tde_desktop.core.xlsx_safe import streaming_workbook
@@ -36,22 +36,35 @@ from tde_desktop.core.xlsx_safe import streaming_workbook
 
 def export_workbook(pack: Pack, workshop_id: str, out_path: str | Path, *,
                     suppress_below: int = 5, include_contacts: bool = False,
+                    lang: str | None = None,
                     progress: ProgressCallback | None = None) -> list[str]:
     """Write the workshop's results workbook to ``out_path``; returns the sheet names.
+
+    Every header, sheet name and answer label is in ``lang`` (``en`` or ``es``;
+    by default the workshop's first language), whatever language each
+    participant answered in; each label has its stable code beside it.
 
     ``progress`` is called once per sheet and may raise :class:`Cancelled`, in
     which case any file already at ``out_path`` is left untouched.
     """
-    from tde_desktop.core.results import workbook_kinds as k
-    from tde_desktop.core.results import workbook_sheets as s
-
     out = Path(out_path)
     if out.suffix.lower() != ".xlsx":
         raise ExportFailed(_("The workbook must be saved as an .xlsx file."))
     if suppress_below < 1:
         raise ExportFailed(_("The small-count threshold must be 1 or more."))
+    if lang is not None and lang not in SUPPORTED_LANGUAGES:
+        raise ExportFailed(_("Unknown language: {lang}").format(lang=lang))
     with paused_gc():  # thousands of answers: see paused_gc
-        data = WorkbookData(pack, workshop_id, suppress_below=suppress_below)
+        data = WorkbookData(pack, workshop_id, suppress_below=suppress_below, lang=lang)
+    with thread_language(data.lang):
+        return _write(data, out, include_contacts, progress)
+
+
+def _write(data: WorkbookData, out: Path, include_contacts: bool,
+           progress: ProgressCallback | None) -> list[str]:
+    from tde_desktop.core.results import workbook_kinds as k
+    from tde_desktop.core.results import workbook_sheets as s
+
     steps: list[tuple[str, Callable[[Any], str | None]]] = [
         (_("About"), lambda wb: s.write_about(wb, data)),
         (_("Participants"), lambda wb: s.write_participants(wb, data, include_contacts)),

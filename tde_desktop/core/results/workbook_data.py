@@ -11,8 +11,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import _, translate
 from tde_desktop.core.pack import Pack
+from tde_desktop.core.results.privacy import QUASI_IDENTIFIERS, KReport, k_anonymise
 from tde_desktop.core.workshop.exercises import Question, label_text
 from tde_desktop.core.workshop.participants import Participant, list_participants
 from tde_desktop.core.workshop.records import Exercise, Workshop, get_workshop, list_exercises
@@ -38,12 +39,27 @@ class Answer:
     amount: float | None
     rank: int | None
     updated_at: str
+    approved: bool = False
+    corrected_text: str = ""  # the facilitator's typo correction, or ''
+    id: str = ""
+
+    @property
+    def moderated_text(self) -> str:
+        """The text as the facilitator approved it (corrected), or '' if not approved."""
+        if not self.approved:
+            return ""
+        return self.corrected_text or self.answer_text
 
     @property
     def prompt(self) -> str:
         if self.question is None:
             return self.question_key
         return label_text(self.question.text, self.exercise.language) or self.question_key
+
+
+def _has_moderation(pack: Pack) -> bool:
+    return pack.conn.execute("SELECT 1 FROM sqlite_master WHERE name = '_tde_moderation'"
+                             ).fetchone() is not None
 
 
 def _json_list(raw: str | None) -> list[Any]:
@@ -57,22 +73,31 @@ def _json_list(raw: str | None) -> list[Any]:
 class WorkbookData:
     """A workshop as the workbook needs it; withdrawn participants are absent."""
 
-    def __init__(self, pack: Pack, workshop_id: str, *, suppress_below: int = 5) -> None:
+    def __init__(self, pack: Pack, workshop_id: str, *, suppress_below: int = 5,
+                 lang: str | None = None) -> None:
         self.pack = pack
         self.workshop: Workshop = get_workshop(pack, workshop_id)
-        self.lang = self.workshop.languages[0] if self.workshop.languages else "en"
+        #: the one language of every label written out (answers keep their codes)
+        self.lang = lang or (self.workshop.languages[0] if self.workshop.languages else "en")
         self.suppress_below = suppress_below
         self.exercises = list_exercises(pack, workshop_id)
         self.participants = list_participants(pack, workshop_id)
+        self._safe: list[dict[str, str]] | None = None
+        self.k_report: KReport | None = None
         by_id = {p.id: p for p in self.participants}
         exercises = {e.id: e for e in self.exercises}
         questions = {(e.id, q.key): q for e in self.exercises for q in e.questions}
         self.answers: list[Answer] = []
+        moderated = _has_moderation(pack)  # a pack older than moderation has no corrections
+        edited = "coalesce(m.edited_text, '')" if moderated else "''"
+        joined = ("LEFT JOIN _tde_moderation m ON m.response_id = r.id "
+                       if moderated else "")
         cur = pack.conn.execute(
             "SELECT exercise_id, participant_id, question_key, answer, answer_text, "
             "answer_label, answer_code, rating, tags, items, dataset_id, record_rowid, amount, "
-            "rank, updated_at FROM _tde_responses WHERE workshop_id = ? AND deleted = 0 "
-            "ORDER BY seq", (workshop_id,))
+            "rank, r.updated_at, approved, " + edited + ", r.id FROM _tde_responses r "
+            + joined + "WHERE workshop_id = ? AND deleted = 0 ORDER BY seq",
+            (workshop_id,))
         for row in cur:
             person = by_id.get(row[1])
             exercise = exercises.get(row[0])
@@ -81,7 +106,20 @@ class WorkbookData:
             self.answers.append(Answer(
                 exercise, questions.get((row[0], row[2])), person, row[2], json.loads(row[3]),
                 row[4], row[5], row[6], row[7], _json_list(row[8]), _json_list(row[9]),
-                row[10], row[11], row[12], row[13], row[14]))
+                row[10], row[11], row[12], row[13], row[14], bool(row[15]), str(row[16]),
+                str(row[17])))
+
+    @property
+    def safe_signin(self) -> list[dict[str, str]]:
+        """Each participant's quasi-identifiers (:data:`QUASI_IDENTIFIERS`), in the order
+        of :attr:`participants`, generalised until every combination is shared by at
+        least ``suppress_below`` participants; :attr:`k_report` says what was done."""
+        if self._safe is None:
+            rows = [{f: str(getattr(p, f) or "") for f in QUASI_IDENTIFIERS}
+                    for p in self.participants]
+            self._safe, self.k_report = k_anonymise(rows, QUASI_IDENTIFIERS,
+                                                    self.suppress_below)
+        return self._safe
 
     def of_kind(self, *kinds: str) -> list[Answer]:
         """Answers to questions of the given kinds, in the order they were given."""
@@ -89,6 +127,22 @@ class WorkbookData:
 
     def questions_of_kind(self, *kinds: str) -> list[tuple[Exercise, Question]]:
         return [(e, q) for e in self.exercises for q in e.questions if q.kind in kinds]
+
+    def label(self, a: Answer) -> str:
+        """The answer's choice(s) in words in the workbook's language, whatever the
+        participant's language was; built from the stable codes, not the stored label."""
+        if a.question is None:
+            return a.answer_label
+        codes = a.tags if a.question.kind == "story" else \
+            [c for c in a.answer_code.split(";") if c]
+        return "; ".join(self.code_label(a.question, c) for c in codes)
+
+    def code_label(self, question: Question, code: str) -> str:
+        """One choice code of ``question`` in words in the workbook's language."""
+        if code == "skip":
+            return translate("Skipped", self.lang)
+        option = question.option(code)
+        return option.text(self.lang) if option else code
 
     def count(self, n: int) -> int | str:
         """``n`` as shown in a breakdown: small non-zero counts become ``"<5"``."""

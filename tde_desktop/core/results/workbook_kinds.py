@@ -82,12 +82,12 @@ def _answer_of(a: Answer, key: str) -> Any:
 def write_data_requests(wb: Any, data: WorkbookData) -> str | None:
     answers = data.of_kind("data_request")
     headers = [_("Who needs it"), _("What data"), _("Format"), _("Department"), _("Why"),
-               _("Urgency"), _("Participant or group"), _("Time (UTC)"),
+               _("Urgency"), _("Urgency code"), _("Participant or group"), _("Time (UTC)"),
                *(_(h) for h in FOLLOW_UP)]
     rows = [[_answer_of(a, "who"), _answer_of(a, "what"), _answer_of(a, "format"),
-             _answer_of(a, "department"), _answer_of(a, "why"), a.answer_label,
+             _answer_of(a, "department"), _answer_of(a, "why"), data.label(a), a.answer_code,
              a.participant.code, a.updated_at, None, None, None, None] for a in answers]
-    kinds = ["text"] * 7 + ["datetime", "text", "text", "text", "date"]
+    kinds = ["text"] * 8 + ["datetime", "text", "text", "text", "date"]
     return table(wb, _("Data requests"), headers, rows, kinds=kinds).close()[0]
 
 
@@ -114,32 +114,34 @@ def _record_summary(data: WorkbookData, dataset_id: int | None, rowid: int | Non
 def write_flags(wb: Any, data: WorkbookData) -> str | None:
     answers = data.of_kind("flag_record")
     headers = [_("Dataset"), _("Record id"), _("Record key fields"), _("Column"), _("Problem"),
-               _("Comment"), _("Suggested correction"), _("Participant or group"),
-               _("Time (UTC)"), *(_(h) for h in FOLLOW_UP)]
+               _("Problem code"), _("Comment"), _("Suggested correction"),
+               _("Participant or group"), _("Time (UTC)"), *(_(h) for h in FOLLOW_UP)]
     rows = [[data.dataset_title(a.dataset_id), a.record_rowid,
              _record_summary(data, a.dataset_id, a.record_rowid), _answer_of(a, "column"),
-             a.answer_label, _answer_of(a, "comment"), _answer_of(a, "correction"),
-             a.participant.code, a.updated_at, None, None, None, None] for a in answers]
-    kinds = ["text", "auto"] + ["text"] * 6 + ["datetime", "text", "text", "text", "date"]
+             data.label(a), a.answer_code, _answer_of(a, "comment"),
+             _answer_of(a, "correction"), a.participant.code, a.updated_at,
+             None, None, None, None] for a in answers]
+    kinds = ["text", "auto"] + ["text"] * 7 + ["datetime", "text", "text", "text", "date"]
     return table(wb, _("Data quality flags"), headers, rows, kinds=kinds).close()[0]
 
 
 def write_stories(wb: Any, data: WorkbookData) -> str:
-    """Only stories whose author ticked consent to quote, and notes or open answers
-    from participants who consented to be quoted at sign-in."""
+    """Quotes the facilitator approved (as corrected): stories whose author ticked
+    consent to quote, and notes or open answers from participants who consented to
+    be quoted at sign-in. Meant to be forwarded, so nothing unmoderated is on it."""
     headers = [_("Kind"), _("Exercise"), _("Title or prompt"), _("Text"), _("Themes"),
-               _("Place"), _("Participant or group"), _("Time (UTC)")]
+               _("Theme codes"), _("Place"), _("Participant or group"), _("Time (UTC)")]
     rows: list[list[Any]] = []
     for a in data.of_kind("story"):
-        if a.answer_code == "quote":
-            rows.append([_("Story"), a.exercise.title, _answer_of(a, "title"), a.answer_text,
-                         a.answer_label or "; ".join(a.tags), _answer_of(a, "place"),
-                         a.participant.code, a.updated_at])
+        if a.answer_code == "quote" and a.moderated_text:
+            rows.append([_("Story"), a.exercise.title, _answer_of(a, "title"),
+                         a.moderated_text, data.label(a), ";".join(a.tags),
+                         _answer_of(a, "place"), a.participant.code, a.updated_at])
     for a in data.of_kind("sticky_note", "open_text", "plan_feedback"):
-        if a.participant.consent_quote and a.answer_text:
-            rows.append([_("Quote"), a.exercise.title, a.prompt, a.answer_text,
-                         a.answer_label, "", a.participant.code, a.updated_at])
-    kinds = ["text"] * 7 + ["datetime"]
+        if a.participant.consent_quote and a.moderated_text:
+            rows.append([_("Quote"), a.exercise.title, a.prompt, a.moderated_text,
+                         data.label(a), a.answer_code, "", a.participant.code, a.updated_at])
+    kinds = ["text"] * 8 + ["datetime"]
     return table(wb, _("Stories and quotes"), headers, rows, kinds=kinds).close()[0]
 
 
@@ -155,12 +157,13 @@ def write_questions(wb: Any, data: WorkbookData) -> str | None:
 
 def write_assets(wb: Any, data: WorkbookData) -> str | None:
     answers = data.of_kind("asset")
-    headers = [_("Name"), _("Category"), _("Location"), _("Grade"), _("Note"),
-               _("Participant or group"), _("Time (UTC)")]
-    rows = [[_answer_of(a, "name"), a.answer_label, _answer_of(a, "location"), a.rating,
-             _answer_of(a, "note"), a.participant.code, a.updated_at] for a in answers]
-    return table(wb, _("Assets"), headers, rows,
-                 kinds=["text", "text", "text", "auto", "text", "text", "datetime"]).close()[0]
+    headers = [_("Name"), _("Category"), _("Category code"), _("Location"), _("Grade"),
+               _("Note"), _("Participant or group"), _("Time (UTC)")]
+    rows = [[_answer_of(a, "name"), data.label(a), a.answer_code, _answer_of(a, "location"),
+             a.rating, _answer_of(a, "note"), a.participant.code, a.updated_at]
+            for a in answers]
+    return table(wb, _("Assets"), headers, rows, kinds=[
+        "text", "text", "text", "text", "auto", "text", "text", "datetime"]).close()[0]
 
 
 def write_evaluation(wb: Any, data: WorkbookData) -> str | None:
@@ -169,7 +172,8 @@ def write_evaluation(wb: Any, data: WorkbookData) -> str | None:
     evaluation = [e for e in data.exercises if e.type == "evaluation"]
     if not evaluation:
         return None
-    headers = [_("Question"), _("Answer"), _("Count"), _("Share"), _("Participant or group")]
+    headers = [_("Question"), _("Answer"), _("Code"), _("Count"), _("Share"),
+               _("Participant or group")]
     rows: list[list[Any]] = []
     charts: list[tuple[str, int, int]] = []
     for e in evaluation:
@@ -179,15 +183,16 @@ def write_evaluation(wb: Any, data: WorkbookData) -> str | None:
                 results = tally(data.pack, e.id, q.key, data.lang)
                 total = sum(r.value for r in results) or 1
                 first = len(rows) + 2
-                rows += [[prompt, r.label, r.value, round(r.value / total, 3), None]
+                rows += [[prompt, r.label, r.code, r.value, round(r.value / total, 3), None]
                          for r in results]
                 charts.append((prompt, first, len(rows) + 1))
             else:
-                rows += [[prompt, a.answer_text, None, None, a.participant.code]
-                         for a in data.answers
-                         if a.exercise.id == e.id and a.question_key == q.key and a.answer_text]
+                # open answers only as the facilitator approved them: this sheet is shared
+                rows += [[prompt, a.moderated_text, None, None, None, a.participant.code]
+                         for a in data.answers if a.exercise.id == e.id
+                         and a.question_key == q.key and a.moderated_text]
     writer = table(wb, _("Evaluation"), headers, rows,
-                   kinds=["text", "text", "auto", "auto", "text"])
+                   kinds=["text", "text", "text", "auto", "auto", "text"])
     for i, (name, first, last) in enumerate(charts):
-        _bar_chart(writer, name, 2, 3, first, last, f"G{2 + i * CHART_ROWS}", _("Count"))
+        _bar_chart(writer, name, 2, 4, first, last, f"H{2 + i * CHART_ROWS}", _("Count"))
     return writer.close()[0]

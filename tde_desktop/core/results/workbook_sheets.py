@@ -11,6 +11,7 @@ from typing import Any
 from tde_desktop import __version__
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import utc_now
+from tde_desktop.core.results.privacy import HIDDEN, NOT_GIVEN, signin_label
 from tde_desktop.core.results.workbook_data import WorkbookData
 from tde_desktop.core.workshop.exercises import label_text
 from tde_desktop.core.xlsx_sheet_writer import SheetWriter
@@ -55,20 +56,44 @@ def write_about(wb: Any, data: WorkbookData) -> str:
 
 
 def write_participants(wb: Any, data: WorkbookData, include_contacts: bool) -> str:
+    """One row per code. Sign-in details are generalised (see
+    :func:`~tde_desktop.core.results.privacy.k_anonymise`) so that no combination of
+    neighbourhood, age band and affiliation shown is shared by fewer than the
+    small-count threshold: this sheet cannot undo the suppression on Metrics."""
+    lang = data.lang
     headers = [_("Code"), _("Group"), _("Group size"), _("Neighbourhood"), _("Age band"),
-               _("Affiliation"), _("First time or repeat"), _("Consents to be quoted")]
+               _("Age band code"), _("Affiliation"), _("Affiliation code"),
+               _("First time or repeat"), _("First time or repeat code"),
+               _("Consents to be quoted")]
     if include_contacts:
         headers.append(_("Contact (consented)"))
     rows = []
-    for p in data.participants:
+    for p, safe in zip(data.participants, data.safe_signin, strict=True):
         row: list[Any] = [p.code, _("yes") if p.is_group else _("no"), p.group_size,
-                          p.neighbourhood, p.age_band, p.affiliation, p.first_time,
+                          shown_value(safe["neighbourhood"]),
+                          shown_value(signin_label("age_band", safe["age_band"], lang)),
+                          code_of(safe["age_band"]),
+                          shown_value(signin_label("affiliation", safe["affiliation"], lang)),
+                          code_of(safe["affiliation"]),
+                          signin_label("first_time", p.first_time, lang), p.first_time,
                           _("yes") if p.consent_quote else _("no")]
         if include_contacts:
             row.append(p.contact if p.consent_contact else "")
         rows.append(row)
-    kinds = ["text", "auto", "auto", "text", "text", "text", "text", "text", "text"]
+    kinds = ["text", "auto", "auto"] + ["text"] * 9
     return table(wb, _("Participants"), headers, rows, kinds=kinds[: len(headers)]).close()[0]
+
+
+def shown_value(value: str) -> str:
+    """A sign-in value as written out: empty is "(not given)", hidden is "(hidden)"."""
+    if value == HIDDEN:
+        return _(HIDDEN)
+    return value or _(NOT_GIVEN)
+
+
+def code_of(value: str) -> str:
+    """A sign-in code as written out: blank when hidden."""
+    return "" if value == HIDDEN else value
 
 
 def write_responses(wb: Any, data: WorkbookData) -> str:
@@ -84,7 +109,7 @@ def write_responses(wb: Any, data: WorkbookData) -> str:
         return prompts[key]
 
     rows = ([a.exercise.title, a.exercise.type, a.question_key, prompt(a), a.participant.code,
-             a.answer_text, a.answer_label, a.answer_code, a.rating,
+             a.answer_text, data.label(a), a.answer_code, a.rating,
              "; ".join(a.tags) if a.tags else "", a.amount, a.rank, a.updated_at]
             for a in data.answers)
     kinds = ["auto"] * 4 + ["text", "text", "text", "text", "auto", "text", "auto", "auto",

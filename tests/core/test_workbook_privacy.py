@@ -1,0 +1,110 @@
+"""What leaves the laptop: one language with codes beside, moderated text only, and
+sign-in details that single no one out. Workbooks re-opened cell by cell."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from tde_desktop.core.pack import Pack
+from tde_desktop.core.results.workbook import export_workbook
+from tde_desktop.core.workshop import moderation
+from tde_desktop.core.workshop import responses as r
+from tests.core.conftest import build_workshop
+
+
+@pytest.fixture
+def built(new_pack: Pack, tmp_path: Path) -> dict[str, Any]:
+    data = build_workshop(new_pack, tmp_path)
+    ws, ex, people = data["workshop"], data["ex"], data["people"]
+    # a Spanish-speaking participant flags a duplicate and asks for data, urgently
+    r.submit_answer(new_pack, workshop_id=ws.id, exercise_id=ex["check"].id,
+                    participant_id=people[3].id, question_key="flag", lang="es",
+                    answer={"flag": "duplicate", "comment": "Dos veces",
+                            "dataset_id": data["dataset"].id, "record_rowid": 2})
+    r.submit_answer(new_pack, workshop_id=ws.id, exercise_id=ex["request"].id,
+                    participant_id=people[3].id, question_key="wish", lang="es",
+                    answer={"what": "Fechas", "urgency": "low"})
+    return data
+
+
+def _export(pack: Pack, built: dict[str, Any], path: Path, **options: Any) -> Any:
+    export_workbook(pack, built["workshop"].id, path, **options)
+    return openpyxl.load_workbook(path)
+
+
+def _rows(ws: Any) -> list[list[Any]]:
+    return [list(row) for row in ws.iter_rows(values_only=True)]
+
+
+def _column(ws: Any, header: str) -> list[Any]:
+    rows = _rows(ws)
+    i = rows[0].index(header)
+    return [row[i] for row in rows[1:]]
+
+
+def test_labels_in_one_language_with_codes_beside(new_pack: Pack, built: dict[str, Any],
+                                                   tmp_path: Path) -> None:
+    book = _export(new_pack, built, tmp_path / "en.xlsx")
+    flags = book["Data quality flags"]
+    assert _column(flags, "Problem") == ["Out of date", "Duplicate"]  # not "Duplicado"
+    assert _column(flags, "Problem code") == ["outdated", "duplicate"]
+    requests = book["Data requests"]
+    assert _column(requests, "Urgency code") == ["high", "low"]
+    urgency = _column(requests, "Urgency")
+    assert all(label and label.isascii() for label in urgency), urgency
+    responses = book["Responses"]
+    labels = dict(zip(_column(responses, "Code"), _column(responses, "Label"), strict=True))
+    assert labels["duplicate"] == "Duplicate"
+
+    es = _export(new_pack, built, tmp_path / "es.xlsx", lang="es")
+    assert "Problemas en los datos" in es.sheetnames
+    flags = es["Problemas en los datos"]
+    assert _column(flags, "Problema") == ["Desactualizado", "Duplicado"]
+    assert _column(flags, "Código del problema") == ["outdated", "duplicate"]
+
+
+def test_codebook_maps_both_languages(new_pack: Pack, built: dict[str, Any],
+                                      tmp_path: Path) -> None:
+    rows = _rows(_export(new_pack, built, tmp_path / "b.xlsx")["Codebook"])
+    flag = {row[6]: (row[7], row[8]) for row in rows[1:] if row[2] == "flag"}
+    assert flag["duplicate"] == ("Duplicate", "Duplicado")
+
+
+def test_free_text_only_approved_and_corrected(new_pack: Pack, built: dict[str, Any],
+                                               tmp_path: Path) -> None:
+    ws = built["workshop"]
+    notes = moderation.notes(new_pack, ws.id)
+    improve = next(n for n in notes if n.original == "@more chairs")
+    moderation.set_status(new_pack, improve.id, moderation.APPROVED)
+    moderation.edit_text(new_pack, improve.id, "More chairs")
+    story = next(n for n in notes if n.original == "Quoted story")
+    moderation.set_status(new_pack, story.id, moderation.APPROVED)
+    moderation.edit_text(new_pack, story.id, '=HYPERLINK("http://evil.example","Demo")')
+    book = _export(new_pack, built, tmp_path / "m.xlsx")
+    evaluation = _rows(book["Evaluation"])
+    assert [row[1] for row in evaluation if row[0] == "What to improve?"
+            and row[3] is None] == ["More chairs"]
+    stories = book["Stories and quotes"]
+    texts = {c.value: c for c in stories["D"][1:]}
+    # the approved story as corrected, and the approved answer of a consenting participant;
+    # notes nobody approved stay off the sheets meant to be forwarded
+    assert set(texts) == {'=HYPERLINK("http://evil.example","Demo")', "More chairs"}
+    assert texts['=HYPERLINK("http://evil.example","Demo")'].data_type == "s"  # never a formula
+
+
+def test_participants_sheet_does_not_undo_suppression(new_pack: Pack, built: dict[str, Any],
+                                                      tmp_path: Path) -> None:
+    for k in (5, 3):
+        rows = _rows(_export(new_pack, built, tmp_path / f"p{k}.xlsx",
+                             suppress_below=k)["Participants"])
+        head = rows[0]
+        cols = [head.index(h) for h in ("Neighbourhood", "Age band", "Affiliation")]
+        combos = Counter(tuple(row[i] for i in cols) for row in rows[1:])
+        hidden = ("(hidden)",) * 3
+        assert all(n >= k for combo, n in combos.items() if combo != hidden), combos
+        assert len(rows) - 1 == 11
