@@ -46,8 +46,18 @@ class DictionaryEditor(QWidget):
                                    | QAbstractItemView.EditTrigger.EditKeyPressed
                                    | QAbstractItemView.EditTrigger.AnyKeyPressed)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(COL_EN, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(COL_ES, QHeaderView.ResizeMode.Stretch)
+        # The descriptions get the width: names are capped (full name in the cell's
+        # tooltip), type and missing are as narrow as their contents, and long
+        # descriptions wrap onto more lines instead of being cut to 25 px.
+        for col in (COL_TYPE, COL_MISSING):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        # In a narrow panel the table scrolls sideways rather than squeezing the
+        # descriptions; in a wide one the Spanish column takes what is left.
+        header.setSectionResizeMode(COL_EN, QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.table.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
         hint = QLabel(_("Write what each column means in plain words. Press F2 or start "
                         "typing to edit a description; it is saved in the pack."))
         hint.setWordWrap(True)
@@ -70,12 +80,20 @@ class DictionaryEditor(QWidget):
                 item = QTableWidgetItem(text)
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 item.setData(Qt.ItemDataRole.UserRole, c.name)
+                item.setToolTip(text if col == COL_NAME else "")
                 self.table.setItem(r, col, item)
             for col, text in ((COL_EN, c.description_en), (COL_ES, c.description_es)):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, c.name)
                 self.table.setItem(r, col, item)
         self.table.resizeColumnToContents(COL_NAME)
+        cap = self.fontMetrics().horizontalAdvance("x" * 18)
+        if self.table.columnWidth(COL_NAME) > cap:
+            self.table.setColumnWidth(COL_NAME, cap)
+        self.table.setColumnWidth(COL_EN, self.fontMetrics().horizontalAdvance("x" * 28))
+        self.table.horizontalHeader().setMinimumSectionSize(
+            self.fontMetrics().horizontalAdvance("Missing"))
+        self.table.resizeRowsToContents()
         self.table.blockSignals(False)
 
     def _item_changed(self, item: QTableWidgetItem) -> None:
