@@ -23,6 +23,9 @@ The rules:
 - so do names that say a column holds codes (ZIP, FIPS, BBL, tract, parcel, block,
   lot, ...id; :data:`CODE_NAME`);
 - ``"625,000"`` is a number only when every value of the column has that shape;
+- only calendar dates are dates: ``2/31/2019``, ``31/02/2019``, ``2019-02-30`` or
+  ``2/29/2023`` fit no date kind, so a column holding one stays text, every value as
+  written (never an impossible ISO date such as ``2019-02-31``);
 - ISO dates and date-times are stored as written; US ``M/D/YYYY`` and day-first
   ``D/M/YYYY`` dates (optionally with a clock, 12- or 24-hour) become ISO-8601 text when
   the whole column agrees on one reading; two-digit years below
@@ -61,15 +64,26 @@ _INT_SEP = (rf"-?(?:0|[1-9][0-9]{{0,2}}(?:,[0-9]{{3}}){{0,{_GROUPS}}}"
 _FRAC = rf"(?:\.[0-9]+)?(?:[eE][-+]?[0-9]{{1,{MAX_EXPONENT_DIGITS}}})?"
 _NUM = r"-?(?:(?:0|[1-9][0-9]*)" + _FRAC + r"|\.[0-9]+)"
 _NUM_SEP = r"-?(?:(?:0|[1-9][0-9]{0,2}(?:,[0-9]{3})*|[1-9][0-9]*)" + _FRAC + r"|\.[0-9]+)"
-_DATE_ISO = r"[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
+# Only calendar dates: a day the month has (31 in seven months, 30 in four, 28 in
+# February, 29 in a leap year). Leap years: a multiple of 4 not ending in 00, or a
+# multiple of 400; a two-digit year is 19YY or 20YY, leap alike for every YY (00 is 2000).
+_LEAP4 = r"(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)"
+_LEAP2 = r"(?:0[048]|[2468][048]|[13579][26])"
+_M31, _M30 = r"(?:0?[13578]|1[02])", r"(?:0?[469]|11)"
+_D31, _D30, _D28 = r"(?:0?[1-9]|[12][0-9]|3[01])", r"(?:0?[1-9]|[12][0-9]|30)", \
+    r"(?:0?[1-9]|1[0-9]|2[0-8])"
+_DATE_ISO = (r"(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+             r"|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))"
+             rf"|{_LEAP4}-02-29)")
 _TIME = r"(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]+)?)?"
 _DATETIME_ISO = _DATE_ISO + r"[T ]" + _TIME + r"(?:Z|[+-][0-9]{2}:?[0-9]{2})?"
-_M = r"(?:0?[1-9]|1[0-2])"
-_D = r"(?:0?[1-9]|[12][0-9]|3[01])"
 _Y = r"(?:[0-9]{4}|[0-9]{2})"
+_LEAP = rf"(?:{_LEAP4}|{_LEAP2})"
 _CLOCK = r"(?:0?[0-9]|1[0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?(?: ?[AaPp][Mm])?"
-_DATE_MDY = _M + "/" + _D + "/" + _Y
-_DATE_DMY = _D + "/" + _M + "/" + _Y
+_DATE_MDY = (rf"(?:(?:{_M31}/{_D31}|{_M30}/{_D30}|0?2/{_D28})/{_Y}"
+             rf"|0?2/29/{_LEAP})")
+_DATE_DMY = (rf"(?:(?:{_D31}/{_M31}|{_D30}/{_M30}|{_D28}/0?2)/{_Y}"
+             rf"|29/0?2/{_LEAP})")
 
 
 @dataclass(frozen=True)
