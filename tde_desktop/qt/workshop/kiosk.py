@@ -40,6 +40,8 @@ from tde_desktop.qt.workshop.kiosk_steps import Step, StepList
 from tde_desktop.qt.workshop.kiosk_widgets import AnswerWidget, answer_widget
 from tde_desktop.qt.workshop.pin_dialog import PinDialog, ask_pin
 
+tr = translate  # texts in the participant's language; the catalogue finds tr("...")
+
 #: sign-in answers that are also kept on the participant record (for the Participants sheet)
 SIGNIN_KEYS = ("neighbourhood", "age_band", "affiliation", "first_time", "consent_quote",
                "consent_contact")
@@ -91,10 +93,6 @@ class Kiosk(QWidget):
         if preview is not None:
             self.start(preview=True)
 
-    def t(self, text: str) -> str:
-        """``text`` in the participant's language."""
-        return translate(text, self.lang)
-
     def _workshop_language(self) -> str:
         return (self.workshop.languages or ["en"])[0]
 
@@ -107,37 +105,40 @@ class Kiosk(QWidget):
 
     def retranslate(self) -> None:
         """Every fixed text of the three pages in ``self.lang``."""
-        t = self.t
-        self.setWindowTitle(t("Workshop: {title}").format(title=self.workshop.title))
-        self.setAccessibleName(t("Participant screen"))
-        self.title_label.setAccessibleName(t("Workshop title"))
+        lang = self.lang
+        self.setWindowTitle(tr("Workshop: {title}", lang).format(title=self.workshop.title))
+        self.setAccessibleName(tr("Participant screen", lang))
+        self.title_label.setAccessibleName(tr("Workshop title", lang))
         for code, choice in self.language_buttons.items():
             choice.setChecked(code == self.lang)
-        self.intro.setAccessibleName(t("Welcome"))
-        self.intro.setText(t("Welcome! Your answers are anonymous: you get a code, not a name. "
-                             "You can skip any question you do not want to answer."))
-        self.start_button.setText(t("Start"))
-        self.start_button.setAccessibleName(t("Start on my own"))
-        self.group_size.setAccessibleName(t("How many people in the group"))
-        self.group_size.setSuffix(" " + t("people"))
-        self.group_button.setText(t("Start as a table group"))
-        self.group_button.setAccessibleName(t("Start as a table group"))
-        self.welcome_note.setAccessibleName(t("Message"))
+        self.intro.setAccessibleName(tr("Welcome", lang))
+        self.intro.setText(tr("Welcome! Your answers are anonymous: you get a code, not a name. "
+                             "You can skip any question you do not want to answer.", lang))
+        self.start_button.setText(tr("Start", lang))
+        self.start_button.setAccessibleName(tr("Start on my own", lang))
+        self.group_size.setAccessibleName(tr("How many people in the group", lang))
+        self.group_size.setSuffix(" " + tr("people", lang))
+        self.group_button.setText(tr("Start as a table group", lang))
+        self.group_button.setAccessibleName(tr("Start as a table group", lang))
+        self.welcome_note.setAccessibleName(tr("Message", lang))
         # Explicit shortcuts rather than mnemonics: some platforms turn mnemonics off.
         for widget, text, name in (
-                (self.back_button, t("Back (Alt+B)"), t("Back")),
-                (self.undo_button, t("Undo my last answer"), t("Undo my last answer")),
-                (self.next_button, t("Next (Enter)"), t("Next")),
-                (self.done_back, t("Back (Alt+B)"), t("Back")),
-                (self.pass_button, t("Done: hand the laptop to the next person"),
-                 t("Done: hand the laptop to the next person"))):
+                (self.back_button, tr("Back (Alt+B)", lang), tr("Back", lang)),
+                (self.undo_button, tr("Undo my last answer", lang),
+                 tr("Undo my last answer", lang)),
+                (self.next_button, tr("Next (Enter)", lang), tr("Next", lang)),
+                (self.done_back, tr("Back (Alt+B)", lang), tr("Back", lang)),
+                (self.pass_button, tr("Done: hand the laptop to the next person", lang),
+                 tr("Done: hand the laptop to the next person", lang))):
             widget.setText(text)
             widget.setAccessibleName(name)
-        for label, name in ((self.exercise_title, t("Exercise")), (self.progress, t("Progress")),
-                            (self.instructions, t("Instructions")),
-                            (self.question_label, t("Question")),
-                            (self.error, t("Problem with this answer")),
-                            (self.note, t("Message")), (self.done_label, t("Thank you"))):
+        for label, name in ((self.exercise_title, tr("Exercise", lang)),
+                            (self.progress, tr("Progress", lang)),
+                            (self.instructions, tr("Instructions", lang)),
+                            (self.question_label, tr("Question", lang)),
+                            (self.error, tr("Problem with this answer", lang)),
+                            (self.note, tr("Message", lang)),
+                            (self.done_label, tr("Thank you", lang))):
             label.setAccessibleName(name)
         kiosk_pages.arrange_buttons(self)
 
@@ -149,8 +150,8 @@ class Kiosk(QWidget):
         """A fresh anonymous participant (or table group) starts at the first question."""
         self.steps.reset()
         if not self.steps:
-            self.welcome_note.setText(self.t("Please wait: the facilitator has not opened an "
-                                             "exercise yet."))
+            self.welcome_note.setText(tr("Please wait: the facilitator has not opened an "
+                                             "exercise yet.", self.lang))
             return
         if not preview:
             self.participant = ws.add_participant(
@@ -177,9 +178,10 @@ class Kiosk(QWidget):
         self.instructions.setText(exercise.text("instructions_participant", self.lang))
         self.question_label.setText(label_text(step.question.text, self.lang))
         self._show_station(exercise)
-        self.progress.setText(self.t("{n} of {total}").format(n=index + 1,
+        self.progress.setText(tr("{n} of {total}", self.lang).format(n=index + 1,
                                                              total=len(self.steps)))
         self.error.hide()
+        self.instructions.setVisible(bool(self.instructions.text()))
         self._place(answer_widget(step.question, self.lang, self.pack, exercise.dataset_id))
         assert self.widget is not None
         self.widget.setAccessibleName(label_text(step.question.text, self.lang))
@@ -237,9 +239,9 @@ class Kiosk(QWidget):
 
     def show_done(self) -> None:
         code = self.participant.code if self.participant else ""
-        self.done_label.setText(self.t("Thank you! Your answers are saved. Your code is "
-                                       "{code}.").format(code=code) if code
-                                else self.t("End of the preview."))
+        self.done_label.setText(tr("Thank you! Your answers are saved. Your code is "
+                                       "{code}.", self.lang).format(code=code) if code
+                                else tr("End of the preview.", self.lang))
         self.stack.setCurrentIndex(2)
         self.pass_button.setFocus()
 
@@ -276,12 +278,16 @@ class Kiosk(QWidget):
     def _refused(self, text: str) -> None:
         """The core's sentence next to the control, with the control in sight."""
         self.error.setText(text)
+        # The sentence takes the instructions' place, so the answers keep all their room.
+        self.instructions.hide()
         self.error.show()
         target = self.widget.first_input() if self.widget is not None else None
-        if target is not None and self.scroll.isVisible():
-            self.scroll.ensureWidgetVisible(target)
-        if target is not None:
-            target.setFocus()
+        if target is None:
+            return
+        target.setFocus()
+        if self.scroll.isVisible():
+            # After the layout has made room for the sentence.
+            QTimer.singleShot(0, self, lambda: self.scroll.ensureWidgetVisible(target))
 
     def _send(self, step: Step, value: Any) -> None:
         assert self.participant is not None
@@ -311,7 +317,7 @@ class Kiosk(QWidget):
             return
         undone = responses.undo_last_answer(self.pack, self.participant.id)
         if undone is None:
-            self.note.setText(self.t("There is no answer to take back."))
+            self._say(tr("There is no answer to take back.", self.lang))
             return
         key = (undone.exercise_id, undone.question_key)
         self.given.pop(key, None)
@@ -319,7 +325,12 @@ class Kiosk(QWidget):
         index = self.steps.index_of(key)
         if index is not None:
             self.show_step(index)
-        self.note.setText(self.t("Your last answer was taken back. You can answer again."))
+        self._say(tr("Your last answer was taken back. You can answer again.", self.lang))
+
+    def _say(self, text: str) -> None:
+        """A message under the answers (hidden again when the participant finishes)."""
+        self.note.setText(text)
+        self.note.show()
 
     def pass_on(self) -> None:
         """Finish this participant: the next person starts fresh, anonymous, and in the
@@ -331,6 +342,7 @@ class Kiosk(QWidget):
         self.given.clear()
         self.response_ids.clear()
         self.note.clear()
+        self.note.hide()
         self.workshop = ws.get_workshop(self.pack, self.workshop.id)
         self.choose_language(self._workshop_language())
         self.stack.setCurrentIndex(0)
@@ -363,8 +375,8 @@ class Kiosk(QWidget):
 
         kiosk_lock.release_keyboard(self)  # the PIN dialog needs the keys
         self.pin_dialog = ask_pin(self, self.pack, self.workshop.id, unlocked,
-                                  self.t("To leave the participant screen, type the "
-                                         "facilitator PIN."))
+                                  tr("To leave the participant screen, type the "
+                                         "facilitator PIN.", self.lang))
         self.pin_dialog.finished.connect(lambda _r: kiosk_lock.grab_keyboard(self))
 
     def apply_theme(self) -> None:
@@ -379,7 +391,7 @@ class Kiosk(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if kiosk_pages.body_points(self.height()) != self._body_pt:
-            QTimer.singleShot(0, self.apply_theme)  # restyle after the resize settles
+            self.apply_theme()  # the type follows the window's height
         else:
             kiosk_pages.arrange_buttons(self)
 

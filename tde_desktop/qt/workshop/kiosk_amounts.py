@@ -15,6 +15,8 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QSp
 from tde_desktop.core.i18n import translate
 from tde_desktop.qt.workshop.kiosk_answer import AnswerWidget, plain_label
 
+tr = translate  # texts in the participant's language; the catalogue finds tr("...")
+
 
 class DotCounter(QWidget):
     """- count + for one option; ``value()`` is the dots on it."""
@@ -29,14 +31,14 @@ class DotCounter(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         self.minus = QPushButton("\u2212")
-        self.minus.setAccessibleName(translate("One dot less on {option}", lang).format(
+        self.minus.setAccessibleName(tr("One dot less on {option}", lang).format(
             option=name))
         self.plus = QPushButton("+")
-        self.plus.setAccessibleName(translate("One dot more on {option}", lang).format(
+        self.plus.setAccessibleName(tr("One dot more on {option}", lang).format(
             option=name))
         self.count = QLabel("0")
         self.count.setObjectName("dots")
-        self.count.setAccessibleName(translate("Dots on {option}", lang).format(option=name))
+        self.count.setAccessibleName(tr("Dots on {option}", lang).format(option=name))
         self.count.setAlignment(Qt.AlignmentFlag.AlignCenter)
         for button in (self.minus, self.plus):
             button.setObjectName("dotButton")
@@ -78,7 +80,7 @@ class DotVote(AnswerWidget):
             self.spins[option.code] = counter
         grid.setColumnStretch(0, 1)
         self.layout_.addLayout(grid)
-        self.left = plain_label(name=translate("What is left", self.lang))
+        self.left = plain_label(name=tr("What is left", self.lang))
         self.left.setObjectName("dotsLeft")
         self.layout_.addWidget(self.left)
         self._update_left()
@@ -89,7 +91,7 @@ class DotVote(AnswerWidget):
     def _update_left(self) -> None:
         total = self.question.dots
         left = max(0, total - self.used())
-        self.left.setText(translate("Dots left: {left} of {total}", self.lang).format(
+        self.left.setText(tr("Dots left: {left} of {total}", self.lang).format(
             left=left, total=total))
         for counter in self.spins.values():
             counter.plus.setEnabled(left > 0 and counter.value() < counter.maximum)
@@ -116,7 +118,7 @@ class Amounts(AnswerWidget):
         for row, option in enumerate(self.options()):
             label = option.text(self.lang)
             if option.cost is not None:
-                label = translate("{name} (up to {cost:,.0f})", self.lang).format(
+                label = tr("{name} (up to {cost:,.0f})", self.lang).format(
                     name=label, cost=option.cost)
             text = plain_label(label)
             spin = QSpinBox()
@@ -134,13 +136,13 @@ class Amounts(AnswerWidget):
             self.spins[option.code] = spin
         grid.setColumnStretch(0, 1)
         self.layout_.addLayout(grid)
-        self.left = plain_label(name=translate("What is left", self.lang))
+        self.left = plain_label(name=tr("What is left", self.lang))
         self.layout_.addWidget(self.left)
         self._update_left()
 
     def _update_left(self) -> None:
         used = sum(s.value() for s in self.spins.values())
-        self.left.setText(translate("Spent {used:,} of {total:,.0f}", self.lang).format(
+        self.left.setText(tr("Spent {used:,} of {total:,.0f}", self.lang).format(
             used=used, total=self.question.total))
 
     def value(self) -> Any:

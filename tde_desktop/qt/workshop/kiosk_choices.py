@@ -18,12 +18,14 @@ from PySide6.QtWidgets import (
 from tde_desktop.core.i18n import translate
 from tde_desktop.qt.workshop.kiosk_answer import AnswerWidget, literal
 
+tr = translate  # texts in the participant's language; the catalogue finds tr("...")
+
 
 class SingleChoice(AnswerWidget):
     def build(self) -> None:
         items = [(o.code, o.text(self.lang)) for o in self.options()]
         if self.question.allow_skip:
-            items.append(("skip", translate("Skip this question", self.lang)))
+            items.append(("skip", tr("Skip this question", self.lang)))
         self.group = self._radios(items, self.question.key)
 
     def value(self) -> Any:
@@ -46,7 +48,7 @@ class Rating(SingleChoice):
             text = f"{point}  {option.text(self.lang)}" if option else str(point)
             items.append((str(point), text))
         if q.allow_skip:
-            items.append(("skip", translate("Skip this question", self.lang)))
+            items.append(("skip", tr("Skip this question", self.lang)))
         self.group = self._radios(items, q.key)
 
     def value(self) -> Any:
@@ -81,7 +83,7 @@ class Ranking(AnswerWidget):
     def build(self) -> None:
         row = QHBoxLayout()
         self.list = QListWidget()
-        self.list.setAccessibleName(translate("Your order, most important first", self.lang))
+        self.list.setAccessibleName(tr("Your order, most important first", self.lang))
         self.list.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         for option in self.options():
@@ -91,8 +93,8 @@ class Ranking(AnswerWidget):
         self.list.setCurrentRow(0)
         row.addWidget(self.list, 1)
         buttons = QVBoxLayout()
-        self.up = QPushButton(translate("Move up", self.lang))
-        self.down = QPushButton(translate("Move down", self.lang))
+        self.up = QPushButton(tr("Move up", self.lang))
+        self.down = QPushButton(tr("Move down", self.lang))
         for button, step in ((self.up, -1), (self.down, 1)):
             button.setAccessibleName(button.text())
             button.clicked.connect(lambda _c=False, s=step: self.move(s))

@@ -27,6 +27,8 @@ from tde_desktop.qt.common.ops import error_text, run_op
 from tde_desktop.qt.workshop.kiosk_answer import plain_label as label_widget
 from tde_desktop.qt.workshop.kiosk_text import Fields
 
+tr = translate  # texts in the participant's language; the catalogue finds tr("...")
+
 #: how many matches the list shows; typing more narrows them
 SHOWN = 20
 #: wait this long after the last key before searching (ms)
@@ -75,22 +77,22 @@ class FlagRecord(Fields):
         self.columns: list[ColumnInfo] = []
         if self.pack is not None and self.dataset_id is not None:
             self.columns = key_columns(self.pack.dataset(self.dataset_id).columns)
-        t = self._t
+        lang = self.lang
         self.search = SearchBox()
-        self.search.setAccessibleName(t("Find the record: type an address or a number"))
-        self.search.setPlaceholderText(t("Type an address or a number"))
+        self.search.setAccessibleName(tr("Find the record: type an address or a number", lang))
+        self.search.setPlaceholderText(tr("Type an address or a number", lang))
         self.search.setToolTip(", ".join(c.name for c in self.columns))
         hint = ", ".join(plain_label(c, self.lang) for c in self.columns[:2])
-        self.find_label = label_widget(t("Find the record you know about ({columns}):")
+        self.find_label = label_widget(tr("Find the record you know about ({columns}):", lang)
                                        .format(columns=hint.lower() or "?"))
         self.find_label.setBuddy(self.search)
         self.matches = MatchList()
-        self.matches.setAccessibleName(t("Matching records: pick the one to flag"))
+        self.matches.setAccessibleName(tr("Matching records: pick the one to flag", lang))
         self.matches.setWordWrap(True)
         self.matches.setMinimumHeight(120)
-        self.found = label_widget(name=t("How many records match"))
-        self.chosen = label_widget(name=t("The record you picked"))
-        self.other = QPushButton(t("Pick another record"))
+        self.found = label_widget(name=tr("How many records match", lang))
+        self.chosen = label_widget(name=tr("The record you picked", lang))
+        self.other = QPushButton(tr("Pick another record", lang))
         self.other.setAccessibleName(self.other.text())
         self.timer = QTimer(self, singleShot=True, interval=PAUSE_MS, timeout=self.run_search)
         self.search.textChanged.connect(lambda _text: self.timer.start())
@@ -110,9 +112,6 @@ class FlagRecord(Fields):
         self._show_form(False)
         self.run_search()
 
-    def _t(self, text: str) -> str:
-        return translate(text, self.lang)
-
     # -- searching --------------------------------------------------------------------
 
     def run_search(self) -> None:
@@ -123,7 +122,7 @@ class FlagRecord(Fields):
         number, text = self._search_no, self.search.text()
         path, dataset_id, lang = self.pack.path, self.dataset_id, self.lang
         run_op(self, lambda _p: search_pack(path, dataset_id, text, lang=lang, limit=SHOWN),
-               label=self._t("Finding records"), cancellable=False, quiet=True,
+               label=tr("Finding records", self.lang), cancellable=False, quiet=True,
                on_done=lambda records: self._show_matches(number, records),
                on_error=lambda exc: self.found.setText(error_text(exc)))
 
@@ -141,12 +140,13 @@ class FlagRecord(Fields):
         if records:
             self.matches.setCurrentRow(0)
         if not records:
-            self.found.setText(self._t("No record matches. Try fewer letters or numbers."))
+            self.found.setText(tr("No record matches. Try fewer letters or numbers.", self.lang))
         elif len(records) >= SHOWN:
-            self.found.setText(self._t("Showing the first {n} matches: type more to narrow "
-                                       "them down.").format(n=len(records)))
+            self.found.setText(tr("Showing the first {n} matches: type more to narrow "
+                                       "them down.", self.lang).format(n=len(records)))
         else:
-            self.found.setText(self._t("{n} matching records").format(n=len(records)))
+            self.found.setText(tr("1 matching record", self.lang) if len(records) == 1
+                               else tr("{n} matching records", self.lang).format(n=len(records)))
         self.searched.emit(len(records))
 
     # -- picking ----------------------------------------------------------------------
@@ -176,7 +176,7 @@ class FlagRecord(Fields):
         for item in self.form_widgets:
             _set_visible(item, form)
         if form and self.record is not None:
-            self.chosen.setText(self._t("You picked: {record}").format(
+            self.chosen.setText(tr("You picked: {record}", self.lang).format(
                 record=self.record.headline() + "\n" + self.record.details()))
 
     def first_input(self) -> QWidget | None:

@@ -151,6 +151,7 @@ def build_question(kiosk: Kiosk) -> QWidget:
         column.addWidget(widget)
     column.addWidget(kiosk.scroll, 1)
     kiosk.note = plain_label()
+    kiosk.note.hide()  # shown only with a message (an answer taken back)
     column.addWidget(kiosk.note)
     kiosk.answer_column = column
     kiosk.body.addLayout(column, 1)

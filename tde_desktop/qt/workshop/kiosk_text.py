@@ -16,10 +16,12 @@ from tde_desktop.qt.workshop.kiosk_answer import (
     plain_label,
 )
 
+tr = translate  # texts in the participant's language; the catalogue finds tr("...")
+
 
 class OpenText(AnswerWidget):
     def build(self) -> None:
-        self.text = TextBox(translate("Your answer", self.lang))
+        self.text = TextBox(tr("Your answer", self.lang))
         self.layout_.addWidget(self.text)
 
     def value(self) -> Any:
@@ -32,9 +34,9 @@ class OpenText(AnswerWidget):
 class StickyNote(AnswerWidget):
     def build(self) -> None:
         options = [(o.code, o.text(self.lang)) for o in self.options()]
-        self.group = (self._radios(options, translate("Which prompt?", self.lang))
+        self.group = (self._radios(options, tr("Which prompt?", self.lang))
                       if options else None)
-        self.text = TextBox(translate("Your note", self.lang))
+        self.text = TextBox(tr("Your note", self.lang))
         self.layout_.addWidget(self.text)
 
     def value(self) -> Any:
@@ -50,28 +52,26 @@ class StickyNote(AnswerWidget):
 
 def field_spec(kind: str, lang: str) -> tuple[list[tuple[str, str]], str, str]:
     """kind -> (text fields (key, label), the choice key or "", the multi-line field)."""
-    def t(text: str) -> str:
-        return translate(text, lang)
-
     if kind == "data_request":
-        return ([("what", t("What data is needed?")), ("who", t("Who needs it?")),
-                 ("why", t("Why is it needed?")), ("format", t("In what form?")),
-                 ("department", t("Which department has it?"))], "urgency", "")
+        return ([("what", tr("What data is needed?", lang)), ("who", tr("Who needs it?", lang)),
+                 ("why", tr("Why is it needed?", lang)), ("format", tr("In what form?", lang)),
+                 ("department", tr("Which department has it?", lang))], "urgency", "")
     if kind == "question_asked":
-        return ([("question", t("Your question about this data")),
-                 ("other_data", t("What other data would help answer it?")),
-                 ("source", t("Where could that data come from?"))], "", "")
+        return ([("question", tr("Your question about this data", lang)),
+                 ("other_data", tr("What other data would help answer it?", lang)),
+                 ("source", tr("Where could that data come from?", lang))], "", "")
     if kind == "plan_feedback":
         return [], "category", "text"
     if kind == "asset":
-        return ([("name", t("Name of the place or group")), ("location", t("Where is it?")),
-                 ("note", t("A note (optional)"))], "category", "")
+        return ([("name", tr("Name of the place or group", lang)),
+                 ("location", tr("Where is it?", lang)),
+                 ("note", tr("A note (optional)", lang))], "category", "")
     if kind == "story":
-        return [("title", t("A title (optional)")), ("place", t("Where? (optional)"))], \
-            "", "text"
+        return ([("title", tr("A title (optional)", lang)),
+                 ("place", tr("Where? (optional)", lang))], "", "text")
     if kind == "flag_record":
-        return ([("comment", t("What is wrong? (comment)")),
-                 ("correction", t("What should it say? (optional)"))], "flag", "")
+        return ([("comment", tr("What is wrong? (comment)", lang)),
+                 ("correction", tr("What should it say? (optional)", lang))], "flag", "")
     return [], "", ""
 
 
@@ -85,9 +85,9 @@ class Fields(AnswerWidget):
         fields, self.choice_key, self.long_key = self.spec()
         self.long: TextBox | None = None
         if self.long_key:
-            self.long = TextBox(translate("Your story", self.lang)
+            self.long = TextBox(tr("Your story", self.lang)
                                 if self.question.kind == "story"
-                                else translate("Your note", self.lang))
+                                else tr("Your note", self.lang))
             self.layout_.addWidget(self.long)
         start = self.layout_.count()
         form = QFormLayout()
@@ -103,7 +103,7 @@ class Fields(AnswerWidget):
         if self.choice_key:
             # The choice comes first for a flag (what is wrong), after the fields otherwise.
             at = start if self.question.kind == "flag_record" else self.layout_.count()
-            self.layout_.insertWidget(at, plain_label(translate("Choose one:", self.lang)))
+            self.layout_.insertWidget(at, plain_label(tr("Choose one:", self.lang)))
             self.group = self._radios([(o.code, o.text(self.lang)) for o in self.options()],
                                       self.choice_key, across=self.question.kind == "flag_record")
             self.layout_.insertWidget(at + 1, self.layout_.takeAt(
@@ -118,9 +118,9 @@ class Fields(AnswerWidget):
         if self.question.kind == "asset":
             self.grade = QSpinBox()
             self.grade.setRange(self.question.scale_min - 1, self.question.scale_max)
-            self.grade.setSpecialValueText(translate("no grade", self.lang))
+            self.grade.setSpecialValueText(tr("no grade", self.lang))
             self.grade.setValue(self.grade.minimum())
-            name = translate("How good is it? {lo} to {hi}", self.lang).format(
+            name = tr("How good is it? {lo} to {hi}", self.lang).format(
                 lo=self.question.scale_min, hi=self.question.scale_max)
             self.grade.setAccessibleName(name)
             label = plain_label(name)
@@ -128,7 +128,7 @@ class Fields(AnswerWidget):
             self.layout_.addWidget(label)
             self.layout_.addWidget(self.grade)
         if self.question.kind == "story":
-            self.layout_.addWidget(plain_label(translate("What is it about?", self.lang)))
+            self.layout_.addWidget(plain_label(tr("What is it about?", self.lang)))
             grid = QGridLayout()
             for i, option in enumerate(self.options()):
                 box = QCheckBox(literal(option.text(self.lang)))
@@ -137,7 +137,7 @@ class Fields(AnswerWidget):
                 grid.addWidget(box, i // 3, i % 3)
                 self.tags.append(box)
             self.layout_.addLayout(grid)
-            self.consent = QCheckBox(translate("You may quote my story (without my name)",
+            self.consent = QCheckBox(tr("You may quote my story (without my name)",
                                                self.lang))
             self.consent.setAccessibleName(self.consent.text())
             self.layout_.addWidget(self.consent)

@@ -170,7 +170,12 @@ class StationChart(QWidget):
             # matplotlib warns when a label cannot fit; the chart is still right.
             warnings.simplefilter("ignore", UserWarning)
             # The caption is shown below as wrapping text; the title wraps in the figure.
-            charts.draw_chart(self.figure, replace(result.data, caption=""), result.spec)
+            # A bar chart's title names its groups: a sideways label beside the bars
+            # would only crowd the names on a big-type screen.
+            data = replace(result.data, caption="")
+            if data.kind == "bar":
+                data = replace(data, x_label="")
+            charts.draw_chart(self.figure, data, result.spec)
             figure_look.apply_colours(self.figure, theme.chart_rc())  # high contrast too
         self.canvas.draw_idle()
         self.shown = result

@@ -58,6 +58,8 @@ class NewWorkshopDialog(QDialog):
         self.language_box.addItem(_("Spanish and English"), ["es", "en"])
         self.language_box.addItem(_("English only"), ["en"])
         self.language_box.addItem(_("Spanish only"), ["es"])
+        # Created with the Spanish interface: the kiosk starts in Spanish.
+        self.language_box.setCurrentIndex(1 if lang == "es" else 0)
         self.pin_edit = QLineEdit()
         self.pin_again = QLineEdit()
         for edit in (self.pin_edit, self.pin_again):
