@@ -144,3 +144,40 @@ def test_wrong_pin_message_is_not_clipped(qtbot: Any, room: Any) -> None:
     assert error.text()
     assert error.height() >= error.heightForWidth(error.width())
     assert error.width() <= dialog.width()
+
+
+def test_exercise_titles_wrap_in_full_at_200_percent(qtbot: Any, baltimore_pack: Path) -> None:
+    """At 200% text on a 1280x720 screen the title column takes the spare width and each
+    title wraps onto as many lines as it needs; the Results note wraps without cutting
+    a word."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtWidgets import QApplication
+
+    from tde_desktop.qt.common import theme
+
+    theme.apply_theme(QApplication.instance(), scale=2.0)
+    pack = Pack.open(baltimore_pack)
+    workshop = create_from_agenda(pack, "data_walk_vacant_buildings", pin=PIN)
+    station = ws.list_exercises(pack, workshop.id)[1]
+    ws.open_exercise(pack, station.id)
+    ws.reveal(pack, station.id)  # "shown (on the projector)" in Results
+    console = FacilitatorConsole(pack, workshop.id)
+    qtbot.addWidget(console)
+    console.timer.stop()
+    console.show()
+    console.resize(1280, 720)
+    qtbot.wait(20)
+    table = console.table
+    widths = [table.columnWidth(c) for c in range(table.columnCount())]
+    assert widths[1] == max(widths)  # the title column is the widest
+    metrics = table.fontMetrics()
+    wrap = Qt.TextFlag.TextWordWrap
+    for column in (1, 6):
+        for row in range(table.rowCount()):
+            text = table.item(row, column).text()
+            room_for = QRect(0, 0, table.columnWidth(column) - 8, 10_000)
+            needed = metrics.boundingRect(room_for, wrap, text)
+            assert needed.height() <= table.rowHeight(row), text
+            assert needed.width() <= room_for.width(), text  # no word cut
+    assert table.rowHeight(1) > metrics.height() * 2  # a long title did wrap
+    pack.close()

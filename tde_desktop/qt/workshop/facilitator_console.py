@@ -20,16 +20,13 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QListWidget,
     QMessageBox,
     QPushButton,
     QStackedWidget,
-    QTableWidget,
     QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
@@ -46,6 +43,7 @@ from tde_desktop.qt.common import theme
 from tde_desktop.qt.common.ops import report_changes, show_message, watch_pack
 from tde_desktop.qt.workshop.console_actions import ConsoleActions
 from tde_desktop.qt.workshop.console_lock import LockPage
+from tde_desktop.qt.workshop.console_table import AgendaTable
 from tde_desktop.qt.workshop.moderation import ModerationPanel
 
 COLUMNS = ("#", "Exercise", "Time box", "Time left", "Status", "Answered", "Results")
@@ -140,16 +138,7 @@ class FacilitatorConsole(ConsoleActions, QWidget):
     def _build_agenda(self) -> QWidget:
         tab = QWidget()
         body = QHBoxLayout(tab)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels([_(c) for c in COLUMNS])
-        self.table.setAccessibleName(_("Agenda"))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table = AgendaTable([_(c) for c in COLUMNS])  # titles stretch and wrap
         self.table.itemSelectionChanged.connect(self._selection_changed)
         body.addWidget(self.table, 1)
         side = QVBoxLayout()
@@ -220,6 +209,8 @@ class FacilitatorConsole(ConsoleActions, QWidget):
                       _(exercise.status), "0", results)
             for col, value in enumerate(values):
                 self.table.setItem(row, col, QTableWidgetItem(value))
+        self.table.fit_results_column()
+        self.table.resizeRowsToContents()
         if self.exercises and self.table.currentRow() < 0:
             self.table.selectRow(0)
         elif selected is not None:
