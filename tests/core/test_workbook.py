@@ -107,21 +107,28 @@ def test_only_consented_stories_and_quotes(new_pack: Pack, built: dict[str, Any]
 
 
 def test_small_counts_are_suppressed(book: openpyxl.Workbook) -> None:
-    rows = {(row[0], row[1]): row[2] for row in _values(book["Metrics"])[1:]}
+    rows = {(row[0], row[1]): row[3] for row in _values(book["Metrics"])[1:]}
     assert rows[("Participants signed in", None)] == 11
-    assert rows[("Neighbourhood", "North")] == 7
+    # North 7, South 3, not given 1: the two small ones add up to 4, fewer than 5, so
+    # North is hidden too, or 11 - 7 would give their sum away
+    assert rows[("Neighbourhood", "North")] == "(hidden)"
     assert rows[("Neighbourhood", "South")] == "<5"
     assert rows[("Neighbourhood", "(not given)")] == "<5"
     assert rows[("Affiliation", "Tenants union")] == "<5"
-    assert rows[("First time or repeat", "first")] == 8
+    assert rows[("First time or repeat", "First time")] == "(hidden)"  # 8, beside 3 repeat
+    assert rows[("First time or repeat", "Came before")] == "<5"
 
 
 def test_threshold_is_configurable(new_pack: Pack, built: dict[str, Any],
                                   tmp_path: Path) -> None:
     out = tmp_path / "t.xlsx"
-    export_workbook(new_pack, built["workshop"].id, out, suppress_below=10)
-    rows = {(row[0], row[1]): row[2] for row in _values(openpyxl.load_workbook(out)["Metrics"])}
-    assert rows[("Neighbourhood", "North")] == "<10"
+    export_workbook(new_pack, built["workshop"].id, out, suppress_below=3)
+    rows = {(row[0], row[1]): row[3]
+            for row in _values(openpyxl.load_workbook(out)["Metrics"])}
+    assert rows[("Neighbourhood", "North")] == 7
+    assert rows[("Neighbourhood", "South")] == "(hidden)"  # 3, hidden beside the 1
+    assert rows[("Neighbourhood", "(not given)")] == "<3"
+    assert rows[("First time or repeat", "First time")] == 8
 
 
 def test_votes_tally_rank_and_chart(new_pack: Pack, built: dict[str, Any],

@@ -108,3 +108,37 @@ def test_participants_sheet_does_not_undo_suppression(new_pack: Pack, built: dic
         hidden = ("(hidden)",) * 3
         assert all(n >= k for combo, n in combos.items() if combo != hidden), combos
         assert len(rows) - 1 == 11
+
+
+def test_no_hidden_cell_can_be_worked_out_from_the_total() -> None:
+    import random
+
+    from tde_desktop.core.results.privacy import suppress_breakdown
+
+    rng = random.Random(14)
+    for _ in range(2000):
+        k = rng.choice((3, 5, 10))
+        counts = {f"c{i}": rng.choice((1, 2, 3, 4, 5, 6, 8, 12, 30))
+                  for i in range(rng.randint(1, 6))}
+        shown = suppress_breakdown(counts, k)
+        hidden = [key for key, v in shown.items() if v is None]
+        assert all(shown[key] is None for key, n in counts.items() if n < k)
+        if hidden and len(hidden) < len(counts):
+            # the total minus the visible cells gives the hidden cells' sum only
+            assert len(hidden) >= 2, counts
+            assert sum(counts[h] for h in hidden) >= k, counts
+
+
+def test_k_anonymise_generalises_then_blanks() -> None:
+    from tde_desktop.core.results.privacy import HIDDEN, k_anonymise
+
+    rows = ([{"neighbourhood": "North", "age_band": "45_54", "affiliation": "resident"}] * 3
+            + [{"neighbourhood": "North", "age_band": "55_64", "affiliation": "resident"}] * 3
+            + [{"neighbourhood": "South", "age_band": "65_plus", "affiliation": "work"}])
+    fields = ("neighbourhood", "age_band", "affiliation")
+    safe, report = k_anonymise(rows, fields, 5, max_blanked=0.15)
+    # widening 45-54 and 55-64 into 35-64 makes a group of 6; the odd one out is blanked
+    assert [r["age_band"] for r in safe[:6]] == ["35_64"] * 6
+    assert safe[6] == dict.fromkeys(fields, HIDDEN)
+    assert (report.smallest_group, report.blanked_people, report.generalised) == (
+        6, 1, ["age_band+"])

@@ -84,6 +84,8 @@ class WorkbookData:
         self.participants = list_participants(pack, workshop_id)
         self._safe: list[dict[str, str]] | None = None
         self.k_report: KReport | None = None
+        #: cells hidden in breakdowns so far: [small ones, complementary ones]
+        self.suppressed = [0, 0]
         by_id = {p.id: p for p in self.participants}
         exercises = {e.id: e for e in self.exercises}
         questions = {(e.id, q.key): q for e in self.exercises for q in e.questions}

@@ -11,7 +11,13 @@ from typing import Any
 from tde_desktop import __version__
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import utc_now
-from tde_desktop.core.results.privacy import HIDDEN, NOT_GIVEN, signin_label
+from tde_desktop.core.results.privacy import (
+    HIDDEN,
+    NOT_GIVEN,
+    complementary_count,
+    signin_label,
+    suppress_breakdown,
+)
 from tde_desktop.core.results.workbook_data import WorkbookData
 from tde_desktop.core.workshop.exercises import label_text
 from tde_desktop.core.xlsx_sheet_writer import SheetWriter
@@ -126,14 +132,36 @@ def write_next_steps(wb: Any, data: WorkbookData) -> str:
                  kinds=["text", "text", "text", "date", "text"]).close()[0]
 
 
-def _breakdown(data: WorkbookData, measure: str, values: Iterable[str]) -> list[list[Any]]:
-    counts = Counter(v or _("(not given)") for v in values)
-    return [[measure, value, data.count(n)] for value, n in sorted(counts.items())]
+def _breakdown(data: WorkbookData, measure: str, field_name: str,
+               values: Iterable[str]) -> list[list[Any]]:
+    """One breakdown of people, with small cells hidden and, where one hidden cell could
+    be worked out from the total, the next smallest hidden too (complementary)."""
+    counts = Counter(v or "" for v in values)
+    safe = suppress_breakdown(counts, data.suppress_below)
+    hidden = f"<{data.suppress_below}"
+    data.suppressed[0] += sum(1 for n in counts.values() if 0 < n < data.suppress_below)
+    data.suppressed[1] += complementary_count(safe, counts, data.suppress_below)
+    rows: list[list[Any]] = []
+    for value in sorted(counts):
+        n = safe[value]
+        shown: Any = n if n is not None else hidden if counts[value] < data.suppress_below \
+            else _(HIDDEN)
+        rows.append([measure, shown_value(signin_label(field_name, value, data.lang)), value,
+                     shown])
+    return rows
 
 
 def write_metrics(wb: Any, data: WorkbookData) -> str:
     """Attendance and engagement; every breakdown by a demographic field is suppressed
-    below the threshold, so a small group cannot be singled out."""
+    below the threshold ("<5"), and where that could be undone from the total, the
+    next smallest cells are hidden too ("(hidden)"), so no small group is singled out."""
+    return table(wb, _("Metrics"), [_("Measure"), _("Group"), _("Code"), _("Count")],
+                 metrics_rows(data), kinds=["text", "text", "text", "auto"]).close()[0]
+
+
+def metrics_rows(data: WorkbookData) -> list[list[Any]]:
+    """The Metrics sheet's rows; counts the cells hidden in ``data.suppressed``."""
+    data.suppressed = [0, 0]
     people = [p for p in data.participants if not p.is_group]
     groups = [p for p in data.participants if p.is_group]
     kinds = Counter(a.question.kind for a in data.answers if a.question is not None)
@@ -143,23 +171,26 @@ def write_metrics(wb: Any, data: WorkbookData) -> str:
     organisations = {p.affiliation.strip().casefold() for p in data.participants
                      if p.affiliation.strip()}
     rows: list[list[Any]] = [
-        [_("Participants signed in"), "", len(people)],
-        [_("Groups signed in"), "", len(groups)],
-        [_("People in groups (as given)"), "", sum(g.group_size or 0 for g in groups)],
-        [_("Answers given"), "", len(data.answers)],
-        [_("Data requests"), "", kinds["data_request"]],
-        [_("Data quality flags"), "", kinds["flag_record"]],
-        [_("Stories"), "", kinds["story"]],
-        [_("Feedback notes"), "", feedback],
-        [_("Evaluations returned"), "", evaluations],
-        [_("Organisations represented"), "", len(organisations)],
+        [_("Participants signed in"), "", "", len(people)],
+        [_("Groups signed in"), "", "", len(groups)],
+        [_("People in groups (as given)"), "", "", sum(g.group_size or 0 for g in groups)],
+        [_("Answers given"), "", "", len(data.answers)],
+        [_("Data requests"), "", "", kinds["data_request"]],
+        [_("Data quality flags"), "", "", kinds["flag_record"]],
+        [_("Stories"), "", "", kinds["story"]],
+        [_("Feedback notes"), "", "", feedback],
+        [_("Evaluations returned"), "", "", evaluations],
+        [_("Organisations represented"), "", "", len(organisations)],
     ]
-    rows += _breakdown(data, _("First time or repeat"), (p.first_time for p in people))
-    rows += _breakdown(data, _("Neighbourhood"), (p.neighbourhood for p in people))
-    rows += _breakdown(data, _("Age band"), (p.age_band for p in people))
-    rows += _breakdown(data, _("Affiliation"), (p.affiliation for p in data.participants))
-    return table(wb, _("Metrics"), [_("Measure"), _("Group"), _("Count")], rows,
-                 kinds=["text", "text", "auto"]).close()[0]
+    # each breakdown adds up to a total above: people, or people and groups (affiliation)
+    rows += _breakdown(data, _("First time or repeat"), "first_time",
+                       (p.first_time for p in people))
+    rows += _breakdown(data, _("Neighbourhood"), "neighbourhood",
+                       (p.neighbourhood for p in people))
+    rows += _breakdown(data, _("Age band"), "age_band", (p.age_band for p in people))
+    rows += _breakdown(data, _("Affiliation"), "affiliation",
+                       (p.affiliation for p in data.participants))
+    return rows
 
 
 def write_codebook(wb: Any, data: WorkbookData) -> str:
