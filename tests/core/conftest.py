@@ -251,3 +251,17 @@ def tde(*args: object) -> subprocess.CompletedProcess[str]:
     """Run ``tde`` with ``args`` in a child Python from the checkout; output captured."""
     return subprocess.run([sys.executable, "-m", "tde_desktop.cli.main", *map(str, args)],
                           capture_output=True, text=True, cwd=REPO, timeout=120)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_scratch_files_left_behind() -> Iterator[None]:
+    """The tests of a run leave none of their import scratch files in the temp folder."""
+    import tempfile
+
+    from tde_desktop.core.importers.scratch import scratch_prefix
+
+    pattern = scratch_prefix() + "-*"  # this process only: others may be importing now
+    before = set(Path(tempfile.gettempdir()).glob(pattern))
+    yield
+    left = set(Path(tempfile.gettempdir()).glob(pattern)) - before
+    assert not left, f"scratch files left behind: {sorted(map(str, left))}"

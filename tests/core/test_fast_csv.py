@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -22,7 +23,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tde_desktop.core.errors import Cancelled
-from tde_desktop.core.importers import fast_csv, import_file
+from tde_desktop.core.importers import fast_csv, import_file, scratch
 from tde_desktop.core.pack import DatasetInfo, Pack
 from tests.conftest import REPO, shared
 
@@ -187,7 +188,8 @@ def test_a_value_holding_nul_makes_the_column_text_both_ways(
 
 
 def _scratch_files() -> set[Path]:
-    return set(Path(tempfile.gettempdir()).glob("tde-import-*"))
+    """This process's scratch files (other processes may be importing at the same time)."""
+    return set(Path(tempfile.gettempdir()).glob(scratch.scratch_prefix() + "-*"))
 
 
 def test_cancel_during_the_fast_path_leaves_pack_and_disk_as_they_were(
@@ -218,7 +220,7 @@ def test_old_scratch_files_of_a_killed_import_are_removed(new_pack: Pack,
                                                          tmp_path: Path) -> None:
     stale = Path(tempfile.gettempdir()) / "tde-import-stale-test.sqlite"
     stale.write_bytes(b"left by an import that was killed")
-    old = time.time() - 2 * fast_csv.STALE_SCRATCH_SECONDS
+    old = time.time() - 2 * scratch.STALE_SCRATCH_SECONDS
     import os
 
     os.utime(stale, (old, old))
@@ -233,6 +235,34 @@ def test_old_scratch_files_of_a_killed_import_are_removed(new_pack: Pack,
     finally:
         stale.unlink(missing_ok=True)
         fresh.unlink(missing_ok=True)
+
+
+def test_scratch_files_whose_process_is_gone_are_removed_whatever_their_age(
+        new_pack: Pack, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    dead_pid = int(gone.stdout)
+    folder = Path(tempfile.gettempdir())
+    killed = folder / f"{scratch.scratch_prefix(dead_pid)}-killedtest.sqlite"
+    reused = folder / f"tde-import-{os.getpid()}-1-reusedtest.sqlite"  # same pid, not us
+    running = folder / f"{scratch.scratch_prefix()}-runningtest.sqlite"  # this process
+    for path in (killed, reused, running):
+        path.write_bytes(b"scratch")
+    try:
+        src = tmp_path / "small.csv"
+        src.write_text("a\n1\n", encoding="utf-8")
+        import_file(new_pack, src)
+        assert not killed.exists()
+        if Path("/proc").is_dir():  # where a start time tells a reused pid apart
+            assert not reused.exists()
+        assert running.exists()
+        assert scratch.remove_abandoned_scratch_files() == 0  # nothing else of ours left
+    finally:
+        for path in (killed, reused, running):
+            path.unlink(missing_ok=True)
 
 
 def test_importing_a_csv_from_the_command_line_does_not_load_pandas(tmp_path: Path) -> None:

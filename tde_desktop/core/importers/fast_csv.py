@@ -33,9 +33,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-import os
-import tempfile
-import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -53,6 +50,7 @@ from tde_desktop.core.importers.catalogue import (
     unique_table_name,
     write_catalogue,
 )
+from tde_desktop.core.importers.scratch import scratch_file
 from tde_desktop.core.importers.type_rules import affinity
 from tde_desktop.core.pack import DatasetInfo, Pack, quote
 
@@ -74,10 +72,6 @@ _ENCODINGS = {"utf-8": "utf8", "utf-8-sig": "utf8", "cp1252": "cp1252", "latin-1
 #: missing markers as NULL in a date column). Forcing a number keeps whatever is not a
 #: number as text, by rules of Python's float() and SQLite's affinity: the Python path.
 _OVERRIDES = {"text", "date", "datetime"}
-_SCRATCH_PREFIX = "tde-import-"
-#: a scratch file this old belongs to an import that was killed (the largest file
-#: imports in seconds): the next import removes it
-STALE_SCRATCH_SECONDS = 6 * 3600
 
 
 class _CountingFile:
@@ -126,7 +120,7 @@ def import_fast(pack: Pack, path: Path, provenance: Provenance, *, encoding: str
     # NORMAL while the import runs, as in the Python path (see RELIABILITY.md).
     pack.conn.execute("PRAGMA synchronous = NORMAL")
     try:
-        with _scratch_file() as scratch:
+        with scratch_file() as scratch:
             with _Scratch(scratch) as staged:
                 sha256 = reader.read_all(states, staged)
                 if reader.types_changed:  # a later block changed a type: write again
@@ -353,29 +347,6 @@ class _Scratch:
 def _columns_sql(names: list[str], kinds: list[str]) -> str:
     return ", ".join(f"{quote(n)} {affinity(k)}".rstrip()
                      for n, k in zip(names, kinds, strict=True))
-
-
-@contextlib.contextmanager
-def _scratch_file() -> Iterator[Path]:
-    """A new scratch database file in the temporary folder, removed afterwards."""
-    _remove_stale_scratch_files()
-    fd, name = tempfile.mkstemp(prefix=_SCRATCH_PREFIX, suffix=".sqlite")
-    os.close(fd)
-    path = Path(name)
-    try:
-        yield path
-    finally:
-        for leftover in (path, path.with_name(path.name + "-journal")):
-            with contextlib.suppress(OSError):
-                leftover.unlink()
-
-
-def _remove_stale_scratch_files() -> None:
-    cutoff = time.time() - STALE_SCRATCH_SECONDS
-    for leftover in Path(tempfile.gettempdir()).glob(_SCRATCH_PREFIX + "*"):
-        with contextlib.suppress(OSError):
-            if leftover.stat().st_mtime < cutoff:
-                leftover.unlink()
 
 
 def _copy_into_pack(pack: Pack, scratch: Path, provenance: Provenance, display: list[str],
