@@ -128,13 +128,16 @@ def cmd_results_only(args: argparse.Namespace) -> int:
 
 def cmd_publish(args: argparse.Namespace) -> int:
     from tde_desktop.core.pack import Pack
+    from tde_desktop.core.results.privacy import QUASI_IDENTIFIERS
     from tde_desktop.core.results.publish import publish
 
     progress = _progress()
     with Pack.open(args.pack, read_only=True) as pack:
         try:
             db, meta = publish(pack, args.out, include_responses=not args.no_responses,
-                               progress=progress)
+                               k=args.k, quasi_identifiers=QUASI_IDENTIFIERS + tuple(
+                                   f for f in args.quasi_identifier
+                                   if f not in QUASI_IDENTIFIERS), progress=progress)
         finally:
             progress.finish()
     print(_("Wrote {db} and {meta}.").format(db=db, meta=meta))
@@ -230,4 +233,10 @@ def add_export_commands(sub: Any) -> None:
     p.add_argument("out", type=Path)
     p.add_argument("--no-responses", action="store_true",
                    help=_("publish the datasets only"))
+    p.add_argument("--k", type=int, default=5, metavar="K",
+                   help=_("every combination of sign-in details published is shared by at "
+                          "least K participants (default 5)"))
+    p.add_argument("--quasi-identifier", action="append", default=[], metavar="FIELD",
+                   choices=["first_time"],
+                   help=_("also treat this sign-in field as one that could identify someone"))
     p.set_defaults(func=cmd_publish)

@@ -61,3 +61,28 @@ def test_publish_without_responses_and_replace(new_pack: Pack, tmp_path: Path) -
     conn.close()
     assert names == {"ds_lots"}
     assert not list(tmp_path.glob(".open*"))
+
+
+def test_published_participants_are_k_anonymous(new_pack: Pack, tmp_path: Path) -> None:
+    from collections import Counter
+
+    build_workshop(new_pack, tmp_path)
+    for k in (5, 3, 2):
+        db_path, meta_path = publish(new_pack, tmp_path / f"k{k}.db", k=k)
+        conn = sqlite3.connect(db_path)
+        rows = conn.execute("SELECT neighbourhood, age_band, affiliation FROM participants"
+                            ).fetchall()
+        conn.close()
+        assert len(rows) == 11
+        sizes = Counter(rows)
+        hidden = ("(hidden)",) * 3
+        assert all(n >= k for combo, n in sizes.items() if combo != hidden), (k, sizes)
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        described = meta["databases"][f"k{k}"]["tables"]["participants"]["description"]
+        assert f"at least {k} participants" in described
+    # k = 1: nobody is alone in a group of one, so everything stays as given
+    publish(new_pack, tmp_path / "k1.db", k=1)
+    conn = sqlite3.connect(tmp_path / "k1.db")
+    assert ("North", "65+", "Tenants union") in set(conn.execute(
+        "SELECT neighbourhood, age_band, affiliation FROM participants"))
+    conn.close()

@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from tde_desktop.core.i18n import N_, translate
+from tde_desktop.core.i18n import N_, _, translate
 
 #: Sign-in codes in words (the codes are the sign-in template's).
 SIGNIN_LABELS: dict[str, dict[str, str]] = {
@@ -148,3 +148,27 @@ def k_anonymise(rows: Sequence[Mapping[str, str]], fields: Sequence[str], k: int
     shown_sizes = [n for combo, n in sizes.items() if combo != all_hidden]
     report.smallest_group = min(shown_sizes) if shown_sizes else 0
     return out, report
+
+
+FIELD_NAMES = {"neighbourhood": N_("neighbourhood"), "age_band": N_("age band"),
+               "affiliation": N_("affiliation"), "first_time": N_("first time or repeat")}
+
+
+def describe(report: KReport) -> str:
+    """What :func:`k_anonymise` did, in plain words for a clerk."""
+    parts: list[str] = []
+    for step in report.generalised:
+        if step == "age_band+":
+            parts.append(_("age bands were widened to under 35, 35 to 64 and 65 and over"))
+        else:
+            parts.append(_("{field} was hidden for everyone").format(
+                field=_(FIELD_NAMES.get(step, step))))
+    if report.blanked_people:
+        parts.append(_("every detail was hidden for {n} participants whose combination "
+                       "was shared by fewer than {k}").format(n=report.blanked_people,
+                                                              k=report.k))
+    if not parts:
+        return _("No detail had to be hidden: every combination is shared by at least "
+                 "{k} participants.").format(k=report.k)
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] + "."

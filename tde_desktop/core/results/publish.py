@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from tde_desktop.core.explore.export_view import ExportFailed, replace_when_done
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import DatasetInfo, Pack, quote
 from tde_desktop.core.pack.table_copy import create_like, table_columns
+from tde_desktop.core.results.privacy import HIDDEN, QUASI_IDENTIFIERS, describe, k_anonymise
 
 RESPONSE_COLUMNS: dict[str, str] = {
     "workshop": "Workshop title",
@@ -61,13 +63,25 @@ WORKSHOP_COLUMNS: dict[str, str] = {
 
 
 def publish(pack: Pack, out_db: str | Path, *, include_responses: bool = True,
+            k: int = 5, quasi_identifiers: Sequence[str] = QUASI_IDENTIFIERS,
             progress: ProgressCallback | None = None) -> tuple[Path, Path]:
     """Write ``out_db`` and ``metadata.json`` beside it; returns both paths.
+
+    In the ``participants`` table, the ``quasi_identifiers`` (neighbourhood, age
+    band, affiliation by default; any other sign-in field may be added) are
+    generalised or hidden, workshop by workshop, until every combination is
+    shared by at least ``k`` participants (:func:`~.privacy.k_anonymise`).
 
     Both files are written under temporary names and renamed into place only
     when complete, so an existing publication is never left half-replaced.
     The pack is only read.
     """
+    if k < 1:
+        raise ExportFailed(_("The small-count threshold must be 1 or more."))
+    unknown = set(quasi_identifiers) - set(PARTICIPANT_COLUMNS)
+    if unknown:
+        raise ExportFailed(_("Unknown sign-in field: {name}").format(
+            name=", ".join(sorted(unknown))))
     out = Path(out_db)
     meta_path = out.with_name("metadata.json")
     datasets = pack.datasets()
@@ -89,7 +103,7 @@ def publish(pack: Pack, out_db: str | Path, *, include_responses: bool = True,
                     tables[info.table_name] = _dataset_metadata(info)
                 if include_responses and _has_workshops(conn):
                     report(progress, len(datasets), steps, _("Publishing workshop results"))
-                    tables.update(_copy_workshops(conn))
+                    tables.update(_copy_workshops(conn, k, quasi_identifiers))
                 conn.execute("COMMIT")
                 conn.execute("DETACH DATABASE src")
             finally:
@@ -132,16 +146,39 @@ def _prompt_lookup(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
     return prompts
 
 
-def _copy_workshops(conn: sqlite3.Connection) -> dict[str, dict[str, Any]]:
+def _copy_participants(conn: sqlite3.Connection, k: int, fields: Sequence[str]) -> str:
+    """Participants of each workshop, k-anonymised; returns what was done, in words."""
+    rows = conn.execute(
+        f"SELECT w.id, w.title, p.code, p.is_group, p.group_size, "
+        f"{', '.join('p.' + c for c in list(PARTICIPANT_COLUMNS)[4:])} "
+        "FROM src._tde_participants p JOIN src._tde_workshops w ON w.id = p.workshop_id "
+        "WHERE p.withdrawn_at IS NULL ORDER BY w.date, p.created_at, p.rowid").fetchall()
+    names = list(PARTICIPANT_COLUMNS)
+    by_workshop: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        by_workshop.setdefault(r[0], []).append(dict(zip(names, r[1:], strict=True)))
+    done: list[str] = []
+    for people in by_workshop.values():
+        as_text = [{**p, **{f: str(p[f] or "") for f in fields}} for p in people]
+        safe, rep = k_anonymise(as_text, fields, k)
+        hidden = _(HIDDEN)
+        conn.executemany(
+            f"INSERT INTO participants VALUES ({', '.join('?' * len(names))})",
+            [[hidden if p[c] == HIDDEN else p[c] for c in names] for p in safe])
+        if rep.generalised or rep.blanked_people:
+            done.append(f"{people[0]['workshop']}: {describe(rep)}")
+    return " ".join([_("Neighbourhood, age band and affiliation are widened or hidden until "
+                       "every combination is shared by at least {k} participants.").format(k=k),
+                     *done])
+
+
+def _copy_workshops(conn: sqlite3.Connection, k: int = 5,
+                    fields: Sequence[str] = QUASI_IDENTIFIERS) -> dict[str, dict[str, Any]]:
     cols = ", ".join(WORKSHOP_COLUMNS)
     conn.execute(f"CREATE TABLE workshops ({cols})")
     conn.execute(f"INSERT INTO workshops SELECT {cols} FROM src._tde_workshops ORDER BY date")
     conn.execute(f"CREATE TABLE participants ({', '.join(PARTICIPANT_COLUMNS)})")
-    conn.execute(
-        "INSERT INTO participants SELECT w.title, p.code, p.is_group, p.group_size, "
-        "p.neighbourhood, p.age_band, p.affiliation, p.first_time "
-        "FROM src._tde_participants p JOIN src._tde_workshops w ON w.id = p.workshop_id "
-        "WHERE p.withdrawn_at IS NULL ORDER BY w.date, p.created_at, p.rowid")
+    k_note = _copy_participants(conn, k, fields)
     conn.execute(f"CREATE TABLE responses ({', '.join(RESPONSE_COLUMNS)})")
     prompts = _prompt_lookup(conn)
     rows = conn.execute(
@@ -164,7 +201,7 @@ def _copy_workshops(conn: sqlite3.Connection) -> dict[str, dict[str, Any]]:
     return {
         "workshops": {"title": _("Workshops"), "description": _("Workshops held"),
                       "columns": WORKSHOP_COLUMNS},
-        "participants": {"title": _("Participants"), "description": described,
+        "participants": {"title": _("Participants"), "description": described + " " + k_note,
                          "columns": PARTICIPANT_COLUMNS},
         "responses": {"title": _("Responses"),
                       "description": _("Every answer given, one row per answer. ") + described,
