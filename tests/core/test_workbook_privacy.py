@@ -142,3 +142,38 @@ def test_k_anonymise_generalises_then_blanks() -> None:
     assert safe[6] == dict.fromkeys(fields, HIDDEN)
     assert (report.smallest_group, report.blanked_people, report.generalised) == (
         6, 1, ["age_band+"])
+
+
+def test_about_sheet_in_words_and_print_setup(new_pack: Pack, built: dict[str, Any],
+                                              tmp_path: Path) -> None:
+    from tde_desktop.core.workshop import workshops as w
+
+    w.add_participant(new_pack, built["workshop"].id, age_band="45_54")
+    w.add_participant(new_pack, built["workshop"].id, age_band="65_plus")
+    book = _export(new_pack, built, tmp_path / "a.xlsx", suppress_below=1)
+    about = _rows(book["About"])[1:]
+    values = {row[0]: row[1] for row in about}
+    assert values["Date"] == "2024-05-01"
+    assert values["Venue"] == "Library"
+    assert values["Host department"] == "Housing"
+    assert values["Partners"] == "Tenants union"
+    assert values["TDE step"] == "Design: planning with the people who will use it"
+    assert values["Facilitators"] == "(not given)"
+    why = [row[1] for row in about if row[0] == "What was hidden and why"]
+    assert any("No detail had to be hidden" in line for line in why), why
+    ages = _column(book["Participants"], "Age band")
+    assert "45 to 54" in ages
+    assert "65 and over" in ages
+    assert "45_54" in _column(book["Participants"], "Age band code")
+    for ws in book.worksheets:
+        assert ws.page_setup.fitToWidth in (1, None), ws.title  # openpyxl omits the default 1
+        assert ws.page_setup.fitToHeight == 0, ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert ws.print_title_rows == "$1:$1", ws.title
+        assert ws.page_setup.orientation == "landscape", ws.title
+
+    # the default threshold: About says what Metrics hid, in plain words
+    about = _rows(_export(new_pack, built, tmp_path / "b.xlsx")["About"])
+    why = [row[1] for row in about if row[0] == "What was hidden and why"]
+    assert any('shown as "<5"' in line for line in why), why
+    assert any('shown as "(hidden)"' in line for line in why), why

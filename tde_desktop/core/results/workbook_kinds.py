@@ -36,6 +36,15 @@ def _bar_chart(writer: SheetWriter, title: str, label_col: int, value_col: int, 
     writer.sheet.insert_chart(anchor, chart)
 
 
+def _keep_charts_whole(writer: SheetWriter, charts: int) -> None:
+    """Page breaks between charts, two charts a page (36 rows; a fitted landscape page
+    holds about 40), so a printout never splits a chart across two pages."""
+    per_page = 2 * CHART_ROWS
+    breaks = [1 + per_page * j for j in range(1, (charts + 1) // 2)]
+    if breaks:
+        writer.sheet.set_h_pagebreaks(breaks)
+
+
 def _tally_sheet(wb: Any, data: WorkbookData, title: str, kinds: tuple[str, ...],
                  value_name: str) -> str | None:
     questions = data.questions_of_kind(*kinds)
@@ -58,6 +67,7 @@ def _tally_sheet(wb: Any, data: WorkbookData, title: str, kinds: tuple[str, ...]
                                                     "auto"])
     for i, (name, first, last) in enumerate(blocks):
         _bar_chart(writer, name, 3, 5, first, last, f"H{2 + i * CHART_ROWS}", value_name)
+    _keep_charts_whole(writer, len(blocks))
     return writer.close()[0]
 
 
@@ -195,4 +205,5 @@ def write_evaluation(wb: Any, data: WorkbookData) -> str | None:
                    kinds=["text", "text", "text", "auto", "auto", "text"])
     for i, (name, first, last) in enumerate(charts):
         _bar_chart(writer, name, 2, 4, first, last, f"H{2 + i * CHART_ROWS}", _("Count"))
+    _keep_charts_whole(writer, len(charts))
     return writer.close()[0]

@@ -9,12 +9,13 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from tde_desktop import __version__
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import N_, SUPPORTED_LANGUAGES, _
 from tde_desktop.core.pack import utc_now
 from tde_desktop.core.results.privacy import (
     HIDDEN,
     NOT_GIVEN,
     complementary_count,
+    describe,
     signin_label,
     suppress_breakdown,
 )
@@ -26,25 +27,57 @@ from tde_desktop.core.xlsx_sheet_writer import SheetWriter
 FOLLOW_UP = ("Status", "Owner", "Response", "Date")
 
 
+#: The Tactical Data Engagement steps, in words.
+TDE_STEPS = {"find": N_("Find: looking for a focus area with residents"),
+             "refine": N_("Refine: narrowing down to a few concrete uses of the data"),
+             "design": N_("Design: planning with the people who will use it"),
+             "implement": N_("Implement: running it, with feedback kept open")}
+
+
 def table(wb: Any, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], *,
           kinds: Sequence[str] | None = None) -> SheetWriter:
-    """Write one table sheet (bold frozen header, filter, widths); returns its writer,
-    still open so a chart can be added before :meth:`SheetWriter.close`."""
+    """Write one table sheet (bold frozen header, filter, widths, set up to print on A4
+    and Letter alike: one page wide, header row repeated on every page); returns its
+    writer, still open so a chart can be added before :meth:`SheetWriter.close`."""
     writer = SheetWriter(wb, title, headers, kinds=kinds)
     writer.extend(rows)
-    writer.sheet  # noqa: B018 -- makes the sheet even when there are no rows
+    print_setup(writer.sheet)
     return writer
 
 
+def print_setup(sheet: Any) -> None:
+    """Fit to the page width (any height), repeat the header row, landscape; A4 and
+    Letter differ by 6 mm in width, so fitting to width prints right on both."""
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4; Letter printers scale it, as fit-to-width allows
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0)
+    sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    sheet.set_footer("&L&A&R&P / &N")
+
+
+def _given(value: str) -> str:
+    return value or _("(not given)")
+
+
 def write_about(wb: Any, data: WorkbookData) -> str:
+    """The workshop in words (date, venue, host, partners, TDE step), what was hidden
+    and why, and the datasets used with their provenance."""
     w = data.workshop
+    date = w.date or (w.started_at or "")[:10]
+    step = TDE_STEPS.get(w.tde_step)
     rows: list[list[Any]] = [
-        [_("Workshop"), w.title], [_("Date"), w.date], [_("Venue"), w.venue],
-        [_("Neighbourhood"), w.neighbourhood], [_("Host department"), w.host_department],
-        [_("Partners"), "; ".join(w.partners)], [_("Facilitators"), "; ".join(w.facilitators)],
-        [_("TDE step"), w.tde_step], [_("Focus area"), w.focus_area],
-        [_("Languages"), ", ".join(w.languages)],
+        [_("Workshop"), w.title], [_("Date"), _given(date)], [_("Venue"), _given(w.venue)],
+        [_("Neighbourhood"), _given(w.neighbourhood)],
+        [_("Host department"), _given(w.host_department)],
+        [_("Partners"), _given("; ".join(w.partners))],
+        [_("Facilitators"), _given("; ".join(w.facilitators))],
+        [_("TDE step"), _(step) if step else _given(w.tde_step)],
+        [_("Focus area"), _given(w.focus_area)],
+        [_("Languages"), ", ".join(SUPPORTED_LANGUAGES.get(x, x) for x in w.languages)],
+        [_("Labels in this workbook"), SUPPORTED_LANGUAGES.get(data.lang, data.lang)],
         [_("Small counts hidden below"), data.suppress_below],
+        *([_("What was hidden and why"), line] for line in hidden_in_words(data)),
         [_("Exported at (UTC)"), utc_now()], [_("Made with"), f"tde-desktop {__version__}"],
     ]
     ids = data.datasets_used() or [d.id for d in data.pack.datasets()]
@@ -59,6 +92,26 @@ def write_about(wb: Any, data: WorkbookData) -> str:
         ]
     writer = table(wb, _("About"), [_("Field"), _("Value")], rows)
     return writer.close()[0]
+
+
+def hidden_in_words(data: WorkbookData) -> list[str]:
+    """What this workbook hides and why, one plain sentence a line."""
+    metrics_rows(data)  # counts the cells the Metrics sheet hides
+    data.safe_signin  # noqa: B018 -- fills data.k_report
+    k = data.suppress_below
+    small, beside = data.suppressed
+    lines = [_("Metrics: {n} counts of fewer than {k} people are shown as \"<{k}\", so that "
+               "nobody in a small group can be picked out.").format(n=small, k=k)]
+    if beside:
+        lines.append(_("Metrics: {n} more counts are shown as \"(hidden)\", because the "
+                       "total minus the counts shown would give the small ones away."
+                       ).format(n=beside))
+    if data.k_report is not None:
+        lines.append(_("Participants: {what}").format(what=describe(data.k_report)))
+    lines.append(_("Stories and quotes, Evaluation: free text appears only once the "
+                   "facilitator approved it, with typos corrected; stories only with "
+                   "consent to quote."))
+    return lines
 
 
 def write_participants(wb: Any, data: WorkbookData, include_contacts: bool) -> str:
