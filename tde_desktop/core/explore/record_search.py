@@ -8,6 +8,7 @@ datasets; the Qt side runs it off the UI thread all the same.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,6 +17,8 @@ from pathlib import Path
 from tde_desktop.core.explore.labels import plain_label
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.pack.pack_file import ColumnInfo, quote
+
+_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
 
 #: words in a column name that make it a good way to recognise a record, best first
 _KEY_HINTS = (("address",), ("referenceid", "reference", "_id", "id"), ("name",),
@@ -82,9 +85,19 @@ def search_records(conn: sqlite3.Connection, table: str, columns: Sequence[Colum
     sql += " ORDER BY rowid LIMIT ?"
     params.append(limit)
     labels = [plain_label(c, lang) for c in columns]
-    return [Record(int(row[0]), [(label, "" if v is None else str(v))
+    return [Record(int(row[0]), [(label, _shown(v))
                                  for label, v in zip(labels, row[1:], strict=True)])
             for row in conn.execute(sql, params)]
+
+
+def _shown(value: object) -> str:
+    """A value as a person reads it: a date-time shows as its date (enough to know a record)."""
+    if value is None:
+        return ""
+    text = str(value)
+    if _DATE_TIME.match(text):
+        return text[:10]
+    return text
 
 
 def record_by_rowid(conn: sqlite3.Connection, table: str, columns: Sequence[ColumnInfo],
@@ -95,7 +108,7 @@ def record_by_rowid(conn: sqlite3.Connection, table: str, columns: Sequence[Colu
                        (rowid,)).fetchone()
     if row is None:
         return None
-    return Record(rowid, [(plain_label(c, lang), "" if v is None else str(v))
+    return Record(rowid, [(plain_label(c, lang), _shown(v))
                           for c, v in zip(columns, row, strict=True)])
 
 

@@ -19,7 +19,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QHBoxLayout,
+    QGridLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -30,6 +30,10 @@ from PySide6.QtWidgets import (
 
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.workshop.exercises import Option, Question
+
+#: more choices than this, all short, are laid out in two columns
+MAX_IN_COLUMN = 5
+SHORT_CHOICE = 24
 
 
 def plain_label(text: str = "", name: str = "", wrap: bool = True) -> QLabel:
@@ -124,14 +128,21 @@ class AnswerWidget(QWidget):
         group = QButtonGroup(self)
         box = QWidget()
         box.setAccessibleName(title)
-        column = QHBoxLayout(box) if across else QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        for code, label in items:
+        # Many short choices go in two columns, so they show without scrolling.
+        two = not across and len(items) > MAX_IN_COLUMN and \
+            max(len(label) for _code, label in items) <= SHORT_CHOICE
+        grid = QGridLayout(box)
+        grid.setContentsMargins(0, 0, 0, 0)
+        rows = (len(items) + 1) // 2 if two else len(items)
+        for i, (code, label) in enumerate(items):
             button = QRadioButton(literal(label))
             button.setProperty("code", code)
             button.setAccessibleName(label)
             group.addButton(button)
-            column.addWidget(button)
+            if across:
+                grid.addWidget(button, 0, i)
+            else:
+                grid.addWidget(button, i % rows, i // rows)  # down the first column first
         self.layout_.addWidget(box)
         return group
 

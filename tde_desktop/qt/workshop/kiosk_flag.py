@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLineEdit, QListWidget, QListWidgetItem, QPushButton, QWidget
 
-from tde_desktop.core.explore.labels import plain_label
 from tde_desktop.core.explore.record_search import (
     Record,
     key_columns,
@@ -82,9 +81,8 @@ class FlagRecord(Fields):
         self.search.setAccessibleName(tr("Find the record: type an address or a number", lang))
         self.search.setPlaceholderText(tr("Type an address or a number", lang))
         self.search.setToolTip(", ".join(c.name for c in self.columns))
-        hint = ", ".join(plain_label(c, self.lang) for c in self.columns[:2])
-        self.find_label = label_widget(tr("Find the record you know about ({columns}):", lang)
-                                       .format(columns=hint.lower() or "?"))
+        self.find_label = label_widget(tr("Find the record: type an address or a number",
+                                          lang))
         self.find_label.setBuddy(self.search)
         self.matches = MatchList()
         self.matches.setAccessibleName(tr("Matching records: pick the one to flag", lang))
