@@ -8,11 +8,12 @@ view while scrolling sideways through wide tables.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtGui import QFontMetrics, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QHeaderView, QInputDialog, QTableView
 
 from tde_desktop.core.i18n import _
+from tde_desktop.qt.explorer.grid_header import GridHeader
 
 #: copying more cells than this asks nothing but copies only this many
 MAX_COPY_CELLS = 200_000
@@ -28,6 +29,7 @@ class DatasetView(QTableView):
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalHeader(GridHeader(self))
         header = self.horizontalHeader()
         header.setSectionsMovable(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -37,10 +39,10 @@ class DatasetView(QTableView):
         header.setSectionsClickable(True)
         header.setSortIndicatorShown(True)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        self.verticalHeader().setDefaultSectionSize(24)
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
 
         self.frozen = QTableView(self)
+        self.frozen.setHorizontalHeader(GridHeader(self.frozen))
         self.frozen.setAccessibleName(_("First column, kept in view"))
         self.frozen.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.frozen.verticalHeader().hide()
@@ -50,8 +52,9 @@ class DatasetView(QTableView):
         self.frozen.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.frozen.setFrameShape(QFrame.Shape.NoFrame)
         self.frozen.setStyleSheet("QTableView { border-right: 2px solid palette(mid); }")
-        self.frozen.verticalHeader().setDefaultSectionSize(24)
+        self.frozen.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.frozen.hide()
+        self._set_row_height()
 
         self.verticalScrollBar().valueChanged.connect(self.frozen.verticalScrollBar().setValue)
         self.frozen.verticalScrollBar().valueChanged.connect(self.verticalScrollBar().setValue)
@@ -59,6 +62,37 @@ class DatasetView(QTableView):
         header.sectionMoved.connect(lambda *_a: self.sync_frozen())
         header.sortIndicatorChanged.connect(self._sort_indicator)
 
+
+    # -- text size: rows, headers and column widths follow the font ------------------------
+
+    def row_height(self) -> int:
+        """The height of every row at the current font (24 px at 100% text)."""
+        return max(24, self.fontMetrics().height() + 8)
+
+    def _set_row_height(self) -> None:
+        for view in (self, self.frozen):
+            view.verticalHeader().setMinimumSectionSize(1)
+            view.verticalHeader().setDefaultSectionSize(self.row_height())
+
+    def fit_column_widths(self, first: int = 0, last: int = -1) -> None:
+        """Give columns ``first`` to ``last`` (default all) the width at which their header
+        label fits in two lines, within a sensible minimum and maximum."""
+        model = self.model()
+        if model is None:
+            return
+        header = self.horizontalHeader()
+        metrics = QFontMetrics(self.font())
+        last = model.columnCount() - 1 if last < 0 else last
+        for col in range(first, last + 1):
+            label = str(model.headerData(col, Qt.Orientation.Horizontal) or "")
+            header.resizeSection(col, header.label_width(label, metrics))  # type: ignore[attr-defined]
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "frozen"):
+            self._set_row_height()
+            self.fit_column_widths()
+            self.sync_frozen()
 
     # -- the frozen first column ---------------------------------------------------------
 
@@ -70,6 +104,9 @@ class DatasetView(QTableView):
         if model is not None:
             model.modelReset.connect(self.sync_frozen)  # type: ignore[attr-defined]
             model.layoutChanged.connect(self.sync_frozen)  # type: ignore[attr-defined]
+            model.headerDataChanged.connect(  # type: ignore[attr-defined]
+                lambda _o, first, last: (self.fit_column_widths(first, last), self.sync_frozen()))
+            self.fit_column_widths()
         self.sync_frozen()
         # Lay the rows out now rather than on the next turn of the event loop: otherwise
         # the new grid is painted once before that layout and again after it, and the
@@ -95,7 +132,6 @@ class DatasetView(QTableView):
         for col in range(model.columnCount()):
             self.frozen.setColumnHidden(col, col != first)
         self.frozen.setColumnWidth(first, self.columnWidth(first))
-        self.frozen.horizontalHeader().setFixedHeight(self.horizontalHeader().height())
         self.frozen.show()
         self._place_frozen()
 
@@ -111,6 +147,10 @@ class DatasetView(QTableView):
         first = self.first_column()
         if first < 0:
             return
+        # The same header height as the main view's, so row n sits at the same y in both.
+        height = self.horizontalHeader().height()
+        if self.frozen.horizontalHeader().height() != height:
+            self.frozen.horizontalHeader().setFixedHeight(height)
         self.frozen.setGeometry(
             self.verticalHeader().width() + self.frameWidth(), self.frameWidth(),
             self.columnWidth(first),
