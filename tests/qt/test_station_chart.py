@@ -116,3 +116,25 @@ def test_projector_shows_the_current_station_chart(qtbot: Any, pack: Pack) -> No
     ws.add_participant(pack, workshop.id)
     projector.refresh()
     assert chart.shown is shown
+
+
+def test_station_chart_uses_plain_labels_and_keeps_raw_names_in_the_tooltip(
+        qtbot: Any, pack: Pack) -> None:
+    from tde_desktop.qt.workshop.kiosk import Kiosk
+
+    workshop = ws.list_workshops(pack)[0]
+    by_year = next(e for e in ws.list_exercises(pack, workshop.id)
+                   if e.view_id is not None and views.load_view(pack, e.view_id).chart.x ==
+                   "noticedate")
+    ws.open_exercise(pack, by_year.id)
+    kiosk = Kiosk(pack, workshop.id)
+    qtbot.addWidget(kiosk)
+    kiosk.show()
+    kiosk.start()
+    chart = kiosk.station_chart
+    qtbot.waitUntil(lambda: chart.shown is not None, timeout=10_000)
+    axis = chart.figure.axes[0].get_xlabel()
+    assert axis.startswith("Date the city issued")  # the dictionary's words
+    assert "noticedate" not in axis
+    assert "noticedate" not in chart.caption.text()
+    assert chart.canvas.toolTip() == "noticedate"

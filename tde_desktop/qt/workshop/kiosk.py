@@ -105,42 +105,7 @@ class Kiosk(QWidget):
 
     def retranslate(self) -> None:
         """Every fixed text of the three pages in ``self.lang``."""
-        lang = self.lang
-        self.setWindowTitle(tr("Workshop: {title}", lang).format(title=self.workshop.title))
-        self.setAccessibleName(tr("Participant screen", lang))
-        self.title_label.setAccessibleName(tr("Workshop title", lang))
-        for code, choice in self.language_buttons.items():
-            choice.setChecked(code == self.lang)
-        self.intro.setAccessibleName(tr("Welcome", lang))
-        self.intro.setText(tr("Welcome! Your answers are anonymous: you get a code, not a name. "
-                             "You can skip any question you do not want to answer.", lang))
-        self.start_button.setText(tr("Start", lang))
-        self.start_button.setAccessibleName(tr("Start on my own", lang))
-        self.group_size.setAccessibleName(tr("How many people in the group", lang))
-        self.group_size.setSuffix(" " + tr("people", lang))
-        self.group_button.setText(tr("Start as a table group", lang))
-        self.group_button.setAccessibleName(tr("Start as a table group", lang))
-        self.welcome_note.setAccessibleName(tr("Message", lang))
-        # Explicit shortcuts rather than mnemonics: some platforms turn mnemonics off.
-        for widget, text, name in (
-                (self.back_button, tr("Back (Alt+B)", lang), tr("Back", lang)),
-                (self.undo_button, tr("Undo my last answer", lang),
-                 tr("Undo my last answer", lang)),
-                (self.next_button, tr("Next (Enter)", lang), tr("Next", lang)),
-                (self.done_back, tr("Back (Alt+B)", lang), tr("Back", lang)),
-                (self.pass_button, tr("Done: hand the laptop to the next person", lang),
-                 tr("Done: hand the laptop to the next person", lang))):
-            widget.setText(text)
-            widget.setAccessibleName(name)
-        for label, name in ((self.exercise_title, tr("Exercise", lang)),
-                            (self.progress, tr("Progress", lang)),
-                            (self.instructions, tr("Instructions", lang)),
-                            (self.question_label, tr("Question", lang)),
-                            (self.error, tr("Problem with this answer", lang)),
-                            (self.note, tr("Message", lang)),
-                            (self.done_label, tr("Thank you", lang))):
-            label.setAccessibleName(name)
-        kiosk_pages.arrange_buttons(self)
+        kiosk_pages.retranslate(self)
 
     retranslate_welcome = retranslate  # the Language menu calls it by this name
 

@@ -22,12 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tde_desktop.core.i18n import SUPPORTED_LANGUAGES
+from tde_desktop.core.i18n import SUPPORTED_LANGUAGES, translate
 from tde_desktop.qt.common import theme
 from tde_desktop.qt.workshop.kiosk_answer import plain_label
 
 if TYPE_CHECKING:
     from tde_desktop.qt.workshop.kiosk import Kiosk
+
+tr = translate  # texts in the participant's language; the catalogue finds tr("...")
 
 KIOSK_STYLE = """
 * {{ font-size: {body}pt; }}
@@ -199,3 +201,43 @@ def arrange_buttons(kiosk: Kiosk) -> None:
         grid.addWidget(kiosk.undo_button, 1, 0, 1, 2)
     else:
         grid.addWidget(kiosk.undo_button, 0, 1)
+
+
+def retranslate(kiosk: Kiosk) -> None:
+    """Every fixed text of the three pages in the participant's language (``kiosk.lang``)."""
+    lang = kiosk.lang
+    kiosk.setWindowTitle(tr("Workshop: {title}", lang).format(title=kiosk.workshop.title))
+    kiosk.setAccessibleName(tr("Participant screen", lang))
+    kiosk.title_label.setAccessibleName(tr("Workshop title", lang))
+    for code, choice in kiosk.language_buttons.items():
+        choice.setChecked(code == kiosk.lang)
+    kiosk.intro.setAccessibleName(tr("Welcome", lang))
+    kiosk.intro.setText(tr("Welcome! Your answers are anonymous: you get a code, not a name. "
+                         "You can skip any question you do not want to answer.", lang))
+    kiosk.start_button.setText(tr("Start", lang))
+    kiosk.start_button.setAccessibleName(tr("Start on my own", lang))
+    kiosk.group_size.setAccessibleName(tr("How many people in the group", lang))
+    kiosk.group_size.setSuffix(" " + tr("people", lang))
+    kiosk.group_button.setText(tr("Start as a table group", lang))
+    kiosk.group_button.setAccessibleName(tr("Start as a table group", lang))
+    kiosk.welcome_note.setAccessibleName(tr("Message", lang))
+    # Explicit shortcuts rather than mnemonics: some platforms turn mnemonics off.
+    for widget, text, name in (
+            (kiosk.back_button, tr("Back (Alt+B)", lang), tr("Back", lang)),
+            (kiosk.undo_button, tr("Undo my last answer", lang),
+             tr("Undo my last answer", lang)),
+            (kiosk.next_button, tr("Next (Enter)", lang), tr("Next", lang)),
+            (kiosk.done_back, tr("Back (Alt+B)", lang), tr("Back", lang)),
+            (kiosk.pass_button, tr("Done: hand the laptop to the next person", lang),
+             tr("Done: hand the laptop to the next person", lang))):
+        widget.setText(text)
+        widget.setAccessibleName(name)
+    for label, name in ((kiosk.exercise_title, tr("Exercise", lang)),
+                        (kiosk.progress, tr("Progress", lang)),
+                        (kiosk.instructions, tr("Instructions", lang)),
+                        (kiosk.question_label, tr("Question", lang)),
+                        (kiosk.error, tr("Problem with this answer", lang)),
+                        (kiosk.note, tr("Message", lang)),
+                        (kiosk.done_label, tr("Thank you", lang))):
+        label.setAccessibleName(name)
+    arrange_buttons(kiosk)

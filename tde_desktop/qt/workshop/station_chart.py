@@ -181,6 +181,8 @@ class StationChart(QWidget):
         self.shown = result
         self.caption.setText(result.data.caption)
         self.canvas.setAccessibleDescription(f"{result.data.title}. {result.data.caption}")
+        # Plain labels on the chart; the raw column names stay in the tooltip.
+        self.canvas.setToolTip(", ".join(c for c in (result.spec.x, result.spec.y) if c))
         self.drawn.emit(result.view_id)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
