@@ -10,6 +10,7 @@ connections belong to one thread) and keeps it. Before any page runs:
 * a POST must carry this phone's CSRF token;
 * ``_()`` answers in the phone's language for the whole request.
 
+Writes from the workers take turns on :data:`WRITER`, the room's single writer.
 The pages themselves are in :mod:`tde_desktop.room.pages`.
 """
 
@@ -27,7 +28,7 @@ from tde_desktop.core.i18n import SUPPORTED_LANGUAGES, _, thread_language
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.workshop import records
 from tde_desktop.room import guard
-from tde_desktop.room.forms import BODY_LIMIT, LONG_BODY_LIMIT, body_limit
+from tde_desktop.room.forms import BODY_LIMIT, LONG_BODY_LIMIT, body_limit, exercise_questions
 from tde_desktop.room.texts import page_texts
 
 
@@ -75,6 +76,11 @@ class PackPerThread:
                 pack.conn.close()
 
 
+#: one writer at a time: a worker waiting for the pack's write lock is woken the moment
+#: it is free, where SQLite's own busy handler would sleep for up to 100 ms between tries
+WRITER = threading.Lock()
+
+
 def phone_language(accept: Any, cookie: str | None) -> str:
     """The phone's choice (cookie), else the best of Accept-Language, else English."""
     if cookie in SUPPORTED_LANGUAGES:
@@ -88,6 +94,9 @@ def create_app(pack_path: Path, workshop_id: str, code: str) -> Flask:
     app = Flask("tde_desktop.room", static_folder="static", static_url_path="/static")
     packs = PackPerThread(Path(pack_path))
     limiter = guard.RateLimiter()
+    # Before a phone has its cookie it is known by its address only; on a hotspot each
+    # phone has its own, but a room scanning the QR code at once must all get in.
+    strangers = guard.RateLimiter(rate=100.0, burst=300.0)
     app.config.update(MAX_CONTENT_LENGTH=BODY_LIMIT, MAX_FORM_MEMORY_SIZE=LONG_BODY_LIMIT,
                       SEND_FILE_MAX_AGE_DEFAULT=300, ROOM_WORKSHOP=workshop_id,
                       ROOM_CODE=code, ROOM_PACKS=packs, ROOM_HOSTS=set(),
@@ -106,7 +115,8 @@ def create_app(pack_path: Path, workshop_id: str, code: str) -> Flask:
         hosts = app.config["ROOM_HOSTS"]
         if hosts and request.host not in hosts:
             return refuse(400, g.t["bad_address"])
-        if not limiter.allow(g.token or request.remote_addr or "?"):
+        if not (limiter.allow(g.token) if g.token else strangers.allow(
+                request.remote_addr or "?")):
             response = refuse(429, g.t["too_fast"])
             response.headers["Retry-After"] = "1"
             return response
@@ -153,13 +163,10 @@ def _texts() -> dict[str, str]:
 
 def answer_body_limit(pack: Pack, workshop_id: str, exercise_id: str, key: str) -> int:
     """How large an answer to this question may be: 16 KB, more for long text kinds."""
-    from tde_desktop.core.workshop.answer_checks import AnswerRejected
-    from tde_desktop.core.workshop.responses import exercise_question
-
-    try:
-        return body_limit(exercise_question(pack, workshop_id, exercise_id, key))
-    except AnswerRejected:
-        return BODY_LIMIT
+    for question in exercise_questions(pack.conn, workshop_id, exercise_id):
+        if question.key == key:
+            return body_limit(question)
+    return BODY_LIMIT
 
 
 def refuse(status: int, message: str) -> Response:

@@ -28,9 +28,11 @@ asset              ``name``, ``location``, ``note``, ``category``, ``grade``
 
 from __future__ import annotations
 
+import functools
+import json
 from typing import Any
 
-from tde_desktop.core.workshop.exercises import Question
+from tde_desktop.core.workshop.exercises import Question, questions_from_config
 
 SKIP = "__skip"
 #: bytes a form may carry: 16 KB, more for the kinds where people write at length
@@ -52,6 +54,20 @@ _CHOICE_KEY = {"data_request": "urgency", "plan_feedback": "category", "asset": 
 
 #: a posted form: werkzeug's MultiDict (``get`` and ``getlist``)
 Form = Any
+
+@functools.lru_cache(maxsize=128)
+def parsed_questions(config_text: str) -> tuple[Question, ...]:
+    """The questions of an exercise's stored config text, parsed once per text (every
+    phone asks for the same few exercises; read them, never change them)."""
+    return tuple(questions_from_config(json.loads(config_text)))
+
+
+def exercise_questions(conn: Any, workshop_id: str, exercise_id: str) -> tuple[Question, ...]:
+    """The questions of ``exercise_id`` if it belongs to ``workshop_id``, else ``()``."""
+    row = conn.execute("SELECT config FROM _tde_exercises WHERE id = ? AND workshop_id = ?",
+                       (exercise_id, workshop_id)).fetchone()
+    return parsed_questions(str(row[0])) if row else ()
+
 
 def body_limit(question: Question) -> int:
     """The largest request body an answer to ``question`` may have, in bytes."""

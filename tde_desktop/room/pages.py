@@ -18,7 +18,7 @@ from tde_desktop.core.i18n import SUPPORTED_LANGUAGES
 from tde_desktop.core.workshop import moderation, participants, records, tallies
 from tde_desktop.core.workshop.exercises import label_text
 from tde_desktop.room import guard
-from tde_desktop.room.app import refuse, wants_json
+from tde_desktop.room.app import WRITER, refuse, wants_json
 
 #: a device cookie lasts two days: a workshop, and the morning after
 DEVICE_COOKIE_AGE = 60 * 60 * 24 * 2
@@ -82,7 +82,9 @@ def start() -> WResponse:
     if current_participant() is None:
         if request.form.get("consent") != "yes":
             return page("welcome.html", 422, error=g.t["consent"])
-        participants.add_participant(g.pack, workshop_id(), device_id=guard.device_id(g.token))
+        with WRITER:
+            participants.add_participant(g.pack, workshop_id(),
+                                         device_id=guard.device_id(g.token))
     return redirect("/q", 303)
 
 
@@ -157,7 +159,8 @@ def withdraw() -> WResponse:
         return page("withdraw.html", person=person)
     if request.form.get("confirm") != "yes":
         return page("withdraw.html", 422, person=person, error=g.t["withdraw_help"])
-    participants.withdraw_participant(g.pack, person.id)
+    with WRITER:
+        participants.withdraw_participant(g.pack, person.id)
     if wants_json():
         return make_response({"withdrawn": True})
     return page("message.html", message=g.t["withdrawn"], status=200)

@@ -11,6 +11,7 @@ the answer once.
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +25,7 @@ from tde_desktop.core.workshop import participants, records, responses
 from tde_desktop.core.workshop.answer_checks import AnswerRejected
 from tde_desktop.core.workshop.exercises import Question, label_text
 from tde_desktop.room import forms, guard
-from tde_desktop.room.app import refuse, wants_json
+from tde_desktop.room.app import WRITER, refuse, wants_json
 from tde_desktop.room.pages import current_participant, open_exercise, page, workshop_id
 from tde_desktop.room.texts import field_labels
 
@@ -45,8 +46,6 @@ class Shown:
 
 
 def _answers(person_id: str, exercise_id: str) -> dict[str, Any]:
-    import json
-
     rows = g.pack.conn.execute(
         "SELECT question_key, answer FROM _tde_responses WHERE participant_id = ? AND "
         "exercise_id = ? AND deleted = 0 ORDER BY seq", (person_id, exercise_id)).fetchall()
@@ -56,7 +55,7 @@ def _answers(person_id: str, exercise_id: str) -> dict[str, Any]:
 def _questions(exercise: records.Exercise, given: dict[str, Any]) -> list[Question]:
     """The exercise's questions for this phone; the contact question only after consent."""
     shown = []
-    for question in exercise.questions:
+    for question in forms.exercise_questions(g.pack.conn, exercise.workshop_id, exercise.id):
         if exercise.type == "sign_in" and question.key == "contact" \
                 and given.get("consent_contact") != "yes":
             continue
@@ -147,8 +146,11 @@ def answer(exercise_id: str, key: str) -> WResponse:
         return refuse(403, g.t["sign_in_first"])
     try:
         exercise = records.get_exercise(g.pack, exercise_id)
-        question = exercise.question(key)
     except TdeError:
+        return refuse(404, g.t["not_open"])
+    question = next((q for q in forms.exercise_questions(g.pack.conn, workshop_id(),
+                                                         exercise_id) if q.key == key), None)
+    if question is None:
         return refuse(404, g.t["not_open"])
     # Answers to an exercise closed while they were on their way are kept (as from the
     # kiosk); one never opened, or of another workshop, is not a phone's to answer.
@@ -164,7 +166,8 @@ def answer(exercise_id: str, key: str) -> WResponse:
         value, send = None, True
     try:
         if send:
-            _send(person, exercise, question, value, response_id)
+            with WRITER:
+                _send(person, exercise, question, value, response_id)
     except AnswerRejected as exc:
         if wants_json():
             return make_response({"error": str(exc)}, 422)
@@ -195,7 +198,11 @@ def _send(person: participants.Participant, exercise: records.Exercise, question
 
 
 def _next_url(person: participants.Participant, exercise: records.Exercise, key: str) -> str:
-    questions = _questions(exercise, _answers(person.id, exercise.id))
+    consent = g.pack.conn.execute(
+        "SELECT answer FROM _tde_responses WHERE participant_id = ? AND exercise_id = ? AND "
+        "question_key = 'consent_contact' AND deleted = 0", (person.id, exercise.id)).fetchone()
+    given = {"consent_contact": json.loads(consent[0])} if consent else {}
+    questions = _questions(exercise, given)
     keys = [q.key for q in questions]
     after = keys[keys.index(key) + 1:] if key in keys else []
     return f"/q?k={after[0]}" if after else "/q?k="

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import ipaddress
+import logging
 import socket
 import threading
 from pathlib import Path
@@ -152,6 +153,9 @@ class RoomServer:
 
         if self._thread is not None:
             return self
+        # waitress warns on stderr whenever requests queue up, as a room full of phones
+        # sending at once does for a moment: not something a facilitator can act on.
+        logging.getLogger("waitress.queue").setLevel(logging.ERROR)
         self.app = create_app(self.pack_path, self.workshop_id, self.code)
         try:
             self._server = create_server(

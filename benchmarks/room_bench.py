@@ -1,0 +1,305 @@
+"""Room mode under load: N phones on loopback against `tde room`, each answering a
+25-question workshop, next to the floor measured in the same run.
+
+* **floor**: the same answers (N participants x 25 questions) sent through
+  ``submit_answer`` one after another in this process, on a copy of the same pack:
+  what the pack itself can take, one transaction and one disk sync per answer;
+* **room**: ``tde room`` in its own process on 127.0.0.1; N simulated phones (threads
+  in this process, one HTTP session each) join, sign in, then for each question
+  read the question page and send the answer the way our script does (a POST that
+  returns once the answer is committed); send -> saved is timed per answer.
+
+Printed: throughput of each and their ratio, p50/p95/max send -> saved, answers lost
+(acknowledged but not in the pack) and duplicated (more than one row for a phone's
+question), the server's peak memory, and the bytes of each page a phone loads.
+
+    .venv/bin/python benchmarks/room_bench.py --phones 100
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tde_desktop.core.pack import Pack  # noqa: E402
+from tde_desktop.core.workshop import responses  # noqa: E402
+from tde_desktop.core.workshop import workshops as w  # noqa: E402
+
+QUESTIONS = 25
+KINDS = ("single_choice", "rating", "multiple_choice", "open_text", "dot_vote")
+MAX_PHONES = 500
+
+
+def _options() -> list[dict[str, Any]]:
+    return [{"code": c, "label": {"en": c.title(), "es": c.upper()}}
+            for c in ("parks", "lights", "repairs", "housing")]
+
+
+def build_pack(path: Path) -> tuple[str, str, list[tuple[str, str]]]:
+    """A pack with one running workshop and one open 25-question exercise."""
+    questions = []
+    for i in range(QUESTIONS):
+        kind = KINDS[i % len(KINDS)]
+        questions.append({"key": f"q{i + 1:02d}", "kind": kind, "options": _options()
+                          if kind != "rating" and kind != "open_text" else [],
+                          "text": {"en": f"Question {i + 1}", "es": f"Pregunta {i + 1}"}})
+    with Pack.create(path, title="Room bench") as pack:
+        workshop = w.create_workshop(pack, "Room bench", languages=["en", "es"])
+        exercise = w.add_exercise(pack, workshop.id, type="evaluation", title="Twenty-five",
+                                  config={"questions": questions})
+        w.open_exercise(pack, exercise.id)
+        pack.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return workshop.id, exercise.id, [(q["key"], q["kind"]) for q in questions]
+
+
+def answer_fields(kind: str, n: int) -> tuple[dict[str, Any], Any]:
+    """(form fields, the same answer as submit_answer takes) for phone ``n``."""
+    code = ("parks", "lights", "repairs", "housing")[n % 4]
+    if kind == "single_choice":
+        return {"choice": code}, code
+    if kind == "rating":
+        return {"choice": str(1 + n % 5)}, 1 + n % 5
+    if kind == "multiple_choice":
+        return {"choice": [code, "parks"] if code != "parks" else [code]}, \
+            [code, "parks"] if code != "parks" else [code]
+    if kind == "open_text":
+        text = f"Phone {n} thinks the corner lot on Main St needs lights"
+        return {"text": text}, text
+    return {f"n_{code}": "2", "n_housing" if code != "housing" else "n_parks": "1"}, \
+        {code: 2, "housing" if code != "housing" else "parks": 1}
+
+
+def floor(path: Path, workshop_id: str, exercise_id: str, questions: list[tuple[str, str]],
+          phones: int) -> float:
+    """Seconds to store every answer through submit_answer in this process."""
+    with Pack.open(path) as pack:
+        people = [w.add_participant(pack, workshop_id).id for _i in range(phones)]
+        start = time.perf_counter()
+        for n, person in enumerate(people):
+            for key, kind in questions:
+                responses.submit_answer(pack, workshop_id=workshop_id, exercise_id=exercise_id,
+                                        participant_id=person, question_key=key,
+                                        answer=answer_fields(kind, n)[1],
+                                        response_id=str(uuid.uuid4()))
+        return time.perf_counter() - start
+
+
+@dataclass
+class PhoneRun:
+    """What one simulated phone saw."""
+
+    latencies: list[float] = field(default_factory=list)
+    acked: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    pages: dict[str, int] = field(default_factory=dict)
+
+
+def phone(n: int, url: str, questions: list[tuple[str, str]], start: threading.Event,
+          run: PhoneRun, deadline: float, think: float = 0.0) -> None:
+    import random
+
+    pace = random.Random(n)
+    http = requests.Session()
+    http.headers["Accept-Language"] = "es" if n % 2 else "en"
+    base = url.split("/j/")[0]
+    try:
+        reply = http.get(url, timeout=30)
+        run.pages["welcome"] = len(reply.content)
+        csrf = re.search(r'name="csrf" value="([^"]+)"', reply.text)
+        assert csrf, reply.text
+        token = csrf.group(1)
+        start.wait()
+        reply = http.post(base + "/start", data={"csrf": token, "consent": "yes"}, timeout=30)
+        for i, (key, kind) in enumerate(questions):
+            if time.monotonic() > deadline:
+                run.errors.append("out of time")
+                return
+            if i:
+                for _attempt in range(20):
+                    reply = http.get(f"{base}/q?k={key}", timeout=30)
+                    if reply.status_code != 429:
+                        break
+                    time.sleep(0.2)
+            run.pages[kind] = len(reply.content)
+            action = re.search(r'action="(/a/[^"]+)"', reply.text)
+            rid = re.search(r'name="rid" value="([^"]+)"', reply.text)
+            assert action, reply.text[:300]
+            assert rid, reply.text[:300]
+            fields, _raw = answer_fields(kind, n)
+            if think:  # a person reads and taps: think/2 to 3*think/2 seconds
+                time.sleep(think * (0.5 + pace.random()))
+            sent = time.perf_counter()
+            for _attempt in range(20):
+                saved = http.post(base + action.group(1), timeout=30,
+                                  headers={"X-Requested-With": "tde-room"},
+                                  data={"csrf": token, "rid": rid.group(1), **fields})
+                if saved.status_code != 429:
+                    break
+                time.sleep(0.2)  # slowed down: our script retries the same answer
+            if saved.status_code == 200 and saved.json().get("saved"):
+                run.latencies.append(time.perf_counter() - sent)
+                run.acked.append(rid.group(1))
+            else:
+                run.errors.append(f"{saved.status_code} {saved.text[:80]}")
+    except (requests.RequestException, AssertionError) as exc:
+        run.errors.append(type(exc).__name__)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The process's peak resident memory (Linux VmHWM), or -1 where unknown."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return -1.0
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds the process has used (Linux), or -1 where unknown."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return -1.0
+
+
+def room(path: Path, questions: list[tuple[str, str]], phones: int,
+         limit_s: float, think: float) -> dict[str, Any]:
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "tde_desktop.cli.main", "room", str(path),
+                             "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert proc.stdout is not None
+        url = re.search(r"http://\S+/j/\w+", proc.stdout.readline())
+        assert url, "tde room printed no address"
+        static = {name: len(requests.get(f"http://127.0.0.1:{port}/static/{name}",
+                                          timeout=10).content)
+                  for name in ("room.js", "room.css")}
+        start = threading.Event()
+        runs = [PhoneRun() for _i in range(phones)]
+        deadline = time.monotonic() + limit_s
+        threads = [threading.Thread(target=phone, args=(n, url.group(0), questions, start,
+                                                        runs[n], deadline, think),
+                                    daemon=True)
+                   for n in range(phones)]
+        for thread in threads:
+            thread.start()
+        time.sleep(0.5)  # every phone has loaded the welcome page
+        cpu_before = cpu_seconds(proc.pid)
+        client_before = time.process_time()
+        began = time.perf_counter()
+        start.set()
+        for thread in threads:
+            thread.join(timeout=max(1.0, deadline - time.monotonic() + 30))
+        wall = time.perf_counter() - began
+        memory = peak_rss_mb(proc.pid)
+        cpu = cpu_seconds(proc.pid) - cpu_before
+        client_cpu = time.process_time() - client_before
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    pages: dict[str, int] = dict(static)
+    for run in runs:
+        for name, size in run.pages.items():
+            pages[name] = max(pages.get(name, 0), size)
+    return {"wall": wall, "runs": runs, "memory": memory, "pages": pages, "cpu": cpu,
+            "client_cpu": client_cpu}
+
+
+def count_rows(path: Path, acked: list[str]) -> tuple[int, int, int]:
+    """(rows stored, acknowledged answers missing, phone questions with more than one row)."""
+    with Pack.open(path, read_only=True) as pack:
+        ids = {r[0] for r in pack.conn.execute("SELECT id FROM _tde_responses")}
+        dup = pack.conn.execute(
+            "SELECT count(*) FROM (SELECT participant_id, question_key FROM _tde_responses "
+            "GROUP BY participant_id, question_key HAVING count(*) > 1)").fetchone()[0]
+    return len(ids), len(set(acked) - ids), int(dup)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--phones", type=int, default=100)
+    parser.add_argument("--limit", type=float, default=300, help="seconds at most")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="mean seconds a person takes per question (0: send at once)")
+    args = parser.parse_args()
+    phones = max(1, min(args.phones, MAX_PHONES))
+    tmp = Path(tempfile.mkdtemp(prefix="room-bench-", dir=ROOT / "build"
+                                if (ROOT / "build").is_dir() else None))
+    try:
+        base = tmp / "base.tdepack"
+        workshop_id, exercise_id, questions = build_pack(base)
+        for name in ("floor.tdepack", "room.tdepack"):
+            shutil.copy(base, tmp / name)
+        answers = phones * QUESTIONS
+        floor_s = floor(tmp / "floor.tdepack", workshop_id, exercise_id, questions, phones)
+        result = room(tmp / "room.tdepack", questions, phones, args.limit, args.think)
+        runs: list[PhoneRun] = result["runs"]
+        acked = [rid for run in runs for rid in run.acked]
+        latencies = sorted(x for run in runs for x in run.latencies)
+        errors = [e for run in runs for e in run.errors]
+        stored, lost, duplicated = count_rows(tmp / "room.tdepack", acked)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    floor_rate = answers / floor_s
+    room_rate = len(acked) / result["wall"]
+    p50 = statistics.median(latencies) * 1000 if latencies else float("nan")
+    p95 = latencies[int(0.95 * (len(latencies) - 1))] * 1000 if latencies else float("nan")
+    worst = latencies[-1] * 1000 if latencies else float("nan")
+    load = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
+    print(f"room_bench: {phones} phones x {QUESTIONS} questions = {answers} answers, "
+          f"think {args.think:g} s, {os.cpu_count()} CPUs, load {load[0]:.2f}")
+    print(f"{'':34}{'answers':>9}{'seconds':>9}{'answers/s':>11}")
+    print(f"{'floor: submit_answer, one process':34}{answers:>9}{floor_s:>9.2f}"
+          f"{floor_rate:>11.1f}")
+    print(f"{'room: tde room over HTTP':34}{len(acked):>9}{result['wall']:>9.2f}"
+          f"{room_rate:>11.1f}")
+    print(f"{'throughput ratio room / floor':34}{room_rate / floor_rate:>29.2f}")
+    print(f"{'send -> saved p50 / p95 / max (ms)':34}{p50:>9.1f}{p95:>9.1f}{worst:>11.1f}")
+    print(f"{'acknowledged / stored rows':34}{len(acked):>9}{stored:>9}")
+    print(f"{'lost / duplicated / phone errors':34}{lost:>9}{duplicated:>9}{len(errors):>11}")
+    print(f"{'server peak memory (MB)':34}{result['memory']:>29.1f}")
+    per = 1000 / max(1, len(acked))
+    print(f"{'CPU per answer: server / phones (ms)':34}{result['cpu'] * per:>9.1f}"
+          f"{result['client_cpu'] * per:>9.1f}")
+    print("bytes per page (largest seen):")
+    for name, size in sorted(result["pages"].items()):
+        print(f"  {name:32}{size:>29,}")
+    if errors:
+        print("first errors:", errors[:5])
+    return 0 if not lost and not duplicated and not errors else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
