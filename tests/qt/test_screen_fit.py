@@ -335,6 +335,7 @@ def test_back_to_100_percent_shrinks_the_window(qtbot: Any, pack: Pack,
     """200% grows what must grow; going back to 100% returns to the size chosen before."""
     from tde_desktop.qt.workshop.pin_dialog import PinDialog
 
+    text_size("100%")  # as the app does at start, before any window opens
     dialog = show(qtbot, PinDialog(pack, workshop.id))
     fit.settle()
     small = dialog.minimumSizeHint()

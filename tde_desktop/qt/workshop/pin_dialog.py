@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -41,6 +41,7 @@ class PinDialog(QDialog):
         layout = QVBoxLayout(self)
         prompt = QLabel(reason or _("Facilitators only: please type the PIN."))
         prompt.setWordWrap(True)
+        self.prompt = prompt
         layout.addWidget(prompt)
         self.edit = QLineEdit()
         self.edit.setEchoMode(QLineEdit.EchoMode.Password)
@@ -51,7 +52,7 @@ class PinDialog(QDialog):
         self.error.setAccessibleName(_("PIN message"))
         self.error.setWordWrap(True)
         self.error.setTextFormat(Qt.TextFormat.PlainText)
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 28)
+        self._fit_width()
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
@@ -64,6 +65,17 @@ class PinDialog(QDialog):
         buttons.accepted.connect(self.try_unlock)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def _fit_width(self) -> None:
+        # Room for a sentence at the current text size, asked by the prompt so that the
+        # layout (and so the dialog's minimum) knows it; remade when the text size changes,
+        # so going back from 200% to 100% lets the dialog shrink again.
+        self.prompt.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 26)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_width()
+        super().changeEvent(event)
 
     def try_unlock(self) -> bool:
         """Check the typed PIN; on success emit ``unlocked`` and close."""
