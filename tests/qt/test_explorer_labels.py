@@ -45,7 +45,7 @@ def test_grid_filters_facets_and_card_show_plain_labels(make_main_window, descri
     horizontal = Qt.Orientation.Horizontal
     assert model.headerData(column, horizontal) == "City Council district"
     tip = model.headerData(column, horizontal, Qt.ItemDataRole.ToolTipRole)
-    assert tip.startswith("councildistrict\n")  # the raw name stays in the tooltip
+    assert tip.startswith("<qt>councildistrict<br>")  # the raw name stays in the tooltip
     # An undescribed column keeps its original name.
     block = next(i for i, c in enumerate(model.columns) if c.name == "block")
     assert model.headerData(block, horizontal) == "block"

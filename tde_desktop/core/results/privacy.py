@@ -156,6 +156,9 @@ FIELD_NAMES = {"neighbourhood": N_("neighbourhood"), "age_band": N_("age band"),
 
 def describe(report: KReport) -> str:
     """What :func:`k_anonymise` did, in plain words for a clerk."""
+    if report.people and report.blanked_people == report.people:
+        return _("With {n} participants, no combination of details is shared by {k}, so "
+                 "every detail is hidden.").format(n=report.people, k=report.k)
     parts: list[str] = []
     for step in report.generalised:
         if step == "age_band+":

@@ -23,7 +23,13 @@ from typing import Any
 
 from tde_desktop.core.errors import Cancelled, ProgressCallback, TdeError, report
 from tde_desktop.core.explore.export_view import ExportFailed, replace_when_done
-from tde_desktop.core.i18n import SUPPORTED_LANGUAGES, _, current_language, thread_language
+from tde_desktop.core.i18n import (
+    SUPPORTED_LANGUAGES,
+    _,
+    current_language,
+    ngettext,
+    thread_language,
+)
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.results.privacy import suppress_breakdown
 from tde_desktop.core.results.workbook_data import WorkbookData
@@ -39,12 +45,14 @@ these they this to too up us very was we were what when where which who why will
 you your yes dont don't it's i'm im there's lot lots really much many need needs want
 ave avenue st street rd road blvd lane way house houses home homes building buildings
 place places area city neighborhood neighbourhood people thing things see
+near next around
 """
 _STOP_ES = """
 el la los las un una unos unas y o de del al en con por para que es son se lo le les su sus
 mi mis tu nos muy mas más pero como cuando donde porque hay esta este estos estas eso ese
 ya sí si no está están ser hace hacer tiene tienen todo todos toda todas otro otra también
 calle calles avenida av casa casas edificio edificios barrio ciudad gente cosa cosas lugar zona
+cerca junto lado
 """
 #: Words too common to be a theme, per language; place words (street types, "houses")
 #: are here too: every note in a neighbourhood workshop names them.
@@ -94,9 +102,13 @@ def summary_content(pack: Pack, workshop_id: str, *, suppress_below: int = 5,
         rows = sorted((r for r in tally(pack, exercise.id, question.key, data.lang)
                        if r.value > 0), key=lambda r: (-r.value, r.label))[:TOP]
         if rows:
-            unit = _("dots") if question.kind == "dot_vote" else _("points")
+            dots = question.kind == "dot_vote"
+
+            def unit(n: int, dots: bool = dots) -> str:
+                return ngettext("dot", "dots", n) if dots else ngettext("point", "points", n)
+
             content.votes.append(exercise.title + ": " + "; ".join(
-                f"{r.label} ({r.value:,.0f} {unit})" for r in rows))
+                f"{r.label} ({r.value:,.0f} {unit(int(r.value))})" for r in rows))
 
     requests: Counter[str] = Counter()
     names: dict[str, str] = {}

@@ -4,6 +4,7 @@ Next steps, Metrics and Codebook. Each function writes one sheet and returns its
 from __future__ import annotations
 
 import json
+import textwrap
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -27,6 +28,8 @@ from tde_desktop.core.xlsx_sheet_writer import SheetWriter
 FOLLOW_UP = ("Status", "Owner", "Response", "Date")
 
 
+#: Characters per line of the About sheet's sentences.
+ABOUT_WIDTH = 90
 #: The Tactical Data Engagement steps, in words.
 TDE_STEPS = {"find": N_("Find: looking for a focus area with residents"),
              "refine": N_("Refine: narrowing down to a few concrete uses of the data"),
@@ -35,11 +38,12 @@ TDE_STEPS = {"find": N_("Find: looking for a focus area with residents"),
 
 
 def table(wb: Any, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], *,
-          kinds: Sequence[str] | None = None) -> SheetWriter:
+          kinds: Sequence[str] | None = None,
+          widths: Sequence[float] | None = None) -> SheetWriter:
     """Write one table sheet (bold frozen header, filter, widths, set up to print on A4
     and Letter alike: one page wide, header row repeated on every page); returns its
     writer, still open so a chart can be added before :meth:`SheetWriter.close`."""
-    writer = SheetWriter(wb, title, headers, kinds=kinds)
+    writer = SheetWriter(wb, title, headers, kinds=kinds, widths=widths)
     writer.extend(rows)
     print_setup(writer.sheet)
     return writer
@@ -77,7 +81,9 @@ def write_about(wb: Any, data: WorkbookData) -> str:
         [_("Languages"), ", ".join(SUPPORTED_LANGUAGES.get(x, x) for x in w.languages)],
         [_("Labels in this workbook"), SUPPORTED_LANGUAGES.get(data.lang, data.lang)],
         [_("Small counts hidden below"), data.suppress_below],
-        *([_("What was hidden and why"), line] for line in hidden_in_words(data)),
+        *([_("What was hidden and why") if i == 0 else "", part]
+          for line in hidden_in_words(data)
+          for i, part in enumerate(textwrap.wrap(line, ABOUT_WIDTH))),
         [_("Exported at (UTC)"), utc_now()], [_("Made with"), f"tde-desktop {__version__}"],
     ]
     ids = data.datasets_used() or [d.id for d in data.pack.datasets()]
@@ -90,7 +96,9 @@ def write_about(wb: Any, data: WorkbookData) -> str:
             [_("  snapshot date"), info.retrieved_at], [_("  rows"), info.row_count],
             [_("  SHA-256 checksum"), info.sha256], [_("  licence"), info.licence],
         ]
-    writer = table(wb, _("About"), [_("Field"), _("Value")], rows)
+    # a fixed width and sentences cut into lines: nothing spills past the printed page
+    writer = table(wb, _("About"), [_("Field"), _("Value")], rows,
+                   widths=[28, ABOUT_WIDTH + 4])
     return writer.close()[0]
 
 

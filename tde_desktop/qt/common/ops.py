@@ -25,6 +25,7 @@ and hands its result back on the UI thread. Feature code never touches threads:
 
 from __future__ import annotations
 
+import html
 import logging
 import sqlite3
 import threading
@@ -280,16 +281,27 @@ last_message: QMessageBox | None = None
 
 def show_message(parent: QWidget | None, text: str, *, title: str = "",
                  icon: QMessageBox.Icon = QMessageBox.Icon.Warning) -> QMessageBox:
-    """A plain, non-blocking message box (``open()``, not ``exec()``)."""
+    """A plain, non-blocking message box (``open()``, not ``exec()``). ``text`` is shown
+    exactly as written: names from a pack (``<b>X</b>``) are never read as markup."""
     global last_message
     box = QMessageBox(icon, title or _("TDE Desktop"), text,
                       QMessageBox.StandardButton.Ok, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
     box.setAccessibleName(title or _("Message"))
     box.setAccessibleDescription(text)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()
     last_message = box
     return box
+
+
+def plain_tooltip(text: str) -> str:
+    """``text`` (pack words: a value, a title, a description) as a tooltip that shows it
+    exactly as written. Qt guesses whether a tooltip is markup; this one is always rich
+    text with every ``<`` and ``&`` escaped, line breaks kept, long lines wrapped."""
+    if not text:
+        return ""
+    return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"
 
 
 def show_exception(parent: QWidget | None, exc: BaseException) -> QMessageBox:

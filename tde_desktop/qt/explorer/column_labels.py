@@ -8,13 +8,20 @@ from PySide6.QtWidgets import QComboBox
 from tde_desktop.core.explore.labels import description, plain_label
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import ColumnInfo
+from tde_desktop.qt.common.ops import plain_tooltip
 
 
-def column_tooltip(column: ColumnInfo) -> str:
-    """The original name, the full description (current language, else English) and type."""
+def column_tooltip_text(column: ColumnInfo) -> str:
+    """The original name, the full description (current language, else English) and type,
+    one per line, as plain text."""
     text = description(column)
     kind = _("Type: {type}").format(type=_(column.type))
     return "\n".join(p for p in (column.original_name, text, kind) if p)
+
+
+def column_tooltip(column: ColumnInfo) -> str:
+    """:func:`column_tooltip_text` as a tooltip that shows the pack's words as written."""
+    return plain_tooltip(column_tooltip_text(column))
 
 
 def fill_column_box(box: QComboBox, columns: list[ColumnInfo]) -> None:

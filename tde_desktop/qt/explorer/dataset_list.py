@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import DatasetInfo
+from tde_desktop.qt.common.ops import plain_tooltip
 
 
 def row_count_text(n: int) -> str:
@@ -44,7 +45,7 @@ class DatasetList(QListWidget):
             text = f"{info.title}\n{row_count_text(info.row_count)}"
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, info.id)
-            item.setToolTip(info.description or info.title)
+            item.setToolTip(plain_tooltip(info.description or info.title))
             item.setData(Qt.ItemDataRole.AccessibleTextRole,
                          f"{info.title}, {row_count_text(info.row_count)}")
             self.addItem(item)

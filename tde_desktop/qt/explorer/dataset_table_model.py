@@ -41,7 +41,7 @@ from tde_desktop.core.explore.filters import Filter
 from tde_desktop.core.explore.labels import plain_label
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import ColumnInfo, DatasetInfo
-from tde_desktop.qt.common.ops import run_op
+from tde_desktop.qt.common.ops import plain_tooltip, run_op
 from tde_desktop.qt.explorer.column_labels import column_tooltip
 
 log = logging.getLogger(__name__)
@@ -330,7 +330,7 @@ class DatasetTableModel(QAbstractTableModel):
             found, value = self._shown_value(index.row(), column)
             if not found:
                 return None
-            return _("(missing)") if value is None else str(value)
+            return _("(missing)") if value is None else plain_tooltip(str(value))
         if role == _ACCESSIBLE:
             found, value = self._shown_value(index.row(), column)
             if not found:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from tde_desktop.core.errors import TdeError
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import DatasetInfo, Pack
-from tde_desktop.qt.common.ops import show_message
+from tde_desktop.qt.common.ops import plain_tooltip, show_message
 
 COL_NAME, COL_TYPE, COL_MISSING, COL_EN, COL_ES = range(5)
 LANG_OF_COLUMN = {COL_EN: "en", COL_ES: "es"}
@@ -80,7 +80,7 @@ class DictionaryEditor(QWidget):
                 item = QTableWidgetItem(text)
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 item.setData(Qt.ItemDataRole.UserRole, c.name)
-                item.setToolTip(text if col == COL_NAME else "")
+                item.setToolTip(plain_tooltip(text) if col == COL_NAME else "")
                 self.table.setItem(r, col, item)
             for col, text in ((COL_EN, c.description_en), (COL_ES, c.description_es)):
                 item = QTableWidgetItem(text)

@@ -117,6 +117,7 @@ class WithdrawDialog(QDialog):
                           _("Withdraw {code}? This removes their {n} answers for good and "
                             "cannot be undone.").format(code=row.code, n=row.answers),
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # a participant's code is never markup
         box.setAccessibleName(_("Withdraw a participant"))
         box.button(QMessageBox.StandardButton.Yes).setText(_("Withdraw"))
         box.button(QMessageBox.StandardButton.No).setText(_("Keep"))

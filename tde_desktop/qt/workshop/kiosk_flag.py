@@ -22,7 +22,7 @@ from tde_desktop.core.explore.record_search import (
 )
 from tde_desktop.core.i18n import translate
 from tde_desktop.core.pack.pack_file import ColumnInfo
-from tde_desktop.qt.common.ops import error_text, run_op
+from tde_desktop.qt.common.ops import error_text, plain_tooltip, run_op
 from tde_desktop.qt.workshop.kiosk_answer import plain_label as label_widget
 from tde_desktop.qt.workshop.kiosk_text import Fields
 
@@ -132,8 +132,8 @@ class FlagRecord(Fields):
             item = QListWidgetItem(record.headline() + "\n" + record.details())
             item.setData(Qt.ItemDataRole.UserRole, record.rowid)
             item.setData(Qt.ItemDataRole.UserRole + 1, record)
-            item.setToolTip("\n".join(f"{c.name}: {v}" for c, (_l, v)
-                                      in zip(self.columns, record.fields, strict=False)))
+            item.setToolTip(plain_tooltip("\n".join(
+                f"{c.name}: {v}" for c, (_l, v) in zip(self.columns, record.fields, strict=False))))
             self.matches.addItem(item)
         if records:
             self.matches.setCurrentRow(0)

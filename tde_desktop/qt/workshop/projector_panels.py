@@ -14,6 +14,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from tde_desktop.core.i18n import _
+from tde_desktop.qt.common.ops import plain_tooltip
 
 FONT_PT = 28
 #: notes on one board; more go on the next board (the facilitator pages through them)
@@ -57,7 +58,7 @@ class BarChart(QWidget):
         described = "; ".join(f"{label}: {format_value(v)}" for label, v in self.rows)
         self.setAccessibleName(name)
         self.setAccessibleDescription(described)
-        self.setToolTip(described)
+        self.setToolTip(plain_tooltip(described))
         self.updateGeometry()
         self.update()
 
