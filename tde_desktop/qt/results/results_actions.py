@@ -296,6 +296,7 @@ class ResultsActions:
             return
         box = QMessageBox(QMessageBox.Icon.Question, _("Different datasets"), str(exc),
                           QMessageBox.StandardButton.Cancel, self.window)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # names datasets as the packs have them
         box.setAccessibleName(_("Different datasets"))
         anyway = box.addButton(_("Merge anyway"), QMessageBox.ButtonRole.AcceptRole)
         anyway.setAccessibleName(_("Merge anyway"))
