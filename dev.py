@@ -68,7 +68,7 @@ def test(args: list[str]) -> int:
     failures: list[str] = []
     _step(failures, "ruff", python, "-m", "ruff", "check", "tde_desktop", "tests", "benchmarks",
           "scripts", "dev.py")
-    _step(failures, "mypy", python, "-m", "mypy", "tde_desktop/core")
+    _step(failures, "mypy", python, "-m", "mypy", "tde_desktop")  # core, cli and qt: strict
     _step(failures, "import-linter", _bin(VENV, "lint-imports"))
     _sample_pack(python)
     _step(failures, "pytest", python, "-m", "pytest", "-q", *args, env=env)

@@ -94,7 +94,7 @@ class Op:
     """One piece of background work and its progress dialog; made by :func:`run_op`."""
 
     def __init__(self, parent: QWidget | None, fn: Callable[..., Any], *,
-                 on_done: Callable[[Any], None] | None,
+                 on_done: Callable[[Any], object] | None,
                  on_error: Callable[[BaseException], None] | None,
                  on_cancel: Callable[[], None] | None,
                  label: str, cancellable: bool, pack_path: Path | None,
@@ -229,7 +229,7 @@ def run_op(
     parent: QWidget | None,
     fn: Callable[..., Any],
     *,
-    on_done: Callable[[Any], None] | None = None,
+    on_done: Callable[[Any], object] | None = None,
     on_error: Callable[[BaseException], None] | None = None,
     on_cancel: Callable[[], None] | None = None,
     label: str = "",
@@ -357,7 +357,7 @@ class PackWatcher(QObject):
         self.emit(ALL_CHANGES)
         return True
 
-    def emit(self, changes: frozenset[Change]) -> None:
+    def emit(self, changes: frozenset[Change]) -> None:  # type: ignore[override]
         for _receiver, callback in self._alive():
             callback(changes)
 

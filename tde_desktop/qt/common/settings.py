@@ -19,7 +19,7 @@ def recent_packs() -> list[Path]:
     value = settings().value("recent_packs", [])
     if isinstance(value, str):  # QSettings gives a str for a one-item list in INI files
         value = [value]
-    paths = [Path(str(v)) for v in (value or [])]
+    paths = [Path(str(v)) for v in (value if isinstance(value, list) else [])]
     return [p for p in paths if p.exists()]
 
 
@@ -96,7 +96,7 @@ def set_show_welcome(show: bool) -> None:
 def last_folder() -> Path | None:
     """The folder a file was last saved to or opened from, if it still exists."""
     value = settings().value("files/last_folder", "", str)
-    path = Path(value) if value else None
+    path = Path(str(value)) if value else None
     return path if path is not None and path.is_dir() else None
 
 

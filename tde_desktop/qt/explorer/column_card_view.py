@@ -156,11 +156,11 @@ class ColumnCardView(QWidget):
         self.text.setToolTip(column_tooltip(column) if column is not None else card.name)
         hist = card.histogram or []
         if hist and len(hist[0]) == 3:
-            counts = [int(b[2]) for b in hist]  # type: ignore[misc]
+            counts = [int(b[2]) for b in hist]
             first = format_value(hist[0][0])
             last = format_value(hist[-1][1])
         else:
-            counts = [int(b[1]) for b in hist]  # type: ignore[misc]
+            counts = [int(b[1]) for b in hist]
             first = str(hist[0][0]) if hist else ""
             last = str(hist[-1][0]) if hist else ""
         self.histogram.set_data(counts, first, last)

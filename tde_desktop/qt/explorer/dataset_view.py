@@ -96,7 +96,7 @@ class DatasetView(QTableView):
 
     # -- the frozen first column ---------------------------------------------------------
 
-    def setModel(self, model: object) -> None:  # type: ignore[override]
+    def setModel(self, model: object) -> None:
         super().setModel(model)  # type: ignore[arg-type]
         self.frozen.setModel(model)  # type: ignore[arg-type]
         self.frozen.setSelectionModel(self.selectionModel())
@@ -104,8 +104,12 @@ class DatasetView(QTableView):
         if model is not None:
             model.modelReset.connect(self.sync_frozen)  # type: ignore[attr-defined]
             model.layoutChanged.connect(self.sync_frozen)  # type: ignore[attr-defined]
-            model.headerDataChanged.connect(  # type: ignore[attr-defined]
-                lambda _o, first, last: (self.fit_column_widths(first, last), self.sync_frozen()))
+
+            def header_changed(_orientation: object, first: int, last: int) -> None:
+                self.fit_column_widths(first, last)
+                self.sync_frozen()
+
+            model.headerDataChanged.connect(header_changed)  # type: ignore[attr-defined]
             self.fit_column_widths()
         self.sync_frozen()
         # Lay the rows out now rather than on the next turn of the event loop: otherwise
@@ -156,7 +160,7 @@ class DatasetView(QTableView):
             self.columnWidth(first),
             self.viewport().height() + self.horizontalHeader().height())
 
-    def resizeEvent(self, event: object) -> None:  # type: ignore[override]
+    def resizeEvent(self, event: object) -> None:
         super().resizeEvent(event)  # type: ignore[arg-type]
         self._place_frozen()
 
@@ -195,7 +199,7 @@ class DatasetView(QTableView):
             self.copy_selection()
             event.accept()
             return
-        if event.keyCombination() == QKeySequence("Ctrl+G")[0]:
+        if QKeySequence(event.keyCombination()) == QKeySequence("Ctrl+G"):
             self.ask_go_to_row()
             event.accept()
             return

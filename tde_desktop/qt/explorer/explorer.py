@@ -9,6 +9,7 @@ and only the visible panel recomputes when the filters change.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -39,7 +40,7 @@ from tde_desktop.qt.explorer.filter_bar import FilterBar
 INDEX_IN_BACKGROUND_ROWS = 20_000
 
 #: (tab title, module, class) of panels built on first use
-LAZY_PANELS = [
+LAZY_PANELS: list[tuple[Callable[[], str], str, str]] = [
     (lambda: _("Values"), "tde_desktop.qt.explorer.facet_panel", "FacetPanel"),
     (lambda: _("Column"), "tde_desktop.qt.explorer.column_card_view", "ColumnCardView"),
     (lambda: _("Chart"), "tde_desktop.qt.explorer.chart_view", "ChartView"),
@@ -298,6 +299,7 @@ class Explorer(QWidget):
             self.tabs.blockSignals(True)
             current = self.tabs.currentIndex()
             old = self.tabs.widget(position)
+            assert old is not None
             self.tabs.removeTab(position)
             self.tabs.insertTab(position, widget, LAZY_PANELS[position - self._lazy_start][0]())
             self.tabs.setCurrentIndex(current)

@@ -152,8 +152,9 @@ class FilterBar(QWidget):
         for row in self.rows:
             while row.count():
                 item = row.takeAt(0)
-                if item.layout() is not None:
-                    item.layout().setParent(None)  # type: ignore[call-overload]
+                inner = item.layout() if item is not None else None
+                if inner is not None:
+                    inner.setParent(None)
         if large:
             plan: list[list[Any]] = [editor[:2] + [1], editor[2:] + [1],
                                      [self.count_label, 1, self.search_edit], [self.chips]]
@@ -247,10 +248,11 @@ class FilterBar(QWidget):
         self.filters = list(filters)
         while self.chips.count():
             item = self.chips.takeAt(0)
-            if item is not None and item.widget() is not None:
+            chip = item.widget() if item is not None else None
+            if chip is not None:
                 # Hidden now, deleted later: a removed chip must vanish at once.
-                item.widget().hide()
-                item.widget().deleteLater()
+                chip.hide()
+                chip.deleteLater()
         for i, f in enumerate(self.filters):
             text = f.describe(self.label_for(f.column))
             chip = QToolButton()

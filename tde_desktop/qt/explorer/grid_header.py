@@ -63,7 +63,7 @@ class GridHeader(QHeaderView):
             width -= self.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, self)
         return width
 
-    def initStyleOptionForIndex(self, option: QStyleOptionHeader,  # type: ignore[override]
+    def initStyleOptionForIndex(self, option: QStyleOptionHeader,
                                 logical: int) -> None:
         super().initStyleOptionForIndex(option, logical)
         if option.text:

@@ -78,9 +78,9 @@ class NextStepsEditor(QWidget):
     def rows(self) -> list[dict[str, str]]:
         result = []
         for row in range(self.table.rowCount()):
-            values = {key: (self.table.item(row, col).text().strip()
-                            if self.table.item(row, col) else "")
-                      for col, key in enumerate(ws.NEXT_STEP_KEYS)}
+            items = [self.table.item(row, col) for col in range(len(ws.NEXT_STEP_KEYS))]
+            values = {key: (item.text().strip() if item is not None else "")
+                      for key, item in zip(ws.NEXT_STEP_KEYS, items, strict=True)}
             if any(values.values()):
                 result.append(values)
         return result

@@ -86,7 +86,9 @@ def _file_menu(window: Any, menu: Any) -> None:
 
 def _data_menu(window: Any, menu: Any) -> None:
     w = window
-    explorer = lambda: w.explorer  # noqa: E731 - the explorer is replaced on a language change
+    def explorer() -> Any:  # the explorer is replaced on a language change
+        return w.explorer
+
     w.filter_action = _action(w, _("&Filter rows..."),
                               lambda: explorer().filter_bar.column_box.setFocus(), "Ctrl+L")
     w.search_action = _action(w, _("&Search text..."),

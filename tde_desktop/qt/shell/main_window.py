@@ -8,16 +8,17 @@ through :mod:`tde_desktop.qt.common.ops` with a pack of its own.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QInputDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -38,6 +39,9 @@ from tde_desktop.qt.shell import window_fit
 from tde_desktop.qt.shell.main_menus import build_menus
 from tde_desktop.qt.shell.pack_guard import MessageBar, PackGuard
 from tde_desktop.qt.shell.welcome import WelcomePage
+
+if TYPE_CHECKING:
+    from tde_desktop.qt.workshop.workshop_menu import WorkshopMenu
 from tde_desktop.qt.shell.window_look import WindowLook
 
 PACK_FILTER = "{packs} (*.tdepack);;{all} (*)"
@@ -45,6 +49,32 @@ PACK_FILTER = "{packs} (*.tdepack);;{all} (*)"
 
 class MainWindow(WindowLook, QMainWindow):
     """One window per running app; shows the welcome page until a pack is open."""
+
+    # Made in __init__ and again after a language change (window_look.py), by build_menus
+    # (main_menus.py) and install_workshop_menu; declared so all of them are type-checked.
+    welcome: WelcomePage
+    stack: QStackedWidget
+    dataset_list: DatasetList
+    count_label: QLabel
+    menu_actions: list[QAction]
+    recent_menu: QMenu
+    import_action: QAction
+    merge_action: QAction
+    results_only_action: QAction
+    restore_action: QAction
+    close_action: QAction
+    filter_action: QAction
+    search_action: QAction
+    clear_filters_action: QAction
+    goto_action: QAction
+    saved_views_action: QAction
+    export_view_action: QAction
+    export_workbook_action: QAction
+    export_pdf_action: QAction
+    export_csv_action: QAction
+    high_contrast_action: QAction
+    full_screen_action: QAction
+    workshop_menu: WorkshopMenu
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

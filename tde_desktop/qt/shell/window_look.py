@@ -6,7 +6,7 @@ restyles what is on screen and leaves the open pack and selection alone.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tde_desktop.core.errors import TdeError
 from tde_desktop.core.i18n import _
@@ -17,6 +17,9 @@ from tde_desktop.qt.shell import window_fit
 from tde_desktop.qt.shell.main_menus import build_menus
 from tde_desktop.qt.shell.welcome import WelcomePage
 
+if TYPE_CHECKING:
+    from tde_desktop.qt.shell.main_window import MainWindow
+
 
 class WindowLook:
     """Language, look and size for :class:`MainWindow` (which provides the widgets)."""
@@ -26,7 +29,7 @@ class WindowLook:
     explorer: Any
     workshop_menu: Any
 
-    def set_language(self, code: str) -> None:
+    def set_language(self: MainWindow, code: str) -> None:
         """Switch the interface to ``code`` now, remember it, and use it in open workshops."""
         from tde_desktop.core import i18n
 
@@ -44,7 +47,7 @@ class WindowLook:
                 show_message(self, str(exc))
         self.retranslate()
 
-    def retranslate(self) -> None:
+    def retranslate(self: MainWindow) -> None:
         """Rebuild every visible text in the current language, keeping the pack and selection."""
         build_menus(self)
         old_welcome = self.welcome
@@ -59,7 +62,7 @@ class WindowLook:
         self._replace_explorer()
         self._update_actions()
 
-    def _replace_explorer(self) -> None:
+    def _replace_explorer(self: MainWindow) -> None:
         old = self.explorer
         dataset_id = old.dataset.id if old.dataset is not None else None
         filters, tab, cell = list(old.filters), old.tabs.currentIndex(), old.view.currentIndex()
@@ -81,7 +84,7 @@ class WindowLook:
                 self.explorer.view.setCurrentIndex(model.index(cell.row(), cell.column()))
         self.explorer.tabs.setCurrentIndex(tab)
 
-    def set_text_scale(self, scale: float) -> None:
+    def set_text_scale(self: MainWindow, scale: float) -> None:
         """View > Text size: scale the whole app's text (remembered); the window then fits
         its screen again, so going back to 100% also makes it smaller again."""
         from PySide6.QtWidgets import QApplication
@@ -95,17 +98,19 @@ class WindowLook:
             action.setChecked(True)
         self.fit_to_screen()
 
-    def fit_to_screen(self) -> None:
+    def fit_to_screen(self: MainWindow) -> None:
         """The default size, made to fit the screen (frame included)."""
-        self.layout().activate()
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
         window_fit.fit_to_screen(self)
 
-    def toggle_full_screen(self) -> None:
+    def toggle_full_screen(self: MainWindow) -> None:
         """View > Full screen (F11): on, or back as it was."""
         window_fit.toggle_full_screen(self)
         self.full_screen_action.setChecked(self.isFullScreen())
 
-    def set_high_contrast(self, on: bool) -> None:
+    def set_high_contrast(self: MainWindow, on: bool) -> None:
         """View > High contrast: white and yellow on black, thick focus borders (remembered)."""
         from PySide6.QtWidgets import QApplication
 

@@ -237,7 +237,7 @@ class AgendaEditor(QWidget):
 
     def remove_exercise(self) -> None:
         if self.exercise is not None and self._do(
-                lambda: ws.remove_exercise(self.pack, self.exercise.id),  # type: ignore[union-attr]
+                lambda: ws.remove_exercise(self.pack, self.exercise.id),
                 _("Exercise removed.")):
             self.exercise = None
             self.reload()
@@ -325,8 +325,9 @@ class AgendaEditor(QWidget):
         old = q.get("options", [])
         new = []
         for r in range(self.options.rowCount()):
-            code = self.options.item(r, 0).text().strip() if self.options.item(r, 0) else ""
-            text = self.options.item(r, 1).text() if self.options.item(r, 1) else ""
+            code_item, text_item = self.options.item(r, 0), self.options.item(r, 1)
+            code = code_item.text().strip() if code_item is not None else ""
+            text = text_item.text() if text_item is not None else ""
             base = dict(old[r]) if r < len(old) else {"label": {}}
             base["code"] = code or f"option_{r + 1}"
             base["label"] = {**(base.get("label") or {}), lang: text}

@@ -28,6 +28,8 @@ AGENDA = frozenset({Change.AGENDA, Change.WORKSHOP})
 class ConsoleActions:
     """Mixed into :class:`FacilitatorConsole`; ``self`` is the console."""
 
+    confirm_box: QMessageBox | None  # the open "are you sure" box, for tests
+
     def do(self: FacilitatorConsole, what: str, action: Callable[[], object],
            inverse: Callable[[], object] | None,
            changes: frozenset[Change] = AGENDA) -> bool:

@@ -41,6 +41,7 @@ from tde_desktop.core.workshop import workshops as ws
 from tde_desktop.core.workshop.room_state import ALL_CHANGES, Change
 from tde_desktop.qt.common import theme
 from tde_desktop.qt.common.ops import report_changes, show_message, watch_pack
+from tde_desktop.qt.common.table_cells import cell
 from tde_desktop.qt.workshop.console_actions import ConsoleActions
 from tde_desktop.qt.workshop.console_lock import LockPage
 from tde_desktop.qt.workshop.console_table import AgendaTable
@@ -188,7 +189,7 @@ class FacilitatorConsole(ConsoleActions, QWidget):
         self.header.setText(_("{title} \u2014 {status} \u2014 {n} participants").format(
             title=workshop.title, status=_(workshop.status), n=people))
         for row, exercise in enumerate(self.exercises):
-            self.table.item(row, 5).setText(str(counts.get(exercise.id, 0)))
+            cell(self.table, row, 5).setText(str(counts.get(exercise.id, 0)))
         if changes & {Change.ANSWERS, Change.MODERATION, Change.PARTICIPANTS, Change.AGENDA}:
             self.moderation.reload()
         self.undo_button.setEnabled(bool(self.undo_stack))
@@ -221,7 +222,7 @@ class FacilitatorConsole(ConsoleActions, QWidget):
     def tick(self) -> None:
         """Every second: the countdowns, from what was read last (no pack reads)."""
         for row, exercise in enumerate(self.exercises):
-            self.table.item(row, 3).setText(countdown(exercise))
+            cell(self.table, row, 3).setText(countdown(exercise))
 
     def selected(self) -> ws.Exercise | None:
         row = self.table.currentRow()

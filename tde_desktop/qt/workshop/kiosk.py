@@ -26,7 +26,17 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QResizeEvent, QShortcut, QShowEvent
-from PySide6.QtWidgets import QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from tde_desktop.core.errors import TdeError
 from tde_desktop.core.i18n import translate
@@ -35,7 +45,10 @@ from tde_desktop.core.workshop import responses
 from tde_desktop.core.workshop import workshops as ws
 from tde_desktop.core.workshop.exercises import label_text
 from tde_desktop.qt.workshop import kiosk_lock, kiosk_pages
-from tde_desktop.qt.workshop.kiosk_pages import kiosk_style  # noqa: F401 - kept importable
+from tde_desktop.qt.workshop.kiosk_pages import (
+    OnceButton,
+    kiosk_style,  # noqa: F401 - kept importable
+)
 from tde_desktop.qt.workshop.kiosk_steps import Step, StepList
 from tde_desktop.qt.workshop.kiosk_widgets import AnswerWidget, answer_widget
 from tde_desktop.qt.workshop.pin_dialog import PinDialog, ask_pin
@@ -57,6 +70,33 @@ class Kiosk(QWidget):
     opened = Signal()
     #: the kiosk window has closed (after the PIN, or because the pack is closing)
     closed = Signal()
+
+    # Set by kiosk_pages.py when it builds the welcome, question and thank-you pages.
+    title_label: QLabel
+    intro: QLabel
+    welcome_note: QLabel
+    language_buttons: dict[str, OnceButton]
+    start_button: OnceButton
+    group_size: QSpinBox
+    group_button: OnceButton
+    exercise_title: QLabel
+    instructions: QLabel
+    progress: QLabel
+    question_label: QLabel
+    error: QLabel
+    note: QLabel
+    body: QHBoxLayout
+    answer_column: QVBoxLayout
+    question_layout: QVBoxLayout
+    #: the answer area; the name hides QWidget.scroll(), which the kiosk never calls
+    scroll: QScrollArea  # type: ignore[assignment]
+    buttons: QGridLayout
+    back_button: OnceButton
+    next_button: OnceButton
+    undo_button: OnceButton
+    done_label: QLabel
+    pass_button: OnceButton
+    done_back: OnceButton
 
     def __init__(self, pack: Pack, workshop_id: str, *, device_id: str = "kiosk",
                  preview: ws.Exercise | None = None, parent: QWidget | None = None) -> None:
@@ -87,9 +127,9 @@ class Kiosk(QWidget):
         self.apply_theme()
         self.retranslate()
         for keys in (QKeySequence(Qt.Key.Key_Escape), QKeySequence("Ctrl+Q")):
-            QShortcut(keys, self, activated=self.ask_unlock)
-        QShortcut(QKeySequence("Alt+B"), self, activated=self.back)
-        QShortcut(QKeySequence("Alt+N"), self, activated=self.next)
+            QShortcut(keys, self).activated.connect(self.ask_unlock)
+        QShortcut(QKeySequence("Alt+B"), self).activated.connect(self.back)
+        QShortcut(QKeySequence("Alt+N"), self).activated.connect(self.next)
         if preview is not None:
             self.start(preview=True)
 
@@ -342,7 +382,8 @@ class Kiosk(QWidget):
         self.pin_dialog = ask_pin(self, self.pack, self.workshop.id, unlocked,
                                   tr("To leave the participant screen, type the "
                                          "facilitator PIN.", self.lang))
-        self.pin_dialog.finished.connect(lambda _r: kiosk_lock.grab_keyboard(self))
+        if self.pin_dialog is not None:  # None: no PIN, the kiosk closed at once
+            self.pin_dialog.finished.connect(lambda _r: kiosk_lock.grab_keyboard(self))
 
     def apply_theme(self) -> None:
         """Follow a change of View > Text size or High contrast (and of the window's size)."""

@@ -116,7 +116,8 @@ class AnswerWidget(QWidget):
 
     def first_input(self) -> QWidget | None:
         """The control to bring into view when the answer is refused (the text box)."""
-        boxes = self.findChildren(QPlainTextEdit) or self.findChildren(QLineEdit)
+        boxes: list[QWidget] = [*self.findChildren(QPlainTextEdit),
+                                *self.findChildren(QLineEdit)]
         return boxes[0] if boxes else None
 
     def options(self) -> list[Option]:

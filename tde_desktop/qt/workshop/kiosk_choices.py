@@ -97,7 +97,7 @@ class Ranking(AnswerWidget):
         self.down = QPushButton(tr("Move down", self.lang))
         for button, step in ((self.up, -1), (self.down, 1)):
             button.setAccessibleName(button.text())
-            button.clicked.connect(lambda _c=False, s=step: self.move(s))
+            button.clicked.connect(lambda _c=False, s=step: self.move_item(s))
             buttons.addWidget(button)
         buttons.addStretch(1)
         row.addLayout(buttons)
@@ -117,7 +117,7 @@ class Ranking(AnswerWidget):
         super().showEvent(event)
         self.fit_rows()
 
-    def move(self, step: int) -> None:
+    def move_item(self, step: int) -> None:
         row = self.list.currentRow()
         target = row + step
         if row < 0 or not 0 <= target < self.list.count():

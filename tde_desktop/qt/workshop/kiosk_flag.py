@@ -92,7 +92,8 @@ class FlagRecord(Fields):
         self.chosen = label_widget(name=tr("The record you picked", lang))
         self.other = QPushButton(tr("Pick another record", lang))
         self.other.setAccessibleName(self.other.text())
-        self.timer = QTimer(self, singleShot=True, interval=PAUSE_MS, timeout=self.run_search)
+        self.timer = QTimer(self, singleShot=True, interval=PAUSE_MS)
+        self.timer.timeout.connect(self.run_search)
         self.search.textChanged.connect(lambda _text: self.timer.start())
         self.search.picked.connect(self.pick_current)
         self.search.down.connect(self.matches.setFocus)
@@ -169,8 +170,8 @@ class FlagRecord(Fields):
     def _show_form(self, form: bool) -> None:
         for widget in (self.find_label, self.search, self.found, self.matches):
             widget.setVisible(not form)
-        for widget in (self.chosen, self.other):
-            widget.setVisible(form)
+        for shown in (self.chosen, self.other):
+            shown.setVisible(form)
         for item in self.form_widgets:
             _set_visible(item, form)
         if form and self.record is not None:

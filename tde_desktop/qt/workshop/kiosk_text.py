@@ -106,8 +106,9 @@ class Fields(AnswerWidget):
             self.layout_.insertWidget(at, plain_label(tr("Choose one:", self.lang)))
             self.group = self._radios([(o.code, o.text(self.lang)) for o in self.options()],
                                       self.choice_key, across=self.question.kind == "flag_record")
-            self.layout_.insertWidget(at + 1, self.layout_.takeAt(
-                self.layout_.count() - 1).widget())
+            moved = self.layout_.takeAt(self.layout_.count() - 1)  # the radio buttons
+            if moved is not None and (radios := moved.widget()) is not None:
+                self.layout_.insertWidget(at + 1, radios)
         self.extra()
 
     def extra(self) -> None:

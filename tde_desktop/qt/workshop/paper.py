@@ -34,6 +34,7 @@ from tde_desktop.core.workshop import responses
 from tde_desktop.core.workshop import workshops as ws
 from tde_desktop.core.workshop.answer_checks import AnswerRejected, validate_answer
 from tde_desktop.core.workshop.exercises import Question, label_text
+from tde_desktop.qt.common.table_cells import cell
 
 DPI = 72  # one unit = one point, so sizes below read as print sizes
 LINE_KINDS = {"open_text": 4, "sticky_note": 4, "story": 8, "question_asked": 3,
@@ -115,8 +116,8 @@ def _question(page: _Page, q: Question, lang: str, number: int) -> None:
             page.box(t("Skip this question", lang))
     elif q.kind == "rating":
         for point in range(q.scale_min, q.scale_max + 1):
-            option = q.option(str(point))
-            page.box(f"{point}  {option.text(lang)}" if option else str(point))
+            labelled = q.option(str(point))
+            page.box(f"{point}  {labelled.text(lang)}" if labelled else str(point))
         if q.allow_skip:
             page.box(t("Skip this question", lang))
     elif q.kind == "ranking":
@@ -315,7 +316,7 @@ class PaperEntry(QWidget):
                     validate_answer(q, raw, self.lang)  # the whole sheet first
                     answers.append((q, raw))
             except AnswerRejected as exc:
-                self.table.item(row, self.code_col + 1).setText(
+                cell(self.table, row, self.code_col + 1).setText(
                     f"{label_text(q.text, self.lang)}: {exc}")
                 continue
             person = ws.add_participant(self.pack, self.exercise.workshop_id,
@@ -327,11 +328,11 @@ class PaperEntry(QWidget):
                         exercise_id=self.exercise.id, participant_id=person.id,
                         question_key=q.key, answer=raw, device_id="paper", lang=self.lang)
             except TdeError as exc:  # e.g. the exercise was removed meanwhile
-                self.table.item(row, self.code_col + 1).setText(str(exc))
+                cell(self.table, row, self.code_col + 1).setText(str(exc))
             else:
-                self.table.item(row, self.code_col + 1).setText(_("Saved"))
+                cell(self.table, row, self.code_col + 1).setText(_("Saved"))
                 stored += 1
-            self.table.item(row, self.code_col).setText(person.code)
+            cell(self.table, row, self.code_col).setText(person.code)
         if stored:
             self.saved.emit()
         return stored

@@ -92,7 +92,7 @@ class PinDialog(QDialog):
 
 
 def ask_pin(parent: QWidget | None, pack: Pack, workshop_id: str,
-            on_unlocked: Callable[[], None], reason: str = "") -> PinDialog | None:
+            on_unlocked: Callable[[], object], reason: str = "") -> PinDialog | None:
     """Open the PIN dialog (or, for a workshop without a PIN, unlock at once).
 
     Returns the dialog so the caller (or a test) can reach it; None if no PIN is set.

@@ -235,7 +235,8 @@ class ProjectorWindow(QWidget):
     def _fill_questions(self, exercise: ws.Exercise | None) -> None:
         """Show ``exercise``'s questions (none for ``None``), replacing the ones shown."""
         while self.questions.count():
-            widget = self.questions.takeAt(0).widget()
+            item = self.questions.takeAt(0)
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 discard(widget)
         questions = exercise.questions if exercise is not None else []
@@ -294,6 +295,7 @@ class ProjectorWindow(QWidget):
     def _clear_results(self) -> None:
         while self.panel_stack.count():
             old = self.panel_stack.widget(0)
+            assert old is not None
             self.panel_stack.removeWidget(old)
             discard(old)
         self.charts, self.notes, self.panels = {}, [], []

@@ -100,8 +100,9 @@ class StationChart(QWidget):
         self.lang: str | None = None
         self.shown: StationFigure | None = None
         self._cache: dict[tuple[int, str], StationFigure] = {}
-        self._redraw = QTimer(self, singleShot=True, interval=120,
-                              timeout=lambda: self.shown is not None and self._draw(self.shown))
+        self._redraw = QTimer(self, singleShot=True, interval=120)
+        self._redraw.timeout.connect(
+            lambda: self.shown is not None and self._draw(self.shown))
         self.figure = Figure(figsize=(8, 5), dpi=self._dpi())
         self.canvas = FigureCanvasQTAgg(self.figure)
         self.canvas.setAccessibleName(_("Chart"))

@@ -278,7 +278,7 @@ class WorkshopMenu:
             if timer is not None and isValid(timer):
                 timer.stop()
             if hasattr(window, "allow_close"):
-                window.allow_close = True  # type: ignore[attr-defined]
+                window.allow_close = True
             window.close()
             window.deleteLater()
         self.windows.clear()
@@ -308,7 +308,7 @@ class WorkshopMenu:
             if hasattr(window, "retranslate_welcome") and \
                     getattr(window, "participant", None) is None:
                 window.lang = lang  # type: ignore[attr-defined]
-                window.retranslate_welcome()  # type: ignore[attr-defined]
+                window.retranslate_welcome()
         return changed
 
     def consoles(self) -> list[QWidget]:
