@@ -75,6 +75,12 @@ def run(pack: Path | None, lang: str | None) -> int:
     start = choose_start_pack(pack)
 
     def begin() -> None:
+        from tde_desktop.core.importers.scratch import remove_abandoned_scratch_files
+        from tde_desktop.qt.common.ops import run_op
+
+        # Scratch files of imports killed earlier, removed off the UI thread without a word.
+        run_op(window, lambda _progress: remove_abandoned_scratch_files(), quiet=True,
+               cancellable=False, on_error=lambda _exc: None)
         if start is not None:
             window.open_pack(start)
         if settings.show_welcome():
