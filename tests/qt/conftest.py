@@ -1,13 +1,20 @@
-"""Qt fixtures: a temporary settings store and a main-window factory on real packs."""
+"""Qt fixtures: a temporary settings store, a main-window factory on real packs, and the
+workshop builders and dialog stand-ins several test modules share (kiosk driving is in
+``kiosk_driver.py``)."""
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from tde_desktop.core.pack import Pack
+from tde_desktop.core.workshop import responses
+from tde_desktop.core.workshop import workshops as ws
+from tde_desktop.core.workshop.agenda import add_exercise_from_template, create_from_agenda
 from tests.conftest import sample
 
 
@@ -84,3 +91,53 @@ def wait_idle(qtbot: object) -> None:
     from tde_desktop.qt.common import ops
 
     qtbot.waitUntil(lambda: not ops.running_ops(), timeout=20_000)  # type: ignore[attr-defined]
+
+
+# --- workshops on the Baltimore pack, and the results menu's dialogs --------------------
+
+PIN = "2468"
+AGENDA = "data_walk_vacant_buildings"
+
+
+def make_workshop(pack: Pack, *extra: str, open_types: tuple[str, ...] = ()) -> ws.Workshop:
+    """The template agenda plus ``extra`` templates; opens exercises of ``open_types``
+    (all of them when empty)."""
+    workshop = create_from_agenda(pack, AGENDA, pin=PIN)
+    for name in extra:
+        add_exercise_from_template(pack, workshop.id, name)
+    for exercise in ws.list_exercises(pack, workshop.id):
+        if not open_types or exercise.type in open_types:
+            ws.open_exercise(pack, exercise.id)
+    return workshop
+
+
+def answered_workshop(pack: Pack, notes: list[str], device: str = "laptop-1") -> ws.Workshop:
+    """The template workshop with one sticky note per person on the first station."""
+    workshop = ws.list_workshops(pack)[0] if ws.list_workshops(pack) else make_workshop(pack)
+    station = next(e for e in ws.list_exercises(pack, workshop.id) if e.type == "data_walk")
+    for note in notes:
+        person = ws.add_participant(pack, workshop.id, device_id=device)
+        responses.submit_answer(pack, workshop_id=workshop.id, exercise_id=station.id,
+                                participant_id=person.id, question_key="note", answer=note)
+    return workshop
+
+
+def save_as(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
+    """The next Save dialog answers ``path`` at once."""
+    from PySide6.QtWidgets import QFileDialog
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *_a, **_k: (str(path), "")))
+
+
+def accept_options(monkeypatch: pytest.MonkeyPatch, threshold: int = 5) -> None:
+    """The export options dialog is accepted with its defaults checked and ``threshold`` set."""
+    from tde_desktop.qt.results.results_actions import ExportOptionsDialog
+
+    def exec_(dialog: Any) -> int:
+        assert dialog.threshold.value() == 5  # the default
+        assert not dialog.contacts.isChecked()  # contacts stay out unless asked for
+        dialog.threshold.setValue(threshold)
+        return 1
+
+    monkeypatch.setattr(ExportOptionsDialog, "exec", exec_)

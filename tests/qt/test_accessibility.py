@@ -26,8 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from tde_desktop.core.workshop import workshops as ws
-from tests.qt.conftest import wait_idle
-from tests.qt.test_kiosk import make_workshop
+from tests.qt.conftest import make_workshop, wait_idle
 
 CONTROLS = (QAbstractButton, QLineEdit, QComboBox, QAbstractSpinBox, QAbstractItemView,
             QTabBar, QTextEdit, QPlainTextEdit, QSlider)

@@ -49,7 +49,7 @@ def test_workshop_exports_offer_open_folder_and_pickers_remember(
     merge pickers remember their folder for the next dialog."""
     from PySide6.QtWidgets import QFileDialog
 
-    from tests.qt.test_results_menu import accept_options, answered_workshop, save_as
+    from tests.qt.conftest import accept_options, answered_workshop, save_as
 
     monkeypatch.setattr(saved_files, "last_saved_box", None)
     window = make_main_window(baltimore_pack)

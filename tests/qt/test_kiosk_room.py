@@ -19,7 +19,8 @@ from tde_desktop.core.workshop.exercises import label_text
 from tde_desktop.qt.common import theme
 from tde_desktop.qt.workshop import kiosk_widgets as kw
 from tde_desktop.qt.workshop.kiosk import Kiosk
-from tests.qt.test_kiosk import click, fill, make_kiosk, make_workshop, radios, type_into
+from tests.qt.conftest import make_workshop
+from tests.qt.kiosk_driver import click, fill, make_kiosk, radios, type_into
 
 
 @pytest.fixture

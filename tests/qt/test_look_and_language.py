@@ -15,8 +15,7 @@ from tde_desktop.core.explore import views
 from tde_desktop.core.explore.charts import ChartSpec
 from tde_desktop.core.explore.filters import Filter
 from tde_desktop.core.workshop import workshops as ws
-from tests.qt.conftest import wait_idle
-from tests.qt.test_kiosk import make_workshop
+from tests.qt.conftest import make_workshop, wait_idle
 
 SPANISH = {"&File": "&Archivo", "&Data": "&Datos", "Welcome": "Bienvenida",
            "Start": "Empezar"}

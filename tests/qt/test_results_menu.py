@@ -12,38 +12,15 @@ import pytest
 from PySide6.QtWidgets import QFileDialog
 
 from tde_desktop.core.pack import Pack
-from tde_desktop.core.workshop import responses
 from tde_desktop.core.workshop import workshops as ws
 from tde_desktop.qt.results import results_actions
-from tde_desktop.qt.results.results_actions import ExportOptionsDialog
-from tests.qt.conftest import wait_idle
-from tests.qt.test_kiosk import make_workshop
-
-
-def answered_workshop(pack: Pack, notes: list[str], device: str = "laptop-1") -> ws.Workshop:
-    """The template workshop with one sticky note per person on the first station."""
-    workshop = ws.list_workshops(pack)[0] if ws.list_workshops(pack) else make_workshop(pack)
-    station = next(e for e in ws.list_exercises(pack, workshop.id) if e.type == "data_walk")
-    for note in notes:
-        person = ws.add_participant(pack, workshop.id, device_id=device)
-        responses.submit_answer(pack, workshop_id=workshop.id, exercise_id=station.id,
-                                participant_id=person.id, question_key="note", answer=note)
-    return workshop
-
-
-def save_as(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
-    monkeypatch.setattr(QFileDialog, "getSaveFileName",
-                        staticmethod(lambda *_a, **_k: (str(path), "")))
-
-
-def accept_options(monkeypatch: pytest.MonkeyPatch, threshold: int = 5) -> None:
-    def exec_(dialog: ExportOptionsDialog) -> int:
-        assert dialog.threshold.value() == 5  # the default
-        assert not dialog.contacts.isChecked()  # contacts stay out unless asked for
-        dialog.threshold.setValue(threshold)
-        return 1
-
-    monkeypatch.setattr(ExportOptionsDialog, "exec", exec_)
+from tests.qt.conftest import (
+    accept_options,
+    answered_workshop,
+    make_workshop,
+    save_as,
+    wait_idle,
+)
 
 
 def test_close_pack_closes_the_workshop_windows_first(make_main_window: Any,

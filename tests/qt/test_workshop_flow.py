@@ -16,7 +16,7 @@ from tde_desktop.qt.workshop.facilitator_console import FacilitatorConsole
 from tde_desktop.qt.workshop.projector import format_value
 from tde_desktop.qt.workshop.workshop_menu import install_workshop_menu
 from tests.qt.conftest import wait_idle
-from tests.qt.test_kiosk import click, run_participant
+from tests.qt.kiosk_driver import click, run_participant
 
 PIN = "4321"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"

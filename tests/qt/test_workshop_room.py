@@ -10,7 +10,7 @@ from tde_desktop.core.workshop import responses
 from tde_desktop.core.workshop import workshops as ws
 from tde_desktop.qt.workshop.workshop_menu import install_workshop_menu
 from tests.qt.conftest import wait_idle
-from tests.qt.test_kiosk import click, fill
+from tests.qt.kiosk_driver import click, fill
 
 PIN = "4321"
 

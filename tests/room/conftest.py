@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from html import unescape
 from pathlib import Path
@@ -14,6 +17,7 @@ import requests
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.workshop import workshops as w
 from tde_desktop.room import RoomServer
+from tests.conftest import REPO
 from tests.room.workshop_pack import build_pack
 
 _INPUT = re.compile(r'<input type="hidden" name="(\w+)" value="([^"]*)"')
@@ -83,3 +87,23 @@ def room(room_pack: tuple[Path, dict[str, Any]]) -> Iterator[RoomServer]:
         yield server
     finally:
         server.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_cli(path: Path, *extra: str) -> tuple[subprocess.Popen[str], str]:
+    """`tde room` as a real process; returns it and the join address it printed."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tde_desktop.cli.main", "room", str(path), "--host",
+         "127.0.0.1", "--port", str(port), *extra], cwd=REPO, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    match = re.search(r"(http://127\.0\.0\.1:\d+/j/\w{4})", line)
+    assert match, line + proc.stderr.read() if proc.stderr else line
+    return proc, match.group(1)

@@ -14,8 +14,7 @@ from typing import Any
 import requests
 
 from tde_desktop.core.pack import Pack
-from tests.room.conftest import open_only
-from tests.room.test_server import start_cli
+from tests.room.conftest import open_only, start_cli
 
 PHONES = 12
 

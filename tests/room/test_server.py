@@ -17,6 +17,7 @@ import requests
 
 from tde_desktop.room import RoomError, RoomServer, check_host, room_code
 from tests.conftest import REPO
+from tests.room.conftest import start_cli
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "10.1.2.3", "172.16.0.1", "172.31.255.254",
@@ -69,26 +70,6 @@ def test_the_workshop_can_be_named_by_title(room_pack: tuple[Path, dict[str, Any
     assert RoomServer(path, "Room night", host="127.0.0.1").workshop_id == info["workshop"]
     with pytest.raises(Exception, match="no workshop"):
         RoomServer(path, "Another night", host="127.0.0.1")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_cli(path: Path, *extra: str) -> tuple[subprocess.Popen[str], str]:
-    """`tde room` as a real process; returns it and the join address it printed."""
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tde_desktop.cli.main", "room", str(path), "--host",
-         "127.0.0.1", "--port", str(port), *extra], cwd=REPO, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True)
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    match = re.search(r"(http://127\.0\.0\.1:\d+/j/\w{4})", line)
-    assert match, line + proc.stderr.read() if proc.stderr else line
-    return proc, match.group(1)
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
