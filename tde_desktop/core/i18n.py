@@ -1,34 +1,207 @@
 """One translation mechanism for every layer (core, command line and Qt).
 
-Strings are marked with ``_("...")`` and looked up in
-``resources/translations/<lang>.po``; the Qt layer uses the very same function,
-so Excel headers made by the core and button labels made by Qt come from one
-catalogue. Unknown strings fall back to English.
+Strings are marked with ``_("...")`` and looked up in a gettext catalogue
+(``<code>.po``); the Qt layer uses the very same function, so Excel headers made
+by the core and button labels made by Qt come from one catalogue. Unknown strings
+fall back to English.
+
+Languages are discovered, not listed in code: every ``resources/translations/<code>.po``
+that ships with the app, plus every ``<code>.po`` a city drops into the data folder's
+``languages/`` (see :func:`languages_dir`; such a file wins over a shipped one of the
+same code). :data:`SUPPORTED_LANGUAGES` maps each code to the name a reader of that
+language recognises; :func:`refresh_languages` looks again. A broken file is skipped
+and described in one line (:func:`language_problems`).
 """
 
 from __future__ import annotations
 
+import logging
+import re
+import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from tde_desktop.paths import resources_dir
 
-SUPPORTED_LANGUAGES = {"en": "English", "es": "Español"}
+log = logging.getLogger(__name__)
 
-_lock = threading.Lock()
+#: native names of languages cities serve; a .po header's ``X-Language-Name`` wins
+KNOWN_LANGUAGE_NAMES = {
+    "en": "English", "es": "Español", "zh_CN": "中文（简体）", "zh_TW": "中文（繁體）",
+    "ar": "العربية", "vi": "Tiếng Việt", "tl": "Tagalog", "ko": "한국어",
+    "ht": "Kreyòl ayisyen", "fr": "Français", "pt": "Português", "ru": "Русский",
+    "fa": "فارسی", "he": "עברית", "ur": "اردو", "so": "Soomaali", "am": "አማርኛ",
+}
+#: languages written right to left (by their base code)
+RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "yi", "ckb", "sd", "ug"})
+
+_FIELD = re.compile(r"\{[^{}]*\}")  # a translation that loses a {field} is not used
+_CODE = re.compile(r"^([a-z]{2,3})(?:[_-]([A-Za-z]{2}|[0-9]{3}))?$")
+
+#: code -> display name of every language the interface can use; updated in place
+SUPPORTED_LANGUAGES: dict[str, str] = {"en": "English"}
+
+_lock = threading.RLock()
+_files: dict[str, Path] = {}
+_problems: list[str] = []
 _catalogues: dict[str, dict[str, str]] = {}
 _current = "en"
 _thread = threading.local()  # a per-thread override, set by thread_language()
 
 
+def shipped_dir() -> Path:
+    """Where the catalogues that ship with the app live (and the template ``.pot``)."""
+    return resources_dir() / "translations"
+
+
+def languages_dir(create: bool = False) -> Path:
+    """The data folder's ``languages/``, where a city drops its own ``.po`` files."""
+    from tde_desktop import portable
+
+    folder = portable.data_dir(create=create) / "languages"
+    if create:
+        folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def language_code(path: Path) -> str | None:
+    """The language code a ``.po`` file name gives (``zh-cn.po`` -> ``zh_CN``), or None."""
+    match = _CODE.match(path.stem)
+    if not match:
+        return None
+    base, region = match.group(1).lower(), match.group(2)
+    return f"{base}_{region.upper()}" if region else base
+
+
+def is_rtl(lang: str) -> bool:
+    """True when ``lang`` (``ar``, ``fa_IR``, ``he``, ``ur``...) is written right to left."""
+    return lang.replace("-", "_").split("_")[0].lower() in RTL_LANGUAGES
+
+
+def _header(path: Path, key: str) -> str | None:
+    """One field of a ``.po`` header, read cheaply (no e-mail address, no placeholder)."""
+    head = path.read_text(encoding="utf-8", errors="replace")[:4000]
+    found = re.search(rf'^"{key}:\s*([^<"\\]*)', head, re.MULTILINE)
+    value = found.group(1).strip() if found else ""
+    return value if value and "LANGUAGE" not in value else None
+
+
+def display_name(code: str, path: Path | None = None) -> str:
+    """What the language is called in a menu: the .po's ``X-Language-Name``, else the
+    native name of a known code, else the ``Language-Team``, else the code itself."""
+    if path is None or not path.exists():
+        return KNOWN_LANGUAGE_NAMES.get(code, code)
+    return (_header(path, "X-Language-Name") or KNOWN_LANGUAGE_NAMES.get(code)
+            or _header(path, "Language-Team") or code)
+
+
+def check_po_file(path: Path) -> str:
+    """The language code of a usable ``.po`` file; a ValueError in one plain line if the
+    file name is no language code, the file does not read as a catalogue, or it
+    translates nothing."""
+    import polib  # imported lazily: start-up stays cheap in English
+
+    code = language_code(path)
+    if code is None or code == "en":
+        raise ValueError(f"{path.name}: the file name must be a language code, such as "
+                         "vi.po or zh_CN.po.")
+    try:
+        po = polib.pofile(str(path), encoding="utf-8")
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        reason = " ".join(str(exc).split())[:160]
+        raise ValueError(f"{path.name}: not a readable translation file ({reason}).") from None
+    if not any(e.msgstr and not e.obsolete and not e.fuzzy for e in po):
+        raise ValueError(f"{path.name}: it translates no text yet.")
+    return code
+
+
+def _discover() -> tuple[dict[str, Path], list[str]]:
+    files: dict[str, Path] = {}
+    problems: list[str] = []
+    shipped = shipped_dir()
+    for path in sorted(shipped.glob("*.po")) if shipped.is_dir() else []:
+        code = language_code(path)
+        if code and code != "en":
+            files[code] = path  # tested with the app; parsed when first used
+    try:
+        dropped = languages_dir()
+    except OSError:
+        dropped = None
+    for path in sorted(dropped.glob("*.po")) if dropped and dropped.is_dir() else []:
+        try:
+            files[check_po_file(path)] = path
+        except ValueError as exc:
+            problems.append(str(exc))
+    return files, problems
+
+
+def _order(code: str) -> tuple[int, str]:
+    known = list(KNOWN_LANGUAGE_NAMES)
+    return (known.index(code) if code in known else len(known), code)
+
+
+def refresh_languages() -> list[str]:
+    """Look for languages again (shipped and dropped); returns one line per file skipped.
+
+    :data:`SUPPORTED_LANGUAGES` is updated in place, so every module holding it sees the
+    change; cached catalogues are forgotten. A current language that disappeared falls
+    back to English."""
+    global _current
+    files, problems = _discover()
+    names = {"en": "English"}
+    for code in sorted(files, key=_order):
+        names[code] = display_name(code, files[code])
+    with _lock:
+        _files.clear()
+        _files.update(files)
+        SUPPORTED_LANGUAGES.clear()
+        SUPPORTED_LANGUAGES.update(names)
+        _problems[:] = problems
+        _catalogues.clear()
+        if _current not in SUPPORTED_LANGUAGES:
+            _current = "en"
+    for line in problems:
+        log.warning("Language file skipped: %s", line)
+    return list(problems)
+
+
+def language_problems() -> list[str]:
+    """One line for each dropped ``.po`` skipped at the last look."""
+    return list(_problems)
+
+
+def language_file(lang: str) -> Path | None:
+    """The ``.po`` file ``lang`` is read from (None for English or an unknown code)."""
+    return _files.get(lang)
+
+
+def add_language_file(source: Path) -> str:
+    """Copy ``source`` into ``languages/`` and make it a language; returns its code.
+
+    A ValueError in one plain line refuses a broken file, and nothing is copied."""
+    code = check_po_file(source)
+    target = languages_dir(create=True) / f"{code}.po"
+    if source.resolve() != target.resolve():
+        shutil.copyfile(source, target)
+    refresh_languages()
+    return code
+
+
 def _load(lang: str) -> dict[str, str]:
     import polib  # imported lazily: start-up stays cheap in English
 
-    path = resources_dir() / "translations" / f"{lang}.po"
-    if not path.exists():
+    path = _files.get(lang)
+    if path is None or not path.exists():
         return {}
-    return {e.msgid: e.msgstr for e in polib.pofile(str(path)) if e.msgstr and not e.obsolete}
+    try:
+        po = polib.pofile(str(path), encoding="utf-8")
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        log.warning("Language file %s cannot be read: %s", path, exc)
+        return {}
+    return {e.msgid: e.msgstr for e in po if e.msgstr and not e.obsolete and not e.fuzzy
+            and sorted(_FIELD.findall(e.msgid)) == sorted(_FIELD.findall(e.msgstr))}
 
 
 def catalogue(lang: str) -> dict[str, str]:
@@ -42,7 +215,7 @@ def catalogue(lang: str) -> dict[str, str]:
 
 
 def set_language(lang: str) -> None:
-    """Switch every later ``_()`` call to ``lang`` (``en`` or ``es``)."""
+    """Switch every later ``_()`` call to ``lang`` (a code of :data:`SUPPORTED_LANGUAGES`)."""
     global _current
     if lang not in SUPPORTED_LANGUAGES:
         raise ValueError(f"unsupported language: {lang}")
@@ -77,8 +250,7 @@ def _(text: str) -> str:
 def ngettext(singular: str, plural: str, n: int) -> str:
     """``singular`` translated when ``n`` is 1, else ``plural`` translated.
 
-    English and Spanish both use one form for 1 and another for every other
-    number, so each form is a catalogue entry of its own (both are extracted).
+    Each form is a catalogue entry of its own (both are extracted).
     Callers still ``.format(n=...)`` the result.
     """
     return _(singular if n == 1 else plural)
@@ -98,3 +270,6 @@ def translate(text: str, lang: str) -> str:
     if lang == "en":
         return text
     return catalogue(lang).get(text, text)
+
+
+refresh_languages()

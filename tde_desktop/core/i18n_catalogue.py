@@ -5,16 +5,22 @@ no-op marker ``N_()`` (for tuples and dicts defined before the language is known
 of ``translate()``, or of a local alias of one of them (``t = translate``). Some
 modules keep plain constants that reach ``_()`` through a variable; those are
 listed in ``CONSTANTS`` so that their text is found without touching the modules.
+The texts of the exercise templates and agendas (``resources/templates/*.json``) are
+catalogue entries too (:func:`template_texts`): a language the JSON files do not carry
+(only English and Spanish are written there) gets them from its ``.po``.
 The ``update`` function keeps ``resources/translations/<lang>.po`` in step with the
-code: new strings are added untranslated, strings no longer used are marked obsolete.
+code: new strings are added untranslated, strings no longer used are marked obsolete;
+:func:`write_pot` writes the template a city copies to add a language.
 """
 
 from __future__ import annotations
 
 import ast
+import json
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 PLACEHOLDER = re.compile(r"\{([a-zA-Z_][a-zA-Z0-9_]*)[^{}]*\}")
 
@@ -119,11 +125,81 @@ def placeholders(text: str) -> set[str]:
     return set(PLACEHOLDER.findall(text))
 
 
-def update(package_dir: Path, po_path: Path, language: str) -> tuple[int, int]:
-    """Bring ``po_path`` in step with the code; returns (added, still untranslated)."""
+def _labels(value: Any) -> Iterator[dict[str, str]]:
+    """Every ``{"en": ..., "es": ...}`` label inside a template's JSON."""
+    if isinstance(value, dict):
+        if isinstance(value.get("en"), str):
+            yield {str(k): str(v) for k, v in value.items() if isinstance(v, str)}
+            return
+        for item in value.values():
+            yield from _labels(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _labels(item)
+
+
+def template_texts(templates_dir: Path) -> dict[str, dict[str, str]]:
+    """Every English text of the templates and agendas under ``templates_dir``, mapped to
+    the translations the JSON files give for it (``{"es": ...}``) and, under ``"#"``, the
+    first file it occurs in."""
+    found: dict[str, dict[str, str]] = {}
+    for path in sorted(templates_dir.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for label in _labels(data):
+            english = label.pop("en")
+            if english.strip():
+                given = found.setdefault(english, {"#": f"resources/templates/{path.name}"})
+                given.update({k: v for k, v in label.items() if v and k not in given})
+    return found
+
+
+def wanted(package_dir: Path, templates_dir: Path | None, language: str | None,
+           ) -> dict[str, list[str]]:
+    """The strings a catalogue for ``language`` needs (None: the ``.pot``, all of them):
+    the code's, plus the template texts whose JSON does not carry ``language``."""
+    strings = extract(package_dir)
+    if templates_dir is not None and templates_dir.is_dir():
+        for text, given in template_texts(templates_dir).items():
+            if language is None or language not in given:
+                strings.setdefault(text, []).append(given["#"] + ":1")
+    return strings
+
+
+def _occurrences(where: list[str]) -> list[tuple[str, str]]:
+    return [(w.rsplit(":", 1)[0], w.rsplit(":", 1)[1]) for w in where[:3]]
+
+
+def write_pot(package_dir: Path, pot_path: Path, templates_dir: Path | None = None) -> int:
+    """Write the template catalogue (every string, nothing translated); returns its size."""
     import polib
 
-    strings = extract(package_dir)
+    pot = polib.POFile()
+    pot.metadata = {
+        "Project-Id-Version": "tde-desktop",
+        "Language": "",
+        "X-Language-Name": "",
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+    }
+    pot.header = ("Translation template for TDE Desktop. Copy it to <code>.po (vi.po,\n"
+                  "zh_CN.po...), set X-Language-Name to the language's own name, translate\n"
+                  "every entry (keep {placeholders} and & as in the English), and drop the\n"
+                  "file into the data folder's languages/ (see the facilitator's guide).")
+    for msgid, where in wanted(package_dir, templates_dir, None).items():
+        pot.append(polib.POEntry(msgid=msgid, msgstr="", occurrences=_occurrences(where)))
+    pot_path.parent.mkdir(parents=True, exist_ok=True)
+    pot.save(str(pot_path))
+    return len(pot)
+
+
+def update(package_dir: Path, po_path: Path, language: str,
+           templates_dir: Path | None = None) -> tuple[int, int]:
+    """Bring ``po_path`` in step with the code (and the template texts its language lacks);
+    returns (added, still untranslated)."""
+    import polib
+
+    strings = wanted(package_dir, templates_dir, language)
     po = polib.pofile(str(po_path)) if po_path.exists() else polib.POFile()
     po.metadata.setdefault("Content-Type", "text/plain; charset=UTF-8")
     po.metadata["Language"] = language
@@ -136,11 +212,11 @@ def update(package_dir: Path, po_path: Path, language: str) -> tuple[int, int]:
             po.append(entry)
             added += 1
         entry.obsolete = False
-        entry.occurrences = [(w.rsplit(":", 1)[0], w.rsplit(":", 1)[1]) for w in where[:3]]
+        entry.occurrences = _occurrences(where)
     for msgid, entry in existing.items():
         if msgid not in strings:
             entry.obsolete = True
     po_path.parent.mkdir(parents=True, exist_ok=True)
     po.save(str(po_path))
-    untranslated = sum(1 for e in po if not e.obsolete and not e.msgstr)
+    untranslated = sum(1 for e in po if not e.obsolete and (not e.msgstr or e.fuzzy))
     return added, untranslated

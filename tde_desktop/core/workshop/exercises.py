@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from tde_desktop.core.errors import TdeError
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import _, translate
 
 Label = dict[str, str]
 
@@ -62,10 +62,13 @@ DEFAULT_OPTIONS: dict[str, list[dict[str, Any]]] = {
 
 
 def label_text(label: Label | str, lang: str = "en") -> str:
-    """The text of a bilingual label in ``lang``, falling back to English, then any."""
+    """The text of a bilingual label in ``lang``; a language the label does not carry (a
+    city's own) gets the English text through its catalogue, then any text there is."""
     if isinstance(label, str):
         return label
-    return label.get(lang) or label.get("en") or next(iter(label.values()), "")
+    english = label.get("en")
+    return label.get(lang) or (translate(english, lang) if english else "") or next(
+        iter(label.values()), "")
 
 
 @dataclass(frozen=True)
