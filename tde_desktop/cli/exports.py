@@ -16,7 +16,7 @@ from typing import Any
 
 from tde_desktop.cli.progress import TerminalProgress
 from tde_desktop.core.errors import TdeError
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import _, ngettext
 
 
 def _progress() -> TerminalProgress:
@@ -33,7 +33,9 @@ def find_workshop(pack: Any, key: str | None) -> Any:
             return workshops[0]
         if not workshops:
             raise TdeError(_("This pack has no workshop yet."))
-        raise TdeError(_("This pack has {n} workshops; say which one: {titles}.").format(
+        raise TdeError(ngettext("This pack has {n} workshop; say which one: {titles}.",
+                                "This pack has {n} workshops; say which one: {titles}.",
+                                len(workshops)).format(
             n=len(workshops), titles=", ".join(w.title for w in workshops)))
     matches = [w for w in workshops if key in (w.id, w.id[:8])
                or w.title.casefold() == key.casefold()]
@@ -92,7 +94,8 @@ def cmd_export(args: argparse.Namespace) -> int:
                                      progress=progress)
         finally:
             progress.finish()
-    print(_("Wrote {path} ({n} sheets).").format(path=out, n=len(sheets)))
+    print(ngettext("Wrote {path} ({n} sheet).", "Wrote {path} ({n} sheets).",
+                   len(sheets)).format(path=out, n=len(sheets)))
     return 0
 
 
@@ -177,7 +180,8 @@ def cmd_export_csv(args: argparse.Namespace) -> int:
         finally:
             conn.close()
     for path, rows in written:
-        print(_("Wrote {path} ({rows:,} rows).").format(path=path, rows=rows))
+        print(ngettext("Wrote {path} ({n:,} row).", "Wrote {path} ({n:,} rows).",
+                       rows).format(path=path, n=rows))
     return 0
 
 

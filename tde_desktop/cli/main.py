@@ -19,7 +19,7 @@ from tde_desktop.cli.exports import add_export_commands
 from tde_desktop.cli.progress import TerminalProgress
 from tde_desktop.cli.room import add_room_command
 from tde_desktop.core.errors import Cancelled, TdeError
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import _, ngettext
 
 
 def _parse_types(values: Sequence[str]) -> dict[str, str]:
@@ -60,8 +60,11 @@ def cmd_add(args: argparse.Namespace) -> int:
             )
         finally:
             progress.finish()
-    print(_("Added {title}: {rows:,} rows, {cols} columns (table {table})").format(
-        title=info.title, rows=info.row_count, cols=info.column_count, table=info.table_name))
+    rows = ngettext("{n:,} row", "{n:,} rows", info.row_count).format(n=info.row_count)
+    cols = ngettext("{n:,} column", "{n:,} columns", info.column_count).format(
+        n=info.column_count)
+    print(_("Added {title}: {row_text}, {column_text} (table {table})").format(
+        title=info.title, row_text=rows, column_text=cols, table=info.table_name))
     for warning in info.warnings:
         print("  " + _("Note: {warning}").format(warning=warning))
     return 0

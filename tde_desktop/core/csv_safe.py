@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import ngettext
 
 _CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
@@ -40,7 +40,7 @@ def csv_safe(value: Any) -> Any:
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     if isinstance(value, bytes):
-        return _("[{n} bytes]").format(n=len(value))
+        return ngettext("[{n} byte]", "[{n} bytes]", len(value)).format(n=len(value))
     return value
 
 

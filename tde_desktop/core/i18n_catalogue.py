@@ -120,6 +120,23 @@ def extract(package_dir: Path) -> dict[str, list[str]]:
     return found
 
 
+def plural_strings(package_dir: Path) -> dict[str, set[str]]:
+    """Every literal that reaches ``ngettext()`` under ``package_dir`` (singular and plural
+    forms), mapped to where (``path:line``, as :func:`extract` says it): the places where a
+    string that :func:`extract` finds already has plural forms."""
+    found: dict[str, set[str]] = {}
+    for path in sorted(package_dir.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        rel = path.relative_to(package_dir.parent).as_posix()
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id == "ngettext"):
+                for arg in node.args[:2]:
+                    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                        found.setdefault(arg.value, set()).add(f"{rel}:{node.lineno}")
+    return found
+
+
 def placeholders(text: str) -> set[str]:
     """The ``{name}`` fields a format string uses."""
     return set(PLACEHOLDER.findall(text))

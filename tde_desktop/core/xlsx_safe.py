@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from tde_desktop.core.gc_pause import paused_gc
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import _, ngettext
 
 #: Excel's limits.
 MAX_CELL_CHARS = 32_767
@@ -54,7 +54,8 @@ WORKBOOK_OPTIONS: dict[str, Any] = {
 
 def cut_marker(n: int) -> str:
     """The text that replaces the end of an over-long cell."""
-    return _("[... cut: {n} more characters]").format(n=f"{n:,}")
+    return ngettext("[... cut: {n} more character]", "[... cut: {n} more characters]",
+                    n).format(n=f"{n:,}")
 
 
 def clean_text(value: str, limit: int = MAX_CELL_CHARS) -> str:
@@ -274,7 +275,8 @@ def _auto_writer(ws: Any, formats: CellFormats, put_str: CellWriter,
         elif isinstance(value, int | float):  # subclasses, such as IntEnum
             auto(r, c, int(value) if isinstance(value, int) else float(value))
         elif isinstance(value, bytes):
-            put_str(r, c, _("[{n} bytes]").format(n=len(value)))
+            put_str(r, c, ngettext("[{n} byte]", "[{n} bytes]", len(value)).format(
+                n=len(value)))
         else:
             text(r, c, str(value))
 

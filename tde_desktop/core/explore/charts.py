@@ -155,7 +155,8 @@ def chart_data(conn: sqlite3.Connection, table: str, spec: ChartSpec,
                  else _("{name} by {x}").format(name=name, x=xl))
         if groups > spec.top:
             title += " " + _("(top {n})").format(n=spec.top)
-        extra = (_("showing {n} of {total} groups").format(n=len(result), total=groups)
+        extra = (ngettext("showing {n} of {total} group", "showing {n} of {total} groups",
+                          groups).format(n=len(result), total=groups)
                  if groups > len(result) else "")
         return ChartData("bar", spec.title or title, _caption(rows, filters, labels, extra),
                          xl, _("total {y}").format(y=yl) if spec.y else _("rows"),
@@ -192,7 +193,8 @@ def chart_data(conn: sqlite3.Connection, table: str, spec: ChartSpec,
         f"SELECT {x}, {y} FROM {quote(table)} {where} "
         f"ORDER BY (rowid * 1103515245 + 12345) % 2147483648 LIMIT ?",
         [*params, MAX_SCATTER]).fetchall()
-    extra = (_("showing {n:,} sampled points").format(n=len(points))
+    extra = (ngettext("showing {n:,} sampled point", "showing {n:,} sampled points",
+                      len(points)).format(n=len(points))
              if len(points) >= MAX_SCATTER else "")
     return ChartData("scatter", spec.title or _("{y} against {x}").format(y=yl, x=xl),
                      _caption(rows, filters, labels, extra), xl, yl,

@@ -268,7 +268,8 @@ def map_layers(pack: Pack, dataset: DatasetInfo, filters: Sequence[Filter] = (),
     if located < rows and points:
         parts.append(_("{n:,} without a usable location").format(n=rows - located))
     if len(points) < located:
-        parts.append(_("{n:,} sampled points shown").format(n=len(points)))
+        parts.append(ngettext("{n:,} sampled point shown", "{n:,} sampled points shown",
+                              len(points)).format(n=len(points)))
     if data.unmatched:
         parts.append(_("{n:,} not in any area").format(n=data.unmatched))
     parts.append(_("filters: {filters}").format(filters=described) if described

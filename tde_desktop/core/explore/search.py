@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from tde_desktop.core.errors import ProgressCallback, TdeError, report
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.pack import DatasetInfo, Pack, quote
 
 CHUNK_ROWS = 20_000
@@ -89,7 +89,8 @@ def build_fts(pack: Pack, dataset: DatasetInfo, progress: ProgressCallback | Non
             done += max(cur.rowcount, 0)
             start = end
             report(progress, min(done, total), total,
-                   _("Indexed {n:,} of {total:,} rows").format(n=min(done, total), total=total))
+                   ngettext("Indexed {n:,} of {total:,} row", "Indexed {n:,} of {total:,} rows",
+                            total).format(n=min(done, total), total=total))
         conn.execute("UPDATE _tde_datasets SET has_fts = 1 WHERE id = ?", (dataset.id,))
         pack.touch()
 

@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.pack import Pack, quote
 
 
@@ -41,8 +41,10 @@ def check_pack(pack: Pack, originals: Sequence[Path] = ()) -> list[str]:
             continue
         rows = pack.conn.execute(f"SELECT count(*) FROM {quote(info.table_name)}").fetchone()[0]
         if rows != info.row_count and not (results_only and rows == 0):
-            problems.append(_("{title} should have {expected:,} rows but has {actual:,}.").format(
-                title=info.title, expected=info.row_count, actual=rows))
+            problems.append(ngettext("{title} should have {n:,} row but has {actual:,}.",
+                                     "{title} should have {n:,} rows but has {actual:,}.",
+                                     info.row_count).format(
+                title=info.title, n=info.row_count, actual=rows))
         actual_cols = {r[1] for r in pack.conn.execute(
             f"PRAGMA table_info({quote(info.table_name)})")}
         for column in info.columns:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 from tde_desktop.core.explore import column_card
 from tde_desktop.core.explore.filters import format_value
 from tde_desktop.core.explore.labels import plain_label
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.pack import Pack
 from tde_desktop.qt.explorer.column_labels import column_tooltip, fill_column_box
 
@@ -31,8 +31,10 @@ class Histogram(QWidget):
     def set_data(self, counts: list[int], first: str, last: str) -> None:
         self.counts, self.first, self.last = counts, first, last
         self.setAccessibleDescription(
-            _("{n} bars from {first} to {last}; the tallest holds {top} rows").format(
-                n=len(counts), first=first, last=last, top=f"{max(counts, default=0):,}"))
+            ngettext("{n} bar from {first} to {last}", "{n} bars from {first} to {last}",
+                     len(counts)).format(n=len(counts), first=first, last=last) + "; "
+            + ngettext("the tallest holds {n} row", "the tallest holds {n} rows",
+                       max(counts, default=0)).format(n=f"{max(counts, default=0):,}"))
         self.setVisible(bool(counts))
         self.update()
 

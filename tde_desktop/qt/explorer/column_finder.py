@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from tde_desktop.core.explore.labels import plain_label
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.pack import ColumnInfo
 from tde_desktop.qt.explorer.column_labels import column_tooltip
 
@@ -127,6 +127,8 @@ class ColumnFinder(QWidget):
         return sum(1 for i in range(len(self.columns)) if not self.view.isColumnHidden(i))
 
     def _update_summary(self) -> None:
-        self.summary.setText(_("{shown} of {total} columns shown; {listed} listed").format(
+        self.summary.setText(ngettext("{shown} of {total} column shown; {listed} listed",
+                                      "{shown} of {total} columns shown; {listed} listed",
+                                      len(self.columns)).format(
             shown=f"{self.visible_count():,}", total=f"{len(self.columns):,}",
             listed=f"{len(self.matching_items()):,}"))

@@ -5,13 +5,13 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.pack import DatasetInfo
 from tde_desktop.qt.common.ops import plain_tooltip
 
 
 def row_count_text(n: int) -> str:
-    return _("1 row") if n == 1 else _("{n} rows").format(n=f"{n:,}")
+    return ngettext("{n} row", "{n} rows", n).format(n=f"{n:,}")
 
 
 class DatasetList(QListWidget):

@@ -285,7 +285,8 @@ class MainWindow(WindowLook, QMainWindow):
             self.count_label.setText(
                 ngettext("{n} row", "{n} rows", total).format(n=f"{total:,}"))
         else:
-            self.count_label.setText(_("{n} of {total} rows match").format(
+            self.count_label.setText(ngettext(
+                "{n} of {total} row match", "{n} of {total} rows match", total).format(
                 n=f"{matching:,}", total=f"{total:,}"))
 
     # -- importing -------------------------------------------------------------------------
