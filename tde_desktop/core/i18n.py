@@ -105,15 +105,16 @@ def check_po_file(path: Path) -> str:
 
     code = language_code(path)
     if code is None or code == "en":
-        raise ValueError(f"{path.name}: the file name must be a language code, such as "
-                         "vi.po or zh_CN.po.")
+        raise ValueError(_("{name}: the file name must be a language code, such as vi.po "
+                           "or zh_CN.po.").format(name=path.name))
     try:
         po = polib.pofile(str(path), encoding="utf-8")
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         reason = " ".join(str(exc).split())[:160]
-        raise ValueError(f"{path.name}: not a readable translation file ({reason}).") from None
+        raise ValueError(_("{name}: not a readable translation file ({reason}).").format(
+            name=path.name, reason=reason)) from None
     if not any(e.msgstr and not e.obsolete and not e.fuzzy for e in po):
-        raise ValueError(f"{path.name}: it translates no text yet.")
+        raise ValueError(_("{name}: it translates no text yet.").format(name=path.name))
     return code
 
 

@@ -164,6 +164,10 @@ def _workshop_menu(window: Any, bar: Any) -> None:
 
 
 def _language_menu(window: Any, menu: Any) -> None:
+    """One entry per language found (shipped or dropped into ``languages/``), each named
+    in its own words; a line for each file skipped; then Add a language file."""
+    from tde_desktop.core.i18n import language_problems
+
     group = QActionGroup(window)
     window.language_actions = {}
     for code, name in SUPPORTED_LANGUAGES.items():
@@ -172,3 +176,9 @@ def _language_menu(window: Any, menu: Any) -> None:
         group.addAction(action)
         menu.addAction(action)
         window.language_actions[code] = action
+    menu.addSeparator()
+    for problem in language_problems():
+        menu.addAction(_("Skipped: {problem}").format(problem=problem)).setEnabled(False)
+    window.add_language_action = _action(window, _("&Add a language file..."),
+                                         window.ask_add_language)
+    menu.addAction(window.add_language_action)

@@ -6,6 +6,7 @@ restyles what is on screen and leaves the open pack and selection alone.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tde_desktop.core.errors import TdeError
@@ -46,6 +47,29 @@ class WindowLook:
             except TdeError as exc:
                 show_message(self, str(exc))
         self.retranslate()
+
+    def ask_add_language(self: MainWindow) -> None:
+        """Language > Add a language file: copy a translated ``.po`` into the data folder's
+        ``languages/`` and switch to it; a broken file is refused in one line."""
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _filter = QFileDialog.getOpenFileName(
+            self, _("Choose a translation file"), "", _("Translation files (*.po)"))
+        if path:
+            self.add_language(Path(path))
+
+    def add_language(self: MainWindow, path: Path) -> str | None:
+        """Copy ``path`` in as a language and switch to it; None (and one line shown)
+        when the file is refused."""
+        from tde_desktop.core import i18n
+
+        try:
+            code = i18n.add_language_file(path)
+        except (ValueError, OSError) as exc:
+            show_message(self, str(exc).splitlines()[0] if str(exc) else repr(exc))
+            return None
+        self.set_language(code)
+        return code
 
     def retranslate(self: MainWindow) -> None:
         """Rebuild every visible text in the current language, keeping the pack and selection."""

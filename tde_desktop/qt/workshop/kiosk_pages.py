@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from tde_desktop.core.i18n import SUPPORTED_LANGUAGES, translate
 from tde_desktop.qt.common import theme
+from tde_desktop.qt.common.qt_translations import direction
 from tde_desktop.qt.workshop.kiosk_answer import plain_label
 
 if TYPE_CHECKING:
@@ -91,18 +92,20 @@ def build_welcome(kiosk: Kiosk) -> QWidget:
     kiosk.title_label = plain_label(kiosk.workshop.title)
     kiosk.title_label.setObjectName("title")
     layout.addWidget(kiosk.title_label)
-    row = QHBoxLayout()
+    row = QGridLayout()  # one big button per language, wrapping onto more rows
     kiosk.language_buttons = {}
     codes = [c for c in kiosk.workshop.languages if c in SUPPORTED_LANGUAGES]
     codes += [c for c in SUPPORTED_LANGUAGES if c not in codes]
-    for code in codes:
+    columns = -(-len(codes) // -(-len(codes) // 3))  # at most 3 a row, rows evenly filled
+    for position, code in enumerate(codes):
         choice = button(SUPPORTED_LANGUAGES[code])
         choice.setText(SUPPORTED_LANGUAGES[code])
         choice.setObjectName("language")
         choice.setCheckable(True)
+        choice.setLayoutDirection(direction(code))  # each name reads in its own direction
         choice.clicked.connect(lambda _c=False, lang=code: kiosk.choose_language(lang))
         kiosk.language_buttons[code] = choice
-        row.addWidget(choice, 1)
+        row.addWidget(choice, position // columns, position % columns)
     layout.addLayout(row)
     kiosk.intro = plain_label()
     layout.addWidget(kiosk.intro)
@@ -206,6 +209,7 @@ def arrange_buttons(kiosk: Kiosk) -> None:
 def retranslate(kiosk: Kiosk) -> None:
     """Every fixed text of the three pages in the participant's language (``kiosk.lang``)."""
     lang = kiosk.lang
+    kiosk.setLayoutDirection(direction(lang))  # Arabic mirrors the participant's screens
     kiosk.setWindowTitle(tr("Workshop: {title}", lang).format(title=kiosk.workshop.title))
     kiosk.setAccessibleName(tr("Participant screen", lang))
     kiosk.title_label.setAccessibleName(tr("Workshop title", lang))
