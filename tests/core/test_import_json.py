@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from tde_desktop.core.errors import Cancelled, ImportFailed
-from tde_desktop.core.importers import import_file, json_import, writer
+from tde_desktop.core.importers import fast_json, import_file, json_import, writer
+from tde_desktop.core.importers.catalogue import Provenance
 from tde_desktop.core.importers.json_import import MAX_DEPTH
 from tde_desktop.core.pack import Pack, quote
 from tests.conftest import shared
@@ -120,7 +121,8 @@ def test_depth_limit_is_generous_enough(new_pack: Pack, tmp_path: Path) -> None:
 def test_damage_after_the_header_pass_leaves_nothing(new_pack: Pack, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "rows.json"
-    path.write_text(json.dumps([{"a": i} for i in range(500)]))
+    # (a nested value: read by the Python path, which reads the file twice)
+    path.write_text(json.dumps([{"a": i, "b": [i]} for i in range(500)]))
     from tde_desktop.core.importers import json_import
 
     real = json_import.JsonSource.rows
@@ -140,6 +142,7 @@ def test_cancel_halfway_leaves_nothing(new_pack: Pack, tmp_path: Path,
     monkeypatch.setattr(writer, "FIRST_CHUNK_CELLS", 1_000)
     monkeypatch.setattr(writer, "CHUNK_CELLS", 1_000)
     monkeypatch.setattr(json_import, "PARSE_BUFFER_BYTES", 16_384)  # the file is read in parts
+    monkeypatch.setattr(fast_json, "CHUNK_BYTES", 16_384)  # on both paths
     path = tmp_path / "many.jsonl"
     path.write_text("".join(json.dumps({"n": i, "s": f"v{i}"}) + "\n" for i in range(5_000)))
     seen: list[int] = []
@@ -152,4 +155,84 @@ def test_cancel_halfway_leaves_nothing(new_pack: Pack, tmp_path: Path,
 
     with pytest.raises(Cancelled):
         import_file(new_pack, path, progress=progress)
+    assert_nothing_written(new_pack)
+
+
+def _records(n: int) -> list[dict[str, Any]]:
+    """Flat records with every kind of value both paths must store alike."""
+    odd = ["plain", 'say "hi"', "back\\slash", "[not] {nested}", "línea\nnueva", "日本", "",
+           "NA", "0123"]
+    floats = [1.0, -0.0, 0.1, 1e-05, 2.5e-4, 2.5e-7, 1.5e-300, 123456.789, -7.25, 1e15 + 0.5]
+    out: list[dict[str, Any]] = []
+    for i in range(n):
+        rec: dict[str, Any] = {"count": i, "name": odd[i % len(odd)], "f": floats[i % len(floats)],
+                               "flag": i % 3 == 0, "when": f"2021-{i % 12 + 1:02d}-0{i % 9 + 1}",
+                               "us": f"{i % 12 + 1}/{i % 28 + 1}/2020", "code": f"{i % 50:03d}"}
+        if i % 7:
+            rec["maybe"] = None if i % 5 == 0 else i * 2
+        if i % 4 == 0:
+            rec["quarter"] = None if i % 8 == 0 else i / 4
+        if i > n - 40:  # a key that appears only near the end
+            rec["late"] = f"x{i}"
+        out.append(rec)
+    return out
+
+
+def _stored(pack: Pack, info: Any) -> tuple[Any, ...]:
+    table = quote(info.table_name)
+    cols = [quote(c.name) for c in info.columns]
+    values = query(pack, f"SELECT {', '.join(f'{c}, typeof({c})' for c in cols)} "
+                         f"FROM {table} ORDER BY rowid")
+    columns = [(c.name, c.original_name, c.type, c.missing_count) for c in info.columns]
+    return info.row_count, columns, values
+
+
+@pytest.mark.parametrize("layout", ["lines", "array", "array-indented", "array-one-line"])
+@pytest.mark.parametrize("chunk", [1 << 20, 2_000])
+def test_fast_and_python_paths_store_the_same_values(
+        new_pack: Pack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str,
+        chunk: int) -> None:
+    monkeypatch.setattr(fast_json, "CHUNK_BYTES", chunk)  # small: keys and types change late
+    monkeypatch.setattr(fast_json, "CHOOSE_TYPES_BYTES", chunk * 2)
+    records = _records(600)
+    path = tmp_path / ("data.jsonl" if layout == "lines" else "data.json")
+    if layout == "lines":
+        path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    elif layout == "array":
+        path.write_text("[\n" + ",\n".join(json.dumps(r) for r in records) + "\n]\n",
+                        encoding="utf-8")
+    else:
+        path.write_text(json.dumps(records, indent=2 if layout == "array-indented" else None,
+                                   ensure_ascii=False), encoding="utf-8")
+    kind = "lines" if layout == "lines" else "array"
+    fast = fast_json.import_json_fast(new_pack, path, Provenance(title="fast"), layout=kind,
+                                      warnings=[], progress=None)
+    assert fast is not None, "flat records take the fast path"
+    monkeypatch.setattr(json_import, "_import_fast", lambda *args: None)
+    slow = import_file(new_pack, path)
+    assert fast.sha256 == slow.sha256
+    assert _stored(new_pack, fast) == _stored(new_pack, slow)
+    types = {c.original_name: c.type for c in fast.columns}
+    assert {k: types[k] for k in ("count", "f", "code", "us", "late")} == {
+        "count": "integer", "f": "number", "code": "text", "us": "date", "late": "text"}
+
+
+@pytest.mark.parametrize("content", [
+    b'[{"a": 1}, {"a": [1, 2]}]',  # nested: kept as JSON text by the Python path
+    b'[{"a": 1} {"a": 2}]',  # a missing comma
+    b'[{"a": 1},, {"a": 2}]',
+    b'[{"a": 1}, 5]',
+    b'[{"a": 1}] [{"a": 2}]',
+    b'{"a": 1}\n{"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n",  # deeper than records
+    b'{"a": "\xff"}\n',
+    b'{"a": "N/A"}\n{"a": 2}\n',  # text and numbers in one column
+    b'{"a": 123456789012345678901234}\n',
+])
+def test_what_the_fast_path_leaves_to_the_python_path(new_pack: Pack, tmp_path: Path,
+                                                       content: bytes) -> None:
+    path = tmp_path / "odd.json"
+    path.write_bytes(content)
+    layout = "array" if content.startswith(b"[") else "lines"
+    assert fast_json.import_json_fast(new_pack, path, Provenance(title="t"), layout=layout,
+                                      warnings=[], progress=None) is None
     assert_nothing_written(new_pack)

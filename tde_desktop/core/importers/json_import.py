@@ -296,6 +296,13 @@ def import_json(
     kind = _sniff(path)
     warnings: list[str] = []
     geo = GeoColumns()
+    if kind in ("array", "lines"):
+        provenance.format = "json" if kind == "array" else "jsonl"
+        provenance.import_options = {**provenance.import_options, "layout": kind,
+                                     "types": dict(type_overrides or {})}
+        info = _import_fast(pack, path, provenance, kind, warnings, type_overrides, progress)
+        if info is not None:
+            return info
     if kind == "array":
         source = JsonSource(path, (ITEM,), False)
         provenance.format = "json"
@@ -333,6 +340,18 @@ def import_json(
                                  "types": dict(type_overrides or {})}
     return write_dataset(pack, source, provenance, type_overrides=type_overrides, geo=geo,
                          warnings=warnings, progress=progress)
+
+
+def _import_fast(pack: Pack, path: Path, provenance: Provenance, layout: str,
+                 warnings: list[str], type_overrides: dict[str, str] | None,
+                 progress: ProgressCallback | None) -> DatasetInfo | None:
+    """The compiled path for flat records (:mod:`.fast_json`), or None to read in Python."""
+    try:
+        from tde_desktop.core.importers.fast_json import import_json_fast
+    except Exception:  # noqa: BLE001 - pyarrow or numpy missing or broken here
+        return None
+    return import_json_fast(pack, path, provenance, layout=layout, warnings=list(warnings),
+                            progress=progress, type_overrides=type_overrides)
 
 
 def _socrata_columns(top: dict[str, Any]) -> list[dict[str, Any]] | None:
