@@ -155,14 +155,14 @@ def test_thousands_only_when_whole_column_agrees(new_pack: Pack, tmp_path: Path)
     assert [r[0] for r in rows(new_pack, info.table_name)] == ["1,200", "12,5"]
 
 
-def test_ragged_long_rows_keep_extra_fields(new_pack: Pack, tmp_path: Path) -> None:
+def test_ragged_long_rows_widen_the_table(new_pack: Pack, tmp_path: Path) -> None:
     src = write(tmp_path / "ragged.csv", "a,b\n1,2\n3,4,5,6\n7\n")
     info = import_file(new_pack, src)
     assert info.row_count == 3
+    assert [c.name for c in info.columns] == ["a", "b", "column_3", "column_4"]
     data = rows(new_pack, info.table_name)
-    assert data[1] == (3, 4, '["5", "6"]')
-    assert data[2] == (7, None, None)
-    assert any("more fields" in w and "3" in w for w in info.warnings)
+    assert data == [(1, 2, None, None), (3, 4, 5, 6), (7, None, None, None)]
+    assert any("widened" in w and "column_3 to column_4" in w for w in info.warnings)
     assert any("fewer fields" in w and "4" in w for w in info.warnings)
 
 

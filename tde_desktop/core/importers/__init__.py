@@ -52,6 +52,7 @@ def import_file(
     header_row: int | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
+    quote: str | None = None,
     type_overrides: dict[str, str] | None = None,
     progress: ProgressCallback | None = None,
 ) -> DatasetInfo:
@@ -72,7 +73,7 @@ def import_file(
         from tde_desktop.core.importers.csv_import import import_csv
 
         return import_csv(pack, path, provenance, encoding=encoding, delimiter=delimiter,
-                          header_row=header_row or 1, **options)
+                          quote=quote, header_row=header_row, **options)
     if fmt == "excel":
         from tde_desktop.core.importers.excel_import import import_excel
 

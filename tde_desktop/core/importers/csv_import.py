@@ -2,8 +2,8 @@
 
 Encoding: a byte-order mark wins (UTF-8, UTF-16); otherwise UTF-8 is tried and,
 if the file is not valid UTF-8, the legacy Windows code page cp1252 (or Latin-1
-where cp1252 leaves a byte undefined). Delimiter: comma, semicolon, tab or pipe,
-whichever splits the first lines most consistently. Line ends LF, CRLF and
+where cp1252 leaves a byte undefined). Dialect (delimiter, quote, escaping): see
+:mod:`.dialect`; where the table starts and ends: :mod:`.table_bounds`. Line ends LF, CRLF and
 CR-only all work because the file is read with universal newlines. The choices
 made are recorded in the catalogue and can be overridden.
 """
@@ -14,19 +14,27 @@ import codecs
 import csv
 import hashlib
 import io
+import itertools
 import sys
-from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 from tde_desktop.core.errors import EncodingProblem, ImportFailed, ProgressCallback
 from tde_desktop.core.i18n import _
 from tde_desktop.core.importers.catalogue import import_errors
+from tde_desktop.core.importers.dialect import (
+    COMMA_SPACE,
+    Dialect,
+    detect_dialect,
+    has_stray_quote,
+    read_rows,
+)
+from tde_desktop.core.importers.table_bounds import Head, Tail, find_head, find_tail, scan_body
 from tde_desktop.core.importers.writer import GeoColumns, Provenance, write_dataset
 from tde_desktop.core.pack import DatasetInfo, Pack
 
-DELIMITERS = [",", ";", "\t", "|"]
 SNIFF_BYTES = 1 << 20
 _CP1252_UNDEFINED = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
 
@@ -34,22 +42,37 @@ csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
 class _HashingReader(io.RawIOBase):
-    """A raw file that hashes and counts every byte read through it."""
+    """A raw file that hashes and counts every byte read through it, and ends at ``end``
+    (the bytes after it are hashed by :meth:`hexdigest`)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, end: int | None = None) -> None:
+        self._path = path
         self._f = path.open("rb")
         self.sha256 = hashlib.sha256()
         self.done = 0
+        self.end = end
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        n = self._f.readinto(buffer)
+        view = memoryview(buffer)
+        if self.end is not None:
+            view = view[:max(0, self.end - self.done)]
+        n = self._f.readinto(view)
         if n:
-            self.sha256.update(memoryview(buffer)[:n])
+            self.sha256.update(view[:n])
             self.done += n
         return n or 0
+
+    def hexdigest(self) -> str:
+        """The SHA-256 of the whole file, once the reading reached ``end``."""
+        with self._path.open("rb") as f:
+            f.seek(self.done)
+            for block in iter(lambda: f.read(1 << 20), b""):
+                self.sha256.update(block)
+                self.done += len(block)
+        return self.sha256.hexdigest()
 
     def close(self) -> None:
         self._f.close()
@@ -69,64 +92,62 @@ def detect_encoding(sample: bytes) -> str:
         return "latin-1" if _CP1252_UNDEFINED & set(sample) else "cp1252"
 
 
-def detect_delimiter(text: str) -> str:
-    """The delimiter that splits the first lines into the most consistent field counts."""
-    lines = text.splitlines()[:50]
-    if len(lines) > 1 and not text.endswith(("\n", "\r")):
-        lines = lines[:-1]  # the last line of a sample may be cut short
-    best, best_score = ",", (0, 0)
-    for delim in DELIMITERS:
-        counts = [len(r) for r in csv.reader(lines, delimiter=delim) if r]
-        if not counts:
-            continue
-        width, agree = Counter(counts).most_common(1)[0]
-        if width < 2:
-            continue
-        score = (agree, width)
-        if score > best_score:
-            best, best_score = delim, score
-    return best
-
-
 class CsvSource:
-    """A delimited text file as a stream of rows for the writer."""
+    """A delimited text file as a stream of rows for the writer: the rows between the
+    header and the end of the table (``end_byte``), though the whole file is hashed."""
 
-    def __init__(self, path: Path, encoding: str, delimiter: str, header_row: int) -> None:
+    def __init__(self, path: Path, encoding: str, dialect: Dialect, head: Head,
+                 end_byte: int, stray_quotes: bool = False) -> None:
         self.path = path
         self.encoding = encoding
-        self.delimiter = delimiter
-        self.header_row = header_row
+        self.dialect = dialect
+        self.head = head
+        self.end_byte = end_byte
+        self.stray_quotes = stray_quotes
+        self.headers = list(head.headers)
         self.total = path.stat().st_size
+        self.limit: int | None = None  # rows to read when the table ends early
         self._raw: _HashingReader | None = None
         self._text: IO[str] | None = None
-        self.headers = self._read_headers()
 
     def _open(self) -> tuple[_HashingReader, IO[str], Iterator[list[str]]]:
-        raw = _HashingReader(self.path)
+        raw = _HashingReader(self.path, self.end_byte)
         text = io.TextIOWrapper(io.BufferedReader(raw, 1 << 16), encoding=self.encoding,
                                 newline="")
-        reader = csv.reader(text, delimiter=self.delimiter)
-        for _skip in range(self.header_row - 1):
+        width = len(self.head.headers) if self.stray_quotes else None
+        reader: Iterator[list[str]] = (read_rows(text, self.dialect, width) if width
+                                       else csv.reader(text, **self.dialect.reader_options()))
+        for _skip in range(self.head.first_data):
             next(reader, None)
+        if self.limit is not None:
+            reader = itertools.islice(reader, self.limit)
         return raw, text, reader
 
-    def _read_headers(self) -> list[str]:
-        raw, text, reader = self._open()
-        try:
-            with import_errors():  # a decoding or csv error as one plain sentence
-                header = next(reader, None)
-        finally:
-            text.close()
-        if header is None:
-            raise ImportFailed(_("{name} is empty.").format(name=self.path.name))
-        return header
+    def scan(self) -> list[str]:
+        """Read the rows once: widen the table for rows wider than the header and stop
+        it where a second table starts. Returns the notes to show."""
+        with import_errors():  # a decoding or csv error as one plain sentence
+            raw, text, reader = self._open()
+            try:
+                body = scan_body(reader, self.head)
+            finally:
+                text.close()
+        notes = body.notes
+        self.limit = body.rows
+        if body.width > len(self.headers):
+            first = len(self.headers) + 1
+            self.headers += [f"column_{k}" for k in range(first, body.width + 1)]
+            notes.append(_("Some rows have more values than there are column names; the "
+                           "table was widened with columns column_{first} to column_{last} "
+                           "to hold them.").format(first=first, last=body.width))
+        return notes
 
     def rows(self) -> Iterator[list[str]]:
-        # The csv reader itself, not a generator around it: one Python frame less per row.
         self.close()
         raw, text, reader = self._open()
         self._raw, self._text = raw, text
-        next(reader, None)
+        if len(self.headers) > len(self.head.headers):  # widened: short rows are expected
+            return _padded(reader, len(self.head.headers), len(self.headers))
         return reader
 
     def close(self) -> None:
@@ -140,7 +161,16 @@ class CsvSource:
 
     def sha256(self) -> str:
         assert self._raw is not None
-        return self._raw.sha256.hexdigest()
+        return self._raw.hexdigest()
+
+
+def _padded(rows: Iterator[list[str]], header: int, width: int) -> Iterator[list[str]]:
+    """Rows as wide as the widened table: those shorter than the header itself are left
+    for the writer to pad and report."""
+    for row in rows:
+        if header <= len(row) < width:
+            row.extend([""] * (width - len(row)))
+        yield row
 
 
 def import_csv(
@@ -150,11 +180,17 @@ def import_csv(
     *,
     encoding: str | None = None,
     delimiter: str | None = None,
-    header_row: int = 1,
+    quote: str | None = None,
+    header_row: int | None = None,
     type_overrides: dict[str, str] | None = None,
     progress: ProgressCallback | None = None,
 ) -> DatasetInfo:
-    """Import a delimited text file as a new dataset (all or nothing)."""
+    """Import a delimited text file as a new dataset (all or nothing).
+
+    Encoding, delimiter, quote (``'"'``, ``"'"``, or ``""`` for none) and header row
+    (1-based) are detected unless given. Rows above the header and totals or notes under
+    the table are left out, each with a note among the dataset's warnings.
+    """
     with path.open("rb") as f:
         sample = f.read(SNIFF_BYTES)
     if not sample.strip():
@@ -168,47 +204,81 @@ def import_csv(
     except LookupError:
         raise ImportFailed(_("{enc} is not a text encoding this app knows.").format(
             enc=chosen)) from None
-    text_sample = sample.decode(chosen, errors="replace")
-    if header_row > 1:
-        text_sample = "\n".join(text_sample.splitlines()[header_row - 1:])
-    chosen_delim = delimiter or detect_delimiter(text_sample)
-    if len(chosen_delim) != 1:
+    if delimiter is not None and len(delimiter) != 1 and delimiter != COMMA_SPACE:
         raise ImportFailed(_("The delimiter must be a single character."))
+    options = _Options(delimiter, quote, header_row, type_overrides, progress)
     try:
-        return _import_with(pack, path, provenance, chosen, chosen_delim, header_row,
-                            type_overrides, progress)
+        return _import_with(pack, path, provenance, sample, chosen, options)
     except EncodingProblem:
         if encoding is None and chosen.startswith("utf-8"):
             # Valid UTF-8 at the top, invalid further down: a legacy file after all.
-            return _import_with(pack, path, provenance, "cp1252", chosen_delim, header_row,
-                                type_overrides, progress)
+            return _import_with(pack, path, provenance, sample, "cp1252", options)
         raise
 
 
-def _import_with(pack: Pack, path: Path, provenance: Provenance, encoding: str,
-                 delimiter: str, header_row: int, type_overrides: dict[str, str] | None,
-                 progress: ProgressCallback | None) -> DatasetInfo:
-    source = CsvSource(path, encoding, delimiter, header_row)
+@dataclass
+class _Options:
+    delimiter: str | None
+    quote: str | None
+    header_row: int | None
+    type_overrides: dict[str, str] | None
+    progress: ProgressCallback | None
+
+
+def _start_byte(sample: bytes, text: str, head: Head, encoding: str) -> int | None:
+    """The byte where the data rows start, when it can be told exactly."""
+    codec = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "cp1252": "cp1252",
+             "latin-1": "latin-1"}.get(encoding)
+    if codec is None:
+        return None
+    bom = len(codecs.BOM_UTF8) if encoding == "utf-8-sig" else 0
+    start = bom + len(text[:head.start_char].encode(codec, errors="replace"))
+    if sample[bom:start].decode(codec, errors="replace") != text[:head.start_char]:
+        return None
+    return start
+
+
+def _import_with(pack: Pack, path: Path, provenance: Provenance, sample: bytes,
+                 encoding: str, opts: _Options) -> DatasetInfo:
+    text = sample.decode(encoding, errors="replace")
+    if opts.header_row and opts.header_row > 1:
+        dialect = detect_dialect("\n".join(text.splitlines()[opts.header_row - 1:]),
+                                 opts.delimiter, opts.quote)
+    else:
+        dialect = detect_dialect(text, opts.delimiter, opts.quote)
+    head = find_head(text, dialect, opts.header_row, path.name)
+    start = _start_byte(sample, text, head, encoding)
+    tail = (find_tail(path, encoding, dialect, len(head.headers), start) if start is not None
+            else Tail(path.stat().st_size))
+    stray = has_stray_quote(text[head.start_char:], dialect, len(head.headers))
     warnings: list[str] = []
     if encoding in ("cp1252", "latin-1"):
         warnings.append(_("The file is not UTF-8; it was read as {enc}. If letters look wrong, "
                           "import it again with another encoding.").format(enc=encoding))
-    provenance.format = provenance.format or ("tsv" if delimiter == "\t" else "csv")
+    warnings += head.notes + tail.notes
+    if stray:
+        warnings.append(_("A quote that never closes was read as an ordinary character, not "
+                          "as the start of a value running over several lines."))
+    provenance.format = provenance.format or ("tsv" if dialect.delimiter == "\t" else "csv")
     provenance.import_options = {
-        **provenance.import_options, "encoding": encoding, "delimiter": delimiter,
-        "header_row": header_row, "types": dict(type_overrides or {}),
+        **provenance.import_options, "encoding": encoding, **dialect.options(),
+        "header_row": head.header_rows[-1] + 1, "rows_above": head.above,
+        "rows_below": tail.left_out, "types": dict(opts.type_overrides or {}),
     }
-    geo = point_columns(source.headers)
-    if header_row == 1:
+    geo = point_columns(head.headers)
+    if start is not None and not stray and not dialect.skipinitialspace:
         from tde_desktop.core.importers.fast_csv import import_fast
 
-        info = import_fast(pack, path, provenance, encoding=encoding, delimiter=delimiter,
-                           headers=source.headers, geo=geo, warnings=list(warnings),
-                           progress=progress, type_overrides=type_overrides)
+        info = import_fast(pack, path, provenance, encoding=encoding, dialect=dialect,
+                           span=(start, tail.end_byte), headers=head.headers,
+                           header_cells=head.header_cells, geo=geo, warnings=list(warnings),
+                           progress=opts.progress, type_overrides=opts.type_overrides)
         if info is not None:
             return info
-    return write_dataset(pack, source, provenance, type_overrides=type_overrides,
-                         geo=geo, warnings=warnings, progress=progress)
+    source = CsvSource(path, encoding, dialect, head, tail.end_byte, stray)
+    warnings += source.scan()
+    return write_dataset(pack, source, provenance, type_overrides=opts.type_overrides,
+                         geo=geo, warnings=warnings, progress=opts.progress)
 
 
 _LAT_NAMES = ("latitude", "lat", "y_lat")

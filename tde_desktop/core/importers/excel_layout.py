@@ -162,8 +162,7 @@ def _table(scan: Scan, columns: list[int], merges: list[tuple[int, int, int, int
         raise ImportFailed(_("The first {n} rows of the sheet are empty; give the header row "
                              "number.").format(n=SAMPLE_ROWS))
     else:
-        h = _header_row(rows, counts, nonblank)
-        header_rows = [*_above(rows, counts, h), h, *_below(rows, counts, h, columns, merges)]
+        header_rows = find_header_rows(rows, merges, columns)
     filled = _fill_merges(scan.sample, header_rows, merges)
     kept = [c for c in columns if scan.col_last[c] >= header_rows[0]]
     headers = []
@@ -233,11 +232,28 @@ def find_end(table: Table, rows: Iterable[tuple[int, list[str]]]) -> None:
             break
 
 
-def _header_row(rows: list[list[str]], counts: list[int], nonblank: list[int]) -> int:
+def find_header_rows(rows: list[list[str]], merges: list[tuple[int, int, int, int]],
+                     columns: list[int], min_names: int = 1) -> list[int]:
+    """The header rows (0-based, top to bottom) among the first rows of a table, given as
+    stripped text cells; ``columns`` are the sheet columns the cells stand for. Also used
+    for delimited text, so a CSV and a sheet of the same layout are read alike; there a
+    header needs ``min_names`` names at least (a one-cell title is not the header of two
+    columns)."""
+    counts = [sum(1 for v in row if v) for row in rows]
+    nonblank = [i for i, n in enumerate(counts) if n]
+    if not nonblank:
+        return [0]
+    h = _header_row(rows, counts, nonblank, min_names)
+    return [*_above(rows, counts, h), h, *_below(rows, counts, h, columns, merges)]
+
+
+def _header_row(rows: list[list[str]], counts: list[int], nonblank: list[int],
+                min_names: int = 1) -> int:
     """The first row about as wide as the table and mostly text."""
     wide = sorted(n for n in counts if n > 2)
     width = wide[len(wide) // 2] if wide else max(counts)
-    need = max(1, math.ceil(width * 0.5))
+    # (a two-column table needs both names: a one-cell title row is not its header)
+    need = max(min(min_names, width), math.ceil(width * 0.5))
     for i in nonblank:
         values = [v for v in rows[i] if v]
         if counts[i] >= need and sum(map(_texty, values)) >= 0.6 * len(values):

@@ -50,6 +50,7 @@ from tde_desktop.core.importers.catalogue import (
     unique_table_name,
     write_catalogue,
 )
+from tde_desktop.core.importers.dialect import Dialect
 from tde_desktop.core.importers.scratch import scratch_file
 from tde_desktop.core.importers.type_rules import affinity
 from tde_desktop.core.pack import DatasetInfo, Pack, quote
@@ -75,20 +76,40 @@ _OVERRIDES = {"text", "date", "datetime"}
 
 
 class _CountingFile:
-    """A binary file that counts (and optionally hashes) the bytes read through it."""
+    """A binary file that counts (and optionally hashes) the bytes read through it.
 
-    def __init__(self, path: Path, sha256: Any = None) -> None:
+    Only the bytes from ``start`` to ``end`` are handed out (the table between the rows
+    above its header and the notes under it); the others are hashed all the same, those
+    before ``start`` at once and those after ``end`` by :meth:`drain`.
+    """
+
+    def __init__(self, path: Path, sha256: Any = None, span: tuple[int, int] | None = None
+                 ) -> None:
         self._f = path.open("rb")
         self.sha256 = sha256
-        self.done = 0
+        start, end = span or (0, None)
+        self.end: int | None = end
+        head = self._f.read(start)
+        if self.sha256 is not None:
+            self.sha256.update(head)
+        self.done = len(head)
         self.closed = False
 
     def read(self, size: int = -1) -> bytes:
+        if self.end is not None:
+            left = max(0, self.end - self.done)
+            size = left if size < 0 else min(size, left)
         data = self._f.read(size)
         self.done += len(data)
         if self.sha256 is not None:
             self.sha256.update(data)
         return data
+
+    def drain(self) -> None:
+        """Read (and hash) everything left, past ``end`` too."""
+        self.end = None
+        while self.read(1 << 20):
+            pass
 
     def close(self) -> None:
         self._f.close()
@@ -96,10 +117,16 @@ class _CountingFile:
 
 
 def import_fast(pack: Pack, path: Path, provenance: Provenance, *, encoding: str,
-                delimiter: str, headers: list[str], geo: GeoColumns | None,
+                dialect: Dialect, span: tuple[int, int], headers: list[str],
+                header_cells: list[str], geo: GeoColumns | None,
                 warnings: list[str], progress: ProgressCallback | None,
                 type_overrides: dict[str, str] | None = None) -> DatasetInfo | None:
-    """Import a well-formed delimited file; ``None`` when the Python path must do it."""
+    """Import a well-formed delimited file; ``None`` when the Python path must do it.
+
+    ``span`` is the bytes of the data rows (after the header, before any notes under
+    the table); the SHA-256 is of the whole file. A row equal to the header (a second
+    table) also leaves the file to the Python path, which says where it starts.
+    """
     if (encoding not in _ENCODINGS or pack.conn.in_transaction
             or any("\n" in h or "\r" in h for h in headers)
             or not set((type_overrides or {}).values()) <= _OVERRIDES):
@@ -116,7 +143,8 @@ def import_fast(pack: Pack, path: Path, provenance: Provenance, *, encoding: str
         log.info("%s: using the Python importer (%s)", path.name, exc)
         return None
     display, names, states, name_warnings = prepare_columns(pack, headers, type_overrides)
-    reader = _Reader(path, delimiter, len(names), progress, encoding)
+    reader = _Reader(path, dialect, len(names), progress, encoding)
+    reader.span, reader.header_cells = span, header_cells
     # NORMAL while the import runs, as in the Python path (see RELIABILITY.md).
     pack.conn.execute("PRAGMA synchronous = NORMAL")
     try:
@@ -143,10 +171,12 @@ class _NotForThisPath(Exception):
 class _Reader:
     """One delimited file read by Arrow, batch by batch, as columns of text."""
 
-    def __init__(self, path: Path, delimiter: str, ncols: int,
+    def __init__(self, path: Path, dialect: Dialect, ncols: int,
                  progress: ProgressCallback | None, encoding: str = "utf-8") -> None:
         self.path = path
-        self.delimiter = delimiter
+        self.dialect = dialect
+        self.span: tuple[int, int] | None = None
+        self.header_cells: list[str] = []
         self.encoding = encoding
         self.columns = [f"c{i}" for i in range(ncols)]
         self.progress = progress
@@ -160,15 +190,18 @@ class _Reader:
         import pyarrow as pa
         import pyarrow.csv as pacsv
 
-        source = _CountingFile(self.path, sha256)
+        source = _CountingFile(self.path, sha256, self.span)
+        d = self.dialect
         try:
             reader = pacsv.open_csv(
                 source,
-                read_options=pacsv.ReadOptions(column_names=self.columns, skip_rows=1,
+                read_options=pacsv.ReadOptions(column_names=self.columns,
                                                block_size=BLOCK_BYTES,
                                                encoding=_ENCODINGS[self.encoding]),
-                parse_options=pacsv.ParseOptions(delimiter=self.delimiter,
-                                                 newlines_in_values=True),
+                parse_options=pacsv.ParseOptions(
+                    delimiter=d.delimiter, quote_char=d.quotechar or False,
+                    double_quote=d.escapechar is None, escape_char=d.escapechar or False,
+                    newlines_in_values=True),
                 convert_options=pacsv.ConvertOptions(
                     column_types=dict.fromkeys(self.columns, pa.string()),
                     strings_can_be_null=False, quoted_strings_can_be_null=False),
@@ -196,6 +229,7 @@ class _Reader:
         chosen: list[str] | None = None
         with self._batches(sha256) as (source, batches), _Writer(staged) as writer:
             for n, batch in enumerate(batches, start=1):
+                self._check_second_table(batch)
                 for i, (state, column) in enumerate(zip(states, batch.columns, strict=True)):
                     distinct[i] = observe(state, column, distinct=distinct[i])
                 self.rows += batch.num_rows
@@ -216,8 +250,24 @@ class _Reader:
                        _("Imported {n:,} rows").format(n=self.rows))
             if chosen is None:  # a small file: every batch waited
                 self._start(staged, writer, [s.best() for s in states], waiting)
-            source.read()  # anything after the last row still counts in the checksum
+            source.drain()  # anything after the last row still counts in the checksum
         return sha256.hexdigest()
+
+    def _check_second_table(self, batch: Any) -> None:
+        """Give the file to the Python path when a row repeats the header."""
+        import pyarrow.compute as pc
+
+        from tde_desktop.core.importers.arrow_types import _strings
+
+        cells = self.header_cells
+        if len(cells) != batch.num_columns or not any(cells):
+            return
+        same = pc.is_in(batch.column(0), value_set=_strings([cells[0]]))
+        if not pc.any(same).as_py():
+            return
+        for row in batch.filter(same).to_pylist():
+            if list(row.values()) == cells:
+                raise _NotForThisPath("a second table under the first")
 
     def _start(self, staged: _Scratch, writer: _Writer, kinds: list[str],
                batches: list[Any]) -> None:

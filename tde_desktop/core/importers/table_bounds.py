@@ -1,0 +1,262 @@
+"""Where the table starts and ends in a delimited text file.
+
+Above the header: title, notes, source and blank lines, found with the same rules as
+on a spreadsheet (:func:`.excel_layout.find_header_rows`), so a CSV saved from a sheet
+is read as the sheet is. Below the table: totals, footnotes and notes, found in the
+last lines of the file. Inside: a second table under the first. Rows wider than the
+header add columns. Rows are counted from 1 as a person sees them in a text editor
+(a line break inside a quoted value makes one row span two lines).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tde_desktop.core.errors import ImportFailed
+from tde_desktop.core.i18n import _
+from tde_desktop.core.importers.dialect import Dialect
+from tde_desktop.core.importers.excel_layout import SAMPLE_ROWS, _texty, find_header_rows
+
+TAIL_BYTES = 64 << 10
+MAX_FOOTER_ROWS = 20
+#: encodings whose bytes can be cut at a line end and counted back (the tail is read alone)
+_BYTE_ENCODINGS = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "cp1252": "cp1252",
+                   "latin-1": "latin-1"}
+_TOTAL = re.compile(r"(grand\s+)?totals?\b|total\s+general\b|sum\b|suma\b", re.IGNORECASE)
+_NOTE = re.compile(r"(\*|†|‡|\(\d+\)|\d+\)|notes?\b|sources?\b|notas?\b|fuentes?\b)",
+                   re.IGNORECASE)
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+@dataclass
+class Head:
+    """The header of a delimited file, found in a sample of its first lines."""
+
+    header_rows: list[int]  # 0-based rows (records) of the file
+    headers: list[str]  # the column names, stacked header rows joined
+    header_cells: list[str]  # the last header row as read
+    first_data: int  # 0-based row of the first data row
+    start_char: int  # characters of the sample before the first data row
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def above(self) -> int:
+        """Rows left out above the header."""
+        return self.header_rows[0]
+
+
+def _records(text: str, dialect: Dialect) -> tuple[list[list[str]], list[int]]:
+    """The first rows of ``text``, with the character offset where each one ends."""
+    consumed = 0
+
+    def feed() -> Iterator[str]:
+        nonlocal consumed
+        for line in io.StringIO(text, newline=""):
+            consumed += len(line)
+            yield line
+
+    records: list[list[str]] = []
+    ends: list[int] = []
+    for row in csv.reader(feed(), **dialect.reader_options()):
+        records.append(row)
+        ends.append(consumed)
+        if len(records) >= SAMPLE_ROWS:
+            break
+    return records, ends
+
+
+def _spans(rows: list[list[str]]) -> list[tuple[int, int, int, int]]:
+    """A text file's stand-in for merged cells: a heading over the empty cells to its right."""
+    merges = []
+    for r, row in enumerate(rows):
+        if 2 * sum(1 for v in row if v) > len(row):  # a row of names with a gap, not groups
+            continue
+        filled = [c for c, v in enumerate(row) if v] + [len(row)]
+        for c, nxt in zip(filled, filled[1:], strict=False):
+            if nxt - 1 > c:
+                merges.append((r, c, r, nxt - 1))
+    return merges
+
+
+def find_head(text: str, dialect: Dialect, header_row: int | None, name: str) -> Head:
+    """The header of the file whose first characters are ``text``.
+
+    ``header_row`` (1-based) forces the header; otherwise a first row with every cell
+    filled is the header (as in most files), else the sheet rules find it, with the
+    rows stacked above or below it that head the same columns.
+    """
+    records, ends = _records(text, dialect)
+    rows = [[c.strip() for c in r] for r in records]
+    if not any(any(r) for r in rows):
+        raise ImportFailed(_("{name} is empty.").format(name=name))
+    width = max(map(len, rows))
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    merges = _spans(rows)
+    notes: list[str] = []
+    if header_row is not None:
+        if header_row < 1 or header_row > len(rows):
+            raise ImportFailed(_("Row {n} is outside the data of this sheet.").format(
+                n=header_row))
+        header_rows = [header_row - 1]
+    else:
+        first = next(i for i, r in enumerate(rows) if any(r))
+        top = records[first]
+        if all(c.strip() for c in top) and len(top) == width and any(map(_texty, rows[first])):
+            found = find_header_rows(rows[first:], merges=[], columns=list(range(width)))
+            header_rows = [first] if found[0] != 0 else [first + r for r in found]
+        else:
+            header_rows = find_header_rows(rows, merges, list(range(width)), min_names=2)
+        if header_rows[-1] + 1 >= len(rows):  # no data under the names: not stacked names
+            header_rows = header_rows[:1]
+        notes = _head_notes(rows, header_rows)
+    upper = {(r0, c): rows[r0][c0] for r0, c0, r1, c1 in merges
+             if r0 in header_rows[:-1] for c in range(c0, c1 + 1)}
+    headers = []
+    for c in range(max(len(records[r]) for r in header_rows)):
+        parts: list[str] = []
+        for r in header_rows:
+            value = upper.get((r, c)) or rows[r][c]
+            if value and (not parts or parts[-1] != value):
+                parts.append(value)
+        headers.append(" ".join(parts))
+    last = header_rows[-1]
+    return Head(header_rows=header_rows, headers=headers, header_cells=records[last],
+                first_data=last + 1, start_char=ends[last], notes=notes)
+
+
+def _head_notes(rows: list[list[str]], header_rows: list[int]) -> list[str]:
+    notes = []
+    skipped = [i for i in range(header_rows[0]) if any(rows[i])]
+    if skipped:
+        title = " / ".join(" ".join(v for v in rows[i] if v) for i in skipped)
+        if len(title) > 80:
+            title = title[:77] + "..."
+        notes.append(_("The rows above the table ({title}) were not imported; the header is "
+                       "row {row}.").format(title=title, row=header_rows[0] + 1))
+    if len(header_rows) > 1:
+        notes.append(_("The column names were made from {n} header rows ({first} to "
+                       "{last}).").format(n=len(header_rows), first=header_rows[0] + 1,
+                                          last=header_rows[-1] + 1))
+    return notes
+
+
+def is_footer_row(cells: list[str], width: int) -> bool:
+    """A total, a footnote or a note, as found under a table (not a data row)."""
+    filled = [c for c in cells if c]
+    if not filled:
+        return False
+    lead = next(c for c in cells[:2] if c) if any(cells[:2]) else ""
+    if lead and _TOTAL.match(lead):
+        return True
+    if len(filled) <= 2 and _NOTE.match(filled[0]) and filled[0] == cells[0]:
+        return True
+    return width >= 3 and len(filled) == 1 and filled[0] == cells[0] and _texty(filled[0])
+
+
+def footer_start(rows: list[list[str]], width: int) -> int:
+    """Where the totals and notes at the end of ``rows`` start (``len(rows)``: none)."""
+    i, found = len(rows), False
+    while i > 0 and len(rows) - i < MAX_FOOTER_ROWS:
+        cells = [c.strip() for c in rows[i - 1]]
+        if any(cells):
+            if not is_footer_row(cells, width):
+                break
+            found = True
+        i -= 1
+    return i if found else len(rows)
+
+
+@dataclass
+class Tail:
+    """Where the table ends in the file."""
+
+    end_byte: int  # the table's last byte + 1
+    left_out: int = 0  # rows with text left out below the table
+    notes: list[str] = field(default_factory=list)
+
+
+def find_tail(path: Path, encoding: str, dialect: Dialect, width: int,
+              start_byte: int) -> Tail:
+    """The totals and notes at the end of the file, read from its last lines."""
+    size = path.stat().st_size
+    codec = _BYTE_ENCODINGS.get(encoding)
+    if codec is None:
+        return Tail(size)
+    begin = max(start_byte, size - TAIL_BYTES)
+    with path.open("rb") as f:
+        f.seek(begin)
+        data = f.read()
+    if begin > start_byte:  # start at a line end
+        cut = min((i for i in (data.find(b"\n"), data.find(b"\r")) if i >= 0), default=-1)
+        data = data[cut + 1:] if cut >= 0 else b""
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError:
+        return Tail(size)
+    lines = _LINE.findall(text)
+    rows: list[list[str]] = []
+    q = dialect.quotechar
+    for line in reversed(lines):
+        if q and line.count(q) % 2:
+            break  # a line inside a quoted value: the rows above are not told apart here
+        rows.insert(0, next(csv.reader([line.rstrip("\r\n")], **dialect.reader_options()),
+                            []))
+    first = footer_start(rows, width)
+    if first == len(rows):
+        return Tail(size)
+    footer = lines[len(lines) - len(rows) + first:]
+    shown = [" ".join(c.strip() for c in r if c.strip()) for r in rows[first:]]
+    shown = [s for s in shown if s]
+    text_shown = " / ".join(shown)
+    if len(text_shown) > 80:
+        text_shown = text_shown[:77] + "..."
+    note = _("The last {n} rows ({text}) look like totals or notes, not data; they were not "
+             "imported.").format(n=len(shown), text=text_shown)
+    return Tail(size - len("".join(footer).encode(codec)), len(shown), [note])
+
+
+@dataclass
+class Body:
+    """What one read of the data rows learns: how wide they are, where the table ends."""
+
+    width: int
+    rows: int | None = None  # rows (with blank ones) to read, when the table ends early
+    notes: list[str] = field(default_factory=list)
+
+
+def scan_body(rows: Iterator[list[str]], head: Head) -> Body:
+    """Read the data rows once: the widest row with a value, and a second table under the
+    first (its header repeated, or a blank row, a title and a row of names)."""
+    width = len(head.headers)
+    widest = width
+    need = max(2, math.ceil(width / 2))
+    blank_at: int | None = None  # the first blank row of the latest run of blank/short rows
+    titled = False
+    for i, row in enumerate(rows):
+        filled = sum(1 for c in row if c.strip())
+        if len(row) > widest and filled:
+            widest = max(widest, max(k for k, c in enumerate(row) if c.strip()) + 1)
+        if not filled:
+            blank_at = i if blank_at is None else blank_at
+            continue
+        if row == head.header_cells and i:
+            return Body(widest, blank_at if blank_at is not None else i, [_(
+                "Another table starts at row {row} with the same column names; only the "
+                "table above it was imported.").format(row=head.first_data + i + 1)])
+        if blank_at is not None and filled <= 2 and not titled:
+            titled = True
+            continue
+        if (titled and filled >= need
+                and all(_texty(c.strip()) for c in row if c.strip())):
+            assert blank_at is not None
+            return Body(widest, blank_at, [_(
+                "Another table starts at row {row}; only the table above it was "
+                "imported.").format(row=head.first_data + blank_at + 2)])
+        blank_at, titled = None, False
+    return Body(widest)
