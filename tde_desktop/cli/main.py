@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from tde_desktop import __version__
+from tde_desktop.cli.datasets import add_dataset_commands
 from tde_desktop.cli.exports import add_export_commands
 from tde_desktop.cli.progress import TerminalProgress
 from tde_desktop.cli.room import add_room_command
@@ -186,6 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unit")
     p.set_defaults(func=cmd_describe)
 
+    add_dataset_commands(sub)  # remove, edit, replace
     add_export_commands(sub)  # merge, export, export-csv, summary, results-only, publish
     add_room_command(sub)  # room: the phone server
     return parser
