@@ -187,7 +187,8 @@ def _stored(pack: Pack, info: Any) -> tuple[Any, ...]:
     return info.row_count, columns, values
 
 
-@pytest.mark.parametrize("layout", ["lines", "array", "array-indented", "array-one-line"])
+@pytest.mark.parametrize("layout", ["lines", "lines-unended", "array", "array-indented",
+                                    "array-one-line"])
 @pytest.mark.parametrize("chunk", [1 << 20, 2_000])
 def test_fast_and_python_paths_store_the_same_values(
         new_pack: Pack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str,
@@ -195,16 +196,18 @@ def test_fast_and_python_paths_store_the_same_values(
     monkeypatch.setattr(fast_json, "CHUNK_BYTES", chunk)  # small: keys and types change late
     monkeypatch.setattr(fast_json, "CHOOSE_TYPES_BYTES", chunk * 2)
     records = _records(600)
-    path = tmp_path / ("data.jsonl" if layout == "lines" else "data.json")
-    if layout == "lines":
-        path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    path = tmp_path / ("data.jsonl" if layout.startswith("lines") else "data.json")
+    if layout.startswith("lines"):
+        text = "".join(json.dumps(r) + "\n" for r in records)
+        path.write_text(text.rstrip("\n") if layout == "lines-unended" else text,
+                        encoding="utf-8")
     elif layout == "array":
         path.write_text("[\n" + ",\n".join(json.dumps(r) for r in records) + "\n]\n",
                         encoding="utf-8")
     else:
         path.write_text(json.dumps(records, indent=2 if layout == "array-indented" else None,
                                    ensure_ascii=False), encoding="utf-8")
-    kind = "lines" if layout == "lines" else "array"
+    kind = "lines" if layout.startswith("lines") else "array"
     fast = fast_json.import_json_fast(new_pack, path, Provenance(title="fast"), layout=kind,
                                       warnings=[], progress=None)
     assert fast is not None, "flat records take the fast path"

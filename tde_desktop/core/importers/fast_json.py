@@ -141,8 +141,7 @@ class _Job:
         As in the fast CSV path, rows are written with the types seen in the first
         :data:`CHOOSE_TYPES_BYTES`; a later key or type change sets :attr:`changed`.
         """
-        from tde_desktop.core.importers.arrow_types import observe
-        from tde_desktop.core.importers.fast_csv import _Writer
+        from tde_desktop.core.importers.json_text import observe_column
 
         sha256 = hashlib.sha256()
         waiting: list[dict[str, Any]] = []
@@ -152,8 +151,8 @@ class _Job:
             for done, columns in self._columns(sha256):
                 for i, key in enumerate(self.keys):
                     if key in columns:
-                        self.distinct[i] = observe(self.seen[i], columns[key],
-                                                   distinct=self.distinct[i])
+                        self.distinct[i] = observe_column(self.seen[i], columns[key],
+                                                          distinct=self.distinct[i])
                 self.rows += _length(columns)
                 if chosen is None:
                     waiting.append(columns)
@@ -189,8 +188,6 @@ class _Job:
 
     def write_again(self, staged: Any) -> None:
         """Second pass, with the final columns and types, into a fresh scratch table."""
-        from tde_desktop.core.importers.fast_csv import _Writer
-
         kinds = [s.best() for s in self.final[2]]
         staged.create(_names(len(kinds)), kinds)
         self.missing = [0] * len(kinds)
@@ -212,20 +209,36 @@ class _Job:
 
     def _columns(self, sha256: Any) -> Iterator[tuple[int, dict[str, Any]]]:
         """(bytes read, {key: text column}) for each chunk of records."""
-        from tde_desktop.core.importers.json_text import as_text, parse_records
+        from tde_desktop.core.importers.json_text import as_column, parse_records
 
         schema: dict[str, Any] = {}  # keys Arrow would read as timestamps: read as text
         for done, chunk in _chunks(self.path, self.layout, sha256):
             table = parse_records(chunk, schema)
             columns = {}
             for name, column in zip(table.column_names, table.columns, strict=True):
-                columns[name] = as_text(column)
+                columns[name] = as_column(column)
                 if name not in self._known:
                     self._known.add(name)
                     self.keys.append(name)
                     self.seen.append(ct.ColumnState())
                     self.distinct.append(True)
             yield done, columns
+
+
+class _Writer(fast_csv._Writer):
+    """The fast CSV path's writer, for columns that may still be numbers."""
+
+    def write(self, batch: Any, kinds: list[str], missing: list[int]) -> list[int]:
+        import pyarrow as pa
+
+        from tde_desktop.core.importers.json_text import stored
+
+        arrays = [stored(kind, column) for kind, column in zip(kinds, batch.columns,
+                                                                strict=True)]
+        converted = pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
+        self._wait()
+        self._inserting = self._worker.submit(self.staged.insert, converted)
+        return [m + a.null_count for m, a in zip(missing, arrays, strict=True)]
 
 
 def _names(n: int) -> list[str]:
@@ -262,9 +275,16 @@ def _chunks(path: Path, layout: str, sha256: Any) -> Iterator[tuple[int, bytes]]
             done += len(data)
             buf = rest + data if rest else data
             if not data:  # the end of the file
+                if layout != "array" and buf.strip():  # no line break after the last record
+                    cut, out = _cut(buf + b"\n", layout, depth, first=first)
+                    if cut >= 0:
+                        first, buf = False, buf[cut:]
+                        yield done, out
                 _check_tail(buf, layout, first)
                 return
-            cut, out = _cut(buf, layout, depth, first=first)
+            cut, out = (_cut_lines(buf) if layout != "array" else (-1, b""))
+            if cut < 0:
+                cut, out = _cut(buf, layout, depth, first=first)
             if cut < 0:
                 if len(buf) > MAX_RECORD_BYTES:
                     raise _NotFlat("a record is too large")
@@ -282,6 +302,25 @@ def _check_tail(rest: bytes, layout: str, first: bool) -> None:
         raise _NotFlat("not a list of flat records")
 
 
+def _cut_lines(buf: bytes) -> tuple[int, bytes]:
+    """JSON Lines up to the last line break, when no line opens two brackets; else -1.
+
+    Such lines are handed to Arrow as they are: none can be nested (a bracket inside
+    a string counts too, which only sends the chunk to :func:`_cut`).
+    """
+    import numpy as np
+
+    cut = buf.rfind(b"\n") + 1
+    if not cut:
+        return -1, b""
+    a = np.frombuffer(buf, dtype=np.uint8, count=cut)
+    openers = np.flatnonzero((a == 123) | (a == 91))
+    lines = np.flatnonzero(a == 10)
+    if len(openers) and np.bincount(np.searchsorted(lines, openers)).max() > 1:
+        return -1, b""
+    return cut, buf[:cut]
+
+
 def _cut(buf: bytes, layout: str, depth: int, *, first: bool) -> tuple[int, bytes]:
     """The end of the last whole record in ``buf``, and the records up to it as lines.
 
@@ -292,11 +331,12 @@ def _cut(buf: bytes, layout: str, depth: int, *, first: bool) -> tuple[int, byte
 
     array = layout == "array"
     a = np.frombuffer(buf, dtype=np.uint8)
-    quotes = np.flatnonzero(a == 34)
-    if 92 in a:  # a backslash: drop the quotes it escapes
-        quotes = quotes[~_escaped(a, quotes)]
     brackets = np.flatnonzero((a == 123) | (a == 125) | (a == 91) | (a == 93))
-    brackets = brackets[np.searchsorted(quotes, brackets) % 2 == 0]  # outside strings
+    if not _one_pair_per_line(a, brackets):
+        quotes = np.flatnonzero(a == 34)
+        if 92 in a:  # a backslash: drop the quotes it escapes
+            quotes = quotes[~_escaped(a, quotes)]
+        brackets = brackets[np.searchsorted(quotes, brackets) % 2 == 0]  # outside strings
     chars = a[brackets]
     level = np.cumsum(np.where((chars == 123) | (chars == 91), 1, -1)) + (
         0 if first and array else depth)
@@ -341,6 +381,24 @@ def _cut(buf: bytes, layout: str, depth: int, *, first: bool) -> tuple[int, byte
     out[gap] = 32
     out[ends[:-1] + 1] = 10
     return cut, out.tobytes() + b"\n"
+
+
+def _one_pair_per_line(a: Any, brackets: Any) -> bool:
+    """Whether no line holds more than one opening and one closing bracket.
+
+    Then the brackets are taken as they are, without finding the strings: a bracket
+    inside a string would have to stand where a record begins or ends, so cutting
+    there leaves a string open at the end of a line, which Arrow refuses (and the
+    file goes to the Python path).
+    """
+    import numpy as np
+
+    if not len(brackets):
+        return True
+    line = np.searchsorted(np.flatnonzero(a == 10), brackets)
+    opening = (a[brackets] == 123) | (a[brackets] == 91)
+    return bool(np.bincount(line[opening]).max(initial=0) <= 1
+                and np.bincount(line[~opening]).max(initial=0) <= 1)
 
 
 def _escaped(a: Any, quotes: Any) -> Any:

@@ -25,6 +25,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pj
 
+from tde_desktop.core.importers.arrow_types import convert, observe
+from tde_desktop.core.importers.column_types import ColumnState
+from tde_desktop.core.importers.type_rules import INTEGER_KINDS, REAL_KINDS
+
 #: bytes of a chunk Arrow parses per thread (a longer record is parsed whole)
 BLOCK_BYTES = 1 << 20
 #: doubles at least this large that are whole may have been integers too long for
@@ -66,10 +70,28 @@ def parse_records(chunk: bytes, text_keys: dict[str, None]) -> Any:
         text_keys.update(dict.fromkeys(stamps))
 
 
-def as_text(column: Any) -> Any:
-    """One column of a parsed chunk as a string array; null and absent values ''."""
+def as_column(column: Any) -> Any:
+    """One column of a parsed chunk, as it is kept until its type is known.
+
+    Whole numbers and decimals stay numbers (their text is only made if the column
+    turns out to be text); strings, booleans and nulls become text, null as ''.
+    """
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    kind = column.type
+    if pa.types.is_int64(kind):
+        return column
+    if pa.types.is_float64(kind):
+        big = pc.and_(pc.greater_equal(pc.abs(column), _EXACT_LIMIT),
+                      pc.equal(pc.floor(column), column))
+        if pc.any(big).as_py():
+            raise NotForThisPath("a whole number too long for a 64-bit integer")
+        return column
+    return as_text(column)
+
+
+def as_text(column: Any) -> Any:
+    """A column as the text :func:`.json_import.to_text` gives; null values ''."""
     kind = column.type
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
         try:
@@ -88,12 +110,41 @@ def as_text(column: Any) -> Any:
     return pc.fill_null(text, "")
 
 
+def observe_column(state: ColumnState, column: Any, *, distinct: bool) -> bool:
+    """:func:`.arrow_types.observe` for a column of :func:`as_column`.
+
+    The type rules decide a column of numbers by the longest whole number alone (more
+    than MAX_DIGITS digits make it text), and a decimal as Python writes it fits
+    exactly the decimal kinds, so numbers are checked through a sample of their text:
+    the smallest and largest whole number, or one decimal.
+    """
+    kind = column.type
+    if pa.types.is_string(kind):
+        return observe(state, column, distinct=distinct)
+    if column.null_count == len(column):
+        return distinct
+    if pa.types.is_int64(kind):
+        ends = pc.min_max(column).as_py()
+        sample = _strings([str(ends["min"]), str(ends["max"])])
+    else:
+        sample = _strings(["0.5"])
+    observe(state, sample, distinct=False)
+    return distinct
+
+
+def stored(kind: str, column: Any) -> Any:
+    """A column of :func:`as_column` as it is stored for ``kind``; missing values null."""
+    if not pa.types.is_string(column.type):
+        if kind in INTEGER_KINDS:
+            return column
+        if kind in REAL_KINDS:
+            return pc.cast(column, pa.float64())
+        column = as_text(column)
+    return convert(kind, column)
+
+
 def _float_text(column: Any) -> Any:
     """Decimals as Python's ``repr`` writes them."""
-    big = pc.and_(pc.greater_equal(pc.abs(column), _EXACT_LIMIT),
-                  pc.equal(pc.floor(column), column))
-    if pc.any(big).as_py():
-        raise NotForThisPath("a whole number too long for a 64-bit integer")
     text = pc.cast(column, pa.string())
     whole = pc.match_substring_regex(text, r"^-?[0-9]+$")
     text = pc.if_else(whole, pc.binary_join_element_wise(text, ".0", ""), text)
