@@ -15,11 +15,12 @@ and described in one line (:func:`language_problems`).
 
 from __future__ import annotations
 
+import gettext
 import logging
 import re
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -43,10 +44,61 @@ _CODE = re.compile(r"^([a-z]{2,3})(?:[_-]([A-Za-z]{2}|[0-9]{3}))?$")
 #: code -> display name of every language the interface can use; updated in place
 SUPPORTED_LANGUAGES: dict[str, str] = {"en": "English"}
 
+#: the rule of a catalogue without a ``Plural-Forms`` header (English, Spanish...)
+_GERMANIC = "nplurals=2; plural=(n != 1);"
+_PLURAL_FORMS = re.compile(r"nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*([^;]+)")
+
+
+class PluralTable:
+    """A catalogue's plural rule and its ``msgid_plural`` entries (msgid -> forms)."""
+
+    def __init__(self, header: str | None) -> None:
+        self.count, self.rule = plural_rule(header)
+        #: msgid -> its ``count`` forms; empty when the rule is not usable
+        self.forms: dict[str, list[str]] = {}
+
+    def index(self, n: int) -> int:
+        """The form ``n`` takes, always within 0 .. count - 1."""
+        if self.rule is None:
+            return 0
+        try:
+            k = int(self.rule(abs(int(n))))
+        except (ArithmeticError, TypeError, ValueError):  # a rule dividing by zero
+            k = 0
+        return min(max(k, 0), self.count - 1)
+
+
+def plural_rule(header: str | None) -> tuple[int, Callable[[int], int] | None]:
+    """(number of forms, n -> form index) from a ``Plural-Forms`` header such as
+    ``nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : ...);``; no header gives English's rule.
+
+    The C expression is translated by the standard library's ``gettext.c2py``, which
+    accepts only ``n``, whole numbers, comparison, arithmetic, logical operators, ``?:``
+    and parentheses (anything else is refused, so a dropped file cannot run code).
+    A broken or too complex rule, or a Python without ``c2py``, gives English's rule
+    when the header says two forms, else None (the plural entries are then not used),
+    with a warning."""
+    found = _PLURAL_FORMS.search(header or _GERMANIC)
+    count = max(1, int(found.group(1))) if found else 2
+    english = (lambda n: int(n != 1)) if count == 2 else None
+    c2py = getattr(gettext, "c2py", None)  # undocumented; present in 3.11 to 3.13
+    if found is None or c2py is None:
+        log.warning("Plural-Forms rule not usable (%s): %s",
+                    "no gettext.c2py" if found else "not understood", header)
+        return count, english
+    try:
+        rule: Callable[[int], int] = c2py(found.group(2).strip())
+    except (ValueError, SyntaxError, RecursionError) as exc:
+        log.warning("Plural-Forms rule refused (%s): %s", exc, header)
+        return count, english
+    return count, rule
+
+
 _lock = threading.RLock()
 _files: dict[str, Path] = {}
 _problems: list[str] = []
 _catalogues: dict[str, dict[str, str]] = {}
+_plural_tables: dict[str, PluralTable] = {}
 _current = "en"
 _thread = threading.local()  # a per-thread override, set by thread_language()
 
@@ -161,6 +213,7 @@ def refresh_languages() -> list[str]:
         SUPPORTED_LANGUAGES.update(names)
         _problems[:] = problems
         _catalogues.clear()
+        _plural_tables.clear()
         if _current not in SUPPORTED_LANGUAGES:
             _current = "en"
     for line in problems:
@@ -190,29 +243,58 @@ def add_language_file(source: Path) -> str:
     return code
 
 
-def _load(lang: str) -> dict[str, str]:
+def _fields(text: str) -> list[str]:
+    return sorted(_FIELD.findall(text))
+
+
+def _load(lang: str) -> tuple[dict[str, str], PluralTable]:
     import polib  # imported lazily: start-up stays cheap in English
 
     path = _files.get(lang)
     if path is None or not path.exists():
-        return {}
+        return {}, PluralTable(None)
     try:
         po = polib.pofile(str(path), encoding="utf-8")
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         log.warning("Language file %s cannot be read: %s", path, exc)
-        return {}
-    return {e.msgid: e.msgstr for e in po if e.msgstr and not e.obsolete and not e.fuzzy
-            and sorted(_FIELD.findall(e.msgid)) == sorted(_FIELD.findall(e.msgstr))}
+        return {}, PluralTable(None)
+    table = PluralTable(po.metadata.get("Plural-Forms"))
+    plain: dict[str, str] = {}
+    for e in po:
+        if e.obsolete or e.fuzzy:
+            continue
+        if e.msgid_plural:
+            forms = [e.msgstr_plural.get(k, "") for k in range(table.count)]
+            allowed = set(_FIELD.findall(e.msgid)) | set(_FIELD.findall(e.msgid_plural))
+            if table.rule and all(forms) and all(set(_FIELD.findall(f)) <= allowed for f in forms):
+                table.forms[e.msgid] = forms  # _() of either English form still answers
+                plain[e.msgid] = forms[table.index(1)]
+                plain[e.msgid_plural] = forms[table.index(100)]
+        elif e.msgstr and _fields(e.msgid) == _fields(e.msgstr):
+            plain[e.msgid] = e.msgstr
+    return plain, table
+
+
+def _loaded(lang: str) -> tuple[dict[str, str], PluralTable]:
+    with _lock:
+        if lang not in _catalogues:
+            _catalogues[lang], _plural_tables[lang] = _load(lang)
+        return _catalogues[lang], _plural_tables[lang]
 
 
 def catalogue(lang: str) -> dict[str, str]:
     """The msgid -> translation mapping for ``lang`` (empty for English)."""
     if lang == "en":
         return {}
-    with _lock:
-        if lang not in _catalogues:
-            _catalogues[lang] = _load(lang)
-        return _catalogues[lang]
+    return _loaded(lang)[0]
+
+
+def plural_table(lang: str) -> PluralTable:
+    """The plural rule of ``lang``'s catalogue (its ``Plural-Forms`` header) and its
+    entries with plural forms; English's rule and no entries for English."""
+    if lang == "en":
+        return PluralTable(None)
+    return _loaded(lang)[1]
 
 
 def set_language(lang: str) -> None:
@@ -249,12 +331,21 @@ def _(text: str) -> str:
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    """``singular`` translated when ``n`` is 1, else ``plural`` translated.
+    """The form of a counted message that ``n`` takes in the current language.
 
-    Each form is a catalogue entry of its own (both are extracted).
-    Callers still ``.format(n=...)`` the result.
+    A catalogue entry with ``msgid_plural`` gives ``msgstr[k]``, ``k`` being what the
+    catalogue's ``Plural-Forms`` rule says for ``n`` (Arabic has six forms, Chinese one).
+    Otherwise each English form is an entry of its own (both are extracted): the
+    translation of ``singular`` when ``n`` is 1, else that of ``plural``; untranslated
+    text stays English. Callers still ``.format(n=...)`` the result.
     """
-    return _(singular if n == 1 else plural)
+    lang = getattr(_thread, "lang", None) or _current
+    if lang != "en":
+        table = plural_table(lang)
+        forms = table.forms.get(singular)
+        if forms is not None:
+            return forms[table.index(n)]
+    return translate(singular if n == 1 else plural, lang)
 
 
 def N_(text: str) -> str:
