@@ -5,6 +5,11 @@ it. When ``TDE_RELIABILITY_RESULTS`` names a file (``tests/reliability/report.py
 sets it), each scenario appends one JSON line there when its test ends: name,
 trials, failures (0 when the test passed) and what was checked.
 ``TDE_LONG=1`` multiplies the kill trials by ten.
+
+Randomness is seeded from the clock, once per run: :data:`SEED` drives the kill
+times, the power-cut moments and every hypothesis test here. The seed is printed in
+the pytest header and again in the terminal summary, so that a failure can be
+replayed exactly with ``TDE_SEED=<seed>``.
 """
 
 from __future__ import annotations
@@ -14,9 +19,11 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,6 +32,33 @@ LONG = os.environ.get("TDE_LONG") == "1"
 #: Kill trials per crash scenario: small but real in CI, 200 with TDE_LONG=1.
 KILL_TRIALS = 200 if LONG else 20
 RESULTS_ENV = "TDE_RELIABILITY_RESULTS"
+#: One seed for the whole run: TDE_SEED to replay a run, else the clock.
+SEED = int(os.environ.get("TDE_SEED") or time.time())
+
+
+def _seed_line() -> str:
+    return f"reliability seed: {SEED} (replay this run with TDE_SEED={SEED})"
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return _seed_line()
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int,
+                            config: pytest.Config) -> None:
+    terminalreporter.write_line(_seed_line())
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Seed every hypothesis test of the harness with :data:`SEED` (replayable runs)."""
+    from hypothesis import seed
+
+    here = Path(__file__).parent
+    for item in items:
+        test = getattr(item, "obj", None)
+        if (getattr(test, "is_hypothesis_test", False)
+                and Path(str(item.fspath)).parent == here):
+            seed(SEED)(test)
 
 
 @dataclass

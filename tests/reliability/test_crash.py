@@ -10,7 +10,6 @@ kills one answer kind; here every repeatable kind is checked for *content*.
 
 from __future__ import annotations
 
-import os
 import random
 import shutil
 import signal
@@ -29,6 +28,7 @@ from tde_desktop.core.workshop.agenda import add_exercise_from_template
 from tde_desktop.core.workshop.responses import list_responses, submit_answer
 from tests.reliability.conftest import (
     KILL_TRIALS,
+    SEED,
     Scenario,
     integrity,
     spawn,
@@ -37,7 +37,6 @@ from tests.reliability.conftest import (
 )
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX only")
-SEED = int(os.environ.get("TDE_SEED", time.time()))
 ROWS = 2_000
 
 

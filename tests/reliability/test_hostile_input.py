@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
 from tde_desktop.core.errors import TdeError
@@ -26,7 +26,7 @@ from tde_desktop.core.workshop.agenda import add_exercise_from_template
 from tde_desktop.core.workshop.exercises import QUESTION_KINDS, questions_from_config
 from tde_desktop.core.workshop.responses import submit_answer
 from tests.conftest import SHARED_DATA, missing_shared
-from tests.reliability.conftest import LONG, Scenario
+from tests.reliability.conftest import LONG, SEED, Scenario
 
 SUFFIXES = (".csv", ".xlsx", ".xls", ".json", ".jsonl", ".geojson")
 EXAMPLES = 60 if LONG else 12
@@ -72,6 +72,7 @@ def test_random_bytes(hostile_pack: Pack, tmp_path: Path, suffix: str,
     s = scenario(f"hostile: random bytes as {suffix}", "TdeError with one line or a correct "
                  "dataset; no ds_ table without a catalogue row")
 
+    @seed(SEED)
     @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=FIXTURE_OK)
     @given(data=st.one_of(st.binary(max_size=3000),
                           st.text(max_size=800).map(lambda t: t.encode("utf-8", "surrogatepass")),
@@ -286,6 +287,7 @@ def test_answer_fields_take_any_text(hostile_pack: Pack, every_kind: dict[str, A
         check(_answer_for(kind, payload, options))
         check(payload)  # the payload as the whole answer, whatever the kind expects
 
+    @seed(SEED)
     @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=FIXTURE_OK)
     @given(text=st.one_of(st.text(max_size=300), st.integers(), st.floats(), st.none(),
                           st.lists(st.text(max_size=5), max_size=3)))

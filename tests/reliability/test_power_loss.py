@@ -29,7 +29,14 @@ from tde_desktop.core.pack import Pack
 from tde_desktop.core.workshop import workshops as ws
 from tde_desktop.core.workshop.agenda import add_exercise_from_template
 from tde_desktop.core.workshop.responses import list_responses, submit_answer
-from tests.reliability.conftest import KILL_TRIALS, Scenario, integrity, spawn, wait_ready
+from tests.reliability.conftest import (
+    KILL_TRIALS,
+    SEED,
+    Scenario,
+    integrity,
+    spawn,
+    wait_ready,
+)
 
 WRITER = r"""
 import sys
@@ -61,7 +68,7 @@ def test_copy_taken_mid_write_keeps_a_prefix_of_acknowledged_answers(
         ex = add_exercise_from_template(pack, w.id, "data_walk_station")
         person = ws.add_participant(pack, w.id)
     child = spawn(WRITER, str(pack_path), w.id, ex.id, person.id)
-    rng = random.Random(int(os.environ.get("TDE_SEED", time.time())))
+    rng = random.Random(SEED)
     assert child.stdout is not None
     acked = -1
     buffer = b""
