@@ -25,7 +25,8 @@ _COLUMN_TYPE = re.compile(r"[a-z][a-z0-9_]{0,31}")
 
 # Each catalogue table and the shape of every column it must have (and no other).
 # int: integer; flag: 0 or 1; count: integer >= 0; text / text?: text (or NULL);
-# num?: number or NULL; id / id?: short key text (or NULL); list / object: JSON text.
+# num?: number or NULL; id / id?: short key text (or NULL); json / list / object: JSON
+# text (any value, an array, an object).
 SHAPES: dict[str, dict[str, str]] = {
     "_tde_meta": {"key": "text", "value": "text?"},
     "_tde_datasets": {
@@ -62,13 +63,13 @@ SHAPES: dict[str, dict[str, str]] = {
     "_tde_responses": {
         "id": "id", "workshop_id": "id", "exercise_id": "id", "participant_id": "id",
         "device_id": "text", "question_key": "text", "created_at": "text",
-        "updated_at": "text", "seq": "int", "answer": "text", "answer_text": "text",
+        "updated_at": "text", "seq": "int", "answer": "json", "answer_text": "text",
         "answer_label": "text", "answer_code": "text", "rating": "num?", "tags": "list",
         "items": "list", "dataset_id": "int?", "record_rowid": "int?", "amount": "num?",
         "rank": "int?", "approved": "flag", "deleted": "flag", "content_hash": "text"},
     "_tde_merge_conflicts": {
         "id": "int", "table_name": "text", "row_id": "text", "kept_hash": "text",
-        "set_aside_hash": "text", "set_aside_row": "text", "source": "text",
+        "set_aside_hash": "text", "set_aside_row": "json", "source": "text",
         "merged_at": "text", "resolved": "flag"},
     "_tde_moderation": {"response_id": "id", "rejected": "flag", "edited_text": "text",
                         "edited_at": "text?", "updated_at": "text"},
@@ -88,6 +89,7 @@ _BAD: dict[str, str] = {
           f"OR {{c}} GLOB '{_ID_GLOB}'",
     "id?": f"typeof({{c}}) NOT IN ('text', 'null') OR length({{c}}) > 64 "
            f"OR {{c}} GLOB '{_ID_GLOB}'",
+    "json": "typeof({c}) != 'text' OR NOT json_valid({c})",
     "list": "typeof({c}) != 'text' OR NOT json_valid({c}) OR json_type({c}) != 'array'",
     "object": "typeof({c}) != 'text' OR NOT json_valid({c}) OR json_type({c}) != 'object'",
 }

@@ -246,7 +246,11 @@ class _Page:
     def line(self, text: str, size: float, *, weight: str = "normal", gap: float = 0.0,
              indent: float = 0.0, max_lines: int = 3) -> None:
         chars = int(self.WIDTH_CHARS * 14 / size) - int(indent * 100)
-        wrapped = textwrap.wrap(text, max(20, chars)) or [""]
+        # Control characters from a pack have no glyph: never hand them to the PDF.
+        text = "".join(ch if ch.isprintable() else " " for ch in text[:100_000])
+        width = max(20, chars)
+        cut = width * (max_lines + 2)  # only max_lines lines show: never wrap megabytes
+        wrapped = textwrap.wrap(text[:cut] + ("…" if len(text) > cut else ""), width) or [""]
         if len(wrapped) > max_lines:
             wrapped = [*wrapped[:max_lines - 1], wrapped[max_lines - 1][:max(0, chars - 1)]
                        + "…"]
