@@ -55,7 +55,7 @@ def test_language_switch_is_immediate_and_keeps_the_selection(
 
     window.set_language("es")
     wait_idle(qtbot)
-    assert menu_titles(window)[:2] == ["&Archivo", "&Datos"]
+    assert menu_titles(window)[:3] == ["&Archivo", "&Editar", "&Datos"]
     assert settings.language() == "es"
     assert window.explorer.dataset.id == shown
     assert window.explorer.filters == filters

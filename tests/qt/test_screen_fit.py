@@ -279,6 +279,7 @@ def test_main_window_fits(qtbot: Any, make_main_window: Callable[..., Any],
 
 def dialogs(window: Any, pack: Pack, workshop: ws.Workshop) -> dict[str, Callable[[], QWidget]]:
     """Every dialog and secondary window, each built fresh on the open pack."""
+    from tde_desktop.qt.explorer.dataset_details_dialog import DatasetDetailsDialog
     from tde_desktop.qt.explorer.import_dialog import ImportDialog
     from tde_desktop.qt.explorer.view_actions import SavedViewsDialog
     from tde_desktop.qt.results.next_steps import NextStepsEditor
@@ -303,6 +304,7 @@ def dialogs(window: Any, pack: Pack, workshop: ws.Workshop) -> dict[str, Callabl
         "backup": lambda: RestoreDialog(pack.path, window),
         "export options": lambda: ExportOptionsDialog(window),
         "saved views": lambda: SavedViewsDialog(window, pack),
+        "dataset details": lambda: DatasetDetailsDialog(pack.datasets()[0], window),
         "agenda editor": lambda: AgendaEditor(pack, workshop.id),
         "paper answers": lambda: PaperEntry(pack, station.id),
         "next steps": lambda: NextStepsEditor(pack, workshop.id),

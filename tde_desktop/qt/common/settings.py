@@ -102,3 +102,14 @@ def last_folder() -> Path | None:
 
 def set_last_folder(folder: Path) -> None:
     settings().setValue("files/last_folder", str(folder))
+
+
+def last_provenance() -> tuple[str, str]:
+    """(publisher, licence) typed in the last import or details dialog, offered again."""
+    return (str(settings().value("import/publisher", "") or ""),
+            str(settings().value("import/licence", "") or ""))
+
+
+def set_last_provenance(publisher: str, licence: str) -> None:
+    settings().setValue("import/publisher", publisher)
+    settings().setValue("import/licence", licence)

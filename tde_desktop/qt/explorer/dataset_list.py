@@ -1,9 +1,10 @@
-"""The list of datasets in the open pack: title and row count."""
+"""The list of datasets in the open pack: title and row count, and a right-click menu
+to edit a dataset's details, replace it with a newer file, or remove it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QMenu, QWidget
 
 from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.pack import DatasetInfo
@@ -15,9 +16,17 @@ def row_count_text(n: int) -> str:
 
 
 class DatasetList(QListWidget):
-    """One item per dataset; ``dataset_chosen(id)`` when the person picks one."""
+    """One item per dataset; ``dataset_chosen(id)`` when the person picks one.
+
+    The right-click menu (also the Menu key) emits ``edit_requested``,
+    ``replace_requested`` or ``remove_requested`` with the dataset's id; the window
+    decides what happens (``read_only`` turns those entries off).
+    """
 
     dataset_chosen = Signal(int)
+    edit_requested = Signal(int)
+    replace_requested = Signal(int)
+    remove_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -26,6 +35,9 @@ class DatasetList(QListWidget):
         self.setWordWrap(True)
         self.setSpacing(3)
         self.currentItemChanged.connect(self._changed)
+        self.read_only = False
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._show_menu)
 
     def _fit_font(self) -> None:
         # Wide enough for a long word ("Neighbourhood") at any text size.
@@ -67,3 +79,27 @@ class DatasetList(QListWidget):
     def _changed(self, current: QListWidgetItem | None, _previous: object) -> None:
         if current is not None:
             self.dataset_chosen.emit(int(current.data(Qt.ItemDataRole.UserRole)))
+
+    def menu_for(self, item: QListWidgetItem) -> QMenu:
+        """The right-click menu of ``item``: Edit details..., Replace..., Remove..."""
+        dataset_id = int(item.data(Qt.ItemDataRole.UserRole))
+        menu = QMenu(self)
+        menu.setAccessibleName(_("Dataset actions"))
+        for text, signal in ((_("&Edit details..."), self.edit_requested),
+                             (_("Re&place with a newer file..."), self.replace_requested),
+                             (_("&Remove..."), self.remove_requested)):
+            action = menu.addAction(text)
+            action.setEnabled(not self.read_only)
+            action.triggered.connect(lambda _c=False, s=signal: s.emit(dataset_id))
+        return menu
+
+    def _show_menu(self, pos: QPoint) -> None:
+        item = self.itemAt(pos) or self.currentItem()
+        if item is None:
+            return
+        self.setCurrentItem(item)
+        rect = self.visualItemRect(item)
+        where = pos if rect.contains(pos) else rect.center()
+        menu = self.menu_for(item)
+        menu.exec(self.viewport().mapToGlobal(where))
+        menu.deleteLater()

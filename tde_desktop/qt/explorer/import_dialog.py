@@ -12,14 +12,18 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QWidget,
 )
 
 from tde_desktop.core.i18n import _
+from tde_desktop.qt.common import settings
+from tde_desktop.qt.explorer.dataset_details_dialog import LicenceBox, date_picker, picked_date
 
-FILE_FILTER = "{data} (*.csv *.tsv *.txt *.xlsx *.xlsm *.xls *.json *.geojson);;{all} (*)"
+FILE_FILTER = ("{data} (*.csv *.tsv *.txt *.xlsx *.xlsm *.xls *.ods *.json *.jsonl *.ndjson "
+               "*.geojson);;{all} (*)")
 
 
 def data_file_filter() -> str:
@@ -45,22 +49,32 @@ class ImportDialog(QDialog):
         self.title_edit.setAccessibleName(_("Title"))
         self.source_edit = QLineEdit()
         self.source_edit.setAccessibleName(_("Source web address"))
-        self.publisher_edit = QLineEdit()
+        # The last publisher and licence are offered again: a facilitator often adds
+        # several files from the same portal one after the other.
+        publisher, licence = settings.last_provenance()
+        self.publisher_edit = QLineEdit(publisher)
         self.publisher_edit.setAccessibleName(_("Publisher"))
-        self.licence_edit = QLineEdit()
-        self.licence_edit.setAccessibleName(_("Licence"))
-        self.retrieved_edit = QLineEdit(dt.date.today().isoformat())
-        self.retrieved_edit.setAccessibleName(_("Date retrieved"))
+        self.licence_box = LicenceBox(licence)
+        self.retrieved_edit = date_picker(dt.date.today().isoformat())
         form = QFormLayout(self)
-        form.addRow(_("&File:"), row)
-        form.addRow(_("&Title:"), self.title_edit)
-        form.addRow(_("&Source (web address):"), self.source_edit)
-        form.addRow(_("&Publisher:"), self.publisher_edit)
-        form.addRow(_("&Licence:"), self.licence_edit)
-        form.addRow(_("&Retrieved on:"), self.retrieved_edit)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        # A row given as text makes no buddy, so "&File:" would show its "&": each
+        # label is made here and given the field it names.
+        file_label = QLabel(_("&File:"))
+        file_label.setBuddy(self.path_edit)
+        form.addRow(file_label, row)
+        for text, field in ((_("&Title:"), self.title_edit),
+                            (_("&Source (web address):"), self.source_edit),
+                            (_("&Publisher:"), self.publisher_edit),
+                            (_("&Licence:"), self.licence_box),
+                            (_("&Retrieved on:"), self.retrieved_edit)):
+            label = QLabel(text)
+            label.setBuddy(field)
+            form.addRow(label, field)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("&Import"))
+        buttons.accepted.connect(self._remember)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
@@ -81,10 +95,14 @@ class ImportDialog(QDialog):
         text = self.path_edit.text().strip()
         return Path(text) if text else None
 
+    def _remember(self) -> None:
+        settings.set_last_provenance(self.publisher_edit.text().strip(),
+                                     self.licence_box.licence())
+
     def options(self) -> dict[str, Any]:
         """Keyword arguments for :func:`importers.import_file`."""
         return {"title": self.title_edit.text().strip() or None,
                 "source_url": self.source_edit.text().strip(),
                 "publisher": self.publisher_edit.text().strip(),
-                "licence": self.licence_edit.text().strip(),
-                "retrieved_at": self.retrieved_edit.text().strip() or None}
+                "licence": self.licence_box.licence(),
+                "retrieved_at": picked_date(self.retrieved_edit) or None}

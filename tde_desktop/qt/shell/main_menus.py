@@ -49,6 +49,7 @@ def build_menus(window: Any) -> None:
     bar = window.menuBar()
     bar.clear()
     _file_menu(window, bar.addMenu(_("&File")))
+    window.dataset_actions.fill_edit_menu(bar.addMenu(_("&Edit")))
     _data_menu(window, bar.addMenu(_("&Data")))
     _view_menu(window, bar.addMenu(_("&View")))
     _workshop_menu(window, bar)

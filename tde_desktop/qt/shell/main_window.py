@@ -31,6 +31,7 @@ from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.pack import PACK_SUFFIX, Pack
 from tde_desktop.qt.common import settings
 from tde_desktop.qt.common.ops import Op, run_op, show_message
+from tde_desktop.qt.explorer.dataset_actions import DatasetActions
 from tde_desktop.qt.explorer.dataset_list import DatasetList
 from tde_desktop.qt.explorer.explorer import Explorer
 from tde_desktop.qt.results.results_actions import ResultsActions
@@ -111,6 +112,7 @@ class MainWindow(WindowLook, QMainWindow):
         self.statusBar().addPermanentWidget(self.count_label)
 
         self.results = ResultsActions(self)
+        self.dataset_actions = DatasetActions(self)
         build_menus(self)
         self.welcome.open_button.clicked.connect(self.ask_open_pack)
         self.welcome.new_button.clicked.connect(self.ask_new_pack)
@@ -238,6 +240,7 @@ class MainWindow(WindowLook, QMainWindow):
         settings.add_recent_pack(path)
         self._update_actions()
         self.reload_datasets()
+        self.dataset_actions.pack_opened()
         return True
 
     def close_pack(self, keep_lock: bool = False) -> None:
@@ -250,6 +253,7 @@ class MainWindow(WindowLook, QMainWindow):
         self.dataset_list.clear()
         path = self.pack.path if self.pack is not None else None
         if self.pack is not None:
+            self.dataset_actions.pack_closing(self.pack)
             self.pack.close()
             self.pack = None
         self.guard.closed(path, keep_lock=keep_lock)
