@@ -20,6 +20,7 @@ ISO-8601, booleans ``true``/``false``, Excel error values as empty cells.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -29,6 +30,8 @@ from tde_desktop.core.errors import Cancelled, ImportFailed, ProgressCallback, T
 from tde_desktop.core.i18n import _
 from tde_desktop.core.importers import excel_layout as layout
 from tde_desktop.core.importers.excel_layout import cell_text
+from tde_desktop.core.importers.fast_sheet import write_text_columns
+from tde_desktop.core.importers.sheet_text import column_texts
 from tde_desktop.core.importers.writer import Provenance, write_dataset
 from tde_desktop.core.pack import DatasetInfo, Pack
 from tde_desktop.core.pack.check import file_sha256
@@ -192,13 +195,39 @@ def _scan(book: Workbook, sheet: str, progress: ProgressCallback | None) -> layo
     return scan
 
 
+#: rows converted to text at a time
+BLOCK_ROWS = 4096
+
+
+def _row_blocks(book: Workbook, sheet: str, first: int, last: int | None
+                ) -> Iterator[tuple[int, list[Sequence[Any]]]]:
+    """(index of the first row, rows) in blocks, from row ``first`` to ``last``."""
+    rows = itertools.islice(book.raw_rows(sheet), first, None if last is None else last + 1)
+    r = first
+    while block := list(itertools.islice(rows, BLOCK_ROWS)):
+        yield r, block
+        r += len(block)
+
+
 def _projected(book: Workbook, sheet: str, table: layout.Table
                ) -> Iterator[tuple[int, list[str]]]:
     """(row index, cells of the table's columns as stripped text) from the first data row."""
-    for r, row in enumerate(book.raw_rows(sheet)):
-        if r >= table.first_data:
-            n = len(row)
-            yield r, [cell_text(row[c]).strip() if c < n else "" for c in table.columns]
+    for r, block in _row_blocks(book, sheet, table.first_data, None):
+        texts = column_texts(block, table.columns, None, strip=True)
+        for k, cells in enumerate(zip(*texts, strict=True)):
+            yield r + k, list(cells)
+
+
+def _text_blocks(book: Workbook, sheet: str, table: layout.Table, timed: set[int]
+                 ) -> Iterator[tuple[list[list[str]], tuple[int, int]]]:
+    """The table's non-empty rows as blocks of text columns, with the rows read so far."""
+    for r, block in _row_blocks(book, sheet, table.first_data, table.last_row):
+        texts = column_texts(block, table.columns, timed, strip=False)
+        keep = [k for k, cells in enumerate(zip(*texts, strict=True)) if any(cells)]
+        if len(keep) < len(block):
+            texts = [[col[k] for k in keep] for col in texts]
+        if keep:
+            yield texts, (r + len(block), table.last_row + 1)
 
 
 class ExcelSource:
@@ -289,6 +318,12 @@ def import_excel(
             "table": table or 1, "tables_on_sheet": len(tables),
             "types": dict(type_overrides or {}),
         }
+        info = write_text_columns(
+            pack, lambda: _text_blocks(book, name, chosen, scan.timed), list(chosen.headers),
+            provenance, sha256=lambda: file_sha256(path), warnings=warnings,
+            progress=progress, type_overrides=type_overrides)
+        if info is not None:
+            return info
         source = ExcelSource(book, name, chosen, scan.timed)
         return write_dataset(pack, source, provenance, type_overrides=type_overrides,
                              warnings=warnings, progress=progress)

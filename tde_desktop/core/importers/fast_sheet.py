@@ -1,0 +1,143 @@
+"""The fast path for one table of a spreadsheet: columns of text into the pack.
+
+The Python path hands the writer (:mod:`.writer`) one row of text at a time. Here
+a block of rows becomes columns of text at once (:mod:`.sheet_text`), then Arrow
+string arrays, and the fast CSV path's machinery (:mod:`.fast_csv`) checks the
+types with the shared Arrow rules, converts and inserts them with the ADBC SQLite
+driver into a scratch file, copied into the pack in one transaction. The text of
+every cell is the Python path's, so the stored values are the same (a test imports
+workbooks both ways and compares every value).
+
+As in the fast CSV path, rows are written with the types seen in the first
+:data:`CHOOSE_TYPES_ROWS` rows; if a later block changes a type, writing stops, the
+reading goes on to learn the final types, and a second pass writes everything
+again. ``None`` is returned, with nothing written, when the fast path is missing
+from the installation or the pack is inside a transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from tde_desktop.core.errors import ProgressCallback, report
+from tde_desktop.core.i18n import _
+from tde_desktop.core.importers import fast_csv
+from tde_desktop.core.importers.catalogue import (
+    GeoColumns,
+    Provenance,
+    WrittenTable,
+    prepare_columns,
+)
+from tde_desktop.core.importers.scratch import scratch_file
+from tde_desktop.core.pack import DatasetInfo, Pack
+
+log = logging.getLogger(__name__)
+
+#: rows whose types are used to start writing
+CHOOSE_TYPES_ROWS = 50_000
+#: a block of text columns and where the reading is, as (done, total)
+Blocks = Callable[[], Iterator[tuple[list[list[str]], tuple[int, int]]]]
+
+
+def write_text_columns(pack: Pack, blocks: Blocks, headers: list[str], provenance: Provenance,
+                       *, sha256: Callable[[], str], warnings: list[str],
+                       progress: ProgressCallback | None,
+                       type_overrides: dict[str, str] | None = None) -> DatasetInfo | None:
+    """Write the blocks of text columns ``blocks()`` gives as a new dataset.
+
+    ``blocks`` may be called twice (when a type changes after writing began).
+    """
+    if pack.conn.in_transaction or not set((type_overrides or {}).values()) <= {
+            "text", "date", "datetime"}:  # (a forced number: see fast_csv._OVERRIDES)
+        return None
+    try:  # only checking that the fast path is installed
+        import adbc_driver_manager  # noqa: F401
+        import adbc_driver_sqlite  # noqa: F401
+        import pyarrow  # noqa: F401
+
+        from tde_desktop.core.importers import arrow_types  # noqa: F401
+    except Exception as exc:  # noqa: BLE001 - missing or broken in this installation
+        log.info("using the Python importer (%s)", exc)
+        return None
+    display, names, states, name_warnings = prepare_columns(pack, headers, type_overrides)
+    columns = [f"c{i}" for i in range(len(names))]
+    pack.conn.execute("PRAGMA synchronous = NORMAL")
+    try:
+        with scratch_file() as scratch:
+            with fast_csv._Scratch(scratch) as staged:
+                rows, missing, changed = _write(blocks, states, staged, columns, progress, None)
+                if changed:
+                    rows, missing, _c = _write(blocks, states, staged, columns, progress,
+                                               [s.best() for s in states])
+            return fast_csv._copy_into_pack(
+                pack, scratch, provenance, display, GeoColumns(), [*warnings, *name_warnings],
+                WrittenTable(table="", names=names, states=states, row_count=rows,
+                             missing=missing, sha256=sha256()))
+    except fast_csv._NotForThisPath as exc:
+        log.info("using the Python importer (%s)", exc)
+        return None
+    finally:
+        pack.conn.execute("PRAGMA synchronous = FULL")
+
+
+def _write(blocks: Blocks, states: list[Any], staged: Any, columns: list[str],
+           progress: ProgressCallback | None, final: list[str] | None
+           ) -> tuple[int, list[int], bool]:
+    """One pass: (rows, missing cells per column, whether a type changed while writing).
+
+    The first pass (``final`` None) learns the types as it writes; the second writes
+    with the ``final`` types.
+    """
+    import pyarrow as pa
+
+    from tde_desktop.core.importers.arrow_types import observe
+
+    rows = 0
+    missing = [0] * len(columns)
+    chosen = final
+    changed = False
+    distinct = [True] * len(columns)
+    waiting: list[Any] = []
+    if final is not None:
+        staged.create(columns, final)
+    with fast_csv._Writer(staged) as writer:
+        for texts, (done, total) in blocks():
+            batch = pa.RecordBatch.from_arrays([_strings(t) for t in texts], names=columns)
+            rows += batch.num_rows
+            if final is None:
+                for i, (state, column) in enumerate(zip(states, batch.columns, strict=True)):
+                    distinct[i] = observe(state, column, distinct=distinct[i])
+            if chosen is None:
+                waiting.append(batch)
+                if rows >= CHOOSE_TYPES_ROWS:
+                    chosen = [s.best() for s in states]
+                    staged.create(columns, chosen)
+                    for waited in waiting:
+                        missing = writer.write(waited, chosen, missing)
+                    waiting = []
+            elif not changed:
+                if final is None and [s.best() for s in states] != chosen:
+                    changed = True
+                else:
+                    missing = writer.write(batch, chosen, missing)
+            report(progress, done, total, _("Imported {n:,} rows").format(n=rows))
+        if chosen is None:
+            chosen = [s.best() for s in states]
+            staged.create(columns, chosen)
+            for waited in waiting:
+                missing = writer.write(waited, chosen, missing)
+    return rows, missing, changed
+
+
+def _strings(values: list[str]) -> Any:
+    """A string array built from its buffers (``pa.array`` would import pandas)."""
+    import numpy as np
+    import pyarrow as pa
+
+    data = list(map(str.encode, values))
+    offsets = np.zeros(len(data) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, data), dtype=np.int64, count=len(data)), out=offsets[1:])
+    return pa.LargeStringArray.from_buffers(len(values), pa.py_buffer(offsets),
+                                            pa.py_buffer(b"".join(data))).cast(pa.string())
