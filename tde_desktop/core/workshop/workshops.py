@@ -31,7 +31,6 @@ in :mod:`tde_desktop.core.workshop.agenda`.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import secrets
 import uuid
@@ -150,13 +149,14 @@ def set_pin(pack: Pack, workshop_id: str, pin: str) -> None:
 
 
 def check_pin(pack: Pack, workshop_id: str, pin: str) -> bool:
-    """True if ``pin`` is the facilitator PIN, or if the workshop has none."""
-    stored = get_workshop(pack, workshop_id).pin_hash
-    if not stored:
-        return True
-    salt, _sep, expected = stored.partition("$")
-    digest = hashlib.pbkdf2_hmac("sha256", pin.encode(), bytes.fromhex(salt), PIN_ITERATIONS)
-    return hmac.compare_digest(digest.hex(), expected)
+    """True if ``pin`` is the facilitator PIN, or if the workshop has none.
+
+    A damaged stored hash raises ``PinDamaged`` (one sentence), never ValueError; for
+    the back-off after wrong tries use :func:`tde_desktop.core.workshop.pin.try_pin`.
+    """
+    from tde_desktop.core.workshop.pin import verify_pin
+
+    return verify_pin(get_workshop(pack, workshop_id).pin_hash, pin)
 
 
 def set_next_steps(pack: Pack, workshop_id: str, rows: list[dict[str, str]]) -> Workshop:
