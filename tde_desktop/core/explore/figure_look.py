@@ -7,13 +7,27 @@ room for exactly the lines drawn. :func:`apply_colours` repaints a drawn figure
 with a few matplotlib ``rcParams`` keys (the Qt theme's high contrast gives
 light ink on black); it changes only that figure, never the global rcParams,
 so it is safe on a worker thread while another figure is drawn elsewhere.
+
+Every language reads in a chart (:func:`literal_text`): DejaVu Sans has no Chinese,
+Japanese or Korean letters, so each text gets a list of fonts, DejaVu Sans first and
+then a CJK font found on the machine (matplotlib falls back glyph by glyph).
+matplotlib neither joins Arabic letters nor orders right-to-left text, so text
+holding Arabic, Persian or Hebrew is shaped (``arabic-reshaper``) and put in display
+order (``python-bidi``) line by line; in a right-to-left language titles and
+captions start at the right edge.
 """
 
 from __future__ import annotations
 
+import functools
+import re
 import textwrap
+import unicodedata
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tde_desktop.core.i18n import current_language, is_rtl
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -26,6 +40,66 @@ LINE_HEIGHT = 1.3
 EDGE_PT = 6.0
 #: the gid of a scatter of points, so that :func:`apply_colours` finds it
 POINTS_GID = "tde-points"
+#: fonts with Chinese (and Japanese and Korean) letters, by system: Windows, macOS, Linux
+CJK_FONTS = ("Microsoft YaHei", "SimHei", "PingFang SC", "Hiragino Sans GB",
+             "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei",
+             "WenQuanYi Zen Hei", "Droid Sans Fallback", "Malgun Gothic",
+             "Apple SD Gothic Neo", "Noto Sans CJK KR")
+#: letters of scripts written right to left (Hebrew, Arabic, Syriac, Thaana, NKo and
+#: the Arabic presentation forms)
+_RTL_LETTERS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+_SHAPED = "_tde_shaped"  # the text a Text or a tick formatter was last shaped to
+
+
+#: where those fonts' files usually are, for a matplotlib font list made before one
+#: was installed (matplotlib keeps its list of the machine's fonts in a cache)
+CJK_FONT_FILES = (
+    "C:/Windows/Fonts/msyh.ttc", "C:/Windows/Fonts/simhei.ttf", "C:/Windows/Fonts/malgun.ttf",
+    "/System/Library/Fonts/PingFang.ttc", "/System/Library/Fonts/Hiragino Sans GB.ttc",
+    "/System/Library/Fonts/AppleSDGothicNeo.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+)
+
+
+@functools.cache
+def font_families() -> tuple[str, ...]:
+    """The fonts every chart and map text asks for, in order: DejaVu Sans (matplotlib's
+    own, always there), then at most two CJK fonts this machine has. Looked up once,
+    in matplotlib's font list and, when that lacks them, at the usual file places."""
+    from matplotlib import font_manager
+
+    manager = font_manager.fontManager
+    have = {entry.name for entry in manager.ttflist}
+    found = [name for name in CJK_FONTS if name in have]
+    for path in CJK_FONT_FILES if not found else ():
+        if Path(path).is_file():
+            try:
+                manager.addfont(path)
+            except (OSError, RuntimeError, ValueError):  # an unreadable font file
+                continue
+            found.append(manager.ttflist[-1].name)
+    return ("DejaVu Sans", *dict.fromkeys(found[:2]))
+
+
+def shaped(text: str) -> str:
+    """``text`` as matplotlib must draw it to read right: Arabic letters joined and every
+    line holding right-to-left letters in display order; other text unchanged."""
+    if not _RTL_LETTERS.search(text):
+        return text
+    import arabic_reshaper
+    from bidi import get_display
+
+    return "\n".join(get_display(arabic_reshaper.reshape(line)) if _RTL_LETTERS.search(line)
+                     else line for line in text.split("\n"))
+
+
+def _wide(text: str) -> int:
+    """Columns ``text`` takes: Chinese, Japanese and Korean letters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def chars_across(figure: Figure, fontsize: float, share: float = 1.0) -> int:
@@ -39,8 +113,16 @@ def wrap_to(figure: Figure, text: str, fontsize: float, share: float = 1.0) -> s
     if not text:
         return ""
     width = chars_across(figure, fontsize, share)
+    width = max(6, width * len(text) // max(1, _wide(text)))  # CJK letters are wide
     return "\n".join(textwrap.wrap(text, width=width, break_long_words=True,
                                    break_on_hyphens=False)) or text
+
+
+def _start(figure: Figure) -> tuple[float, str]:
+    """Where a line of text starts: the left edge, or the right one in a right-to-left
+    language (x as a share of the figure's width, and the alignment)."""
+    edge = EDGE_PT / (figure.get_figwidth() * 72)
+    return (1 - edge, "right") if is_rtl(current_language()) else (edge, "left")
 
 
 def put_title(figure: Figure, title: str, fontsize: float) -> float:
@@ -51,8 +133,8 @@ def put_title(figure: Figure, title: str, fontsize: float) -> float:
         return 0.0
     height_pt = figure.get_figheight() * 72
     edge = EDGE_PT / height_pt
-    figure.text(EDGE_PT / (figure.get_figwidth() * 72), 1 - edge, wrapped,
-                fontsize=fontsize, ha="left", va="top", gid="tde-title")
+    x, ha = _start(figure)
+    figure.text(x, 1 - edge, wrapped, fontsize=fontsize, ha=ha, va="top", gid="tde-title")
     lines = wrapped.count("\n") + 1
     return min(0.45, (lines * fontsize * LINE_HEIGHT + 2 * EDGE_PT) / height_pt)
 
@@ -64,8 +146,9 @@ def put_caption(figure: Figure, caption: str, fontsize: float) -> float:
     if not wrapped:
         return 0.0
     height_pt = figure.get_figheight() * 72
-    figure.text(EDGE_PT / (figure.get_figwidth() * 72), EDGE_PT / height_pt, wrapped,
-                fontsize=fontsize, ha="left", va="bottom", gid="tde-caption")
+    x, ha = _start(figure)
+    figure.text(x, EDGE_PT / height_pt, wrapped, fontsize=fontsize, ha=ha, va="bottom",
+                gid="tde-caption")
     lines = wrapped.count("\n") + 1
     return min(0.45, (lines * fontsize * LINE_HEIGHT + 2 * EDGE_PT) / height_pt)
 
@@ -81,12 +164,58 @@ def finish_layout(figure: Figure, top: float, bottom: float, right: float = 0.0)
 
 
 def literal_text(figure: Figure) -> None:
-    """Show every text of ``figure`` as written: a title or value holding dollar signs
-    ("$5 to $10") is never read as mathematics."""
+    """Show every text of ``figure`` as written, in any language: a title or value
+    holding dollar signs ("$5 to $10") is never read as mathematics; every text and tick
+    label asks for :func:`font_families` (Chinese reads, never boxes); right-to-left
+    text, tick labels included, is :func:`shaped`. Calling it again changes nothing."""
     from matplotlib.text import Text
 
+    families = list(font_families())
+    ticks = {id(label) for ax in figure.axes for axis in (ax.xaxis, ax.yaxis)
+             for tick in [*axis.get_major_ticks(), *axis.get_minor_ticks()]
+             for label in (tick.label1, tick.label2)}
     for text in figure.findobj(Text):
         text.set_parse_math(False)
+        if text.get_fontfamily() == ["sans-serif"]:  # the default; a chosen font stays
+            text.set_fontfamily(families)
+        if id(text) not in ticks:  # tick labels: shaped in their formatter, once
+            _shape_text(text)
+    for ax in figure.axes:
+        ax.tick_params(labelfontfamily=families)
+        for axis in (ax.xaxis, ax.yaxis):  # tick labels are remade from these at draw
+            _shape_tick_labels(axis)
+
+
+def _shape_tick_labels(axis: Any) -> None:
+    """Shape the labels a FixedFormatter or a FuncFormatter (what ``set_ticks(pos, labels)``
+    makes) gives; number formatters are left alone (digits need no shaping)."""
+    from matplotlib.ticker import FixedFormatter, FuncFormatter
+
+    formatter = axis.get_major_formatter()
+    if getattr(formatter, _SHAPED, False):
+        return
+    if isinstance(formatter, FixedFormatter):
+        formatter.seq = [shaped(str(label)) for label in formatter.seq]
+    elif isinstance(formatter, FuncFormatter):
+        given = formatter.func
+
+        def shaped_label(x: float, pos: int | None = None) -> str:
+            return shaped(str(given(x, pos)))
+
+        formatter.func = shaped_label
+    else:
+        return
+    setattr(formatter, _SHAPED, True)
+
+
+def _shape_text(text: Any) -> None:
+    current = text.get_text()
+    if getattr(text, _SHAPED, None) == current:
+        return  # shaped before: shaping twice would turn it back
+    done = shaped(current)
+    if done != current:
+        text.set_text(done)
+    setattr(text, _SHAPED, done)
 
 
 def apply_colours(figure: Figure, rc: Mapping[str, str] | None) -> None:
