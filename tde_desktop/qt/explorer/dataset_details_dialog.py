@@ -104,6 +104,8 @@ class DatasetDetailsDialog(QDialog):
         self.description_edit.setMaximumHeight(lines * 6 + 12)
         self.source_edit = QLineEdit(info.source_url)
         self.source_edit.setAccessibleName(_("Source web address"))
+        # Wide enough to read a portal address; the form still fits 1280x720 at 200% text.
+        self.source_edit.setMinimumWidth(self.fontMetrics().averageCharWidth() * 40)
         self.publisher_edit = QLineEdit(info.publisher)
         self.publisher_edit.setAccessibleName(_("Publisher"))
         self.licence_box = LicenceBox(info.licence)

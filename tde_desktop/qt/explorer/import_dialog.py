@@ -39,6 +39,8 @@ class ImportDialog(QDialog):
         self.setAccessibleName(_("Import a data file"))
         self.path_edit = QLineEdit(str(path) if path else "")
         self.path_edit.setAccessibleName(_("File to import"))
+        # Wide enough to read a file name; the form still fits 1280x720 at 200% text.
+        self.path_edit.setMinimumWidth(self.fontMetrics().averageCharWidth() * 40)
         browse = QPushButton(_("&Browse..."))
         browse.setAccessibleName(_("Choose the file to import"))
         browse.clicked.connect(self.browse)
