@@ -7,6 +7,8 @@ All writes run through :func:`run_op`, on a connection of their own.
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,8 @@ from tde_desktop.qt.common import settings
 from tde_desktop.qt.common.ops import run_op, show_message
 from tde_desktop.qt.explorer.dataset_details_dialog import DatasetDetailsDialog
 from tde_desktop.qt.explorer.import_dialog import data_file_filter
+
+log = logging.getLogger(__name__)
 
 
 class DatasetActions(QObject):
@@ -76,7 +80,12 @@ class DatasetActions(QObject):
 
         self.undo_stack.clear()
         self._update_undo()
-        purge_trash(pack)
+        try:
+            purge_trash(pack)
+        except sqlite3.Error:
+            # Another writer holds the file: the pack still closes, and the next
+            # opening empties the trash (pack_opened).
+            log.warning("The removed datasets could not be dropped at close", exc_info=True)
 
     def _path(self) -> Path | None:
         pack = self.window.pack
