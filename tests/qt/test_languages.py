@@ -166,3 +166,69 @@ def test_a_chosen_po_is_copied_in_and_used(make_main_window: Any, languages: Pat
     assert window.language_actions["ko"].text() == "한국어"
     assert window.language_actions["ko"].isChecked()
     assert menu_titles(window)[0] == "&파일"
+
+
+def grid(qtbot: Any, direction: Qt.LayoutDirection) -> Any:
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+
+    from tde_desktop.qt.explorer.dataset_view import DatasetView
+
+    model = QStandardItemModel(40, 12)
+    for row in range(40):
+        for col in range(12):
+            model.setItem(row, col, QStandardItem(f"r{row} c{col}"))
+    view = DatasetView()
+    qtbot.addWidget(view)
+    view.setLayoutDirection(direction)
+    view.setModel(model)
+    view.resize(600, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def first_cell_x(view: Any, table: Any, row: int = 3) -> tuple[int, int]:
+    """Where the first column's cell of ``row`` spans, in the grid's own coordinates."""
+    rect = table.visualRect(table.model().index(row, view.first_column()))
+    return (table.viewport().mapTo(view, rect.topLeft()).x(),
+            table.viewport().mapTo(view, rect.topRight()).x())
+
+
+@pytest.mark.parametrize("direction", [LTR, RTL])
+def test_frozen_column_covers_the_first_column_in_both_directions(qtbot: Any,
+                                                                   direction: Any) -> None:
+    view = grid(qtbot, direction)
+    frozen = view.frozen.geometry()
+    assert frozen.width() == view.columnWidth(0)
+    assert first_cell_x(view, view.frozen) == first_cell_x(view, view)  # right on top
+    row_numbers = view.verticalHeader().geometry()
+    if direction == RTL:  # beside the row numbers, on the right edge
+        assert frozen.right() + 1 == row_numbers.left()
+        assert frozen.left() > view.width() // 2
+    else:
+        assert frozen.left() == row_numbers.right() + 1
+    view.horizontalScrollBar().setValue(view.horizontalScrollBar().maximum())
+    qtbot.wait(10)
+    assert view.frozen.geometry() == frozen  # stays while the data scrolls sideways
+    assert view.frozen.isVisible()
+
+
+def test_switching_to_right_to_left_moves_the_frozen_column(qtbot: Any) -> None:
+    view = grid(qtbot, LTR)
+    left = view.frozen.geometry().left()
+    view.setLayoutDirection(RTL)
+    qtbot.wait(10)
+    assert view.frozen.geometry().left() > left
+    assert first_cell_x(view, view.frozen) == first_cell_x(view, view)
+    assert "border-left" in view.frozen.styleSheet()
+
+
+def test_keyboard_back_to_the_start_never_hides_a_cell_under_it_rtl(qtbot: Any) -> None:
+    view = grid(qtbot, RTL)
+    view.setCurrentIndex(view.model().index(2, 8))
+    view.scrollTo(view.currentIndex())
+    for _step in range(7):  # Right goes back towards the first column in Arabic
+        qtbot.keyClick(view, Qt.Key.Key_Right)
+        rect = view.visualRect(view.currentIndex())
+        assert rect.right() < view.viewport().width() - view.frozen.width() + 1
+    assert view.currentIndex().column() == 1

@@ -1,9 +1,10 @@
 """The grid: a table view with a frozen first column, copy as TSV and "Go to row".
 
 The frozen column is Qt's classic overlay: a second QTableView sharing the
-model and selection, sitting over the left edge and scrolling vertically with
-the main view, so the first column (whatever the person dragged there) stays in
-view while scrolling sideways through wide tables.
+model and selection, sitting over the left edge (the right edge when the layout
+is right to left, as in Arabic) and scrolling vertically with the main view, so the
+first column (whatever the person dragged there) stays in view while scrolling
+sideways through wide tables.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ class DatasetView(QTableView):
         self.frozen.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.frozen.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.frozen.setFrameShape(QFrame.Shape.NoFrame)
-        self.frozen.setStyleSheet("QTableView { border-right: 2px solid palette(mid); }")
+        self._set_frozen_edge()
         self.frozen.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.frozen.hide()
         self._set_row_height()
@@ -93,6 +94,9 @@ class DatasetView(QTableView):
             self._set_row_height()
             self.fit_column_widths()
             self.sync_frozen()
+        elif event.type() == QEvent.Type.LayoutDirectionChange and hasattr(self, "frozen"):
+            self._set_frozen_edge()
+            self._place_frozen()
 
     # -- the frozen first column ---------------------------------------------------------
 
@@ -147,6 +151,10 @@ class DatasetView(QTableView):
     def _sort_indicator(self, logical: int, order: Qt.SortOrder) -> None:
         self.frozen.horizontalHeader().setSortIndicator(logical, order)
 
+    def _set_frozen_edge(self) -> None:
+        side = "left" if self.isRightToLeft() else "right"  # the side facing the data
+        self.frozen.setStyleSheet(f"QTableView {{ border-{side}: 2px solid palette(mid); }}")
+
     def _place_frozen(self) -> None:
         first = self.first_column()
         if first < 0:
@@ -155,10 +163,14 @@ class DatasetView(QTableView):
         height = self.horizontalHeader().height()
         if self.frozen.horizontalHeader().height() != height:
             self.frozen.horizontalHeader().setFixedHeight(height)
-        self.frozen.setGeometry(
-            self.verticalHeader().width() + self.frameWidth(), self.frameWidth(),
-            self.columnWidth(first),
-            self.viewport().height() + self.horizontalHeader().height())
+        # Child geometry is never mirrored by Qt: in right to left the row numbers and the
+        # first column are on the right, so the overlay is placed from the right edge.
+        width = self.columnWidth(first)
+        x = self.verticalHeader().width() + self.frameWidth()
+        if self.isRightToLeft():
+            x = self.width() - x - width
+        self.frozen.setGeometry(x, self.frameWidth(), width,
+                                self.viewport().height() + self.horizontalHeader().height())
 
     def resizeEvent(self, event: object) -> None:
         super().resizeEvent(event)  # type: ignore[arg-type]
@@ -174,11 +186,16 @@ class DatasetView(QTableView):
         # Keep the keyboard cursor from hiding under the frozen column.
         current = super().moveCursor(action, modifiers)
         first = self.first_column()
-        if (action == QAbstractItemView.CursorAction.MoveLeft and current.column() != first
-                and self.visualRect(current).topLeft().x() < self.frozen.columnWidth(first)):
-            bar = self.horizontalScrollBar()
-            bar.setValue(bar.value() + self.visualRect(current).topLeft().x()
-                         - self.frozen.columnWidth(first))
+        if current.column() == first or not current.isValid():
+            return current
+        rect, covered = self.visualRect(current), self.frozen.columnWidth(first)
+        bar = self.horizontalScrollBar()
+        if self.isRightToLeft():  # the overlay covers the viewport's right edge
+            hidden = rect.right() + 1 - (self.viewport().width() - covered)
+            if action == QAbstractItemView.CursorAction.MoveRight and hidden > 0:
+                bar.setValue(bar.value() - hidden)
+        elif action == QAbstractItemView.CursorAction.MoveLeft and rect.left() < covered:
+            bar.setValue(bar.value() + rect.left() - covered)
         return current
 
     def scrollTo(self, index: QModelIndex,  # type: ignore[override]
