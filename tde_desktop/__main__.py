@@ -11,7 +11,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="tde-desktop",
                                      description="Offline community data workshops.")
     parser.add_argument("pack", nargs="?", type=Path, help="a .tdepack file to open")
-    parser.add_argument("--lang", choices=["en", "es"], help="language of the interface")
+    # Every shipped catalogue and every .po dropped into the data folder's languages/.
+    from tde_desktop.core.i18n import SUPPORTED_LANGUAGES
+
+    parser.add_argument("--lang", choices=list(SUPPORTED_LANGUAGES),
+                        help="language of the interface")
     return parser.parse_args(argv)
 
 

@@ -232,3 +232,20 @@ def test_keyboard_back_to_the_start_never_hides_a_cell_under_it_rtl(qtbot: Any) 
         rect = view.visualRect(view.currentIndex())
         assert rect.right() < view.viewport().width() - view.frozen.width() + 1
     assert view.currentIndex().column() == 1
+
+
+def test_lang_option_offers_every_discovered_language(languages: Path, capsys: Any) -> None:
+    from tde_desktop.__main__ import parse_args
+    from tde_desktop.cli.main import build_parser
+
+    (languages / "vi.po").write_text(po_text("vi", VIETNAMESE), encoding="utf-8")
+    i18n.refresh_languages()
+    assert parse_args(["--lang", "vi"]).lang == "vi"
+    for shipped in ("es", "zh_CN", "ar"):
+        if i18n.language_file(shipped) is not None:
+            assert parse_args(["--lang", shipped]).lang == shipped
+    with pytest.raises(SystemExit):
+        parse_args(["--lang", "xx"])
+    assert "xx" in capsys.readouterr().err
+    summary = build_parser().parse_args(["summary", "p.tdepack", "W", "o.pdf", "--lang", "vi"])
+    assert summary.lang == "vi"
