@@ -219,15 +219,17 @@ def _projected(book: Workbook, sheet: str, table: layout.Table
 
 
 def _text_blocks(book: Workbook, sheet: str, table: layout.Table, timed: set[int]
-                 ) -> Iterator[tuple[list[list[str]], tuple[int, int]]]:
+                 ) -> Iterator[tuple[list[Any], tuple[int, int]]]:
     """The table's non-empty rows as blocks of text columns, with the rows read so far."""
     for r, block in _row_blocks(book, sheet, table.first_data, table.last_row):
-        texts = column_texts(block, table.columns, timed, strip=False)
-        keep = [k for k, cells in enumerate(zip(*texts, strict=True)) if any(cells)]
-        if len(keep) < len(block):
-            texts = [[col[k] for k in keep] for col in texts]
-        if keep:
-            yield texts, (r + len(block), table.last_row + 1)
+        texts = column_texts(block, table.columns, timed, strip=False, numbers=True)
+        if all(isinstance(t, list) for t in texts):  # (a column of numbers has no empty cell)
+            keep = [k for k, cells in enumerate(zip(*texts, strict=True)) if any(cells)]
+            if not keep:
+                continue
+            if len(keep) < len(block):
+                texts = [[col[k] for k in keep] for col in texts]
+        yield texts, (r + len(block), table.last_row + 1)
 
 
 class ExcelSource:

@@ -37,8 +37,9 @@ log = logging.getLogger(__name__)
 
 #: rows whose types are used to start writing
 CHOOSE_TYPES_ROWS = 50_000
-#: a block of text columns and where the reading is, as (done, total)
-Blocks = Callable[[], Iterator[tuple[list[list[str]], tuple[int, int]]]]
+#: a block of columns (lists of text, or numpy arrays of finite floats) and where the
+#: reading is, as (done, total)
+Blocks = Callable[[], Iterator[tuple[list[Any], tuple[int, int]]]]
 
 
 def write_text_columns(pack: Pack, blocks: Blocks, headers: list[str], provenance: Provenance,
@@ -102,13 +103,16 @@ def _write(blocks: Blocks, states: list[Any], staged: Any, columns: list[str],
     waiting: list[Any] = []
     if final is not None:
         staged.create(columns, final)
-    with fast_csv._Writer(staged) as writer:
+    with _Writer(staged) as writer:
         for texts, (done, total) in blocks():
-            batch = pa.RecordBatch.from_arrays([_strings(t) for t in texts], names=columns)
+            batch = pa.RecordBatch.from_arrays([_array(t) for t in texts], names=columns)
             rows += batch.num_rows
             if final is None:
                 for i, (state, column) in enumerate(zip(states, batch.columns, strict=True)):
-                    distinct[i] = observe(state, column, distinct=distinct[i])
+                    if pa.types.is_string(column.type):
+                        distinct[i] = observe(state, column, distinct=distinct[i])
+                    else:
+                        observe(state, _sample(column), distinct=False)
             if chosen is None:
                 waiting.append(batch)
                 if rows >= CHOOSE_TYPES_ROWS:
@@ -129,6 +133,72 @@ def _write(blocks: Blocks, states: list[Any], staged: Any, columns: list[str],
             for waited in waiting:
                 missing = writer.write(waited, chosen, missing)
     return rows, missing, changed
+
+
+class _Writer(fast_csv._Writer):
+    """The fast CSV path's writer, for columns that may still be numbers."""
+
+    def write(self, batch: Any, kinds: list[str], missing: list[int]) -> list[int]:
+        import pyarrow as pa
+
+        arrays = [_stored(kind, column) for kind, column in zip(kinds, batch.columns,
+                                                                 strict=True)]
+        converted = pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
+        self._wait()
+        self._inserting = self._worker.submit(self.staged.insert, converted)
+        return [m + a.null_count for m, a in zip(missing, arrays, strict=True)]
+
+
+def _array(values: Any) -> Any:
+    """Text as a string array; a numpy array of floats as an Arrow one."""
+    import pyarrow as pa
+
+    if isinstance(values, list):
+        return _strings(values)
+    return pa.Array.from_buffers(pa.float64(), len(values), [None, pa.py_buffer(values)])
+
+
+def _sample(column: Any) -> Any:
+    """A few texts that fit exactly the kinds the text of every number fits.
+
+    The kinds of a whole number depend only on its digits, so the smallest and the
+    largest whole number speak for all; any other float is written by repr, which
+    fits the decimal kinds only, as "0.5" does.
+    """
+    import numpy as np
+
+    values = np.frombuffer(column.buffers()[1], dtype=np.float64, count=len(column),
+                           offset=column.offset * 8)
+    whole = (values == np.trunc(values)) & (np.abs(values) < 1e15)
+    sample = []
+    if whole.any():
+        ends = values[whole]
+        sample += [str(int(ends.min())), str(int(ends.max()))]
+    if not whole.all():
+        sample.append("0.5")
+    return _strings(sample)
+
+
+def _stored(kind: str, column: Any) -> Any:
+    """A column as it is stored for ``kind``; text cells are converted by the shared rules."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from tde_desktop.core.importers.arrow_types import convert
+    from tde_desktop.core.importers.sheet_text import float_texts
+    from tde_desktop.core.importers.type_rules import INTEGER_KINDS, REAL_KINDS
+
+    if not pa.types.is_string(column.type):
+        if kind in INTEGER_KINDS:  # every value is whole and below 1e15
+            return pc.cast(column, pa.int64())
+        if kind in REAL_KINDS:
+            return column
+        import numpy as np
+
+        values = np.frombuffer(column.buffers()[1], dtype=np.float64, count=len(column),
+                               offset=column.offset * 8)
+        column = _strings(float_texts(values))
+    return convert(kind, column)
 
 
 def _strings(values: list[str]) -> Any:

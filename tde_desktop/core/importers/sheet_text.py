@@ -23,29 +23,34 @@ _NONE = type(None)
 
 
 def column_texts(rows: Sequence[Sequence[Any]], columns: list[int], timed: set[int] | None,
-                 *, strip: bool) -> list[list[str]]:
+                 *, strip: bool, numbers: bool = False) -> list[Any]:
     """For each of ``columns``, the text of its cell in each of ``rows``.
 
     ``timed`` holds the columns whose date-times keep their clock (``None``: all of
-    them, as ``cell_text`` does by default); ``strip`` strips the text.
+    them, as ``cell_text`` does by default); ``strip`` strips the text. With
+    ``numbers``, a column of finite numbers only is given as a numpy array of floats
+    instead (its text is :func:`float_texts` of it).
     """
     if not rows:
         return [[] for _c in columns]
     every = list(itertools.zip_longest(*rows, fillvalue=None))
     empty = (None,) * len(rows)
     return [_text(every[c] if c < len(every) else empty,
-                  timed is None or c in timed, strip) for c in columns]
+                  timed is None or c in timed, strip, numbers) for c in columns]
 
 
-def _text(col: Sequence[Any], timed: bool, strip: bool) -> list[str]:
+def _text(col: Sequence[Any], timed: bool, strip: bool, numbers: bool) -> Any:
     kinds = set(map(type, col))
     if kinds <= {str, _NONE}:
         out = list(col) if _NONE not in kinds else ["" if v is None else v for v in col]
-        if not ERROR_VALUES.isdisjoint(out):
+        if "#" in "".join(out) and not ERROR_VALUES.isdisjoint(out):
             out = ["" if v in ERROR_VALUES else v for v in out]
         return list(map(str.strip, out)) if strip else out
     if kinds == {float}:
-        return _floats(col)
+        values = np.array(col, dtype=np.float64)
+        if numbers and np.isfinite(values).all():
+            return values
+        return float_texts(values, col)
     if kinds == {dt.date}:
         return list(map(dt.date.isoformat, col))
     if kinds == {bool}:
@@ -57,19 +62,17 @@ def _text(col: Sequence[Any], timed: bool, strip: bool) -> list[str]:
     return [cell_text(v, timed) for v in col]
 
 
-def _floats(col: Sequence[float]) -> list[str]:
+def float_texts(values: Any, col: Sequence[float] | None = None) -> list[str]:
     """``cell_text`` of floats: whole ones below 1e15 without '.0', others by repr."""
-    out = list(map(repr, col))
-    values = np.array(col, dtype=np.float64)
     finite = np.isfinite(values)
     whole = finite & (values == np.trunc(values)) & (np.abs(values) < 1e15)
     if whole.all():
-        out = [t[:-2] for t in out]  # repr of a whole float below 1e16 ends in '.0'
-    else:
-        for i in np.flatnonzero(whole).tolist():
-            out[i] = out[i][:-2]
-        for i in np.flatnonzero(~finite).tolist():
-            out[i] = ""
+        return list(map(str, values.astype(np.int64).tolist()))
+    out = list(map(repr, values.tolist() if col is None else col))
+    for i in np.flatnonzero(whole).tolist():
+        out[i] = out[i][:-2]  # repr of a whole float below 1e16 ends in '.0'
+    for i in np.flatnonzero(~finite).tolist():
+        out[i] = ""
     if "-0" in out:  # str(int(-0.0))
         out = ["0" if t == "-0" else t for t in out]
     return out
