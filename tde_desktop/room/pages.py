@@ -132,7 +132,8 @@ def mine() -> WResponse:
 
 def results() -> WResponse:
     """Only what the facilitator revealed: tallies and approved notes."""
-    if current_participant() is None:
+    person = current_participant()
+    if person is None:
         return redirect("/", 303)
     shown = []
     for exercise in records.list_exercises(g.pack, workshop_id()):
@@ -148,7 +149,7 @@ def results() -> WResponse:
                      "width": round(100 * r.value / top)} for r in rows]})
         notes = [text for _key, _prompt, text in moderation.approved_notes(g.pack, exercise.id)]
         shown.append({"title": exercise.text("title", g.lang), "parts": parts, "notes": notes})
-    return page("results.html", shown=shown)
+    return page("results.html", shown=shown, person=person)
 
 
 def withdraw() -> WResponse:

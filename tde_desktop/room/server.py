@@ -68,7 +68,9 @@ def local_addresses() -> list[str]:
     operating system which local address it would use.
     """
     found: list[str] = []
-    for probe in ("192.168.137.255", "10.255.255.255", "172.31.255.255", "192.168.255.255"):
+    # Windows' Mobile hotspot, macOS Internet Sharing, then any private network
+    for probe in ("192.168.137.255", "192.168.2.255", "10.255.255.255", "172.31.255.255",
+                  "192.168.255.255"):
         try:
             with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
                 sock.connect((probe, 9))

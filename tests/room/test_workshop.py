@@ -51,7 +51,7 @@ def test_three_phones_run_a_whole_workshop(room: RoomServer, room_pack: tuple[Pa
     for phone in phones:
         phone.join()
         assert "Please wait" in phone.html or "espere" in phone.html
-    assert 'lang="es"' in phones[1].html
+    assert '<html lang="es"' in phones[1].html
     assert "Actualizar" in phones[1].html
     sent: dict[int, set[tuple[str, str]]] = {0: set(), 1: set(), 2: set()}
     for name in TEMPLATES:
