@@ -134,7 +134,7 @@ def try_pin(pack: Pack, workshop_id: str, pin: str, guard: PinGuard | None = Non
     not ``UNLOCKED``, and keep the Unlock button off for ``wait_seconds``. A workshop
     without a PIN always unlocks. Raises :class:`PinDamaged` for a damaged hash.
     """
-    from tde_desktop.core.workshop.workshops import get_workshop
+    from tde_desktop.core.workshop.records import get_workshop
 
     stored = get_workshop(pack, workshop_id).pin_hash
     return (guard or GUARD).attempt(str(pack.path.resolve()), workshop_id, stored, pin)
