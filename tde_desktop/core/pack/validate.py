@@ -25,7 +25,7 @@ _COLUMN_TYPE = re.compile(r"[a-z][a-z0-9_]{0,31}")
 
 # Each catalogue table and the shape of every column it must have (and no other).
 # int: integer; flag: 0 or 1; count: integer >= 0; text / text?: text (or NULL);
-# num?: number or NULL; id / id?: short key text (or NULL); json / list / object: JSON
+# num / num?: number (or NULL); id / id?: short key text (or NULL); json / list / object: JSON
 # text (any value, an array, an object).
 SHAPES: dict[str, dict[str, str]] = {
     "_tde_meta": {"key": "text", "value": "text?"},
@@ -51,7 +51,7 @@ SHAPES: dict[str, dict[str, str]] = {
     "_tde_exercises": {
         "id": "id", "workshop_id": "id", "position": "int", "type": "text", "title": "text",
         "tde_step": "text", "instructions_facilitator": "text",
-        "instructions_participant": "text", "time_box_minutes": "int", "mode": "text",
+        "instructions_participant": "text", "time_box_minutes": "num", "mode": "text",
         "language": "text", "view_id": "int?", "dataset_id": "int?", "config": "object",
         "status": "text", "opened_at": "text?", "closed_at": "text?", "revealed": "flag"},
     "_tde_participants": {
@@ -80,6 +80,7 @@ REQUIRED = ("_tde_meta", "_tde_datasets", "_tde_columns")
 _BAD: dict[str, str] = {
     "int": "typeof({c}) != 'integer'",
     "int?": "typeof({c}) NOT IN ('integer', 'null')",
+    "num": "typeof({c}) NOT IN ('integer', 'real')",
     "num?": "typeof({c}) NOT IN ('integer', 'real', 'null')",
     "flag": "typeof({c}) != 'integer' OR {c} NOT IN (0, 1)",
     "count": "typeof({c}) != 'integer' OR {c} < 0",
