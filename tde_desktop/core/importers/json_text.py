@@ -30,7 +30,7 @@ from tde_desktop.core.importers.column_types import ColumnState
 from tde_desktop.core.importers.type_rules import INTEGER_KINDS, REAL_KINDS
 
 #: bytes of a chunk Arrow parses per thread (a longer record is parsed whole)
-BLOCK_BYTES = 1 << 20
+BLOCK_BYTES = 512 << 10
 #: doubles at least this large that are whole may have been integers too long for
 #: int64, which the Python path keeps as written
 _EXACT_LIMIT = float(2 ** 53)
