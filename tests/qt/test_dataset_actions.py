@@ -198,3 +198,31 @@ def test_details_dialog_keeps_an_unknown_date_unknown(qtbot: Any, small_pack: Pa
     file_line = next(label for label in dialog.findChildren(QLabel)
                      if "bins.csv" in label.text())
     assert file_line.textFormat() == Qt.TextFormat.PlainText  # file names are pack words
+
+
+def test_a_real_right_click_opens_the_menu(qtbot: Any, make_main_window: Callable[..., Any],
+                                           small_pack: Path) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMenu
+
+    window = make_main_window(small_pack)
+    wait_idle(qtbot)
+    lst = window.dataset_list
+    seen: list[str] = []
+
+    def pick_edit() -> None:
+        menu = QApplication.activePopupWidget()
+        assert isinstance(menu, QMenu)
+        seen.extend(a.text() for a in menu.actions())
+        next(a for a in menu.actions() if a.text().startswith("&Edit")).trigger()
+        menu.close()
+
+    QTimer.singleShot(200, pick_edit)
+    bins = lst.visualItemRect(lst.item(1)).center()
+    lst.customContextMenuRequested.emit(bins)
+    assert seen == ["&Edit details...", "Re&place with a newer file...", "&Remove..."]
+    assert lst.current_id() == window.pack.dataset("Bins").id  # the clicked one is chosen
+    dialog = window.dataset_actions.details_dialog
+    assert dialog is not None
+    assert dialog.title_edit.text() == "Bins"
+    dialog.reject()
