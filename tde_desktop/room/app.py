@@ -10,7 +10,8 @@ connections belong to one thread) and keeps it. Before any page runs:
 * a POST must carry this phone's CSRF token;
 * ``_()`` answers in the phone's language for the whole request.
 
-Writes from the workers take turns on :data:`WRITER`, the room's single writer.
+Writes from the workers take turns on :data:`~tde_desktop.room.replies.WRITER`, the
+room's single writer.
 The pages themselves are in :mod:`tde_desktop.room.pages`.
 """
 
@@ -21,14 +22,15 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, g, render_template, request
+from flask import Flask, Response, g, request
 
 from tde_desktop.core.errors import TdeError
 from tde_desktop.core.i18n import SUPPORTED_LANGUAGES, _, thread_language
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.workshop import records
-from tde_desktop.room import guard
+from tde_desktop.room import guard, pages, questions
 from tde_desktop.room.forms import BODY_LIMIT, LONG_BODY_LIMIT, body_limit, exercise_questions
+from tde_desktop.room.replies import refuse, texts
 from tde_desktop.room.texts import page_texts
 
 
@@ -74,11 +76,6 @@ class PackPerThread:
         for pack in packs:
             with contextlib.suppress(Exception):
                 pack.conn.close()
-
-
-#: one writer at a time: a worker waiting for the pack's write lock is woken the moment
-#: it is free, where SQLite's own busy handler would sleep for up to 100 ms between tries
-WRITER = threading.Lock()
 
 
 def phone_language(accept: Any, cookie: str | None) -> str:
@@ -145,20 +142,15 @@ def create_app(pack_path: Path, workshop_id: str, code: str) -> Flask:
     @app.errorhandler(404)
     @app.errorhandler(405)
     def _not_found(_exc: Exception) -> Response:
-        return refuse(404, _texts()["not_found"])
+        return refuse(404, texts()["not_found"])
 
     @app.errorhandler(413)
     def _too_big(_exc: Exception) -> Response:
-        return refuse(413, _texts()["too_big"])
+        return refuse(413, texts()["too_big"])
 
-    from tde_desktop.room.pages import register
-
-    register(app)
+    pages.register(app)
+    questions.register(app)
     return app
-
-
-def _texts() -> dict[str, str]:
-    return g.t if "t" in g else page_texts()
 
 
 def answer_body_limit(pack: Pack, workshop_id: str, exercise_id: str, key: str) -> int:
@@ -169,23 +161,3 @@ def answer_body_limit(pack: Pack, workshop_id: str, exercise_id: str, key: str) 
     return BODY_LIMIT
 
 
-def refuse(status: int, message: str) -> Response:
-    """A plain page (or, for our script, JSON) that says why, with ``status``."""
-    if wants_json():
-        response = Response(f'{{"error": {_json(message)}}}', status=status,
-                            mimetype="application/json")
-        return response
-    html = render_template("message.html", t=_texts(), lang=g.get("lang", "en"),
-                           message=message, status=status, languages=SUPPORTED_LANGUAGES)
-    return Response(html, status=status, mimetype="text/html")
-
-
-def wants_json() -> bool:
-    """True when our own script sent the request and reads the answer as JSON."""
-    return request.headers.get("X-Requested-With") == "tde-room"
-
-
-def _json(text: str) -> str:
-    import json
-
-    return json.dumps(text, ensure_ascii=False)

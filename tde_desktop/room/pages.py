@@ -18,7 +18,7 @@ from tde_desktop.core.i18n import SUPPORTED_LANGUAGES
 from tde_desktop.core.workshop import moderation, participants, records, tallies
 from tde_desktop.core.workshop.exercises import label_text
 from tde_desktop.room import guard
-from tde_desktop.room.app import WRITER, refuse, wants_json
+from tde_desktop.room.replies import WRITER, refuse, wants_json
 
 #: a device cookie lasts two days: a workshop, and the morning after
 DEVICE_COOKIE_AGE = 60 * 60 * 24 * 2
@@ -188,9 +188,7 @@ def _number(value: float) -> str:
 
 
 def register(app: Flask) -> None:
-    """Add the phone pages to ``app`` (and nothing else: see the module docstring)."""
-    from tde_desktop.room import questions
-
+    """Add these pages to ``app`` (and nothing else: see the module docstring)."""
     app.add_url_rule("/j/<code>", "join", join)
     app.add_url_rule("/", "home", home)
     app.add_url_rule("/start", "start", start, methods=["POST"])
@@ -200,4 +198,3 @@ def register(app: Flask) -> None:
     app.add_url_rule("/results", "results", results)
     app.add_url_rule("/withdraw", "withdraw", withdraw, methods=["GET", "POST"])
     app.add_url_rule("/chart/<exercise_id>.png", "chart", chart)
-    questions.register(app)

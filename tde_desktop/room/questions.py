@@ -25,8 +25,8 @@ from tde_desktop.core.workshop import participants, records, responses
 from tde_desktop.core.workshop.answer_checks import AnswerRejected
 from tde_desktop.core.workshop.exercises import Question, label_text
 from tde_desktop.room import forms, guard
-from tde_desktop.room.app import WRITER, refuse, wants_json
 from tde_desktop.room.pages import current_participant, open_exercise, page, workshop_id
+from tde_desktop.room.replies import WRITER, refuse, wants_json
 from tde_desktop.room.texts import field_labels
 
 #: sign-in answers also kept on the participant record (as the kiosk does)
