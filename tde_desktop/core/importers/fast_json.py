@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -210,24 +211,46 @@ class _Job:
         return pa.RecordBatch.from_arrays(arrays, names=_names(len(arrays)))
 
     def _columns(self, sha256: Any) -> Iterator[tuple[int, dict[str, Any]]]:
-        """(bytes read, {key: text column}) for each chunk of records."""
-        from tde_desktop.core.importers.json_text import as_column, parse_records
-
-        schema: dict[str, Any] = {}  # keys Arrow would read as timestamps: read as text
-        import pyarrow as pa
-
-        for done, chunk in _chunks(self.path, self.layout, sha256):
-            pa.default_memory_pool().release_unused()
-            table = parse_records(chunk, schema)
-            columns = {}
-            for name, column in zip(table.column_names, table.columns, strict=True):
-                columns[name] = as_column(column)
+        """(bytes read, {key: column}) for each chunk of records; new keys are added."""
+        for done, named in _parsed(self.path, self.layout, sha256):
+            for name in named:
                 if name not in self._known:
                     self._known.add(name)
                     self.keys.append(name)
                     self.seen.append(ct.ColumnState())
                     self.distinct.append(True)
-            yield done, columns
+            yield done, named
+
+
+def _parsed(path: Path, layout: str, sha256: Any) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(bytes read, {key: column of :func:`.json_text.as_column`}) for each chunk.
+
+    The next chunk is read, parsed and converted on a worker thread while the caller
+    types and converts this one (and the writer's thread inserts the one before): the
+    work is in C, so it runs side by side.
+    """
+    import pyarrow as pa
+
+    from tde_desktop.core.importers.json_text import as_column, parse_records
+
+    chunks = _chunks(path, layout, sha256)
+    schema: dict[str, None] = {}  # keys Arrow would read as timestamps: read as text
+
+    def parse_next() -> tuple[int, dict[str, Any]] | None:
+        item = next(chunks, None)
+        if item is None:
+            return None
+        pa.default_memory_pool().release_unused()
+        table = parse_records(item[1], schema)
+        return item[0], {name: as_column(column)
+                         for name, column in zip(table.column_names, table.columns,
+                                                 strict=True)}
+
+    with ThreadPoolExecutor(1, thread_name_prefix="tde-import-json") as reader:
+        parsing = reader.submit(parse_next)
+        while (item := parsing.result()) is not None:
+            parsing = reader.submit(parse_next)
+            yield item
 
 
 class _Writer(fast_csv._Writer):
