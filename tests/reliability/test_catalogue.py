@@ -16,7 +16,7 @@ import pytest
 
 from tde_desktop.core.errors import TdeError
 from tde_desktop.core.pack import Pack
-from tde_desktop.core.pack.validate import SHAPES, DamagedCatalogue
+from tde_desktop.core.pack.validate import SHAPES, DamagedCatalogue, validate_catalogue
 from tde_desktop.core.results.merge import merge_packs
 from tests.reliability.conftest import Scenario
 from tests.reliability.stranger_pack import build, copy_of, digest, tamper
@@ -58,6 +58,11 @@ def _cases(table: str) -> dict[str, Statements]:
         "column type with markup": (("UPDATE _tde_columns SET type = '<b>x</b>'", ()),),
         "extra catalogue column": (("ALTER TABLE _tde_datasets ADD COLUMN evil TEXT", ()),),
         "catalogue table dropped": (("DROP TABLE _tde_columns", ()),),
+        "removed dataset with a path as its table": (
+            ("CREATE TABLE _tde_trash (dataset_id INTEGER PRIMARY KEY, table_name TEXT NOT "
+             "NULL, record TEXT NOT NULL, removed_at TEXT NOT NULL)", ()),
+            ("INSERT INTO _tde_trash VALUES (9, '_tde_trash_9', "
+             "'{\"dataset\": {\"table_name\": \"../../evil\"}}', '')", ())),
     }
 
 
@@ -74,14 +79,16 @@ def test_a_whole_pack_passes(template: Path, tmp_path: Path) -> None:
         assert len(pack.datasets()) == 1
 
 
-def test_shapes_match_what_the_app_writes(template: Path) -> None:
-    conn = sqlite3.connect(template)
-    try:
+def test_shapes_match_what_the_app_writes(template: Path, tmp_path: Path) -> None:
+    from tde_desktop.core.pack.datasets import remove_dataset
+
+    path = copy_of(template, tmp_path / "mine.tdepack")
+    with Pack.open(path) as pack:
+        remove_dataset(pack, 1)  # the undo table exists only after a removal
         for table, shape in SHAPES.items():
-            have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+            have = {r[1] for r in pack.conn.execute(f"PRAGMA table_info({table})")}
             assert have == set(shape), table
-    finally:
-        conn.close()
+        validate_catalogue(pack.conn, path.name)
 
 
 @pytest.mark.parametrize("case", sorted(_cases("t")))

@@ -20,6 +20,7 @@ from tde_desktop.core.i18n import _
 #: The only table names a dataset may have (the importers make nothing else).
 TABLE_NAME = re.compile(r"ds_[a-z0-9_]{1,120}")
 #: Ids of workshops, exercises, participants and responses (uuid4 text, or short keys).
+_TRASH_TABLE = re.compile(r"_tde_trash_[0-9]{1,18}")
 _ID_GLOB = "*[^A-Za-z0-9_-]*"
 _COLUMN_TYPE = re.compile(r"[a-z][a-z0-9_]{0,31}")
 
@@ -73,6 +74,9 @@ SHAPES: dict[str, dict[str, str]] = {
         "merged_at": "text", "resolved": "flag"},
     "_tde_moderation": {"response_id": "id", "rejected": "flag", "edited_text": "text",
                         "edited_at": "text?", "updated_at": "text"},
+    # Removed datasets kept for undo until the pack is closed (core/pack/datasets.py).
+    "_tde_trash": {"dataset_id": "int", "table_name": "text", "record": "object",
+                   "removed_at": "text"},
 }
 #: Present in every pack, whatever its age (migration 1).
 REQUIRED = ("_tde_meta", "_tde_datasets", "_tde_columns")
@@ -182,6 +186,14 @@ def _dataset_problem(conn: sqlite3.Connection, tables: dict[str, str]) -> str | 
     for dataset_id, col, kind in conn.execute(
             "SELECT dataset_id, name, type FROM _tde_columns ORDER BY dataset_id, position"):
         columns.setdefault(dataset_id, []).append((col, kind))
+    if "_tde_trash" in tables:
+        # A removed dataset sits in _tde_trash_<id> until undone under its own ds_ name.
+        for table, name in conn.execute(
+                "SELECT table_name, json_extract(record, '$.dataset.table_name') FROM _tde_trash"):
+            for value, pattern in ((table, _TRASH_TABLE), (name, TABLE_NAME)):
+                if not isinstance(value, str) or not pattern.fullmatch(value):
+                    return _("the dataset table name {value} is not allowed").format(
+                        value=_shown(value))
     known = {row[0] for row in datasets}
     if set(columns) - known:
         return _("a row of its catalogue points at something that is not there")
