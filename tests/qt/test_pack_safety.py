@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QMessageBox
 
 from tde_desktop.core.pack import Pack, backup, lock
 from tde_desktop.core.workshop import responses
@@ -101,7 +102,8 @@ def test_workshop_start_and_new_answers_make_backups(qtbot: Any, make_main_windo
     auto = next(b for b in backup.list_backups(baltimore_pack) if b.reason == "auto")
     with Pack.open(auto.path, read_only=True) as copy:
         assert copy.conn.execute("SELECT count(*) FROM _tde_responses").fetchone()[0] >= 1
-    console.end()
+    box = console.end()  # asks first
+    box.button(QMessageBox.StandardButton.Yes).click()
     qtbot.waitUntil(lambda: "end" in [b.reason for b in backup.list_backups(baltimore_pack)],
                     timeout=10_000)
 
