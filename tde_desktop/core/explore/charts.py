@@ -30,6 +30,7 @@ from tde_desktop.core.explore.filters import (
     where_for,
 )
 from tde_desktop.core.explore.paging import count_rows
+from tde_desktop.core.explore.tidied import column_sql
 from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.pack import quote
 
@@ -142,7 +143,7 @@ def chart_data(conn: sqlite3.Connection, table: str, spec: ChartSpec,
     yl = labels.get(spec.y, spec.y) if spec.y else ""
     rows = count_rows(conn, table, filters)
     name = _dataset_title(conn, table)
-    x = quote(spec.x)
+    x = column_sql(conn, table, spec.x)  # tidied values are one bar
     if spec.kind == "bar":
         measure = f"total({quote(spec.y)})" if spec.y else "count(*)"
         where, params = where_for(conn, table, filters)

@@ -19,6 +19,7 @@ from tde_desktop import __version__
 from tde_desktop.core.csv_safe import write_csv
 from tde_desktop.core.errors import Cancelled, ProgressCallback, TdeError, report
 from tde_desktop.core.explore.filters import Filter, describe_filters, where_for
+from tde_desktop.core.explore.tidied import columns_sql
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import DatasetInfo, Pack, quote, utc_now
 from tde_desktop.core.xlsx_safe import MAX_ROWS, streaming_workbook
@@ -111,7 +112,8 @@ def column_kinds(info: DatasetInfo) -> list[str]:
 def _select(pack: Pack, info: DatasetInfo, filters: Sequence[Filter],
             order_by: str | None = None, descending: bool = False
             ) -> tuple[str, list[object]]:
-    cols = ", ".join(quote(c.name) for c in info.columns)
+    cols = ", ".join(columns_sql(pack.conn, info.table_name,  # tidied values
+                                 [c.name for c in info.columns]))
     sql = f"SELECT {cols} FROM {quote(info.table_name)}"
     params: list[object] = []
     if filters:

@@ -22,6 +22,7 @@ from tde_desktop.core.explore.filters import (
     where_for,
 )
 from tde_desktop.core.explore.paging import count_rows
+from tde_desktop.core.explore.tidied import column_sql
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import quote
 
@@ -47,7 +48,7 @@ def facet(conn: sqlite3.Connection, table: str, column: str, filters: Sequence[F
     counts distinct values, empty cells included. One GROUP BY pass in SQL.
     """
     where, params = where_for(conn, table, filters)
-    c = quote(column)
+    c = column_sql(conn, table, column)  # tidied values count as one
     sql = (f"SELECT v, n, count(*) OVER (), sum(n) OVER () FROM "
            f"(SELECT {c} AS v, count(*) AS n FROM {quote(table)} {where} GROUP BY {c}) "
            f"ORDER BY n DESC, v LIMIT ?")

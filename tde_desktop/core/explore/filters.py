@@ -26,6 +26,7 @@ from typing import Any
 
 from tde_desktop.core.errors import TdeError
 from tde_desktop.core.explore.search import fts_table, search_filter_sql
+from tde_desktop.core.explore.tidied import column_sql
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import quote
 
@@ -165,8 +166,9 @@ def _bound(value: object) -> object:
     return value
 
 
-def _condition(f: Filter, table: str | None) -> tuple[str, list[object]]:
-    c = quote(f.column)
+def _condition(f: Filter, table: str | None, column: str | None = None
+               ) -> tuple[str, list[object]]:
+    c = column or quote(f.column)  # the column's SQL expression (tidied) when given
     v = _bound(f.value)
     if f.op == "is":
         return (f"{c} IS NULL", []) if v is None else (f"{c} = ?", [v])
@@ -249,7 +251,7 @@ def where_for(conn: sqlite3.Connection, table: str, filters: Sequence[Filter],
         if f.op == "search" and not _has_table(conn, fts_table(table)):
             sql, p = _like_any_text(conn, table, str(f.value or ""))
         else:
-            sql, p = _condition(f, table)
+            sql, p = _condition(f, table, column_sql(conn, table, f.column))
         conds.append(sql)
         params.extend(p)
     conds.extend(extra)

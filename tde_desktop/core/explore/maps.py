@@ -24,6 +24,7 @@ from tde_desktop.core.errors import TdeError
 from tde_desktop.core.explore import figure_look
 from tde_desktop.core.explore.filters import Filter, describe_filters, is_number_sql, where_for
 from tde_desktop.core.explore.paging import count_rows
+from tde_desktop.core.explore.tidied import column_sql
 from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.pack import DatasetInfo, Pack, quote
 
@@ -280,7 +281,7 @@ def map_layers(pack: Pack, dataset: DatasetInfo, filters: Sequence[Filter] = (),
 
 def _count_by_join(pack: Pack, dataset: DatasetInfo, filters: Sequence[Filter],
                    data: MapData, column: str) -> None:
-    key = f"upper(trim({quote(column)}))"
+    key = f"upper(trim({column_sql(pack.conn, dataset.table_name, column)}))"
     where, params = where_for(pack.conn, dataset.table_name, filters)
     counts = dict(pack.conn.execute(
         f"SELECT {key}, count(*) FROM {quote(dataset.table_name)} {where} GROUP BY 1",

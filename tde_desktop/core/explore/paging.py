@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from tde_desktop.core.explore.filters import Filter, where_for
+from tde_desktop.core.explore.tidied import columns_sql
 from tde_desktop.core.pack import quote
 
 _MAX_QUERIES = 64
@@ -164,7 +165,7 @@ def fetch_rows(
     (it saves a count before walking from the end).
     """
     offset = max(0, int(offset))
-    cols = "".join(", " + quote(c) for c in columns)
+    cols = "".join(", " + c for c in columns_sql(conn, table, columns))  # tidied values
     select = f"SELECT rowid{cols}" + (f", {quote(order_by)}" if order_by else "")
     direction = " DESC" if descending else ""
     order = (f" ORDER BY {quote(order_by)}{direction}, rowid{direction}" if order_by

@@ -230,6 +230,25 @@ def m005_moderation(db: Database) -> None:
     )
 
 
+@migrations()
+def m006_tidy(db: Database) -> None:
+    """Tidy steps: value merges applied when a column is read; the dataset table keeps its
+    original values (see core/explore/tidy.py)."""
+    db.execute(
+        """
+        CREATE TABLE _tde_tidy (
+            id INTEGER PRIMARY KEY,
+            dataset_id INTEGER NOT NULL REFERENCES _tde_datasets(id) ON DELETE CASCADE,
+            "column" TEXT NOT NULL,
+            from_value TEXT NOT NULL,
+            to_value TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            undone_at TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX _tde_tidy_column ON _tde_tidy(dataset_id, \"column\")")
+
+
 def schema_version() -> int:
     """How many migrations this version of the app knows."""
     return len(migrations._migrations)
