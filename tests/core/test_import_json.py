@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tde_desktop.core.errors import Cancelled, ImportFailed
-from tde_desktop.core.importers import fast_json, import_file, json_import, writer
+from tde_desktop.core.importers import fast_json, import_file, json_chunks, json_import, writer
 from tde_desktop.core.importers.catalogue import Provenance
 from tde_desktop.core.importers.json_import import MAX_DEPTH
 from tde_desktop.core.pack import Pack, quote
@@ -142,7 +142,7 @@ def test_cancel_halfway_leaves_nothing(new_pack: Pack, tmp_path: Path,
     monkeypatch.setattr(writer, "FIRST_CHUNK_CELLS", 1_000)
     monkeypatch.setattr(writer, "CHUNK_CELLS", 1_000)
     monkeypatch.setattr(json_import, "PARSE_BUFFER_BYTES", 16_384)  # the file is read in parts
-    monkeypatch.setattr(fast_json, "CHUNK_BYTES", 16_384)  # on both paths
+    monkeypatch.setattr(json_chunks, "CHUNK_BYTES", 16_384)  # on both paths
     path = tmp_path / "many.jsonl"
     path.write_text("".join(json.dumps({"n": i, "s": f"v{i}"}) + "\n" for i in range(5_000)))
     seen: list[int] = []
@@ -193,7 +193,7 @@ def _stored(pack: Pack, info: Any) -> tuple[Any, ...]:
 def test_fast_and_python_paths_store_the_same_values(
         new_pack: Pack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str,
         chunk: int) -> None:
-    monkeypatch.setattr(fast_json, "CHUNK_BYTES", chunk)  # small: keys and types change late
+    monkeypatch.setattr(json_chunks, "CHUNK_BYTES", chunk)  # small: keys and types change late
     monkeypatch.setattr(fast_json, "CHOOSE_TYPES_BYTES", chunk * 2)
     records = _records(600)
     path = tmp_path / ("data.jsonl" if layout.startswith("lines") else "data.json")
