@@ -70,6 +70,17 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
             shared(relative)
 
 
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """Every test starts in English and leaves the app in English, whatever it switched to,
+    so a test never depends on the language the test before it left behind."""
+    from tde_desktop.core import i18n
+
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")
+
+
 @pytest.fixture
 def pack_path(tmp_path: Path) -> Path:
     """A path where a new pack may be created."""
