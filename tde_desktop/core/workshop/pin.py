@@ -22,7 +22,7 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 from tde_desktop.core.errors import TdeError
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from tde_desktop.core.pack import Pack
@@ -76,8 +76,11 @@ class PinAttempt:
         if self.outcome is Outcome.UNLOCKED:
             return ""
         if self.outcome is Outcome.WAIT:
-            return _("Too many wrong PINs. Please wait {seconds} seconds, then try "
-                     "again.").format(seconds=max(1, round(self.wait_seconds)))
+            seconds = max(1, round(self.wait_seconds))
+            return ngettext("Too many wrong PINs. Please wait {seconds} second, then try "
+                            "again.",
+                            "Too many wrong PINs. Please wait {seconds} seconds, then try "
+                            "again.", seconds).format(seconds=seconds)
         return _("That PIN is not right. Please try again.")
 
 
