@@ -267,6 +267,7 @@ def _length(columns: dict[str, Any]) -> int:
 
 def _empty(n: int) -> Any:
     import pyarrow as pa
-    import pyarrow.compute as pc
 
-    return pc.fill_null(pa.nulls(n, pa.string()), "")
+    from tde_desktop.core.importers.json_text import as_text
+
+    return as_text(pa.nulls(n, pa.string()))

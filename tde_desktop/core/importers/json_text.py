@@ -36,6 +36,12 @@ BLOCK_BYTES = 512 << 10
 _EXACT_LIMIT = float(2 ** 53)
 
 
+def _float(value: float) -> Any:
+    """One float64 scalar (compute functions would make it with ``pa.scalar``, which
+    imports pandas: 60 MB and 0.2 s an import does not need)."""
+    return pa.Array.from_buffers(pa.float64(), 1, [None, pa.py_buffer(np.array([value]))])[0]
+
+
 class NotForThisPath(Exception):
     """Something only the Python path handles; nothing was written to the pack."""
 
@@ -82,7 +88,7 @@ def as_column(column: Any) -> Any:
     if pa.types.is_int64(kind):
         return column
     if pa.types.is_float64(kind):
-        big = pc.and_(pc.greater_equal(pc.abs(column), _EXACT_LIMIT),
+        big = pc.and_(pc.greater_equal(pc.abs(column), _LIMIT),
                       pc.equal(pc.floor(column), column))
         if pc.any(big).as_py():
             raise NotForThisPath("a whole number too long for a 64-bit integer")
@@ -107,7 +113,7 @@ def as_text(column: Any) -> Any:
         text = _float_text(column)
     else:
         raise NotForThisPath(f"a column of {kind}")
-    return pc.fill_null(text, "")
+    return pc.fill_null(text, _EMPTY)
 
 
 def observe_column(state: ColumnState, column: Any, *, distinct: bool) -> bool:
@@ -147,7 +153,7 @@ def _float_text(column: Any) -> Any:
     """Decimals as Python's ``repr`` writes them."""
     text = pc.cast(column, pa.string())
     whole = pc.match_substring_regex(text, r"^-?[0-9]+$")
-    text = pc.if_else(whole, pc.binary_join_element_wise(text, ".0", ""), text)
+    text = pc.if_else(whole, pc.binary_join_element_wise(text, _POINT_ZERO, _EMPTY), text)
     # repr switches to exponents below 1e-4 and from 1e16; Arrow's shortest form elsewhere.
     odd = pc.fill_null(pc.or_(pc.match_substring(text, "e"),
                               pc.match_substring_regex(text, r"^-?0\.0000")), False)
@@ -163,3 +169,7 @@ def _strings(values: list[str]) -> Any:
     offsets = np.cumsum([0, *map(len, data)], dtype=np.int32)
     return pa.StringArray.from_buffers(len(values), pa.py_buffer(offsets),
                                        pa.py_buffer(b"".join(data)))
+
+
+_EMPTY, _POINT_ZERO = _strings(["", ".0"])
+_LIMIT = _float(_EXACT_LIMIT)
