@@ -19,6 +19,7 @@ from tde_desktop.cli.datasets import add_dataset_commands
 from tde_desktop.cli.exports import add_export_commands
 from tde_desktop.cli.progress import TerminalProgress
 from tde_desktop.cli.room import add_room_command
+from tde_desktop.cli.tidy import add_tidy_command
 from tde_desktop.core.errors import Cancelled, TdeError
 from tde_desktop.core.i18n import _, ngettext
 
@@ -190,6 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_dataset_commands(sub)  # remove, edit, replace
     add_export_commands(sub)  # merge, export, export-csv, summary, results-only, publish
     add_room_command(sub)  # room: the phone server
+    add_tidy_command(sub)  # tidy: clusters of near-identical values, merge, undo
     return parser
 
 
