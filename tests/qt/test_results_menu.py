@@ -133,3 +133,47 @@ def test_save_results_only(make_main_window: Any, baltimore_pack: Path, qtbot: A
         assert is_results_only(pack)
         assert len(ws.list_workshops(pack)) == 1
     assert written.stat().st_size < baltimore_pack.stat().st_size / 4
+
+
+def test_the_workbook_is_exported_in_the_language_chosen(
+        make_main_window: Any, baltimore_pack: Path, qtbot: Any, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The export options offer every language found, start at the workshop's first one,
+    and the workbook is written in the one chosen, whatever the app's language."""
+    from tde_desktop.core import i18n
+    from tde_desktop.qt.results.results_actions import ExportOptionsDialog
+
+    window = make_main_window(baltimore_pack)
+    workshop = answered_workshop(window.pack, ["Too many boarded houses"])
+    offered: list[list[str]] = []
+    first: list[str] = []
+
+    def choose(lang: str) -> Any:
+        def exec_(dialog: ExportOptionsDialog) -> int:
+            combo = dialog.language
+            offered.append([combo.itemData(i) for i in range(combo.count())])
+            first.append(combo.currentData())
+            combo.setCurrentIndex(combo.findData(lang))
+            return 1
+        return exec_
+
+    monkeypatch.setattr(ExportOptionsDialog, "exec", choose("es"))
+    target = tmp_path / "resultados.xlsx"
+    save_as(monkeypatch, target)
+    window.export_workbook_action.trigger()
+    wait_idle(qtbot)
+    assert offered[0] == list(i18n.SUPPORTED_LANGUAGES)
+    assert {"en", "es"} <= set(offered[0])
+    assert first == [workshop.languages[0]]
+    names = set(openpyxl.load_workbook(target).sheetnames)
+    assert {"Participantes", "Respuestas", "Libro de códigos"} <= names
+    assert "Responses" not in names
+    # A workshop run first in Spanish starts the choice at Spanish.
+    ws.update_workshop(window.pack, workshop.id, languages=["es", "en"])
+    monkeypatch.setattr(ExportOptionsDialog, "exec", choose("en"))
+    english = tmp_path / "results.xlsx"
+    save_as(monkeypatch, english)
+    window.export_workbook_action.trigger()
+    wait_idle(qtbot)
+    assert first[-1] == "es"
+    assert "Responses" in openpyxl.load_workbook(english).sheetnames

@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from tde_desktop.core.errors import TdeError
-from tde_desktop.core.i18n import _, ngettext
+from tde_desktop.core.i18n import SUPPORTED_LANGUAGES, _, ngettext
 from tde_desktop.core.pack import PACK_SUFFIX, Pack
 from tde_desktop.core.results.merge_datasets import datasets_differ
 from tde_desktop.qt.common.ops import Op, error_text, run_op, show_message
@@ -36,15 +37,26 @@ last_report: QMessageBox | None = None
 
 
 class ExportOptionsDialog(QDialog):
-    """The privacy choices of an export: small-count threshold and consented contacts."""
+    """The choices of an export: its language, the small-count threshold and consented
+    contacts. The language list is every language found (shipped or added by the city),
+    each named in its own words; ``lang`` is the one chosen at first (the workshop's
+    first language), or English when it is not among them; ``lang=None`` leaves the
+    choice out (the CSV files follow the workshop's first language)."""
 
     def __init__(self, parent: QWidget | None = None, *, title: str = "",
-                 contacts: bool = True) -> None:
+                 contacts: bool = True, lang: str | None = "en") -> None:
         super().__init__(parent)
         self.setWindowTitle(title or _("Export results"))
         self.setAccessibleName(title or _("Export results"))
         layout = QVBoxLayout(self)
         form = QFormLayout()
+        self.language = QComboBox()
+        for code, name in SUPPORTED_LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(lang or "en")))
+        self.language.setAccessibleName(_("Language of the file"))
+        if lang is not None:
+            form.addRow(_("Language of the file:"), self.language)
         self.threshold = QSpinBox()
         self.threshold.setRange(1, 100)
         self.threshold.setValue(5)
@@ -80,7 +92,8 @@ class ExportOptionsDialog(QDialog):
 
     def options(self) -> dict[str, Any]:
         return {"suppress_below": self.threshold.value(),
-                "include_contacts": self.contacts.isChecked() and self.contacts.isVisible()}
+                "include_contacts": self.contacts.isChecked() and self.contacts.isVisible(),
+                "lang": str(self.language.currentData())}
 
 
 def documents_dir() -> Path:
@@ -133,8 +146,17 @@ class ResultsActions:
         assert self.pack is not None
         return ws.get_workshop(self.pack, workshop_id).title
 
-    def _ask_options(self, title: str, contacts: bool) -> dict[str, Any] | None:
-        dialog = ExportOptionsDialog(self.window, title=title, contacts=contacts)
+    def _first_language(self, workshop_id: str) -> str:
+        from tde_desktop.core.workshop import workshops as ws
+
+        assert self.pack is not None
+        languages = ws.get_workshop(self.pack, workshop_id).languages
+        return languages[0] if languages else "en"
+
+    def _ask_options(self, title: str, contacts: bool, workshop_id: str,
+                     language: bool = True) -> dict[str, Any] | None:
+        lang = self._first_language(workshop_id) if language else None
+        dialog = ExportOptionsDialog(self.window, title=title, contacts=contacts, lang=lang)
         return dialog.options() if dialog.exec() else None
 
     def _ask_path(self, caption: str, name: str, pattern: str) -> Path | None:
@@ -152,7 +174,8 @@ class ResultsActions:
     def ask_export_workbook(self) -> Op | None:
         """Workshop > Export results to Excel...: options, then where, then the export."""
         workshop_id = self._choose_workshop()
-        options = workshop_id and self._ask_options(_("Export results to Excel"), True)
+        options = workshop_id and self._ask_options(_("Export results to Excel"), True,
+                                                    workshop_id)
         if not workshop_id or not options:
             return None
         path = self._ask_path(_("Save the results workbook"),
@@ -165,8 +188,10 @@ class ResultsActions:
         return self.export_workbook(workshop_id, path, **options)
 
     def export_workbook(self, workshop_id: str, path: Path, *, suppress_below: int = 5,
-                        include_contacts: bool = False) -> Op | None:
-        """Write the city-hall workbook in the background; the status bar says where."""
+                        include_contacts: bool = False, lang: str | None = None
+                        ) -> Op | None:
+        """Write the city-hall workbook in the background, in ``lang`` (by default the
+        workshop's first language); the status bar says where."""
         if self.pack is None:
             return None
 
@@ -174,7 +199,8 @@ class ResultsActions:
             from tde_desktop.core.results.workbook import export_workbook
 
             return export_workbook(pack, workshop_id, path, suppress_below=suppress_below,
-                                   include_contacts=include_contacts, progress=progress)
+                                   include_contacts=include_contacts, lang=lang,
+                                   progress=progress)
 
         return run_op(self.window, work, pack_path=self.pack.path,
                       label=_("Writing the results workbook"),
@@ -186,7 +212,8 @@ class ResultsActions:
     def ask_export_pdf(self) -> Op | None:
         """Workshop > Export "What we heard" PDF...: the one-page summary for residents."""
         workshop_id = self._choose_workshop()
-        options = workshop_id and self._ask_options(_("Export \"What we heard\""), False)
+        options = workshop_id and self._ask_options(_("Export \"What we heard\""), False,
+                                                    workshop_id)
         if not workshop_id or not options:
             return None
         path = self._ask_path(_("Save the summary"),
@@ -196,17 +223,22 @@ class ResultsActions:
             return None
         if path.suffix.lower() != ".pdf":
             path = path.with_name(path.name + ".pdf")
-        return self.export_pdf(workshop_id, path, suppress_below=options["suppress_below"])
+        return self.export_pdf(workshop_id, path, suppress_below=options["suppress_below"],
+                               lang=options["lang"])
 
-    def export_pdf(self, workshop_id: str, path: Path, *, suppress_below: int = 5) -> Op | None:
+    def export_pdf(self, workshop_id: str, path: Path, *, suppress_below: int = 5,
+                   lang: str | None = None) -> Op | None:
+        """Write the one-page summary in the background, in ``lang`` (by default the
+        workshop's first language)."""
         if self.pack is None:
             return None
+        lang = lang or self._first_language(workshop_id)
 
         def work(pack: Pack, progress: Any) -> Path:
             from tde_desktop.core.results.summary_pdf import write_summary_pdf
 
             return write_summary_pdf(pack, workshop_id, path, suppress_below=suppress_below,
-                                     progress=progress)
+                                     lang=lang, progress=progress)
 
         return run_op(self.window, work, pack_path=self.pack.path,
                       label=_("Writing the summary"),
@@ -216,7 +248,8 @@ class ResultsActions:
     def ask_export_csv(self) -> Op | None:
         """Workshop > Export CSV files...: one CSV per sheet of the workbook, in a folder."""
         workshop_id = self._choose_workshop()
-        options = workshop_id and self._ask_options(_("Export CSV files"), True)
+        options = workshop_id and self._ask_options(_("Export CSV files"), True,
+                                                    workshop_id, language=False)
         if not workshop_id or not options:
             return None
         folder = QFileDialog.getExistingDirectory(self.window, _("Folder for the CSV files"),
@@ -226,6 +259,7 @@ class ResultsActions:
         from tde_desktop.qt.results.saved_files import remember
 
         remember(Path(folder))
+        options.pop("lang")  # the CSV files follow the workshop's first language
         return self.export_csv(workshop_id, Path(folder), **options)
 
     def export_csv(self, workshop_id: str, folder: Path, *, suppress_below: int = 5,
