@@ -239,3 +239,17 @@ def test_what_the_fast_path_leaves_to_the_python_path(new_pack: Pack, tmp_path: 
     assert fast_json.import_json_fast(new_pack, path, Provenance(title="t"), layout=layout,
                                       warnings=[], progress=None) is None
     assert_nothing_written(new_pack)
+
+
+@pytest.mark.parametrize("forced", ["text", "number", "date"])
+def test_forced_types_store_the_same_on_both_paths(new_pack: Pack, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch,
+                                                   forced: str) -> None:
+    path = tmp_path / "forced.jsonl"
+    path.write_text("".join(json.dumps({"n": i, "s": f"{i}.5" if i % 3 else "n/a"}) + "\n"
+                            for i in range(50)), encoding="utf-8")
+    overrides = {"n": forced, "s": forced}
+    fast = import_file(new_pack, path, type_overrides=overrides)
+    monkeypatch.setattr(json_import, "_import_fast", lambda *args: None)
+    slow = import_file(new_pack, path, type_overrides=overrides)
+    assert _stored(new_pack, fast) == _stored(new_pack, slow)

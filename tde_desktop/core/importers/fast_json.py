@@ -44,9 +44,9 @@ log = logging.getLogger(__name__)
 
 #: rows are written with the types seen in this much of the file (as in fast_csv)
 CHOOSE_TYPES_BYTES = 8 << 20
-
-
-_NotFlat = NotForThisPath
+#: types a facilitator may force here (as in fast_csv: forcing a number keeps what is
+#: not a number as text, by the Python path's rules)
+_OVERRIDES = {"text", "date", "datetime"}
 
 
 def import_json_fast(pack: Pack, path: Path, provenance: Provenance, *, layout: str,
@@ -56,7 +56,8 @@ def import_json_fast(pack: Pack, path: Path, provenance: Provenance, *, layout: 
 
     Returns ``None``, with nothing written, when the Python path must do it.
     """
-    if pack.conn.in_transaction or pack.read_only:
+    if (pack.conn.in_transaction or pack.read_only
+            or not set((type_overrides or {}).values()) <= _OVERRIDES):
         return None
     try:  # only checking that the fast path is installed
         import adbc_driver_manager  # noqa: F401
@@ -81,7 +82,7 @@ def import_json_fast(pack: Pack, path: Path, provenance: Provenance, *, layout: 
                 pack, scratch, provenance, display, GeoColumns(), [*warnings, *name_warnings],
                 WrittenTable(table="", names=names, states=states, row_count=job.rows,
                              missing=job.missing, sha256=sha256))
-    except (_NotFlat, fast_csv._NotForThisPath) as exc:
+    except (NotForThisPath, fast_csv._NotForThisPath) as exc:
         log.info("%s: using the Python importer (%s)", path.name, exc)
         return None
     finally:
@@ -158,7 +159,7 @@ class _Job:
                 report(self.progress, done, self._total(),
                        _("Imported {n:,} rows").format(n=self.rows))
             if not self.rows:
-                raise _NotFlat("no records")
+                raise NotForThisPath("no records")
             if chosen is None:
                 chosen = self._start(staged, writer, waiting)
                 width = len(self.keys)
