@@ -7,11 +7,11 @@ filters, the grid, exports) asks :func:`column_sql` for the column instead of
 quoting its name, so tidied values are used everywhere at once and undoing a step
 is deleting nothing but one row's mark.
 
-The expression is ``CASE WHEN "c" IN (<from values>) THEN CASE "c" WHEN ... END
-ELSE "c" END``: SQLite turns a constant ``IN`` list into a one-off b-tree, so rows
-whose value was not merged pay one lookup and only merged rows walk the inner
-``CASE``. Values are written as SQL literals (never parameters), so the expression
-drops into any query without moving its parameters.
+The expression is ``CASE WHEN "c" IN (<from values>) THEN CASE WHEN "c" IN (<values
+becoming T1>) THEN 'T1' ... END ELSE "c" END``: SQLite turns a constant ``IN`` list
+into a one-off b-tree, so rows whose value was not merged pay one lookup and merged
+rows one lookup per target value. Values are written as SQL literals (never
+parameters), so the expression drops into any query without moving its parameters.
 """
 
 from __future__ import annotations
@@ -61,12 +61,23 @@ def tidy_map(conn: sqlite3.Connection, table: str, column: str) -> dict[str, str
 
 
 def mapping_sql(column_expr: str, mapping: dict[str, str]) -> str:
-    """``column_expr`` read through ``mapping``; the plain expression when it is empty."""
+    """``column_expr`` read through ``mapping``; the plain expression when it is empty.
+
+    Values are grouped by the value they become, so a row walks one ``IN`` list per
+    target, and a row whose value was not merged stops at the first ``IN``.
+    """
     if not mapping:
         return column_expr
+    by_target: dict[str, list[str]] = {}
+    for source, target in mapping.items():
+        by_target.setdefault(target, []).append(source)
+    whens = " ".join(
+        f"WHEN {column_expr} IN ({', '.join(sql_literal(s) for s in sources)}) "
+        f"THEN {sql_literal(target)}" for target, sources in by_target.items())
+    if len(by_target) == 1:
+        return f"(CASE {whens} ELSE {column_expr} END)"
     keys = ", ".join(sql_literal(k) for k in mapping)
-    whens = " ".join(f"WHEN {sql_literal(k)} THEN {sql_literal(v)}" for k, v in mapping.items())
-    return (f"(CASE WHEN {column_expr} IN ({keys}) THEN CASE {column_expr} {whens} END "
+    return (f"(CASE WHEN {column_expr} IN ({keys}) THEN CASE {whens} END "
             f"ELSE {column_expr} END)")
 
 

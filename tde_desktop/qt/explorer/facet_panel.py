@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -149,6 +150,11 @@ class FacetPanel(QWidget):
         layout.addWidget(hint)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.note)
+        self.tidy_button = QPushButton(_("&Tidy values..."))  # clusters to merge (text only)
+        self.tidy_button.setToolTip(_("Finds values that differ only in case, spacing, "
+                                      "punctuation, accents or spelling, to merge them."))
+        self.tidy_button.clicked.connect(self.open_tidy)
+        layout.addWidget(self.tidy_button)
         self.entries: list[tuple[str, int, Filter]] = []
         self._generation = 0
         self.column_box.currentIndexChanged.connect(lambda _i: self.refresh())
@@ -177,6 +183,7 @@ class FacetPanel(QWidget):
             self.list.clear()
             return
         column = next(c for c in info.columns if c.name == name)
+        self.tidy_button.setEnabled(column.type == "text")
         self._generation += 1
         generation = self._generation
         filters = list(self.explorer.filters)
@@ -201,6 +208,16 @@ class FacetPanel(QWidget):
                              value=label, n=f"{n:,}"))
             self.list.addItem(item)
         self.note.setText(note if entries else _("No rows match these filters."))
+
+    def open_tidy(self) -> None:
+        """The Tidy values dialog for the chosen column (facets count again after a merge)."""
+        name = self.column_box.currentData()
+        if self.explorer.dataset is None or name is None:
+            return
+        from tde_desktop.qt.explorer.tidy_dialog import TidyDialog
+
+        self.tidy_dialog = TidyDialog(self.explorer, name, self)
+        self.tidy_dialog.open()
 
     def _clicked(self, item: QListWidgetItem) -> None:
         f = item.data(Qt.ItemDataRole.UserRole)
