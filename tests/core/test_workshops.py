@@ -270,7 +270,7 @@ def test_agenda_editing_and_pin(new_pack: Pack) -> None:
     person = ws.add_participant(new_pack, workshop.id)
     submit_answer(new_pack, workshop_id=workshop.id, exercise_id=first.id,
                   participant_id=person.id, question_key="answer", answer="Sí")
-    with pytest.raises(TdeError, match="already has 1 answers"):
+    with pytest.raises(TdeError, match="already has 1 answer;"):
         ws.remove_exercise(new_pack, first.id)
     undo_last_answer(new_pack, person.id)
     ws.remove_exercise(new_pack, first.id)

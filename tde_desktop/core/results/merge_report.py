@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import _, ngettext
 
 #: The tables a merge copies, with the word a person reads for each.
 TABLE_NAMES = {"_tde_workshops": "workshops", "_tde_exercises": "exercises",
@@ -74,19 +74,26 @@ class MergeReport:
             p=t["_tde_participants"].added, a=t["_tde_responses"].added,
             same=sum(c.already for c in t.values()))]
         if self.conflicts:
-            lines.append(_("{n} rows had been changed differently in the two packs; the most "
-                           "recent version is used and the other is kept for review.").format(
-                n=len(self.conflicts)))
+            lines.append(ngettext(
+                "{n} row had been changed differently in the two packs; the most recent "
+                "version is used and the other is kept for review.",
+                "{n} rows had been changed differently in the two packs; the most "
+                "recent version is used and the other is kept for review.",
+                len(self.conflicts)).format(n=len(self.conflicts)))
         if self.renamed_codes:
-            lines.append(_("{n} participant codes were already taken and got a suffix: "
-                           "{codes}.").format(n=len(self.renamed_codes), codes=", ".join(
+            lines.append(ngettext("{n} participant code was already taken and got a suffix: "
+                                  "{codes}.",
+                                  "{n} participant codes were already taken and got a suffix: "
+                                  "{codes}.", len(self.renamed_codes)
+                                  ).format(n=len(self.renamed_codes), codes=", ".join(
                                f"{old} → {new}" for old, new in self.renamed_codes)))
         if self.withdrawn or self.answers_removed:
             lines.append(_("{n} participants withdrew; {a} of their answers were removed.")
                          .format(n=self.withdrawn, a=self.answers_removed))
         if self.undone:
-            lines.append(_("{n} answers undone in one pack are undone here too.").format(
-                n=self.undone))
+            lines.append(ngettext("{n} answer undone in one pack is undone here too.",
+                                  "{n} answers undone in one pack are undone here too.",
+                                  self.undone).format(n=self.undone))
         if self.datasets_differ:
             lines.append(_("The two packs hold different datasets; only workshop results "
                            "were merged."))

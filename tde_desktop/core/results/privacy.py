@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from tde_desktop.core.i18n import N_, _, translate
+from tde_desktop.core.i18n import N_, _, ngettext, translate
 
 #: Sign-in codes in words (the codes are the sign-in template's).
 SIGNIN_LABELS: dict[str, dict[str, str]] = {
@@ -157,8 +157,11 @@ FIELD_NAMES = {"neighbourhood": N_("neighbourhood"), "age_band": N_("age band"),
 def describe(report: KReport) -> str:
     """What :func:`k_anonymise` did, in plain words for a clerk."""
     if report.people and report.blanked_people == report.people:
-        return _("With {n} participants, no combination of details is shared by {k}, so "
-                 "every detail is hidden.").format(n=report.people, k=report.k)
+        return ngettext("With {n} participant, no combination of details is shared by {k}, "
+                        "so every detail is hidden.",
+                        "With {n} participants, no combination of details is shared by {k}, "
+                        "so every detail is hidden.", report.people
+                        ).format(n=report.people, k=report.k)
     parts: list[str] = []
     for step in report.generalised:
         if step == "age_band+":
@@ -167,11 +170,15 @@ def describe(report: KReport) -> str:
             parts.append(_("{field} was hidden for everyone").format(
                 field=_(FIELD_NAMES.get(step, step))))
     if report.blanked_people:
-        parts.append(_("every detail was hidden for {n} participants whose combination "
-                       "was shared by fewer than {k}").format(n=report.blanked_people,
-                                                              k=report.k))
+        parts.append(ngettext("every detail was hidden for {n} participant whose combination "
+                              "was shared by fewer than {k}",
+                              "every detail was hidden for {n} participants whose combination "
+                              "was shared by fewer than {k}", report.blanked_people
+                              ).format(n=report.blanked_people, k=report.k))
     if not parts:
-        return _("No detail had to be hidden: every combination is shared by at least "
-                 "{k} participants.").format(k=report.k)
+        return ngettext("No detail had to be hidden: every combination is shared by at least "
+                        "{k} participant.",
+                        "No detail had to be hidden: every combination is shared by at least "
+                        "{k} participants.", report.k).format(k=report.k)
     text = "; ".join(parts)
     return text[:1].upper() + text[1:] + "."

@@ -22,7 +22,7 @@ from typing import Any
 from tde_desktop import __version__
 from tde_desktop.core.errors import ProgressCallback, report
 from tde_desktop.core.explore.export_view import ExportFailed, replace_when_done
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.pack import DatasetInfo, Pack, quote
 from tde_desktop.core.pack.table_copy import create_like, table_columns
 from tde_desktop.core.results.privacy import HIDDEN, QUASI_IDENTIFIERS, describe, k_anonymise
@@ -167,8 +167,11 @@ def _copy_participants(conn: sqlite3.Connection, k: int, fields: Sequence[str]) 
             [[hidden if p[c] == HIDDEN else p[c] for c in names] for p in safe])
         if rep.generalised or rep.blanked_people:
             done.append(f"{people[0]['workshop']}: {describe(rep)}")
-    return " ".join([_("Neighbourhood, age band and affiliation are widened or hidden until "
-                       "every combination is shared by at least {k} participants.").format(k=k),
+    return " ".join([ngettext("Neighbourhood, age band and affiliation are widened or hidden "
+                              "until every combination is shared by at least {k} participant.",
+                              "Neighbourhood, age band and affiliation are widened or hidden "
+                              "until every combination is shared by at least {k} participants.",
+                              k).format(k=k),
                      *done])
 
 

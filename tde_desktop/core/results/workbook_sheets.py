@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from tde_desktop import __version__
-from tde_desktop.core.i18n import N_, SUPPORTED_LANGUAGES, _
+from tde_desktop.core.i18n import N_, SUPPORTED_LANGUAGES, _, ngettext
 from tde_desktop.core.pack import utc_now
 from tde_desktop.core.results.privacy import (
     HIDDEN,
@@ -108,8 +108,11 @@ def hidden_in_words(data: WorkbookData) -> list[str]:
     data.safe_signin  # noqa: B018 -- fills data.k_report
     k = data.suppress_below
     small, beside = data.suppressed
-    lines = [_("Metrics: {n} counts of fewer than {k} people are shown as \"<{k}\", so that "
-               "nobody in a small group can be picked out.").format(n=small, k=k)]
+    lines = [ngettext("Metrics: {n} count of fewer than {k} people is shown as \"<{k}\", so "
+                      "that nobody in a small group can be picked out.",
+                      "Metrics: {n} counts of fewer than {k} people are shown as \"<{k}\", so "
+                      "that nobody in a small group can be picked out.", small
+                      ).format(n=small, k=k)]
     if beside:
         lines.append(_("Metrics: {n} more counts are shown as \"(hidden)\", because the "
                        "total minus the counts shown would give the small ones away."

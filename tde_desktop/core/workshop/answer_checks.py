@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tde_desktop.core.errors import TdeError
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.workshop.exercises import Option, Question
 
 MAX_TEXT = 10_000
@@ -96,8 +96,9 @@ def clean_text(value: Any, *, what: str = "", required: bool = False) -> str:
     )
     if len(text) > MAX_TEXT:
         raise AnswerRejected(
-            _("This answer is too long: please keep it under {n} characters.").format(
-                n=f"{MAX_TEXT:,}"))
+            ngettext("This answer is too long: please keep it under {n} character.",
+                     "This answer is too long: please keep it under {n} characters.",
+                     MAX_TEXT).format(n=f"{MAX_TEXT:,}"))
     if required and not text.strip():
         if what:
             raise AnswerRejected(_("Please fill in: {what}.").format(what=what))
@@ -169,7 +170,9 @@ def _multiple_choice(q: Question, answer: Any, lang: str) -> NormalisedAnswer:
     if len(set(codes)) != len(codes):
         raise AnswerRejected(_("Each choice can be picked only once."))
     if q.max_choices and len(codes) > q.max_choices:
-        raise AnswerRejected(_("Please pick at most {n} choices.").format(n=q.max_choices))
+        raise AnswerRejected(ngettext("Please pick at most {n} choice.",
+                                      "Please pick at most {n} choices.",
+                                      q.max_choices).format(n=q.max_choices))
     if not codes and q.required:
         raise AnswerRejected(_("Please pick at least one choice."))
     return NormalisedAnswer(
@@ -246,7 +249,9 @@ def _dot_vote(q: Question, answer: Any, lang: str) -> NormalisedAnswer:
         raise AnswerRejected(_("Dots are whole: please place whole dots."))
     total = sum(v for _o, v in amounts.values())
     if total > q.dots:
-        raise AnswerRejected(_("You have {n} dots; please remove some.").format(n=q.dots))
+        raise AnswerRejected(ngettext("You have {n} dot; please remove some.",
+                                      "You have {n} dots; please remove some.",
+                                      q.dots).format(n=q.dots))
     if not q.stacking and any(v > 1 for _o, v in amounts.values()):
         raise AnswerRejected(_("Only one dot per choice in this vote."))
     if total == 0:

@@ -37,7 +37,7 @@ import uuid
 from typing import Any
 
 from tde_desktop.core.errors import TdeError
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.pack import Pack, utc_now
 from tde_desktop.core.workshop.exercises import EXERCISE_TYPES, MODES, questions_from_config
 from tde_desktop.core.workshop.participants import (
@@ -237,8 +237,9 @@ def remove_exercise(pack: Pack, exercise_id: str, *, discard_answers: bool = Fal
         "SELECT count(*) FROM _tde_responses WHERE exercise_id = ? AND deleted = 0",
         (exercise_id,)).fetchone()[0]
     if answered and not discard_answers:
-        raise TdeError(_("This exercise already has {n} answers; it cannot be removed.").format(
-            n=answered))
+        raise TdeError(ngettext("This exercise already has {n} answer; it cannot be removed.",
+                                "This exercise already has {n} answers; it cannot be removed.",
+                                answered).format(n=answered))
     with pack.atomic():
         pack.conn.execute("DELETE FROM _tde_exercises WHERE id = ?", (exercise_id,))
         pack.conn.execute("UPDATE _tde_exercises SET position = position - 1 "

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.workshop import room_state
 from tde_desktop.core.workshop import workshops as ws
@@ -114,8 +114,11 @@ class WithdrawDialog(QDialog):
         if row is None:
             return None
         box = QMessageBox(QMessageBox.Icon.Question, _("Withdraw a participant"),
-                          _("Withdraw {code}? This removes their {n} answers for good and "
-                            "cannot be undone.").format(code=row.code, n=row.answers),
+                          ngettext("Withdraw {code}? This removes their {n} answer for good "
+                                   "and cannot be undone.",
+                                   "Withdraw {code}? This removes their {n} answers for good "
+                                   "and cannot be undone.", row.answers
+                                   ).format(code=row.code, n=row.answers),
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.setTextFormat(Qt.TextFormat.PlainText)  # a participant's code is never markup
         box.setAccessibleName(_("Withdraw a participant"))

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from tde_desktop.core.errors import TdeError
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.workshop import room_state
 from tde_desktop.core.workshop import workshops as ws
@@ -186,8 +186,10 @@ class FacilitatorConsole(ConsoleActions, QWidget):
             self._reload_agenda()
         counts = ws.live_counts(self.pack, self.workshop_id)
         people = room_state.participant_count(self.pack, self.workshop_id)
-        self.header.setText(_("{title} \u2014 {status} \u2014 {n} participants").format(
-            title=workshop.title, status=_(workshop.status), n=people))
+        self.header.setText(ngettext("{title} \u2014 {status} \u2014 {n} participant",
+                                     "{title} \u2014 {status} \u2014 {n} participants", people
+                                     ).format(title=workshop.title, status=_(workshop.status),
+                                              n=people))
         for row, exercise in enumerate(self.exercises):
             cell(self.table, row, 5).setText(str(counts.get(exercise.id, 0)))
         if changes & {Change.ANSWERS, Change.MODERATION, Change.PARTICIPANTS, Change.AGENDA}:
@@ -284,7 +286,8 @@ class FacilitatorConsole(ConsoleActions, QWidget):
 
         dialog = WithdrawDialog(self.pack, self.workshop_id, self)
         dialog.withdrawn.connect(lambda _pid, n: self.message.setText(
-            _("Withdrawn: {n} answers removed.").format(n=n)))
+            ngettext("Withdrawn: {n} answer removed.", "Withdrawn: {n} answers removed.",
+                     n).format(n=n)))
         dialog.withdrawn.connect(lambda *_a: self.reload(
             frozenset({Change.PARTICIPANTS, Change.ANSWERS, Change.MODERATION})))
         dialog.open()

@@ -20,7 +20,7 @@ from tde_desktop.core.explore.record_search import (
     record_by_rowid,
     search_pack,
 )
-from tde_desktop.core.i18n import translate
+from tde_desktop.core.i18n import ngettext, thread_language, translate
 from tde_desktop.core.pack.pack_file import ColumnInfo
 from tde_desktop.qt.common.ops import error_text, plain_tooltip, run_op
 from tde_desktop.qt.workshop.kiosk_answer import plain_label as label_widget
@@ -144,8 +144,9 @@ class FlagRecord(Fields):
             self.found.setText(tr("Showing the first {n} matches: type more to narrow "
                                        "them down.", self.lang).format(n=len(records)))
         else:
-            self.found.setText(tr("1 matching record", self.lang) if len(records) == 1
-                               else tr("{n} matching records", self.lang).format(n=len(records)))
+            with thread_language(self.lang):
+                found = ngettext("{n} matching record", "{n} matching records", len(records))
+            self.found.setText(found.format(n=len(records)))
         self.searched.emit(len(records))
 
     # -- picking ----------------------------------------------------------------------

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from tde_desktop.core.errors import TdeError
-from tde_desktop.core.i18n import _, translate
+from tde_desktop.core.i18n import _, ngettext, thread_language, translate
 from tde_desktop.core.safe_names import safe_file_stem
 from tde_desktop.core.workshop import responses
 from tde_desktop.core.workshop import workshops as ws
@@ -125,8 +125,10 @@ def _question(page: _Page, q: Question, lang: str, number: int) -> None:
         for option in options:
             page.box(option.text(lang))
     elif q.kind == "dot_vote":
-        page.text(t("You have {n} dots: write how many you give each.", lang).format(n=q.dots),
-                  10)
+        with thread_language(lang):
+            dots = ngettext("You have {n} dot: write how many you give each.",
+                            "You have {n} dots: write how many you give each.", q.dots)
+        page.text(dots.format(n=q.dots), 10)
         for option in options:
             page.box(option.text(lang))
     elif q.kind == "budget":

@@ -23,7 +23,7 @@ from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from tde_desktop.core.errors import TdeError
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.workshop import moderation
 from tde_desktop.core.workshop import workshops as ws
@@ -218,7 +218,8 @@ class ProjectorWindow(QWidget):
             self.pages.setCurrentIndex(0)
             return
         self.title.setText(exercise.text("title", self.lang))
-        self.status.setText(_("{n} answered so far").format(n=state[3]))
+        self.status.setText(ngettext("{n} answered so far", "{n} answered so far", state[3]
+                                     ).format(n=state[3]))
         if not exercise.revealed:
             self.prompt.setText(exercise.text("instructions_participant", self.lang))
             # A station's chart needs the room's eyes (and the space); its questions are
