@@ -14,14 +14,15 @@ The API, for the facilitator console and for ``tde room``::
     server.join_url       # "http://192.168.137.1:8470/j/K7QM": show it with the QR code
     server.qr_svg()       # the QR code of join_url, an SVG document as text
     server.running        # True while serving
+    server.status()       # RoomStatus: phones joined, connected (last minute), answered
     server.stop()         # stops listening, closes every connection; safe to call twice
 
 ``host=None`` picks the laptop's private address (else loopback); any address that
 is not loopback, RFC 1918 or link-local is refused with :class:`RoomError`.
 ``port=0`` takes a free port (``server.port`` says which). The room code in the
-address is fixed for a workshop and differs between workshops. The console may
-read live counts with :mod:`tde_desktop.core.workshop.room_state` (phones that
-joined are participants whose ``device_id`` starts with ``phone-``).
+address is fixed for a workshop and differs between workshops. Phones that joined
+are participants whose ``device_id`` starts with ``phone-``; the console's other
+live counts (:mod:`tde_desktop.core.workshop.room_state`) include them.
 
 Modules: :mod:`.server` (the thread and the addresses), :mod:`.app` (request
 checks, the phone's language), :mod:`.pages` and :mod:`.questions` (the pages),
@@ -30,6 +31,13 @@ limits, headers), :mod:`.chart` (a station's chart as PNG), :mod:`.texts`.
 This package never imports Qt.
 """
 
-from tde_desktop.room.server import DEFAULT_PORT, RoomError, RoomServer, check_host, room_code
+from tde_desktop.room.server import (
+    DEFAULT_PORT,
+    RoomError,
+    RoomServer,
+    RoomStatus,
+    check_host,
+    room_code,
+)
 
-__all__ = ["DEFAULT_PORT", "RoomError", "RoomServer", "check_host", "room_code"]
+__all__ = ["DEFAULT_PORT", "RoomError", "RoomServer", "RoomStatus", "check_host", "room_code"]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -97,13 +98,19 @@ def create_app(pack_path: Path, workshop_id: str, code: str) -> Flask:
     app.config.update(MAX_CONTENT_LENGTH=BODY_LIMIT, MAX_FORM_MEMORY_SIZE=LONG_BODY_LIMIT,
                       SEND_FILE_MAX_AGE_DEFAULT=300, ROOM_WORKSHOP=workshop_id,
                       ROOM_CODE=code, ROOM_PACKS=packs, ROOM_HOSTS=set(),
-                      ROOM_CLOSE=packs.close_all, ROOM_LIMITER=limiter)
+                      ROOM_CLOSE=packs.close_all, ROOM_LIMITER=limiter, ROOM_SEEN={})
     app.jinja_env.autoescape = True  # participant text is text, on every template
 
     @app.before_request
     def _checks() -> Any:
         token = request.cookies.get(guard.DEVICE_COOKIE)
         g.token = token if guard.valid_token(token) else None
+        if g.token:  # when each phone was last heard from, for the console's count
+            seen = app.config["ROOM_SEEN"]
+            now = seen[g.token] = time.monotonic()
+            if len(seen) > 5000:  # made-up cookies must not grow it without end
+                for old in [k for k, at in seen.items() if now - at > 60]:
+                    seen.pop(old, None)
         g.lang = phone_language(request.accept_languages, request.cookies.get(
             guard.LANG_COOKIE))
         g.lang_scope = thread_language(g.lang)

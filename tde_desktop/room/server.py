@@ -21,6 +21,7 @@ import ipaddress
 import logging
 import socket
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,20 @@ _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud 
 ALLOWED_NETWORKS = tuple(ipaddress.ip_network(n) for n in (
     "127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16",
     "::1/128", "fe80::/10"))
+
+
+#: a phone heard from within this many seconds counts as connected
+CONNECTED_S = 60.0
+
+
+@dataclass(frozen=True)
+class RoomStatus:
+    """What the console shows of the room: phones that joined (not withdrawn), phones
+    heard from in the last minute, and participants who answered each exercise."""
+
+    joined: int
+    connected: int
+    answered: dict[str, int]
 
 
 class RoomError(TdeError):
@@ -194,6 +209,25 @@ class RoomServer:
         thread.join(timeout=10)
         if self.app is not None:
             self.app.config["ROOM_CLOSE"]()
+
+    def status(self) -> RoomStatus:
+        """Counts for the console, read on the caller's thread with its own read-only
+        connection (two COUNT queries; nothing is loaded)."""
+        import time
+
+        from tde_desktop.core.pack import Pack
+        from tde_desktop.core.workshop.tallies import live_counts
+
+        seen = dict(self.app.config["ROOM_SEEN"]) if self.app is not None else {}
+        now = time.monotonic()
+        with Pack.open(self.pack_path, read_only=True) as pack:
+            joined = pack.conn.execute(
+                "SELECT count(*) FROM _tde_participants WHERE workshop_id = ? AND "
+                "withdrawn_at IS NULL AND device_id LIKE 'phone-%'",
+                (self.workshop_id,)).fetchone()[0]
+            answered = live_counts(pack, self.workshop_id)
+        connected = sum(1 for at in seen.values() if now - at <= CONNECTED_S)
+        return RoomStatus(int(joined), connected, answered)
 
     @property
     def running(self) -> bool:

@@ -191,3 +191,23 @@ def test_results_only_when_revealed(room: RoomServer, room_pack: tuple[Path, Any
     phone.get("/results")
     assert "has not shown any results" not in phone.html
     assert 'class="bars"' in phone.html
+
+
+def test_status_counts_the_phones_for_the_console(room: RoomServer,
+                                                  room_pack: tuple[Path, Any]) -> None:
+    path, info = room_pack
+    open_only(path, info["exercises"]["open_text"])
+    assert room.status().joined == 0
+    phones = [Phone(room) for _i in range(3)]
+    for phone in phones:
+        phone.join()
+    phones[0].answer({"text": "Lights on Main St"})
+    with Pack.open(path) as pack:  # a kiosk participant is not a phone
+        w.add_participant(pack, info["workshop"], device_id="kiosk")
+    status = room.status()
+    assert status.joined == 3
+    assert status.connected == 3
+    assert status.answered[info["exercises"]["open_text"]] == 1
+    phones[1].get("/withdraw")
+    phones[1].post("/withdraw", {"confirm": "yes"})
+    assert room.status().joined == 2
