@@ -277,6 +277,8 @@ def step_fast_import(state: _State) -> str:
     import logging
 
     from tde_desktop.core.importers import fast_csv
+    from tde_desktop.core.importers.dialect import detect_dialect
+    from tde_desktop.core.importers.table_bounds import find_head
     from tde_desktop.core.importers.writer import Provenance
     from tde_desktop.core.pack import Pack
 
@@ -292,10 +294,14 @@ def step_fast_import(state: _State) -> str:
     fast_csv.log.setLevel(logging.INFO)
     try:
         with Pack.create(state.work / "fast-import.tdepack", title="Self-test") as pack:
+            text = src.read_bytes().decode("cp1252")
+            dialect = detect_dialect(text)
+            head = find_head(text, dialect, None, src.name)
+            start = len(text[:head.start_char].encode("cp1252"))  # the data rows' first byte
             info = fast_csv.import_fast(
-                pack, src, Provenance(title="Fast import"), encoding="cp1252", delimiter=",",
-                headers=["count", "amount", "opened", "place"], geo=None, warnings=[],
-                progress=None)
+                pack, src, Provenance(title="Fast import"), encoding="cp1252", dialect=dialect,
+                span=(start, src.stat().st_size), headers=head.headers,
+                header_cells=head.header_cells, geo=None, warnings=[], progress=None)
             if info is None:
                 raise StepFailed("the fast CSV importer did not run ("
                                  + ("; ".join(reasons) or "no reason given") + ")")
