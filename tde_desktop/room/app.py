@@ -109,7 +109,7 @@ def create_app(pack_path: Path, workshop_id: str, code: str) -> Flask:
             seen = app.config["ROOM_SEEN"]
             now = seen[g.token] = time.monotonic()
             if len(seen) > 5000:  # made-up cookies must not grow it without end
-                for old in [k for k, at in seen.items() if now - at > 60]:
+                for old in [k for k, at in list(seen.items()) if now - at > 60]:
                     seen.pop(old, None)
         g.lang = phone_language(request.accept_languages, request.cookies.get(
             guard.LANG_COOKIE))
