@@ -138,10 +138,10 @@ class TidyDialog(QDialog):
             else _("No near-identical values found."))
         self.steps_list.clear()
         for step in steps:
-            item = QListWidgetItem(_("{old} \u2192 {new}").format(old=step.from_value,
+            done = QListWidgetItem(_("{old} \u2192 {new}").format(old=step.from_value,
                                                                   new=step.to_value))
-            item.setData(Qt.ItemDataRole.UserRole, step.id)
-            self.steps_list.addItem(item)
+            done.setData(Qt.ItemDataRole.UserRole, step.id)
+            self.steps_list.addItem(done)
         self.undo_button.setEnabled(bool(steps))
 
     # -- merging and undoing ---------------------------------------------------------------
