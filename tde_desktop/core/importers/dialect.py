@@ -19,6 +19,8 @@ from typing import Any
 
 #: in order of preference when two split the lines equally well
 DELIMITERS = [",", ";", "\t", "|", ":", " "]
+#: tried only when none of the usual ones splits half the lines alike
+RARE_DELIMITERS = (":", " ")
 COMMA_SPACE = ", "
 SAMPLE_LINES = 200
 
@@ -68,7 +70,10 @@ def _field_quotes(text: str, q: str) -> int:
 def detect_quote(text: str) -> str:
     """``'`` when fields are quoted with single quotes more often than double; else ``"``."""
     single, double = _field_quotes(text, "'"), _field_quotes(text, '"')
-    return "'" if single >= 2 and single > double else '"'
+    if single >= 2 and single > double:
+        return "'"
+    # no quoted field to tell by: a quote escaped with a backslash says which it is
+    return "'" if text.count("\\'") > text.count('\\"') and not double else '"'
 
 
 def detect_escape(text: str, quotechar: str) -> str | None:
@@ -87,22 +92,58 @@ def detect_delimiter(text: str, quotechar: str = '"', escapechar: str | None = N
     lines = _sample_lines(text)
     best, best_score = ",", (0, 0)
     for delim in DELIMITERS:
-        options = Dialect(delim, quotechar, escapechar).reader_options()
-        counts = [len(r) for r in csv.reader(lines, **options) if r]
-        if not counts:
-            continue
-        width, agree = Counter(counts).most_common(1)[0]
-        if width < 2:
-            continue
-        score = (agree, width)
-        if score > best_score:
-            best, best_score = delim, score
-    if best == ",":
-        commas = sum(line.count(",") for line in lines)
-        spaced = sum(line.count(", ") for line in lines)
-        if commas >= len(lines) and spaced >= 0.95 * commas:
-            return COMMA_SPACE
+        if delim in RARE_DELIMITERS and 2 * best_score[0] >= sum(1 for line in lines if line):
+            break  # a usual delimiter splits half the lines alike: colons and spaces are text
+        # Read with quotes and without, keeping the better: a stray quote must not hide
+        # the delimiter by swallowing the lines after it (and a comma may have a space
+        # after it, before a quoted value).
+        for quoted, skip in ((quotechar, False), (None, False), (quotechar, delim == ",")):
+            options = Dialect(delim, quoted, escapechar, skip).reader_options()
+            # (lines of one field, such as titles and notes, say nothing)
+            counts = [len(r) for r in csv.reader(lines, **options) if len(r) > 1]
+            if not counts:
+                continue
+            width, agree = Counter(counts).most_common(1)[0]
+            score = (agree, width)
+            rare_ok = delim not in RARE_DELIMITERS or (
+                width >= best_score[1] and _starts_table(lines, options, width))
+            if score > best_score and rare_ok:
+                best, best_score = delim, score
+    if best == "," and _space_after_commas(lines, quotechar, escapechar):
+        return COMMA_SPACE
     return best
+
+
+def _starts_table(lines: list[str], options: dict[str, Any], width: int) -> bool:
+    """Whether the first line split ``width`` wide starts the file or follows a blank line.
+
+    A colon or a space splits the values of a one-column file too ('12/31/2017 11:59 PM'
+    under a header 'date'); a header row split alike says it is the delimiter.
+    """
+    before: list[list[str]] = []
+    for row in csv.reader(lines, **options):
+        if len(row) == width:
+            return not before or not any(before[-1])
+        before.append(row)
+    return False
+
+
+def _agreement(lines: list[str], dialect: Dialect) -> int:
+    counts = [len(r) for r in csv.reader(lines, **dialect.reader_options()) if len(r) > 1]
+    return Counter(counts).most_common(1)[0][1] if counts else 0
+
+
+def _space_after_commas(lines: list[str], quotechar: str, escapechar: str | None) -> bool:
+    """Whether the file is written with comma-plus-space: read so, its rows agree better
+    (quoted values after ', '), or every field after a comma starts with a space."""
+    plain, spaced = (Dialect(",", quotechar, escapechar, skipinitialspace=s)
+                     for s in (False, True))
+    a0, a1 = _agreement(lines, plain), _agreement(lines, spaced)
+    if a1 != a0:
+        return a1 > a0
+    later = [f for r in csv.reader(lines, **plain.reader_options()) if len(r) > 1
+             for f in r[1:] if f]
+    return len(later) >= 2 and sum(1 for f in later if f.startswith(" ")) >= 0.95 * len(later)
 
 
 def detect_dialect(text: str, delimiter: str | None = None,
@@ -122,9 +163,10 @@ def detect_dialect(text: str, delimiter: str | None = None,
 def read_rows(lines: Iterable[str], dialect: Dialect, width: int | None) -> Iterator[list[str]]:
     """The rows of ``lines`` (read with ``newline=''``), stray quotes taken literally.
 
-    A row that took several lines and did not come out ``width`` fields wide began with
-    a quote that never closed where it should: its first line is read again with quotes
-    as ordinary characters, and reading goes on from the next line. Without ``width``
+    A row that took several lines and came out the wrong width, or swallowed lines that
+    are each a whole row, began with a quote that never closed where it should: its
+    first line is read again with quotes as ordinary characters, and reading goes on
+    from the next line. Without ``width``
     the rows are read exactly as the dialect says.
     """
     options = dialect.reader_options()
@@ -136,7 +178,7 @@ def read_rows(lines: Iterable[str], dialect: Dialect, width: int | None) -> Iter
     feed = _Feed(iter(lines))
     while True:
         for row in csv.reader(feed, **options):
-            if len(feed.taken) > 1 and len(row) != width:
+            if _stray(row, feed.taken, width, plain):
                 first, rest = feed.taken[0], feed.taken[1:]
                 yield next(csv.reader([first], **plain), [])
                 feed.give_back(rest)
@@ -168,13 +210,27 @@ class _Feed:
         self.pending.extend(reversed(lines))
 
 
+def _stray(row: list[str], taken: list[str], width: int, plain: dict[str, Any]) -> bool:
+    """Did ``row`` swallow lines after a stray quote? It ran over several lines and came
+    out the wrong width, or the lines it swallowed are each a whole row on their own."""
+    if len(taken) < 2:
+        return False
+    return len(row) != width or (len(taken) > 2 and all(
+        len(next(csv.reader([line], **plain), [])) == width for line in taken[1:]))
+
+
 def has_stray_quote(text: str, dialect: Dialect, width: int) -> bool:
-    """Whether a sample of a file's rows holds a stray quote (see :func:`read_rows`):
-    a row that ran over several lines and did not come out ``width`` fields wide."""
+    """Whether a sample of a file's rows holds a stray quote (see :func:`read_rows`)."""
     if dialect.quotechar is None or dialect.quotechar not in text:
         return False
     lines = list(io.StringIO(text, newline=""))[:SAMPLE_LINES * 5]
     if len(lines) > 1 and not text.endswith(("\n", "\r")):
         lines = lines[:-1]
-    rows = csv.reader(lines, **dialect.reader_options())
-    return any(len(r) != width and any("\n" in c or "\r" in c for c in r) for r in rows)
+    plain = Dialect(dialect.delimiter, None,
+                    skipinitialspace=dialect.skipinitialspace).reader_options()
+    feed = _Feed(iter(lines))
+    for row in csv.reader(feed, **dialect.reader_options()):
+        if _stray(row, feed.taken, width, plain):
+            return True
+        feed.taken.clear()
+    return False

@@ -14,10 +14,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tde_desktop.core.errors import ImportFailed
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import _, ngettext
 
 SAMPLE_ROWS = 80  # the header must start within the first 80 rows
 MAX_HEADER_ROWS = 5
+MAX_FOOTER_ROWS = 20
+_TOTAL = re.compile(r"(grand\s+)?totals?\b|total\s+general\b|sum\b|suma\b", re.IGNORECASE)
+_NOTE = re.compile(r"(\*|†|‡|\(\d+\)|\d+\)|notes?\b|sources?\b|notas?\b|fuentes?\b)",
+                   re.IGNORECASE)
 _NUMBER = re.compile(r"-?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?%?")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 ERROR_VALUES = frozenset({"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!",
@@ -199,12 +203,14 @@ def _table(scan: Scan, columns: list[int], merges: list[tuple[int, int, int, int
 def find_end(table: Table, rows: Iterable[tuple[int, list[str]]]) -> None:
     """Move ``table.last_row`` up to where the table really ends, with a note saying why.
 
-    Two things end a printed table early: the same header again (the next table of a
-    report, under its own title row), and a short tail of notes or totals after two
-    or more empty rows (at most a tenth of the rows above it).
+    Three things end a printed table early: the same header again (the next table of a
+    report, under its own title row), a short tail of notes or totals after two or
+    more empty rows (at most a tenth of the rows above it), and totals or footnotes
+    right under the last row (see :func:`is_footer_row`).
     """
     nonblank: list[int] = []
     short_run: list[int] = []
+    last_rows: list[tuple[int, list[str]]] = []  # the last nonblank rows: totals, notes?
     for r, cells in rows:
         if r > table.last_row:
             break
@@ -221,6 +227,9 @@ def find_end(table: Table, rows: Iterable[tuple[int, list[str]]]) -> None:
             break
         short_run = [*short_run, r] if filled <= 2 else []
         nonblank.append(r)
+        last_rows.append((r, cells))
+        if len(last_rows) > 2 * MAX_FOOTER_ROWS:
+            del last_rows[:MAX_FOOTER_ROWS]
     for k in range(1, len(nonblank)):
         tail = len(nonblank) - k
         if nonblank[k] - nonblank[k - 1] >= 3 and tail <= max(2, k // 10):
@@ -229,7 +238,56 @@ def find_end(table: Table, rows: Iterable[tuple[int, list[str]]]) -> None:
                                  "imported.").format(first=nonblank[k] + 1,
                                                      last=nonblank[-1] + 1))
             table.last_row = nonblank[k - 1]
+            return
+    _drop_footer(table, [(r, cells) for r, cells in last_rows if r <= table.last_row])
+
+
+def _drop_footer(table: Table, tail: list[tuple[int, list[str]]]) -> None:
+    """Leave out totals and notes right under the table (no empty rows between)."""
+    cells = [c for _r, c in tail]
+    first = footer_start(cells, len(table.columns))
+    if first < len(cells) and tail[first][0] > table.first_data:
+        table.notes.append(footer_note(cells[first:])[1])
+        table.last_row = tail[first][0] - 1
+
+
+def is_footer_row(cells: list[str], width: int) -> bool:
+    """A total, a footnote or a note, as found under a table (not a data row)."""
+    filled = [c for c in cells if c]
+    if not filled:
+        return False
+    lead = next(c for c in cells[:2] if c) if any(cells[:2]) else ""
+    if lead and _TOTAL.match(lead):
+        return True
+    if len(filled) <= 2 and _NOTE.match(filled[0]) and filled[0] == cells[0]:
+        return True
+    return width >= 3 and len(filled) == 1 and filled[0] == cells[0] and _texty(filled[0])
+
+
+def footer_start(rows: list[list[str]], width: int) -> int:
+    """Where the totals, notes and empty rows at the end of ``rows`` start (``len(rows)``:
+    none)."""
+    i = len(rows)
+    while i > 0 and len(rows) - i < MAX_FOOTER_ROWS:
+        cells = [c.strip() for c in rows[i - 1]]
+        if any(cells) and not is_footer_row(cells, width):
             break
+        i -= 1
+    return i
+
+
+def footer_note(rows: list[list[str]]) -> tuple[int, str]:
+    """How many of ``rows`` (the totals and notes under a table) hold text, and the note
+    that says they were left out, quoting them."""
+    shown = [" ".join(c.strip() for c in r if c.strip()) for r in rows]
+    shown = [s for s in shown if s]
+    text = " / ".join(shown)
+    if len(text) > 80:
+        text = text[:77] + "..."
+    return len(shown), ngettext(
+        "The last row ({text}) looks like a total or a note, not data; it was not imported.",
+        "The last {n} rows ({text}) look like totals or notes, not data; they were not "
+        "imported.", len(shown)).format(n=len(shown), text=text)
 
 
 def find_header_rows(rows: list[list[str]], merges: list[tuple[int, int, int, int]],

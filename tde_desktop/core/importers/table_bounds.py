@@ -21,16 +21,18 @@ from pathlib import Path
 from tde_desktop.core.errors import ImportFailed
 from tde_desktop.core.i18n import _
 from tde_desktop.core.importers.dialect import Dialect
-from tde_desktop.core.importers.excel_layout import SAMPLE_ROWS, _texty, find_header_rows
+from tde_desktop.core.importers.excel_layout import (
+    SAMPLE_ROWS,
+    _texty,
+    find_header_rows,
+    footer_note,
+    footer_start,
+)
 
 TAIL_BYTES = 64 << 10
-MAX_FOOTER_ROWS = 20
 #: encodings whose bytes can be cut at a line end and counted back (the tail is read alone)
 _BYTE_ENCODINGS = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "cp1252": "cp1252",
                    "latin-1": "latin-1"}
-_TOTAL = re.compile(r"(grand\s+)?totals?\b|total\s+general\b|sum\b|suma\b", re.IGNORECASE)
-_NOTE = re.compile(r"(\*|†|‡|\(\d+\)|\d+\)|notes?\b|sources?\b|notas?\b|fuentes?\b)",
-                   re.IGNORECASE)
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 
@@ -146,32 +148,6 @@ def _head_notes(rows: list[list[str]], header_rows: list[int]) -> list[str]:
     return notes
 
 
-def is_footer_row(cells: list[str], width: int) -> bool:
-    """A total, a footnote or a note, as found under a table (not a data row)."""
-    filled = [c for c in cells if c]
-    if not filled:
-        return False
-    lead = next(c for c in cells[:2] if c) if any(cells[:2]) else ""
-    if lead and _TOTAL.match(lead):
-        return True
-    if len(filled) <= 2 and _NOTE.match(filled[0]) and filled[0] == cells[0]:
-        return True
-    return width >= 3 and len(filled) == 1 and filled[0] == cells[0] and _texty(filled[0])
-
-
-def footer_start(rows: list[list[str]], width: int) -> int:
-    """Where the totals and notes at the end of ``rows`` start (``len(rows)``: none)."""
-    i, found = len(rows), False
-    while i > 0 and len(rows) - i < MAX_FOOTER_ROWS:
-        cells = [c.strip() for c in rows[i - 1]]
-        if any(cells):
-            if not is_footer_row(cells, width):
-                break
-            found = True
-        i -= 1
-    return i if found else len(rows)
-
-
 @dataclass
 class Tail:
     """Where the table ends in the file."""
@@ -211,14 +187,10 @@ def find_tail(path: Path, encoding: str, dialect: Dialect, width: int,
     if first == len(rows):
         return Tail(size)
     footer = lines[len(lines) - len(rows) + first:]
-    shown = [" ".join(c.strip() for c in r if c.strip()) for r in rows[first:]]
-    shown = [s for s in shown if s]
-    text_shown = " / ".join(shown)
-    if len(text_shown) > 80:
-        text_shown = text_shown[:77] + "..."
-    note = _("The last {n} rows ({text}) look like totals or notes, not data; they were not "
-             "imported.").format(n=len(shown), text=text_shown)
-    return Tail(size - len("".join(footer).encode(codec)), len(shown), [note])
+    n, note = footer_note(rows[first:])
+    if not n and any(len(r) == 1 for r in rows[first:]):
+        return Tail(size)  # an empty value of a one-column table: a row, not a blank line
+    return Tail(size - len("".join(footer).encode(codec)), n, [note] if n else [])
 
 
 @dataclass
