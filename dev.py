@@ -70,6 +70,12 @@ def test(args: list[str]) -> int:
           "scripts", "dev.py")
     _step(failures, "mypy", python, "-m", "mypy", "tde_desktop")  # core, cli and qt: strict
     _step(failures, "import-linter", _bin(VENV, "lint-imports"))
+    # The CI workflows, checked offline: their shape, then their security.
+    workflows = sorted(str(p.relative_to(ROOT))
+                       for p in (ROOT / ".github" / "workflows").glob("*.yml"))
+    _step(failures, "workflow schema", _bin(VENV, "check-jsonschema"), "--builtin-schema",
+          "vendor.github-workflows", *workflows)
+    _step(failures, "zizmor", _bin(VENV, "zizmor"), "--offline", *workflows)
     _sample_pack(python)
     _step(failures, "pytest", python, "-m", "pytest", "-q", *args, env=env)
     # The core and the command line must work where PySide6 is not installed.
