@@ -58,7 +58,7 @@ def cmd_add(args: argparse.Namespace) -> int:
                 sheet=args.sheet, table=args.table, header_row=args.header_row,
                 encoding=args.encoding,
                 delimiter=_delimiter(args.delimiter), type_overrides=_parse_types(args.type),
-                progress=progress,
+                progress=progress, **_text_options(args),
             )
         finally:
             progress.finish()
@@ -67,14 +67,63 @@ def cmd_add(args: argparse.Namespace) -> int:
         n=info.column_count)
     print(_("Added {title}: {row_text}, {column_text} (table {table})").format(
         title=info.title, row_text=rows, column_text=cols, table=info.table_name))
+    for line in decision_lines(info):
+        print("  " + line)
     for warning in info.warnings:
         print("  " + _("Note: {warning}").format(warning=warning))
     return 0
 
 
 def _delimiter(value: str | None) -> str | None:
-    names = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
+    names = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|",
+             "colon": ":", "space": " ", "comma-space": ", "}
     return names.get(value, value) if value else None
+
+
+def _text_options(args: argparse.Namespace) -> dict[str, Any]:
+    """Options only delimited text files take, passed only when given."""
+    options: dict[str, Any] = {}
+    if args.quote is not None:
+        options["quote"] = "" if args.quote.lower() == "none" else args.quote
+    if args.keep_footer:
+        options["keep_footer"] = True
+    return options
+
+
+_SHOWN = {"\t": "tab", " ": "space", ", ": "comma-space"}
+
+
+def decision_lines(info: Any) -> list[str]:
+    """What the import decided, one line each, with the flag that changes it."""
+    o = info.import_options
+    lines = []
+    if "encoding" in o:
+        lines.append(_("Encoding: {value} (change with --encoding)").format(value=o["encoding"]))
+    if "delimiter" in o:
+        lines.append(_("Delimiter: {value} (change with --delimiter)").format(
+            value=_SHOWN.get(o["delimiter"], repr(o["delimiter"]))))
+    if o.get("quote"):
+        escape = (_("backslash escapes") if o.get("escape") == "backslash"
+                  else _("doubled to escape"))
+        lines.append(_("Quote: {value}, {escape} (change with --quote)").format(
+            value=repr(o["quote"]), escape=escape))
+    elif "quote" in o:
+        lines.append(_("Quote: none (change with --quote)"))
+    if "sheet" in o:
+        lines.append(_("Sheet: {value} (change with --sheet)").format(value=o["sheet"]))
+    if "header_row" in o:
+        lines.append(_("Header row: {value} (change with --header-row)").format(
+            value=o["header_row"]))
+    if "rows_above" in o:
+        lines.append(_("Rows left out above the header: {n} (change with --header-row)").format(
+            n=o["rows_above"]))
+    if "rows_below" in o:
+        lines.append(_("Rows left out below the table: {n} (keep them with --keep-footer)")
+                     .format(n=o["rows_below"]))
+    types = ", ".join(f"{c.original_name}={c.type}" for c in info.columns)
+    lines.append(_("Column types: {types} (change with --type COLUMN=TYPE)").format(
+        types=types))
+    return lines
 
 
 def _info_dict(pack: Any) -> dict[str, Any]:
@@ -165,7 +214,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--table", type=int, help=_("which of several side-by-side tables (1, 2, ...)"))
     p.add_argument("--header-row", type=int)
     p.add_argument("--encoding")
-    p.add_argument("--delimiter")
+    p.add_argument("--delimiter", help=_("comma, semicolon, tab, pipe, colon, space or ', '"))
+    p.add_argument("--quote", help=_("the quote character: '\"', \"'\" or none"))
+    p.add_argument("--keep-footer", action="store_true",
+                   help=_("keep the rows that look like totals or notes under a table"))
     p.add_argument("--type", action="append", default=[], metavar="COLUMN=TYPE")
     p.set_defaults(func=cmd_add)
 

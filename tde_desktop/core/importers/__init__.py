@@ -53,6 +53,7 @@ def import_file(
     encoding: str | None = None,
     delimiter: str | None = None,
     quote: str | None = None,
+    keep_footer: bool = False,
     type_overrides: dict[str, str] | None = None,
     progress: ProgressCallback | None = None,
 ) -> DatasetInfo:
@@ -73,7 +74,8 @@ def import_file(
         from tde_desktop.core.importers.csv_import import import_csv
 
         return import_csv(pack, path, provenance, encoding=encoding, delimiter=delimiter,
-                          quote=quote, header_row=header_row, **options)
+                          quote=quote, keep_footer=keep_footer, header_row=header_row,
+                          **options)
     if fmt == "excel":
         from tde_desktop.core.importers.excel_import import import_excel
 

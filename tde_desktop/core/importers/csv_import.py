@@ -181,6 +181,7 @@ def import_csv(
     encoding: str | None = None,
     delimiter: str | None = None,
     quote: str | None = None,
+    keep_footer: bool = False,
     header_row: int | None = None,
     type_overrides: dict[str, str] | None = None,
     progress: ProgressCallback | None = None,
@@ -189,7 +190,8 @@ def import_csv(
 
     Encoding, delimiter, quote (``'"'``, ``"'"``, or ``""`` for none) and header row
     (1-based) are detected unless given. Rows above the header and totals or notes under
-    the table are left out, each with a note among the dataset's warnings.
+    the table (unless ``keep_footer``) are left out, each with a note among the dataset's
+    warnings.
     """
     with path.open("rb") as f:
         sample = f.read(SNIFF_BYTES)
@@ -206,7 +208,7 @@ def import_csv(
             enc=chosen)) from None
     if delimiter is not None and len(delimiter) != 1 and delimiter != COMMA_SPACE:
         raise ImportFailed(_("The delimiter must be a single character."))
-    options = _Options(delimiter, quote, header_row, type_overrides, progress)
+    options = _Options(delimiter, quote, header_row, type_overrides, progress, keep_footer)
     try:
         return _import_with(pack, path, provenance, sample, chosen, options)
     except EncodingProblem:
@@ -223,6 +225,7 @@ class _Options:
     header_row: int | None
     type_overrides: dict[str, str] | None
     progress: ProgressCallback | None
+    keep_footer: bool = False
 
 
 def _start_byte(sample: bytes, text: str, head: Head, encoding: str) -> int | None:
@@ -248,8 +251,8 @@ def _import_with(pack: Pack, path: Path, provenance: Provenance, sample: bytes,
         dialect = detect_dialect(text, opts.delimiter, opts.quote)
     head = find_head(text, dialect, opts.header_row, path.name)
     start = _start_byte(sample, text, head, encoding)
-    tail = (find_tail(path, encoding, dialect, len(head.headers), start) if start is not None
-            else Tail(path.stat().st_size))
+    tail = (find_tail(path, encoding, dialect, len(head.headers), start)
+            if start is not None and not opts.keep_footer else Tail(path.stat().st_size))
     stray = has_stray_quote(text[head.start_char:], dialect, len(head.headers))
     warnings: list[str] = []
     if encoding in ("cp1252", "latin-1"):
