@@ -30,7 +30,7 @@ from tde_desktop.core.explore.filters import (
     where_for,
 )
 from tde_desktop.core.explore.paging import count_rows
-from tde_desktop.core.explore.tidied import column_sql
+from tde_desktop.core.explore.tidied import mapping_sql, tidy_map
 from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.pack import quote
 
@@ -143,14 +143,19 @@ def chart_data(conn: sqlite3.Connection, table: str, spec: ChartSpec,
     yl = labels.get(spec.y, spec.y) if spec.y else ""
     rows = count_rows(conn, table, filters)
     name = _dataset_title(conn, table)
-    x = column_sql(conn, table, spec.x)  # tidied values are one bar
+    x = quote(spec.x)
     if spec.kind == "bar":
         measure = f"total({quote(spec.y)})" if spec.y else "count(*)"
         where, params = where_for(conn, table, filters)
+        grouped = f"SELECT {x} AS k, {measure} AS m FROM {quote(table)} {where} GROUP BY {x}"
+        mapping = tidy_map(conn, table, spec.x)
+        if mapping:  # tidied values are one bar: map the groups, not every row
+            grouped = (f"SELECT {mapping_sql('k0', mapping)} AS k, total(m0) AS m FROM "
+                       f"(SELECT {x} AS k0, {measure} AS m0 FROM {quote(table)} {where} "
+                       f"GROUP BY {x}) GROUP BY 1")
         result = conn.execute(
-            f"SELECT {x}, {measure} AS m, count(*) OVER () FROM {quote(table)} {where} "
-            f"GROUP BY {x} ORDER BY m DESC, {x} LIMIT ?", [*params, max(1, spec.top)]
-        ).fetchall()
+            f"SELECT k, m, count(*) OVER () FROM ({grouped}) ORDER BY m DESC, k LIMIT ?",
+            [*params, max(1, spec.top)]).fetchall()
         groups = int(result[0][2]) if result else 0
         title = (_("{y} by {x}").format(y=yl, x=xl) if spec.y
                  else _("{name} by {x}").format(name=name, x=xl))

@@ -22,7 +22,7 @@ from tde_desktop.core.explore.filters import (
     where_for,
 )
 from tde_desktop.core.explore.paging import count_rows
-from tde_desktop.core.explore.tidied import column_sql
+from tde_desktop.core.explore.tidied import mapping_sql, tidy_map
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import quote
 
@@ -48,9 +48,14 @@ def facet(conn: sqlite3.Connection, table: str, column: str, filters: Sequence[F
     counts distinct values, empty cells included. One GROUP BY pass in SQL.
     """
     where, params = where_for(conn, table, filters)
-    c = column_sql(conn, table, column)  # tidied values count as one
-    sql = (f"SELECT v, n, count(*) OVER (), sum(n) OVER () FROM "
-           f"(SELECT {c} AS v, count(*) AS n FROM {quote(table)} {where} GROUP BY {c}) "
+    c = quote(column)
+    counted = f"SELECT {c} AS v, count(*) AS n FROM {quote(table)} {where} GROUP BY {c}"
+    mapping = tidy_map(conn, table, column)
+    if mapping:  # tidied values count as one: map the few distinct values, not every row
+        counted = (f"SELECT {mapping_sql('v0', mapping)} AS v, sum(n0) AS n FROM "
+                   f"(SELECT {c} AS v0, count(*) AS n0 FROM {quote(table)} {where} "
+                   f"GROUP BY {c}) GROUP BY 1")
+    sql = (f"SELECT v, n, count(*) OVER (), sum(n) OVER () FROM ({counted}) "
            f"ORDER BY n DESC, v LIMIT ?")
     rows = conn.execute(sql, [*params, max(1, limit)]).fetchall()
     if not rows:
