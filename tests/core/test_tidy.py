@@ -148,3 +148,30 @@ def test_mapping_sql_is_safe_for_quotes_and_nul() -> None:
     got = [r[0] for r in conn.execute(f"SELECT {expr} FROM t ORDER BY rowid")]
     assert got == ["O'Brien", "xy", "plain"]
     assert sql_literal("it's") == "'it''s'"
+
+
+def _as_version_5(path: Path) -> None:
+    """Turn a pack back into one made before tidy steps existed (migrations 1-5 only)."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("DROP TABLE _tde_tidy")
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm006_tidy'")
+    conn.execute("PRAGMA user_version = 5")
+    conn.close()
+
+
+def test_a_pack_from_before_tidy_steps(pack: Pack) -> None:
+    path = pack.path
+    pack.close()
+    _as_version_5(path)
+    with Pack.open(path, read_only=True) as old:  # read-only: not migrated, still readable
+        table = old.dataset("Residents").table_name
+        assert column_sql(old.conn, table, "neighbourhood") == '"neighbourhood"'
+        assert dict(facet(old.conn, table, "neighbourhood").values)["BROADWAY EAST"] == 3
+        assert tidy_steps(old, "Residents") == []
+        with pytest.raises(TdeError):
+            merge_values(old, "Residents", "neighbourhood", ["BROADWAY EAST"], "Broadway East")
+    with Pack.open(path) as upgraded:  # opened for editing: migration 6 adds the table
+        assert upgraded.conn.execute("PRAGMA user_version").fetchone()[0] == 6
+        merge_values(upgraded, "Residents", "neighbourhood", ["BROADWAY EAST"], "Broadway East")
+        table = upgraded.dataset("Residents").table_name
+        assert dict(facet(upgraded.conn, table, "neighbourhood").values)["Broadway East"] == 8
