@@ -50,6 +50,9 @@ def test_merge_joins_facet_entries_and_undo_splits_them(make_main_window, qtbot,
     assert dialog.grid.rowCount() == 0
     assert [dialog.steps_list.item(i).text() for i in range(dialog.steps_list.count())] == [
         "Broadway East \u2192 Broadway East (NE)", "BROADWAY EAST \u2192 Broadway East (NE)"]
+    card = explorer.card.label.text()
+    assert "Tidied values" in card
+    assert "neighbourhood: BROADWAY EAST \u2192 Broadway East (NE)" in card
     chart = explorer.show_panel("ChartView")
     chart.x_box.setCurrentIndex(chart.x_box.findData("neighbourhood"))
     wait_idle(qtbot)
@@ -61,7 +64,11 @@ def test_merge_joins_facet_entries_and_undo_splits_them(make_main_window, qtbot,
     qtbot.mouseClick(dialog.undo_button, Qt.MouseButton.LeftButton)
     wait_idle(qtbot)
     assert _facet(panel) == {"Broadway East (NE)": 5, "BROADWAY EAST": 3, "Hamilton": 2}
+    assert "BROADWAY EAST \u2192" not in explorer.card.label.text()
     dialog.close()
+    # the card shows the steps left when the dataset is shown again
+    explorer.set_dataset(explorer.pack, explorer.dataset)
+    assert "Broadway East \u2192 Broadway East (NE)" in explorer.card.label.text()
 
 
 def test_tidy_is_offered_for_text_columns_only(make_main_window, qtbot, tmp_path):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
@@ -19,8 +21,9 @@ def breakable(url: str) -> str:
     return text
 
 
-def card_html(info: DatasetInfo) -> str:
-    """The card as simple HTML (every value escaped; URLs made into links)."""
+def card_html(info: DatasetInfo, steps: Sequence[Any] = ()) -> str:
+    """The card as simple HTML (every value escaped; URLs made into links); ``steps`` are
+    the dataset's tidy steps (core/explore/tidy.py), listed with their original values."""
     e = html.escape
     rows = [
         (_("Rows"), f"{info.row_count:,}"),
@@ -48,6 +51,13 @@ def card_html(info: DatasetInfo) -> str:
         parts.append(f"<h3>{e(_('Notes from the import'))}</h3><ul>")
         parts.extend(f"<li>{e(w)}</li>" for w in info.warnings)
         parts.append("</ul>")
+    if steps:
+        labels = {c.name: c.original_name for c in info.columns}
+        parts.append(f"<h3>{e(_('Tidied values (the original values are kept)'))}</h3><ul>")
+        parts.extend("<li>" + e(_("{column}: {old} \u2192 {new}").format(
+            column=labels.get(s.column, s.column), old=s.from_value, new=s.to_value)) + "</li>"
+            for s in steps)
+        parts.append("</ul>")
     return "".join(parts)
 
 
@@ -74,5 +84,5 @@ class DatasetCard(QScrollArea):
         layout.addStretch(1)
         self.setWidget(inner)
 
-    def set_dataset(self, info: DatasetInfo | None) -> None:
-        self.label.setText("" if info is None else card_html(info))
+    def set_dataset(self, info: DatasetInfo | None, steps: Sequence[Any] = ()) -> None:
+        self.label.setText("" if info is None else card_html(info, steps))

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from tde_desktop.core.explore import paging
 from tde_desktop.core.explore.filters import Filter
 from tde_desktop.core.explore.labels import plain_label
+from tde_desktop.core.explore.tidy import tidy_steps
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import DatasetInfo, Pack
 from tde_desktop.qt.common.ops import run_op
@@ -161,7 +162,7 @@ class Explorer(QWidget):
             self.filter_bar.count_label.clear()
         self.index_button.setVisible(False)
         self.export_button.setEnabled(info is not None)
-        self.card.set_dataset(info)
+        self.card.set_dataset(info, tidy_steps(pack, info.id) if pack and info else [])
         self.dictionary.set_dataset(pack, info)
         self.column_finder.set_columns(info.columns if info else [])
         self._dirty = set(self._panels)

@@ -187,5 +187,9 @@ class TidyDialog(QDialog):
 
     def _changed(self) -> None:
         """The grid, facets and charts count again with the steps as they now are."""
-        self.explorer.apply_filters(list(self.explorer.filters))
+        explorer = self.explorer
+        explorer.apply_filters(list(explorer.filters))
+        if explorer.pack is not None and explorer.dataset is not None:  # the card lists steps
+            explorer.card.set_dataset(explorer.dataset,
+                                      tidy_steps(explorer.pack, explorer.dataset.id))
         self.reload()
