@@ -138,3 +138,27 @@ def test_station_chart_uses_plain_labels_and_keeps_raw_names_in_the_tooltip(
     assert "noticedate" not in axis
     assert "noticedate" not in chart.caption.text()
     assert chart.canvas.toolTip() == "noticedate"
+
+
+def test_larger_text_keeps_the_chart_inside_its_canvas_with_a_wrapped_title(
+        qtbot: Any, pack: Pack) -> None:
+    from tde_desktop.qt.workshop.station_chart import StationChart, station_figure
+
+    _workshop, station = _station(pack)
+    assert station.view_id is not None
+    counted = station_figure(pack.path, station.view_id, lang="en")
+    chart = StationChart(14)
+    qtbot.addWidget(chart)
+    chart.resize(600, 320)
+    chart.show()
+    chart.view_id, chart.lang = counted.view_id, counted.lang
+    chart._counted(counted)  # drawn at 100% text
+    chart.set_font_points(28)  # View > Text size 200%: the dpi doubles
+    chart.canvas.draw()
+    canvas = chart.canvas
+    assert chart.figure.bbox.width == pytest.approx(canvas.width() * canvas.device_pixel_ratio)
+    assert chart.figure.bbox.height == pytest.approx(canvas.height() * canvas.device_pixel_ratio)
+    renderer = canvas.get_renderer()
+    title = next(t for t in chart.figure.texts if t.get_gid() == "tde-title")
+    assert "\n" in title.get_text()  # wrapped for the larger text, not cut
+    assert title.get_window_extent(renderer).x1 <= chart.figure.bbox.width

@@ -133,6 +133,11 @@ class StationChart(QWidget):
             return
         self.font_pt = float(font_pt)
         self.figure.set_dpi(self._dpi())
+        # A new dpi keeps the figure's inches, so it would outgrow the canvas (title cut,
+        # axes laid out for a figure twice as big): keep the canvas's pixel size instead.
+        pixels = self.canvas.device_pixel_ratio / self.figure.dpi
+        self.figure.set_size_inches(self.canvas.width() * pixels,
+                                    self.canvas.height() * pixels, forward=False)
         if self.shown is not None:
             self._draw(self.shown)
 
