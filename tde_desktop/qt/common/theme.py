@@ -185,6 +185,10 @@ def apply_theme(app: QApplication, *, scale: float | None = None,
     _restore_sizes(chosen)
 
 
+#: a title bar and borders, for a window the window manager has not framed yet
+FRAME_GUESS = QSize(12, 40)
+
+
 def fit_to_screen(window: QWidget) -> None:
     """Make ``window`` no larger than its screen's available area (never below its
     minimum size) and, if it was placed, move it back onto that area.
@@ -199,6 +203,10 @@ def fit_to_screen(window: QWidget) -> None:
     area = screen.availableGeometry()
     frame = window.frameGeometry()
     extra = QSize(frame.width() - window.width(), frame.height() - window.height())
+    if extra.isNull() and not window.windowFlags() & Qt.WindowType.FramelessWindowHint:
+        # Shown but not yet framed by the window manager: allow for a title bar and
+        # borders, or the bottom row of buttons ends up below the screen.
+        extra = FRAME_GUESS
     room = QSize(area.width() - extra.width(), area.height() - extra.height())
     if window.width() > room.width() or window.height() > room.height():
         window.resize(window.size().boundedTo(room))
