@@ -229,6 +229,14 @@ class RoomServer:
         connected = sum(1 for at in seen.values() if now - at <= CONNECTED_S)
         return RoomStatus(int(joined), connected, answered)
 
+    def connected(self) -> int:
+        """Phones heard from in the last minute (from memory; the pack is not read)."""
+        import time
+
+        seen = dict(self.app.config["ROOM_SEEN"]) if self.app is not None else {}
+        now = time.monotonic()
+        return sum(1 for at in seen.values() if now - at <= CONNECTED_S)
+
     @property
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()

@@ -44,6 +44,7 @@ from tde_desktop.qt.common.ops import report_changes, show_message, watch_pack
 from tde_desktop.qt.common.table_cells import cell
 from tde_desktop.qt.workshop.console_actions import ConsoleActions
 from tde_desktop.qt.workshop.console_lock import LockPage
+from tde_desktop.qt.workshop.console_room import PhonesPanel
 from tde_desktop.qt.workshop.console_table import AgendaTable
 from tde_desktop.qt.workshop.moderation import ModerationPanel
 
@@ -119,6 +120,10 @@ class FacilitatorConsole(ConsoleActions, QWidget):
         self.tabs.addTab(self._build_agenda(), _("&Agenda"))
         self.moderation = ModerationPanel(self.pack, self.workshop_id, self.do)
         self.tabs.addTab(self.moderation, _("&Free text"))
+        self.phones = PhonesPanel(self.pack, self.workshop_id)
+        self.phones.join_changed.connect(self._show_join)
+        self.workshop_ended.connect(lambda _wid: self.phones.stop())
+        self.tabs.addTab(self.phones, _("Phones"))
         bottom = QGridLayout()
         self.kiosk_button = _button(_("Open the participant &screen"), self.open_kiosk)
         self.projector_button = _button(_("Open the pro&jector view"), self.open_projector)
@@ -320,7 +325,15 @@ class FacilitatorConsole(ConsoleActions, QWidget):
         if self.projector is None:
             self.projector = ProjectorWindow(self.pack, self.workshop_id)
         self.projector.show_on_best_screen(full_screen)  # type: ignore[attr-defined]
+        server = self.phones.server
+        if self.phones.running:
+            self._show_join(server.join_url, server.qr_svg())
         return self.projector
+
+    def _show_join(self, url: str, svg: str) -> None:
+        """The projector shows the QR code and address while phones may join."""
+        if self.projector is not None:
+            self.projector.show_join(url, svg)  # type: ignore[attr-defined]
 
     def edit_agenda(self) -> QWidget:
         from tde_desktop.qt.workshop.agenda_editor import AgendaEditor
@@ -368,4 +381,5 @@ class FacilitatorConsole(ConsoleActions, QWidget):
 
     def closeEvent(self, event: object) -> None:
         self.timer.stop()
+        self.phones.stop_now()
         super().closeEvent(event)  # type: ignore[arg-type]

@@ -30,6 +30,7 @@ from tde_desktop.core.workshop import workshops as ws
 from tde_desktop.core.workshop.exercises import label_text
 from tde_desktop.core.workshop.room_state import Change
 from tde_desktop.qt.common.ops import watch_pack
+from tde_desktop.qt.workshop.console_room import JoinBadge
 from tde_desktop.qt.workshop.projector_panels import (
     FONT_PT,
     NOTES_PER_BOARD,
@@ -94,6 +95,8 @@ class ProjectorWindow(QWidget):
         self._build_results_page()
         self.status = plain_label("", "small", _("Status"))
         layout.addWidget(self.status)
+        self.join_badge = JoinBadge()  # the QR code while phones may join
+        layout.addWidget(self.join_badge)
         self.resize(self._fitting_size())
         self.refresh()
         watch_pack(pack, self, self.on_changes)
@@ -160,6 +163,10 @@ class ProjectorWindow(QWidget):
         else:
             super().keyPressEvent(event)
 
+    def show_join(self, url: str, svg: str) -> None:
+        """Show the address phones join at and its QR code; ``""`` hides them."""
+        self.join_badge.set_join(url, svg)
+
     def show_panel(self, index: int) -> int:
         """Show result panel ``index`` (clamped); returns the index shown."""
         if not self.panels:
@@ -207,6 +214,7 @@ class ProjectorWindow(QWidget):
         same_exercise = (self._shown is not None and state is not None
                          and self._shown[0] == state[0] and self._shown[4] == state[4])
         self._shown = state
+        self.join_badge.set_big(state is None)  # large on the waiting page
         if state is None or not state[4]:
             self._clear_results()
         if exercise is None:

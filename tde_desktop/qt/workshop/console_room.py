@@ -1,0 +1,309 @@
+"""Phones in the room, from the facilitator console: "Let phones join".
+
+:class:`PhonesPanel` is a tab of the console (behind its PIN). Its one button
+starts the room server (:class:`~tde_desktop.room.RoomServer`) or stops it; both
+run through :func:`ops.run_op`, so the window never waits for a socket or a
+thread. While phones may join it shows the QR code and the short address in
+large type, the phones joined and connected, and how many answered each
+exercise. Counts are read again only when the pack changed
+(:func:`ops.watch_pack`: phones' answers are found by its ``PRAGMA data_version``
+probe); the count of phones heard from lately is kept in the server's memory and
+redrawn every few seconds without touching the pack.
+
+The server stops when the facilitator stops it, when the workshop ends
+(:meth:`PhonesPanel.stop`, called by the console), when the console closes, and
+when the app quits (``aboutToQuit``). :class:`JoinBadge` shows the same QR code
+and address on the projector.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QCoreApplication, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPainter, QPixmap
+from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from shiboken6 import isValid
+
+from tde_desktop.core.i18n import _, ngettext
+from tde_desktop.core.pack import Pack
+from tde_desktop.core.workshop import workshops as ws
+from tde_desktop.core.workshop.room_state import Change
+from tde_desktop.qt.common.ops import error_text, run_op, watch_pack
+
+#: how often the count of phones heard from lately is redrawn (memory only)
+CONNECTED_MS = 5000
+
+
+def qr_pixmap(svg: str, side: int) -> QPixmap:
+    """The QR code ``svg`` drawn on white, ``side`` pixels square."""
+    pixmap = QPixmap(side, side)
+    pixmap.fill(QColor("white"))
+    renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
+    painter = QPainter(pixmap)
+    renderer.render(painter, QRectF(0, 0, side, side))
+    painter.end()
+    return pixmap
+
+
+def _plain(text: str = "", points: int = 0, name: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if points:
+        label.setStyleSheet(f"font-size: {points}pt; font-weight: bold;")
+    if name:
+        label.setAccessibleName(name)
+    return label
+
+
+class JoinBadge(QWidget):
+    """The QR code and the address, for the projector: large while the room waits for
+    the first exercise, a small corner badge after; hidden while phones cannot join."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.url = ""
+        self.svg = ""
+        self.big = True
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addStretch(1)
+        self.qr = QLabel()
+        self.qr.setTextFormat(Qt.TextFormat.PlainText)  # a picture; never markup
+        self.qr.setAccessibleName(_("QR code to join from a phone"))
+        layout.addWidget(self.qr)
+        self.address = _plain("", 0, _("Address to join from a phone"))
+        self.address.setWordWrap(False)
+        layout.addWidget(self.address)
+        self.hide()
+
+    def set_join(self, url: str, svg: str) -> None:
+        """Show ``url`` and its QR code ``svg``; an empty ``url`` hides the badge."""
+        self.url, self.svg = url, svg
+        self._draw()
+
+    def set_big(self, big: bool) -> None:
+        """Large (the room is waiting) or a small corner badge."""
+        if big != self.big:
+            self.big = big
+            self._draw()
+
+    def _draw(self) -> None:
+        if not self.url:
+            self.hide()
+            return
+        side = 360 if self.big else 140
+        self.qr.setPixmap(qr_pixmap(self.svg, side))
+        self.address.setText(_("Join from your phone:") + "\n" + self.url)
+        self.address.setStyleSheet(f"font-size: {32 if self.big else 16}pt;")
+        self.show()
+
+
+class PhonesPanel(QWidget):
+    """Starts and stops the room server for one workshop and shows the room's counts."""
+
+    #: the join address (empty when phones can no longer join) and its QR code
+    join_changed = Signal(str, str)
+
+    def __init__(self, pack: Pack, workshop_id: str, parent: QWidget | None = None,
+                 host: str | None = None, port: int | None = None) -> None:
+        super().__init__(parent)
+        from tde_desktop.room import DEFAULT_PORT
+
+        self.pack = pack
+        self.workshop_id = workshop_id
+        self.host = host  # None: the laptop's private address (the room's Wi-Fi)
+        self.port = DEFAULT_PORT if port is None else port
+        self.server: Any = None  # a RoomServer while started (or starting)
+        self._busy = False  # a start or stop is on its way
+        self._reading = False  # a count is being read; another change waits for it
+        self._dirty = False
+        self._joined = 0
+        self.setAccessibleName(_("Phones"))
+        self.timer = QTimer(self)  # the count of phones heard from lately: memory only
+        self.timer.setInterval(CONNECTED_MS)
+        self.timer.timeout.connect(self._show_connected)
+        self._build()
+        watch_pack(pack, self, self._on_changes)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.stop_now)
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        self.toggle = QPushButton(_("Let phones join"))
+        self.toggle.setAccessibleName(_("Let phones join"))
+        self.toggle.setCheckable(True)
+        self.toggle.clicked.connect(self._toggled)
+        layout.addWidget(self.toggle)
+        row = QHBoxLayout()
+        layout.addLayout(row, 1)
+        self.qr = QLabel()
+        self.qr.setTextFormat(Qt.TextFormat.PlainText)  # a picture; never markup
+        self.qr.setAccessibleName(_("QR code to join from a phone"))
+        row.addWidget(self.qr)
+        column = QVBoxLayout()
+        row.addLayout(column, 1)
+        self.address = _plain("", 28, _("Address to join from a phone"))
+        column.addWidget(self.address)
+        self.people = _plain("", 0, _("Phones"))
+        column.addWidget(self.people)
+        self.answered = _plain("", 0, _("Answers per exercise"))
+        column.addWidget(self.answered)
+        column.addStretch(1)
+        self.message = _plain("", 0, _("Message"))
+        layout.addWidget(self.message)
+        self._show_stopped()
+
+    # -- starting and stopping -----------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self.server is not None and bool(self.server.running)
+
+    def _toggled(self, _checked: bool = False) -> None:
+        if self.server is None:
+            self.start()
+        else:
+            self.stop()
+
+    def start(self) -> None:
+        """Start the server off the UI thread; the address appears once it listens."""
+        if self.server is not None or self._busy:
+            return
+        from tde_desktop.room import RoomServer
+
+        self._busy = True
+        self.toggle.setEnabled(False)
+        self.message.setText(_("Starting..."))
+        path, workshop_id, host, port = self.pack.path, self.workshop_id, self.host, self.port
+
+        def start(_progress: Callable[..., None]) -> Any:
+            server = RoomServer(path, workshop_id, host=host, port=port)
+            server.start()
+            return server
+
+        def started(server: Any) -> None:  # the panel may have closed meanwhile
+            if isValid(self):
+                self._started(server)
+            else:
+                server.stop()
+
+        run_op(None, start, on_done=started, on_error=lambda exc: isValid(self) and
+               self._failed(exc), quiet=True, cancellable=False)
+
+    def _started(self, server: Any) -> None:
+        self._busy = False
+        self.server = server
+        self.toggle.setEnabled(True)
+        self.toggle.setChecked(True)
+        self.toggle.setText(_("Stop phones joining"))
+        self.toggle.setAccessibleName(self.toggle.text())
+        self.message.setText(_("Phones can join: scan the QR code or type the address."))
+        svg = server.qr_svg()
+        self.qr.setPixmap(qr_pixmap(svg, 280))
+        self.address.setText(server.join_url)
+        self.timer.start()
+        self.join_changed.emit(server.join_url, svg)
+        self.refresh()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._busy = False
+        self.toggle.setEnabled(True)
+        self._show_stopped()
+        self.message.setText(error_text(exc))
+
+    def stop(self) -> None:
+        """Stop the server off the UI thread (the facilitator, or the workshop ended)."""
+        server, self.server = self.server, None
+        if server is None:
+            return
+        self._show_stopped()
+        self.toggle.setEnabled(False)
+        self._busy = True
+
+        def stopped(_result: object = None) -> None:
+            self._busy = False
+            self.toggle.setEnabled(True)
+
+        run_op(self, lambda _progress: server.stop(), on_done=stopped,
+               on_error=lambda _exc: stopped(), quiet=True, cancellable=False)
+
+    def stop_now(self) -> None:
+        """Stop the server and wait for it (the console closes, the app quits)."""
+        server, self.server = self.server, None
+        if server is not None:
+            server.stop()
+            self._show_stopped()
+
+    def _show_stopped(self) -> None:
+        self.timer.stop()
+        self.toggle.setChecked(False)
+        self.toggle.setText(_("Let phones join"))
+        self.toggle.setAccessibleName(self.toggle.text())
+        self.qr.clear()
+        self.address.clear()
+        self.people.clear()
+        self.answered.clear()
+        self.message.setText(_("Phones cannot join. The laptop and the phones must be on "
+                               "the same Wi-Fi (the laptop's hotspot will do)."))
+        self.join_changed.emit("", "")
+
+    # -- the room's counts -----------------------------------------------------------------
+
+    def _on_changes(self, changes: frozenset[Change]) -> None:
+        if changes & {Change.ANSWERS, Change.PARTICIPANTS, Change.AGENDA}:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Read the room's counts off the UI thread (one read at a time)."""
+        server = self.server
+        if server is None or not server.running:
+            return
+        if self._reading:
+            self._dirty = True
+            return
+        self._reading = True
+        workshop_id = self.workshop_id
+
+        def read(pack: Pack, _progress: Callable[..., None]) -> Any:
+            titles = [(e.id, e.title) for e in ws.list_exercises(pack, workshop_id)]
+            return server.status(), titles
+
+        run_op(self, read, pack_path=self.pack.path, on_done=self._show_counts,
+               on_error=lambda _exc: self._read_done(), quiet=True, cancellable=False)
+
+    def _read_done(self) -> None:
+        self._reading = False
+        if self._dirty:
+            self._dirty = False
+            self.refresh()
+
+    def _show_counts(self, result: Any) -> None:
+        status, titles = result
+        self._read_done()
+        if self.server is None:
+            return
+        self._joined = status.joined
+        self._show_connected(status.connected)
+        self.answered.setText("\n".join(
+            ngettext("{title}: {n} answered", "{title}: {n} answered",
+                     status.answered.get(eid, 0)).format(title=title,
+                                                         n=status.answered.get(eid, 0))
+            for eid, title in titles))
+
+    def _show_connected(self, connected: int | None = None) -> None:
+        if self.server is None:
+            return
+        if connected is None:
+            connected = self.server.connected()
+        joined = self._joined
+        self.people.setText(ngettext("{n} phone joined", "{n} phones joined", joined
+                                     ).format(n=joined) + "\n" +
+                            ngettext("{n} connected in the last minute",
+                                     "{n} connected in the last minute", connected
+                                     ).format(n=connected))

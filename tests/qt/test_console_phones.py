@@ -1,0 +1,131 @@
+"""Let phones join: the console starts and stops the room server, shows its QR code,
+address and live counts, and the projector shows the QR code while phones may join."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel
+
+from tde_desktop.core.pack import Pack
+from tde_desktop.core.workshop import workshops as ws
+from tde_desktop.core.workshop.agenda import create_from_agenda
+from tde_desktop.core.workshop.responses import submit_answer
+from tde_desktop.qt.workshop.facilitator_console import FacilitatorConsole
+
+PIN = "2468"
+
+
+@pytest.fixture
+def console(qtbot: Any, baltimore_pack: Path) -> Any:
+    pack = Pack.open(baltimore_pack)
+    workshop = create_from_agenda(pack, "data_walk_vacant_buildings", pin=PIN)
+    window = FacilitatorConsole(pack, workshop.id)
+    window.phones.host, window.phones.port = "127.0.0.1", 0
+    qtbot.addWidget(window)
+    window.show()
+    yield window
+    window.phones.stop_now()
+    window.timer.stop()
+    pack.close()
+
+
+def start(qtbot: Any, window: Any) -> Any:
+    qtbot.mouseClick(window.phones.toggle, Qt.MouseButton.LeftButton)
+    assert not window.phones.toggle.isEnabled()  # the UI goes on while it starts
+    qtbot.waitUntil(lambda: window.phones.running, timeout=20_000)
+    return window.phones.server
+
+
+def join(url: str) -> requests.Session:
+    """A phone: opens the join address and signs in with consent."""
+    phone = requests.Session()
+    page = phone.get(url, timeout=10)
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert token, page.text[:200]
+    reply = phone.post(url.split("/j/")[0] + "/start",
+                       data={"csrf": token.group(1), "consent": "yes"}, timeout=10)
+    assert reply.status_code == 200
+    return phone
+
+
+def test_toggle_shows_qr_address_and_live_counts(qtbot: Any, console: Any) -> None:
+    panel = console.phones
+    assert panel.toggle.text() == "Let phones join"
+    server = start(qtbot, console)
+    assert panel.address.text() == server.join_url
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+/j/[A-Z0-9]{4}", server.join_url)
+    assert not panel.qr.pixmap().isNull()
+    assert panel.toggle.text() == "Stop phones joining"
+    join(server.join_url)
+    # the phone's sign-in is a write from another connection: found by the probe
+    qtbot.waitUntil(lambda: "1 phone joined" in panel.people.text(), timeout=10_000)
+    assert "1 connected" in panel.people.text()
+    pack, station = console.pack, ws.list_exercises(console.pack, console.workshop_id)[1]
+    person = pack.conn.execute("SELECT id FROM _tde_participants WHERE device_id LIKE "
+                               "'phone-%'").fetchone()[0]
+    with Pack.open(pack.path) as other:
+        submit_answer(other, workshop_id=console.workshop_id, exercise_id=station.id,
+                      participant_id=person, question_key="note",
+                      answer={"text": "<i>lights</i>", "prompt": "notice"})
+    qtbot.waitUntil(lambda: f"{station.title}: 1 answered" in panel.answered.text(),
+                    timeout=10_000)
+    for label in panel.findChildren(QLabel):
+        assert label.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_stop_button_stops_listening(qtbot: Any, console: Any) -> None:
+    server = start(qtbot, console)
+    url = server.join_url
+    qtbot.mouseClick(console.phones.toggle, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not server.running and console.phones.toggle.isEnabled(),
+                    timeout=20_000)
+    assert console.phones.address.text() == ""
+    assert console.phones.toggle.text() == "Let phones join"
+    with pytest.raises(requests.ConnectionError):
+        requests.get(url, timeout=3)
+
+
+def test_projector_shows_the_qr_while_phones_may_join(qtbot: Any, console: Any) -> None:
+    projector = console.open_projector(full_screen=False)
+    qtbot.addWidget(projector)
+    assert not projector.join_badge.isVisible()
+    server = start(qtbot, console)
+    assert projector.join_badge.isVisible()
+    assert server.join_url in projector.join_badge.address.text()
+    assert projector.join_badge.address.textFormat() == Qt.TextFormat.PlainText
+    assert projector.join_badge.big  # the waiting page: large
+    big = projector.join_badge.qr.pixmap().width()
+    console.start_workshop()
+    qtbot.waitUntil(lambda: not projector.join_badge.big, timeout=5000)
+    assert projector.join_badge.qr.pixmap().width() < big  # a corner badge now
+    console.phones.stop()
+    assert not projector.join_badge.isVisible()
+    qtbot.waitUntil(lambda: not server.running, timeout=20_000)
+
+
+def test_ending_the_workshop_stops_the_server(qtbot: Any, console: Any) -> None:
+    server = start(qtbot, console)
+    console.end_now()
+    qtbot.waitUntil(lambda: not server.running, timeout=20_000)
+    assert console.phones.server is None
+    for dialog in console.dialogs:
+        dialog.close()
+
+
+def test_closing_the_console_stops_the_server(qtbot: Any, console: Any) -> None:
+    server = start(qtbot, console)
+    console.close()
+    assert not server.running  # closeEvent waits for it
+
+
+def test_quitting_the_app_stops_the_server(qtbot: Any, console: Any) -> None:
+    server = start(qtbot, console)
+    QApplication.instance().aboutToQuit.emit()  # what quit() sends before the loop ends
+    assert not server.running
+    assert console.phones.server is None
