@@ -152,8 +152,9 @@ def detect_dialect(text: str, delimiter: str | None = None,
 
     ``quote`` may be ``'"'``, ``"'"`` or ``""`` (no quoting at all).
     """
-    quotechar = (quote or None) if quote is not None else detect_quote(text)
-    escapechar = detect_escape(text, quotechar) if quotechar else None
+    lines = "\n".join(_sample_lines(text))  # (the first lines tell as well as 1 MB)
+    quotechar = (quote or None) if quote is not None else detect_quote(lines)
+    escapechar = detect_escape(lines, quotechar) if quotechar else None
     chosen = delimiter or detect_delimiter(text, quotechar or '"', escapechar)
     if chosen == COMMA_SPACE:
         return Dialect(",", quotechar, escapechar, skipinitialspace=True)
