@@ -32,7 +32,7 @@ from tde_desktop.core.workshop import records
 from tde_desktop.room import guard, pages, questions
 from tde_desktop.room.forms import BODY_LIMIT, LONG_BODY_LIMIT, body_limit, exercise_questions
 from tde_desktop.room.replies import refuse, texts
-from tde_desktop.room.texts import page_texts
+from tde_desktop.room.texts import texts_in
 
 
 def resolve_workshop(pack_path: Path, workshop_id: str | None) -> str:
@@ -115,7 +115,7 @@ def create_app(pack_path: Path, workshop_id: str, code: str) -> Flask:
             guard.LANG_COOKIE))
         g.lang_scope = thread_language(g.lang)
         g.lang_scope.__enter__()
-        g.t = page_texts()
+        g.t = texts_in(g.lang)
         hosts = app.config["ROOM_HOSTS"]
         if hosts and request.host not in hosts:
             return refuse(400, g.t["bad_address"])

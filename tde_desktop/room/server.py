@@ -31,7 +31,8 @@ from tde_desktop.core.i18n import _
 #: the port the room listens on unless told otherwise
 DEFAULT_PORT = 8470
 #: worker threads answering requests: each one writes through its own pack connection
-THREADS = 8
+#: (4 on a laptop of 2 cores: more only wait for the GIL and the single writer)
+THREADS = 4
 _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud safely
 
 #: loopback, RFC 1918 and link-local: the only networks the room may listen on

@@ -10,6 +10,18 @@ from __future__ import annotations
 
 from tde_desktop.core.i18n import _
 
+#: page texts already made, by language: the words do not change during a workshop
+_MADE: dict[str, dict[str, str]] = {}
+
+
+def texts_in(lang: str) -> dict[str, str]:
+    """:func:`page_texts` in ``lang`` (the current language of ``_()``), made once per
+    language and shared read-only by every request."""
+    made = _MADE.get(lang)
+    if made is None:
+        made = _MADE[lang] = page_texts()
+    return made
+
 
 def page_texts() -> dict[str, str]:
     """Fixed page texts by name, translated into the current language."""
