@@ -11,6 +11,8 @@ import pytest
 from tde_desktop.core.errors import TdeError
 from tde_desktop.core.explore.charts import ChartSpec
 from tde_desktop.core.explore.filters import Filter
+from tde_desktop.core.explore.tidied import tidy_map
+from tde_desktop.core.explore.tidy import merge_values, undo_step
 from tde_desktop.core.explore.views import list_views, save_view
 from tde_desktop.core.importers import import_file
 from tde_desktop.core.importers.replace import replace_dataset
@@ -80,6 +82,32 @@ def test_remove_then_undo_brings_everything_back(pack_path: Path) -> None:
         assert restored.title == "Trees"
         assert state(pack) == before
         assert trashed(pack) == []
+
+
+def test_undo_of_a_removal_brings_back_the_tidy_steps(pack_path: Path,
+                                                     tmp_path: Path) -> None:
+    with Pack.open(pack_path) as pack:
+        merge_values(pack, "Trees", "species", ["elm"], "oak")
+        step = merge_values(pack, "Trees", "species", ["ash"], "oak")[0]
+        undo_step(pack, step.id)  # undone steps come back too: the About card lists them
+        before = pack.conn.execute("SELECT * FROM _tde_tidy ORDER BY id").fetchall()
+        removal = remove_dataset(pack, "Trees")
+        assert pack.conn.execute("SELECT count(*) FROM _tde_tidy").fetchone() == (0,)
+        restored = restore_dataset(pack, removal.dataset_id)
+        assert pack.conn.execute("SELECT * FROM _tde_tidy ORDER BY id").fetchall() == before
+        assert tidy_map(pack.conn, restored.table_name, "species") == {"elm": "oak"}
+        # Bins has the highest id, which a new import takes: its steps follow it to a new id
+        merge_values(pack, "Bins", "street", ["High"], "Main")
+        removal = remove_dataset(pack, "Bins")
+        again = import_file(pack, write(tmp_path / "b.csv", "street\nLow\n"), title="Bins")
+        assert again.id == removal.dataset_id
+        taken = merge_values(pack, "Bins", "street", ["Low"], "Main")[0]  # takes the step id
+        moved = restore_dataset(pack, removal.dataset_id)
+        assert moved.id != again.id
+        assert tidy_map(pack.conn, moved.table_name, "street") == {"High": "Main"}
+        assert tidy_map(pack.conn, again.table_name, "street") == {"Low": "Main"}
+        assert pack.conn.execute("SELECT dataset_id FROM _tde_tidy WHERE id = ?",
+                                 (taken.id,)).fetchone() == (again.id,)
 
 
 def test_purge_makes_removal_final(pack_path: Path) -> None:

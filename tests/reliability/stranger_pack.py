@@ -1,4 +1,5 @@
-"""A small but whole pack (a dataset, a workshop, participants, answers) to be tampered with.
+"""A small but whole pack (a dataset with a tidy step, a workshop, participants, answers, one
+corrected and approved) to be tampered with.
 
 Built once per test session through the public core API, then copied: tests edit the
 copy with plain SQL, as a stranger with a SQLite browser would.
@@ -12,8 +13,10 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+from tde_desktop.core.explore.tidy import merge_values
 from tde_desktop.core.importers import import_file
 from tde_desktop.core.pack import Pack
+from tde_desktop.core.workshop import moderation
 from tde_desktop.core.workshop import workshops as ws
 from tde_desktop.core.workshop.agenda import add_exercise_from_template
 from tde_desktop.core.workshop.responses import submit_answer
@@ -34,6 +37,10 @@ def build(path: Path) -> None:
             person = ws.add_participant(pack, w.id)
             submit_answer(pack, workshop_id=w.id, exercise_id=ex.id,
                           participant_id=person.id, question_key="note", answer=note)
+        first = moderation.notes(pack, w.id)[0]
+        moderation.edit_text(pack, first.id, "Too many empty houses!")
+        moderation.set_status(pack, first.id, moderation.APPROVED)
+        merge_values(pack, "Vacant buildings", "neighborhood", ["Harlem Park"], "Harlem  Park")
     source.unlink()
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA journal_mode = DELETE")

@@ -58,6 +58,37 @@ def _cases(table: str) -> dict[str, Statements]:
         "column type with markup": (("UPDATE _tde_columns SET type = '<b>x</b>'", ()),),
         "extra catalogue column": (("ALTER TABLE _tde_datasets ADD COLUMN evil TEXT", ()),),
         "catalogue table dropped": (("DROP TABLE _tde_columns", ()),),
+        "tidy step of a missing dataset": (
+            ("INSERT INTO _tde_tidy (dataset_id, \"column\", from_value, to_value, created_at) "
+             "VALUES (99, 'neighborhood', 'a', 'b', '')", ()),),
+        "tidy step dataset id as text": (
+            ("INSERT INTO _tde_tidy (dataset_id, \"column\", from_value, to_value, created_at) "
+             "VALUES ('one', 'neighborhood', 'a', 'b', '')", ()),),
+        "tidy step value as a blob": (
+            ("INSERT INTO _tde_tidy (dataset_id, \"column\", from_value, to_value, created_at) "
+             "VALUES (1, 'neighborhood', 'a', x'00', '')", ()),),
+        "tidy step column as a blob": (
+            ("INSERT INTO _tde_tidy (dataset_id, \"column\", from_value, to_value, created_at) "
+             "VALUES (1, x'00ff', 'a', 'b', '')", ()),),
+        "tidy table without its foreign key, orphan step": (
+            ("DROP TABLE _tde_tidy", ()),
+            ("CREATE TABLE _tde_tidy (id INTEGER PRIMARY KEY, dataset_id INTEGER, "
+             "\"column\" TEXT, from_value TEXT, to_value TEXT, created_at TEXT, undone_at TEXT)",
+             ()),
+            ("INSERT INTO _tde_tidy VALUES (1, 7, 'neighborhood', 'a', 'b', '', NULL)", ())),
+        "moderation of a missing answer": (
+            ("INSERT INTO _tde_moderation VALUES ('nobody', 1, '', NULL, '')", ()),),
+        "moderation rejected as 2": (
+            ("INSERT INTO _tde_moderation SELECT id, 2, '', NULL, '' FROM _tde_responses "
+             "LIMIT 1", ()),),
+        "moderation correction as a blob": (
+            ("INSERT INTO _tde_moderation SELECT id, 0, x'00ff', NULL, '' FROM _tde_responses "
+             "LIMIT 1", ()),),
+        "moderation without its foreign key, orphan row": (
+            ("DROP TABLE _tde_moderation", ()),
+            ("CREATE TABLE _tde_moderation (response_id TEXT PRIMARY KEY, rejected INTEGER, "
+             "edited_text TEXT, edited_at TEXT, updated_at TEXT)", ()),
+            ("INSERT INTO _tde_moderation VALUES ('nobody', 0, 'x', NULL, '')", ())),
         "removed dataset with a path as its table": (
             ("CREATE TABLE _tde_trash (dataset_id INTEGER PRIMARY KEY, table_name TEXT NOT "
              "NULL, record TEXT NOT NULL, removed_at TEXT NOT NULL)", ()),
@@ -84,6 +115,9 @@ def test_shapes_match_what_the_app_writes(template: Path, tmp_path: Path) -> Non
 
     path = copy_of(template, tmp_path / "mine.tdepack")
     with Pack.open(path) as pack:
+        assert pack.conn.execute("SELECT count(*) FROM _tde_tidy").fetchone()[0] == 1
+        assert pack.conn.execute("SELECT count(*) FROM _tde_moderation").fetchone()[0] == 1
+        validate_catalogue(pack.conn, path.name)  # tidy steps and corrections as written
         remove_dataset(pack, 1)  # the undo table exists only after a removal
         for table, shape in SHAPES.items():
             have = {r[1] for r in pack.conn.execute(f"PRAGMA table_info({table})")}

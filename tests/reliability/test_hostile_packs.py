@@ -1,11 +1,11 @@
 """Hostile packs: a stranger's pack with any field rewritten runs through every ``tde`` command.
 
-Hypothesis rewrites catalogue, dictionary, workshop, exercise, participant and response
-fields (and renames tables and columns to match, so some tampering passes the checks
-at open) with path pieces, markup, SQL fragments, NUL, 10 MB of text and values of the
-wrong type. Each case then runs ``info``, ``check``, ``export``, ``export-csv``,
-``summary``, ``publish``, ``results-only`` and ``merge`` both ways through
-``tde_desktop.cli.main.main`` in this process. Every command must end in a correct
+Hypothesis rewrites catalogue, dictionary, workshop, exercise, participant, response,
+moderation and tidy-step fields (and renames tables and columns to match, so some
+tampering passes the checks at open) with path pieces, markup, SQL fragments, NUL,
+10 MB of text and values of the wrong type. Each case then runs ``info``, ``check``,
+``export``, ``export-csv``, ``summary``, ``publish``, ``results-only`` and ``merge``
+both ways through ``tde_desktop.cli.main.main`` in this process. Every command must end in a correct
 result (exit 0, its file whole) or a one-line refusal (exit 1, one ``Error:`` line);
 never exit 2 (an unexpected exception), never a traceback; and the listing of the
 whole work folder may gain only the command's own target. The source pack is never
@@ -57,6 +57,10 @@ FIELDS = {
     + [("_tde_responses", c) for c in (
         "answer", "answer_text", "answer_label", "answer_code", "tags", "items", "rating",
         "question_key", "amount", "record_rowid")],
+    "moderation and tidy": [("_tde_moderation", c) for c in (
+        "response_id", "rejected", "edited_text", "edited_at", "updated_at")]
+    + [("_tde_tidy", c) for c in (
+        "dataset_id", "column", "from_value", "to_value", "created_at", "undone_at")],
 }
 ALL_FIELDS = [f for group in FIELDS.values() for f in group]
 

@@ -1,15 +1,15 @@
 """Managing datasets after import: edit their details, remove them, and undo a removal.
 
 A removal is one transaction: the dataset's table is renamed to ``_tde_trash_<id>``,
-its catalogue row, dictionary rows, saved views and the exercises that pointed at
-them are written as one JSON record into the ``_tde_trash`` table, and the catalogue
+its catalogue row, dictionary rows, saved views, tidy steps and the exercises that
+pointed at them are written as one JSON record into the ``_tde_trash`` table, and the catalogue
 rows are deleted. A kill before the commit leaves the dataset whole; a kill after it
 leaves a pack without the dataset and with a trash that :func:`purge_trash` empties
 (the app does so when a pack is closed or opened). :func:`restore_dataset` puts a
 dataset back, also in one transaction, as long as the trash holds it.
 
-The trash is scratch space, not part of the catalogue: :mod:`.validate` ignores it,
-and a pack that arrives with one is emptied when the app opens it.
+The trash is scratch space, not part of the catalogue: :mod:`.validate` checks only
+the table names in it, and a pack that arrives with one is emptied when the app opens it.
 """
 
 from __future__ import annotations
@@ -125,6 +125,8 @@ def remove_dataset(pack: Pack, dataset: str | int) -> Removal:
             pack, "SELECT id, dataset_id, view_id FROM _tde_exercises WHERE dataset_id = ? "
             f"OR view_id IN ({marks})", (info.id, *view_ids)) if _has_table(
                 pack, "_tde_exercises") else []
+        tidy = _rows(pack, "SELECT * FROM _tde_tidy WHERE dataset_id = ? ORDER BY id",
+                     (info.id,)) if _has_table(pack, "_tde_tidy") else []
         answers = conn.execute(
             "SELECT count(*) FROM _tde_responses WHERE dataset_id = ? AND record_rowid IS NOT "
             "NULL", (info.id,)).fetchone()[0] if _has_table(pack, "_tde_responses") else 0
@@ -134,7 +136,8 @@ def remove_dataset(pack: Pack, dataset: str | int) -> Removal:
         conn.execute(f"DROP TABLE IF EXISTS {quote(info.table_name + '_fts')}")
         conn.execute(f"ALTER TABLE {quote(info.table_name)} RENAME TO {quote(trash_table)}")
         row["has_fts"] = 0
-        record = {"dataset": row, "columns": columns, "views": views, "exercises": exercises}
+        record = {"dataset": row, "columns": columns, "views": views, "exercises": exercises,
+                  "tidy": tidy}  # the foreign key's cascade deletes the steps with the row
         conn.execute(f"INSERT INTO {TRASH} VALUES (?, ?, ?, ?)",
                      (info.id, trash_table, json.dumps(record, ensure_ascii=False), utc_now()))
         conn.execute("DELETE FROM _tde_datasets WHERE id = ?", (info.id,))
@@ -174,7 +177,8 @@ def _free_table_name(pack: Pack, wanted: str) -> str:
 
 
 def restore_dataset(pack: Pack, dataset_id: int) -> DatasetInfo:
-    """Put back a removed dataset with its dictionary, saved views and exercise links.
+    """Put back a removed dataset with its dictionary, saved views, exercise links and
+    tidy steps.
 
     Guarantees: one transaction; the dataset keeps its id, table name and view names
     when they are still free (otherwise it gets new ones, and its views and exercises
@@ -208,6 +212,7 @@ def restore_dataset(pack: Pack, dataset_id: int) -> DatasetInfo:
         for column in record["columns"]:
             _insert(pack, "_tde_columns", {**column, "dataset_id": new_id})
         _restore_views(pack, record, new_id)
+        _restore_tidy(pack, record, new_id)
         pack.conn.execute(f"DELETE FROM {TRASH} WHERE dataset_id = ?", (dataset_id,))
         pack.touch()
     return pack.dataset(new_id)
@@ -235,6 +240,23 @@ def _restore_views(pack: Pack, record: dict[str, Any], new_id: int) -> None:
         pack.conn.execute(
             "UPDATE _tde_exercises SET dataset_id = coalesce(dataset_id, ?), "
             "view_id = coalesce(view_id, ?) WHERE id = ?", (dataset, view, exercise["id"]))
+
+
+#: the columns of a tidy step put back, whatever else a record holds
+_TIDY_COLUMNS = ("id", "column", "from_value", "to_value", "created_at", "undone_at")
+
+
+def _restore_tidy(pack: Pack, record: dict[str, Any], new_id: int) -> None:
+    """The dataset's tidy steps (undone ones too), in their order; a step keeps its id
+    unless another step took it meanwhile (then it is added at the end)."""
+    steps = record.get("tidy") or []  # a record written before steps travelled has none
+    if not steps or not _has_table(pack, "_tde_tidy"):
+        return
+    for step in steps:
+        values = {k: step[k] for k in _TIDY_COLUMNS}
+        if pack.conn.execute("SELECT 1 FROM _tde_tidy WHERE id = ?", (values["id"],)).fetchone():
+            values.pop("id")
+        _insert(pack, "_tde_tidy", {**values, "dataset_id": new_id})
 
 
 def purge_trash(pack: Pack) -> int:

@@ -74,12 +74,24 @@ SHAPES: dict[str, dict[str, str]] = {
         "merged_at": "text", "resolved": "flag"},
     "_tde_moderation": {"response_id": "id", "rejected": "flag", "edited_text": "text",
                         "edited_at": "text?", "updated_at": "text"},
+    "_tde_tidy": {"id": "int", "dataset_id": "int", "column": "text", "from_value": "text",
+                  "to_value": "text", "created_at": "text", "undone_at": "text?"},
     # Removed datasets kept for undo until the pack is closed (core/pack/datasets.py).
     "_tde_trash": {"dataset_id": "int", "table_name": "text", "record": "object",
                    "removed_at": "text"},
 }
 #: Present in every pack, whatever its age (migration 1).
 REQUIRED = ("_tde_meta", "_tde_datasets", "_tde_columns")
+#: Rows that must point at a parent, checked even when a hand-made table lacks its foreign
+#: key (``PRAGMA foreign_key_check`` sees only declared ones): (table, parent, orphan query).
+#: A tidy step's column is not required to be catalogued: ``tde replace`` keeps the steps of
+#: a column the new file no longer has, and the column name is only ever a bound parameter.
+PARENTS = (
+    ("_tde_tidy", "_tde_datasets", "SELECT 1 FROM _tde_tidy t WHERE NOT EXISTS "
+     "(SELECT 1 FROM _tde_datasets d WHERE d.id = t.dataset_id) LIMIT 1"),
+    ("_tde_moderation", "_tde_responses", "SELECT 1 FROM _tde_moderation m WHERE NOT EXISTS "
+     "(SELECT 1 FROM _tde_responses r WHERE r.id = m.response_id) LIMIT 1"),
+)
 
 _BAD: dict[str, str] = {
     "int": "typeof({c}) != 'integer'",
@@ -117,8 +129,9 @@ def validate_catalogue(conn: sqlite3.Connection, name: str) -> None:
     every value the type and shape we write (ids, counts, flags, JSON lists and
     objects); every dataset's ``table_name`` matches ``^ds_[a-z0-9_]+$`` and is a
     table in the file; every catalogued column exists in its table; geometry and
-    coordinate columns name real columns; no row points at a missing parent. Only
-    reads: the file is never changed.
+    coordinate columns name real columns; no row points at a missing parent (tidy
+    steps at their dataset and moderation rows at their answer too, declared foreign
+    key or not). Only reads: the file is never changed.
     """
     problem = _problem(conn)
     if problem is not None:
@@ -156,6 +169,10 @@ def _problem(conn: sqlite3.Connection) -> str | None:
     found = _dataset_problem(conn, tables)
     if found:
         return found
+    for table, parent, orphans in PARENTS:
+        if table in tables and (parent not in tables
+                                or conn.execute(orphans).fetchone() is not None):
+            return _("a row of its catalogue points at something that is not there")
     if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
         return _("a row of its catalogue points at something that is not there")
     return None
