@@ -40,6 +40,19 @@ def same(original: str, stored: object, column_type: str) -> bool:
     return float(original.replace(",", "")) == float(stored)
 
 
+def table_as_read(table: list[list[str]]) -> list[list[str]]:
+    """The rows an import keeps: lines of nothing but delimiters after the last value are
+    the padding spreadsheet programs write under a table, not rows (a one-column table has
+    no delimiters, so its empty values are written quoted and kept). A table that is all
+    empty is kept whole, since leaving it out would leave nothing."""
+    if len(table[0]) == 1 or not any(any(row) for row in table):
+        return table
+    end = len(table)
+    while not any(table[end - 1]):
+        end -= 1
+    return table[:end]
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tables())
 @example([[""], ["1.9737770433773592e-306"]])  # SQLite's own text-to-REAL rounds this wrongly
@@ -55,8 +68,9 @@ def test_random_tables_round_trip(table: list[list[str]]) -> None:
             info = import_file(pack, src)
             stored = pack.conn.execute(f"SELECT * FROM {info.table_name} ORDER BY rowid").fetchall()
             types = [c.type for c in info.columns]
-    assert len(stored) == len(table)
-    for original_row, stored_row in zip(table, stored, strict=True):
+    expected = table_as_read(table)
+    assert len(stored) == len(expected)
+    for original_row, stored_row in zip(expected, stored, strict=True):
         for original, value, column_type in zip(original_row, stored_row, types, strict=True):
             assert same(original, value, column_type), (original, value, column_type)
     for i, column_type in enumerate(types):

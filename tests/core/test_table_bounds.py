@@ -91,6 +91,15 @@ def test_a_last_data_row_that_is_not_a_total_stays(tmp_path: Path,
     assert rows == [(1, 12, "city"), (2, 7, "Totten")]
 
 
+def test_a_table_whose_only_rows_look_like_notes_keeps_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Leaving the rows out would leave no data at all: they are the table."""
+    _info, rows = both_paths(tmp_path, monkeypatch, "a,b,c\n:,,\n")
+    assert rows == [(":", None, None)]
+    _info, rows = both_paths(tmp_path, monkeypatch, "a,b\n,\n")
+    assert rows == [(None, None)]
+
+
 def test_two_header_rows_are_joined(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     info, rows = both_paths(tmp_path, monkeypatch, csv_text(TWO_ROW))
     assert [c.original_name for c in info.columns] == [

@@ -186,6 +186,9 @@ def find_tail(path: Path, encoding: str, dialect: Dialect, width: int,
     first = footer_start(rows, width)
     if first == len(rows):
         return Tail(size)
+    whole = begin == start_byte and len(rows) == len(lines)  # every data line was read
+    if whole and not any(any(c.strip() for c in r) for r in rows[:first]):
+        return Tail(size)  # it would leave no data at all: these rows are the table
     footer = lines[len(lines) - len(rows) + first:]
     n, note = footer_note(rows[first:])
     if not n and any(len(r) == 1 for r in rows[first:]):
