@@ -96,7 +96,8 @@ def test_a_table_whose_only_rows_look_like_notes_keeps_them(
     """Leaving the rows out would leave no data at all: they are the table."""
     _info, rows = both_paths(tmp_path, monkeypatch, "a,b,c\n:,,\n")
     assert rows == [(":", None, None)]
-    _info, rows = both_paths(tmp_path, monkeypatch, "a,b\n,\n")
+    (tmp_path / "empty").mkdir()
+    _info, rows = both_paths(tmp_path / "empty", monkeypatch, "a,b\n,\n")
     assert rows == [(None, None)]
 
 
