@@ -162,6 +162,12 @@ def prepare_columns(pack: Pack, headers: Sequence[str],
     """
     if pack.read_only:
         raise ImportFailed(_("This pack is open read-only; nothing can be added to it."))
+    return column_setup(headers, type_overrides)
+
+
+def column_setup(headers: Sequence[str], type_overrides: dict[str, str] | None = None,
+                 ) -> tuple[list[str], list[str], list[ColumnState], list[str]]:
+    """:func:`prepare_columns` without a pack: what an import starts from, for a preview."""
     display, names, name_warnings = safe_names(headers)
     if not names:
         raise ImportFailed(_("The file has no columns."))

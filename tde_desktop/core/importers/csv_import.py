@@ -193,6 +193,25 @@ def import_csv(
     the table (unless ``keep_footer``) are left out, each with a note among the dataset's
     warnings.
     """
+    sample, chosen = read_sample(path, encoding, delimiter)
+    options = _Options(delimiter, quote, header_row, type_overrides, progress, keep_footer)
+    try:
+        return _import_with(pack, path, provenance, sample, chosen, options)
+    except EncodingProblem:
+        if encoding is None and chosen.startswith("utf-8"):
+            # Valid UTF-8 at the top, invalid further down: a legacy file after all.
+            return _import_with(pack, path, provenance, sample, "cp1252", options)
+        raise
+
+
+def read_sample(path: Path, encoding: str | None = None,
+                delimiter: str | None = None) -> tuple[bytes, str]:
+    """The first bytes of a text file (enough to detect how it is written) and the
+    encoding to read it with: ``encoding`` if given, else detected.
+
+    Raises :class:`ImportFailed` for an empty or binary file, an unknown encoding or a
+    delimiter that is not one character (nor comma-plus-space).
+    """
     with path.open("rb") as f:
         sample = f.read(SNIFF_BYTES)
     if not sample.strip():
@@ -208,14 +227,47 @@ def import_csv(
             enc=chosen)) from None
     if delimiter is not None and len(delimiter) != 1 and delimiter != COMMA_SPACE:
         raise ImportFailed(_("The delimiter must be a single character."))
-    options = _Options(delimiter, quote, header_row, type_overrides, progress, keep_footer)
-    try:
-        return _import_with(pack, path, provenance, sample, chosen, options)
-    except EncodingProblem:
-        if encoding is None and chosen.startswith("utf-8"):
-            # Valid UTF-8 at the top, invalid further down: a legacy file after all.
-            return _import_with(pack, path, provenance, sample, "cp1252", options)
-        raise
+    return sample, chosen
+
+
+@dataclass
+class Layout:
+    """How a delimited file is written and where its table is, as an import reads it."""
+
+    text: str  # the sample, decoded
+    dialect: Dialect
+    head: Head
+    start: int | None  # the byte where the data rows start, when known exactly
+    tail: Tail
+    stray: bool  # a quote that never closes is read as an ordinary character
+    notes: list[str]
+
+
+def find_layout(path: Path, sample: bytes, encoding: str, *, delimiter: str | None = None,
+                quote: str | None = None, header_row: int | None = None,
+                keep_footer: bool = False) -> Layout:
+    """The dialect, header and end of the table of the file whose first bytes are
+    ``sample``, with the notes an import adds for them; given options win."""
+    text = sample.decode(encoding, errors="replace")
+    if header_row and header_row > 1:
+        dialect = detect_dialect("\n".join(text.splitlines()[header_row - 1:]),
+                                 delimiter, quote)
+    else:
+        dialect = detect_dialect(text, delimiter, quote)
+    head = find_head(text, dialect, header_row, path.name)
+    start = _start_byte(sample, text, head, encoding)
+    tail = (find_tail(path, encoding, dialect, len(head.headers), start)
+            if start is not None and not keep_footer else Tail(path.stat().st_size))
+    stray = has_stray_quote(text[head.start_char:], dialect, len(head.headers))
+    notes: list[str] = []
+    if encoding in ("cp1252", "latin-1"):
+        notes.append(_("The file is not UTF-8; it was read as {enc}. If letters look wrong, "
+                       "import it again with another encoding.").format(enc=encoding))
+    notes += head.notes + tail.notes
+    if stray:
+        notes.append(_("A quote that never closes was read as an ordinary character, not "
+                       "as the start of a value running over several lines."))
+    return Layout(text, dialect, head, start, tail, stray, notes)
 
 
 @dataclass
@@ -243,25 +295,10 @@ def _start_byte(sample: bytes, text: str, head: Head, encoding: str) -> int | No
 
 def _import_with(pack: Pack, path: Path, provenance: Provenance, sample: bytes,
                  encoding: str, opts: _Options) -> DatasetInfo:
-    text = sample.decode(encoding, errors="replace")
-    if opts.header_row and opts.header_row > 1:
-        dialect = detect_dialect("\n".join(text.splitlines()[opts.header_row - 1:]),
-                                 opts.delimiter, opts.quote)
-    else:
-        dialect = detect_dialect(text, opts.delimiter, opts.quote)
-    head = find_head(text, dialect, opts.header_row, path.name)
-    start = _start_byte(sample, text, head, encoding)
-    tail = (find_tail(path, encoding, dialect, len(head.headers), start)
-            if start is not None and not opts.keep_footer else Tail(path.stat().st_size))
-    stray = has_stray_quote(text[head.start_char:], dialect, len(head.headers))
-    warnings: list[str] = []
-    if encoding in ("cp1252", "latin-1"):
-        warnings.append(_("The file is not UTF-8; it was read as {enc}. If letters look wrong, "
-                          "import it again with another encoding.").format(enc=encoding))
-    warnings += head.notes + tail.notes
-    if stray:
-        warnings.append(_("A quote that never closes was read as an ordinary character, not "
-                          "as the start of a value running over several lines."))
+    lay = find_layout(path, sample, encoding, delimiter=opts.delimiter, quote=opts.quote,
+                      header_row=opts.header_row, keep_footer=opts.keep_footer)
+    dialect, head, start, tail, stray = lay.dialect, lay.head, lay.start, lay.tail, lay.stray
+    warnings = list(lay.notes)
     provenance.format = provenance.format or ("tsv" if dialect.delimiter == "\t" else "csv")
     provenance.import_options = {
         **provenance.import_options, "encoding": encoding, **dialect.options(),

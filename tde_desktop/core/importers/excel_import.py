@@ -298,20 +298,7 @@ def import_excel(
                                  "{n}.").format(sheet=name, n=len(tables)))
         chosen = tables[(table or 1) - 1]
         layout.find_end(chosen, _projected(book, name, chosen))
-        if len(tables) > 1 and chosen.title:
-            warnings.append(_("The sheet {sheet} holds {n} tables side by side; table {k} "
-                              "({title}) was imported. Import the file again and choose "
-                              "another table to get the others.").format(
-                sheet=name, n=len(tables), k=table or 1, title=chosen.title))
-        elif len(tables) > 1:  # a table with no title row of its own
-            warnings.append(_("The sheet {sheet} holds {n} tables side by side; table {k} "
-                              "was imported. Import the file again and choose another table "
-                              "to get the others.").format(sheet=name, n=len(tables),
-                                                           k=table or 1))
-        warnings.extend(chosen.notes)
-        if scan.errors:
-            warnings.append(_("{n:,} cells held Excel error values (such as #N/A or #DIV/0!) "
-                              "and were left empty.").format(n=scan.errors))
+        warnings += table_notes(name, tables, table, chosen, scan)
         provenance.format = book.kind
         provenance.import_options = {
             **provenance.import_options, "sheet": name,
@@ -331,6 +318,28 @@ def import_excel(
                              warnings=warnings, progress=progress)
     finally:
         book.close()
+
+
+def table_notes(sheet: str, tables: list[layout.Table], table: int | None,
+                chosen: layout.Table, scan: layout.Scan) -> list[str]:
+    """The notes an import of ``chosen`` adds: the other tables beside it, what its
+    layout left out, Excel error values."""
+    notes = []
+    if len(tables) > 1 and chosen.title:
+        notes.append(_("The sheet {sheet} holds {n} tables side by side; table {k} "
+                       "({title}) was imported. Import the file again and choose "
+                       "another table to get the others.").format(
+            sheet=sheet, n=len(tables), k=table or 1, title=chosen.title))
+    elif len(tables) > 1:  # a table with no title row of its own
+        notes.append(_("The sheet {sheet} holds {n} tables side by side; table {k} "
+                       "was imported. Import the file again and choose another table "
+                       "to get the others.").format(sheet=sheet, n=len(tables),
+                                                    k=table or 1))
+    notes.extend(chosen.notes)
+    if scan.errors:
+        notes.append(_("{n:,} cells held Excel error values (such as #N/A or #DIV/0!) "
+                       "and were left empty.").format(n=scan.errors))
+    return notes
 
 
 def list_sheets(path: Path) -> list[tuple[str, int, int]]:

@@ -1,0 +1,198 @@
+"""A preview of a file before it is imported: its first rows as they will be read.
+
+The preview makes the import's own decisions, through the importers' own functions:
+:func:`.csv_import.read_sample` and :func:`.csv_import.find_layout` for delimited text
+(encoding, dialect, header, rows left out above and below), and the workbook reader
+and :mod:`.excel_layout` for sheets (the sheet, the tables on it, the header, where
+the table ends). Column types come from the shared type rules (:mod:`.column_types`)
+on the first rows of the table. Nothing is written anywhere.
+
+It stays fast on large files: a delimited file is read only as far as the first
+megabyte (the sample every import detects from) and its last 64 KB (where totals
+and notes are); a workbook only in the sheet shown.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tde_desktop.core.errors import ImportFailed
+from tde_desktop.core.i18n import _
+from tde_desktop.core.importers import detect_format
+from tde_desktop.core.importers.catalogue import column_setup
+from tde_desktop.core.importers.type_rules import semantic_type
+
+#: data rows shown
+PREVIEW_ROWS = 20
+#: data rows the column types are found from (the shown ones among them)
+TYPE_SAMPLE_ROWS = 2000
+
+
+@dataclass
+class PreviewColumn:
+    """One column as the dataset will have it."""
+
+    name: str  # the column's name in the dataset (blank and repeated names made unique)
+    type: str  # text, integer, number, date or datetime
+
+
+@dataclass
+class Preview:
+    """What an import of the same file with the same options would read and decide.
+
+    Options that do not apply to the file's format are ``None`` (``encoding`` of a
+    workbook, ``sheet`` of a CSV file).
+    """
+
+    format: str  # csv, excel, json or geojson
+    columns: list[PreviewColumn] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)  # each as wide as ``columns``
+    encoding: str | None = None
+    delimiter: str | None = None  # as ``--delimiter`` takes it: ', ' for comma-plus-space
+    quote: str | None = None  # '"', "'" or '' (no quoting)
+    escape: str | None = None  # 'double' or 'backslash'
+    header_row: int | None = None  # 1-based, the last row of a stacked header
+    rows_above: int = 0  # rows left out above the header
+    rows_below: int = 0  # rows with text left out below the table
+    sheets: list[str] = field(default_factory=list)
+    sheet: str | None = None
+    tables: list[str] = field(default_factory=list)  # title of each table on the sheet
+    table: int | None = None  # 1-based
+    notes: list[str] = field(default_factory=list)
+
+
+def preview(path: str | Path, *, encoding: str | None = None, delimiter: str | None = None,
+            quote: str | None = None, header_row: int | None = None,
+            sheet: str | None = None, table: int | None = None,
+            rows: int = PREVIEW_ROWS) -> Preview:
+    """The first ``rows`` data rows of a file as :func:`.import_file` with the same
+    options would read them, with every decision it would make.
+
+    Options left ``None`` are detected, as the import detects them. Raises
+    :class:`ImportFailed` with one plain sentence when the file cannot be read (the
+    same sentence the import would give).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ImportFailed(_("The file {path} does not exist.").format(path=path))
+    fmt = detect_format(path)
+    if fmt == "csv":
+        return _csv_preview(path, encoding, delimiter, quote, header_row, rows)
+    if fmt == "excel":
+        return _sheet_preview(path, sheet, table, header_row, rows)
+    return Preview(format=fmt, notes=[_(
+        "JSON files are imported as they are written; there is nothing to choose before "
+        "the import.")])
+
+
+def _typed_columns(headers: list[str], sample: list[list[str]]) -> list[PreviewColumn]:
+    """The dataset's column names and the types the shared rules give ``sample``."""
+    display, _names, states, _warnings = column_setup(headers)
+    if sample:
+        for k, state in enumerate(states):
+            state.observe(tuple(row[k] if k < len(row) else "" for row in sample))
+    return [PreviewColumn(d, semantic_type(s.best())) for d, s in zip(display, states,
+                                                                        strict=True)]
+
+
+def _square(rows: list[list[str]], width: int) -> list[list[str]]:
+    return [(r + [""] * (width - len(r)))[:width] for r in rows]
+
+
+# -- delimited text -------------------------------------------------------------------
+
+
+def _csv_preview(path: Path, encoding: str | None, delimiter: str | None, quote: str | None,
+                 header_row: int | None, shown: int) -> Preview:
+    from tde_desktop.core.importers.catalogue import import_errors
+    from tde_desktop.core.importers.csv_import import find_layout, read_sample
+    from tde_desktop.core.importers.dialect import read_rows
+    from tde_desktop.core.importers.table_bounds import scan_body
+
+    sample, chosen = read_sample(path, encoding, delimiter)
+    with import_errors():
+        lay = find_layout(path, sample, chosen, delimiter=delimiter, quote=quote,
+                          header_row=header_row)
+    head, size = lay.head, path.stat().st_size
+    # The data rows of the sample, ending where the import's table ends.
+    if lay.start is not None:
+        end = min(len(sample), lay.tail.end_byte)
+        body = sample[lay.start:end].decode(chosen, errors="replace")
+        whole = end == lay.tail.end_byte
+    else:
+        body, whole = lay.text[head.start_char:], len(sample) >= size
+    width = len(head.headers) if lay.stray else None
+    reader = read_rows(io.StringIO(body, newline=""), lay.dialect, width)
+    data = list(itertools.islice(reader, TYPE_SAMPLE_ROWS + 1))
+    if not whole and data:
+        data.pop()  # the sample may end inside this row
+    found = scan_body(iter(data), head)
+    if found.rows is not None:
+        data = data[:found.rows]
+    data = [r for r in data if r][:TYPE_SAMPLE_ROWS]  # blank lines are not rows
+    headers = list(head.headers)
+    notes = list(lay.notes) + found.notes
+    if found.width > len(headers):
+        first = len(headers) + 1
+        headers += [f"column_{k}" for k in range(first, found.width + 1)]
+        notes.append(_("Some rows have more values than there are column names; the "
+                       "table was widened with columns column_{first} to column_{last} "
+                       "to hold them.").format(first=first, last=found.width))
+    options = lay.dialect.options()
+    return Preview(
+        format="csv", columns=_typed_columns(headers, data),
+        rows=_square(data[:shown], len(headers)), encoding=chosen,
+        delimiter=options["delimiter"], quote=options["quote"], escape=options["escape"],
+        header_row=head.header_rows[-1] + 1, rows_above=head.above,
+        rows_below=lay.tail.left_out, notes=notes)
+
+
+# -- spreadsheets ---------------------------------------------------------------------
+
+
+def _sheet_preview(path: Path, sheet: str | None, table: int | None,
+                   header_row: int | None, shown: int) -> Preview:
+    from tde_desktop.core.importers import excel_import as ex
+    from tde_desktop.core.importers import excel_layout as layout
+
+    book = ex.Workbook(path)
+    try:
+        names = [n for n, _visible in book.sheets()]
+        name, scan, notes = ex._choose_sheet(book, sheet, None)
+        if scan.last_row < 0:
+            raise ImportFailed(_("The sheet {sheet} is empty.").format(sheet=name))
+        tables = layout.find_tables(scan, book.merges(name), header_row)
+        if table is not None and not 1 <= table <= len(tables):
+            raise ImportFailed(_("The sheet {sheet} has {n} tables; choose a number from 1 to "
+                                 "{n}.").format(sheet=name, n=len(tables)))
+        chosen = tables[(table or 1) - 1]
+        seen: list[tuple[int, list[str]]] = []
+        filled_after: list[int] = []
+
+        def watched() -> Iterator[tuple[int, list[str]]]:
+            for r, cells in ex._projected(book, name, chosen):
+                if any(cells):
+                    if len(seen) <= TYPE_SAMPLE_ROWS:
+                        seen.append((r, cells))
+                    filled_after.append(r)
+                yield r, cells
+
+        layout.find_end(chosen, watched())
+        notes += ex.table_notes(name, tables, table, chosen, scan)
+        data = [cells for r, cells in seen if r <= chosen.last_row][:TYPE_SAMPLE_ROWS]
+        headers = list(chosen.headers)
+        return Preview(
+            format="excel", columns=_typed_columns(headers, data),
+            rows=_square(data[:shown], len(headers)), header_row=chosen.header_rows[0] + 1,
+            rows_above=sum(1 for row in scan.sample[:chosen.header_rows[0]]
+                           if any(row[c] for c in chosen.columns if c < len(row))),
+            rows_below=sum(1 for r in filled_after if r > chosen.last_row),
+            sheets=names, sheet=name, tables=[t.title for t in tables], table=table or 1,
+            notes=notes)
+    finally:
+        book.close()
+
