@@ -58,7 +58,10 @@ def _assert_chart(qtbot: Any, chart: Any, pack: Pack, view_id: int) -> None:
     assert view.chart.title in shown
     # the plain-language caption is on screen too, and says how many rows the chart counts
     assert "rows" in chart.caption.text()
-    assert chart.shown.data.caption == chart.caption.text()
+    # all the counted bars, or as many as the canvas fits with the caption saying so
+    bars = len(_bars(chart.figure))
+    assert chart.caption.text() == (chart.shown.data.caption if bars == len(
+        chart.shown.data.labels) else chart.shown.fewer[bars])
 
 
 def test_kiosk_station_shows_its_chart_above_the_prompts(qtbot: Any, pack: Pack) -> None:
@@ -162,3 +165,34 @@ def test_larger_text_keeps_the_chart_inside_its_canvas_with_a_wrapped_title(
     title = next(t for t in chart.figure.texts if t.get_gid() == "tde-title")
     assert "\n" in title.get_text()  # wrapped for the larger text, not cut
     assert title.get_window_extent(renderer).x1 <= chart.figure.bbox.width
+
+
+def test_a_small_canvas_at_large_text_shows_fewer_bars_whose_names_do_not_overlap(
+        qtbot: Any, pack: Pack) -> None:
+    from tde_desktop.qt.workshop.station_chart import StationChart, station_figure
+
+    _workshop, station = _station(pack)
+    assert station.view_id is not None
+    counted = station_figure(pack.path, station.view_id, max_bars=8, lang="en")
+    assert len(counted.data.labels) == 8
+    assert counted.data.groups > 8
+    chart = StationChart(28)  # View > Text size 200%
+    qtbot.addWidget(chart)
+    chart.resize(560, 700)
+    chart.show()
+    chart.view_id, chart.lang = counted.view_id, counted.lang
+    chart._counted(counted)
+    chart.canvas.draw()
+    fit = chart.bars_that_fit()
+    assert 3 <= fit < 8
+    assert len(_bars(chart.figure)) == fit
+    assert f"showing {fit} of {counted.data.groups} groups" in chart.caption.text()
+    names = [t.get_window_extent(chart.canvas.get_renderer())
+             for t in chart.figure.axes[0].get_yticklabels() if t.get_text()]
+    assert len(names) == fit
+    names.sort(key=lambda box: box.y0)
+    assert all(low.y1 <= high.y0 for low, high in zip(names, names[1:], strict=False))
+    # a taller canvas shows all eight again, with the counted caption
+    chart.resize(560, 1400)
+    qtbot.waitUntil(lambda: len(_bars(chart.figure)) == 8, timeout=5_000)
+    assert chart.caption.text() == counted.data.caption

@@ -102,6 +102,8 @@ class ChartData:
     x: list[float] = field(default_factory=list)
     y: list[float] = field(default_factory=list)
     rows: int = 0
+    #: a bar chart's number of groups before the top ones were kept
+    groups: int = 0
 
 
 def _dataset_title(conn: sqlite3.Connection, table: str) -> str:
@@ -167,7 +169,7 @@ def chart_data(conn: sqlite3.Connection, table: str, spec: ChartSpec,
         return ChartData("bar", spec.title or title, _caption(rows, filters, labels, extra),
                          xl, _("total {y}").format(y=yl) if spec.y else _("rows"),
                          labels=[format_value(r[0]) for r in result],
-                         values=[float(r[1]) for r in result], rows=rows)
+                         values=[float(r[1]) for r in result], rows=rows, groups=groups)
     if spec.kind == "line":
         if spec.y:
             pairs = _sum_per_period(conn, table, spec, filters)

@@ -17,7 +17,7 @@ imported only when a station is first shown.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from tde_desktop.core.errors import TdeError
 from tde_desktop.core.explore import charts, figure_look, views
-from tde_desktop.core.i18n import N_, _, current_language, thread_language, translate
+from tde_desktop.core.i18n import N_, _, current_language, ngettext, thread_language, translate
 from tde_desktop.qt.common import theme
 from tde_desktop.qt.common.ops import error_text, run_op
 
@@ -42,6 +42,8 @@ AGENDA_CHART_TITLES = (
 
 #: the figure is scaled so draw_chart's 12 pt text reads like this size on screen (pt)
 CHART_BODY_PT = 14
+#: a bar and its gap take this many lines of the chart's text, so names never overlap
+LINES_PER_BAR = 1.6
 
 
 @dataclass
@@ -52,6 +54,22 @@ class StationFigure:
     spec: charts.ChartSpec
     data: charts.ChartData
     lang: str = "en"
+    #: the caption when only n of the bars fit the canvas, by n (bar charts)
+    fewer: dict[int, str] = field(default_factory=dict)
+
+
+def _showing(n: int, groups: int) -> str:
+    return ngettext("showing {n} of {total} group", "showing {n} of {total} groups",
+                    groups).format(n=n, total=groups)
+
+
+def _fewer_bar_captions(data: charts.ChartData) -> dict[int, str]:
+    """The caption for each smaller number of bars, in the current language."""
+    if data.kind != "bar" or len(data.labels) < 2:
+        return {}
+    groups = max(data.groups, len(data.labels))
+    base = data.caption.removesuffix("; " + _showing(len(data.labels), groups))
+    return {n: f"{base}; {_showing(n, groups)}" for n in range(1, len(data.labels))}
 
 
 def station_figure(pack_path: Path, view_id: int, max_bars: int = 10,
@@ -59,7 +77,8 @@ def station_figure(pack_path: Path, view_id: int, max_bars: int = 10,
     """Count the chart of saved view ``view_id`` (off the UI thread; read-only).
 
     A bar chart keeps at most ``max_bars`` bars, so each is tall enough to read
-    from across a room; its caption then says how many groups are not shown.
+    from across a room; its caption then says how many groups are not shown. The
+    captions for fewer bars (a small canvas shows fewer) are made here too.
     Texts are in ``lang`` (default: the app's language).
     """
     lang = lang or current_language()
@@ -83,7 +102,7 @@ def _station_figure(pack_path: Path, view_id: int, max_bars: int, lang: str) -> 
         data = charts.chart_data(pack.conn, info.table_name, spec, view.filters)
     # Long names would push the bars off a big-type screen.
     data.labels = [t if len(t) <= 26 else t[:25] + "\u2026" for t in data.labels]
-    return StationFigure(view_id, spec, data, lang)
+    return StationFigure(view_id, spec, data, lang, _fewer_bar_captions(data))
 
 
 class StationChart(QWidget):
@@ -123,6 +142,14 @@ class StationChart(QWidget):
         # Text in points grows with the figure's dpi: scale it so 12 pt in draw_chart
         # reads like the window's own body text.
         return 96 * min(2.0, max(1.0, self.font_pt / CHART_BODY_PT))
+
+    def bars_that_fit(self) -> int:
+        """How many bars the drawn chart's plot area holds at about 1.6 lines of chart
+        text each (at least one), what the title and axes leave of the canvas."""
+        if not self.figure.axes:
+            return 1
+        line_px = charts.FONT / 72 * self.figure.dpi
+        return max(1, int(self.figure.axes[0].bbox.height / (LINES_PER_BAR * line_px)))
 
     def sizeHint(self) -> QSize:
         return QSize(480, 240)
@@ -179,14 +206,20 @@ class StationChart(QWidget):
             # A bar chart's title names its groups: a sideways label beside the bars
             # would only crowd the names on a big-type screen.
             data = replace(result.data, caption="")
+            caption = result.data.caption
             if data.kind == "bar":
                 data = replace(data, x_label="")
             charts.draw_chart(self.figure, data, result.spec)
+            fit = self.bars_that_fit() if data.kind == "bar" else len(data.labels)
+            if fit < len(data.labels):  # the names of more bars would overlap: fewer
+                data = replace(data, labels=data.labels[:fit], values=data.values[:fit])
+                caption = result.fewer.get(fit, caption)
+                charts.draw_chart(self.figure, data, result.spec)
             figure_look.apply_colours(self.figure, theme.chart_rc())  # high contrast too
         self.canvas.draw_idle()
         self.shown = result
-        self.caption.setText(result.data.caption)
-        self.canvas.setAccessibleDescription(f"{result.data.title}. {result.data.caption}")
+        self.caption.setText(caption)
+        self.canvas.setAccessibleDescription(f"{result.data.title}. {caption}")
         # Plain labels on the chart; the raw column names stay in the tooltip.
         self.canvas.setToolTip(", ".join(c for c in (result.spec.x, result.spec.y) if c))
         self.drawn.emit(result.view_id)
