@@ -14,6 +14,11 @@ from tests.core.conftest import WITHDRAWN_TEXT, build_workshop
 
 def test_publish_datasets_and_anonymised_results(new_pack: Pack, tmp_path: Path) -> None:
     built: dict[str, Any] = build_workshop(new_pack, tmp_path)
+    pending = new_pack.conn.execute(  # free text is published only once approved
+        "SELECT answer_text FROM _tde_responses WHERE answer_text = '@more chairs'").fetchone()
+    assert pending is not None
+    new_pack.conn.execute("UPDATE _tde_responses SET approved = 1 WHERE answer_text != ? ",
+                          (pending[0],))
     out_dir = tmp_path / "site"
     out_dir.mkdir()
     db_path, meta_path = publish(new_pack, out_dir / "results.db")
@@ -34,6 +39,7 @@ def test_publish_datasets_and_anonymised_results(new_pack: Pack, tmp_path: Path)
     assert built["gone"].code not in dump
     assert "Private story" not in dump
     assert "Quoted story" in dump
+    assert pending[0] not in dump
     assert conn.execute("SELECT count(*) FROM participants").fetchone()[0] == 11
     prompt = conn.execute("SELECT prompt FROM responses WHERE question = 'priorities'"
                           ).fetchone()[0]

@@ -1,10 +1,10 @@
 """Merge the workshop results of packs from several laptops into one pack.
 
-:func:`merge_packs` copies workshops, exercises, participants, answers and
-saved views from another pack into an open target pack, in ONE transaction:
-if it raises (a :class:`Cancelled` from ``progress`` included) the target is
-exactly as it was. The other pack is opened read-only and checked to be a
-pack before anything is read from it.
+:func:`merge_packs` copies workshops, exercises, participants, answers,
+moderation decisions, tidy steps and saved views from another pack into an
+open target pack, in ONE transaction: if it raises (a :class:`Cancelled`
+from ``progress`` included) the target is exactly as it was. The other pack
+is opened read-only and checked to be a pack before anything is read from it.
 
 Rules (each makes merging order-independent and idempotent):
 
@@ -30,6 +30,8 @@ Rules (each makes merging order-independent and idempotent):
 * An undone answer (tombstone, ``deleted = 1``) wins over the live answer.
 * Two different participants (different UUIDs) with the same code in one
   workshop: the incoming code gets a suffix (``P-7K2Q-2``) so codes stay unique.
+* Moderation decisions and tidy steps come along with the rows they belong to
+  (see :mod:`.merge_decisions`).
 * Dataset ids, saved-view ids and the dataset ids inside answers are local to
   a pack; they are translated through the datasets' checksums and titles.
   Packs whose datasets differ are refused unless ``allow_different_data``.
@@ -49,6 +51,7 @@ from tde_desktop.core.errors import ProgressCallback, TdeError, report
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import Pack, utc_now
 from tde_desktop.core.results.merge_datasets import map_datasets
+from tde_desktop.core.results.merge_decisions import merge_moderation, merge_tidy
 from tde_desktop.core.results.merge_report import (
     TABLE_NAMES,
     Conflict,
@@ -66,11 +69,16 @@ BOOKKEEPING: dict[str, frozenset[str]] = {
     "_tde_responses": frozenset({"created_at", "updated_at", "seq", "device_id", "approved",
                                  "deleted", "content_hash"}),
     "_tde_views": frozenset({"id", "created_at"}),
+    "_tde_moderation": frozenset({"updated_at"}),
+    "_tde_tidy": frozenset({"id", "undone_at"}),
 }
 _JSON_COLUMNS = frozenset({"answer", "tags", "items", "config", "partners", "facilitators",
                            "languages", "next_steps", "filters", "chart"})
 #: Bookkeeping that still travels with the version kept live.
 _FOLLOW_WINNER = frozenset({"updated_at", "content_hash", "device_id"})
+#: Merged row by row, in this order (views first: exercises point at them).
+_ROW_TABLES = ("_tde_views", "_tde_workshops", "_tde_exercises", "_tde_participants",
+               "_tde_responses")
 _STATUS_ORDER = {"draft": 0, "running": 1, "ended": 2, "waiting": 0, "open": 1, "closed": 2}
 
 
@@ -94,15 +102,16 @@ def merge_packs(target: Pack, other_path: str | Path, *, allow_different_data: b
         dataset_map = map_datasets(target, other, allow_different_data, merge_report)
         rows = {name: _read(other.conn, name) for name in TABLE_NAMES}
     merger = _Merger(target, merge_report, dataset_map)
-    steps = len(TABLE_NAMES) + 1
+    steps = len(_ROW_TABLES) + 1
     target.conn.execute("PRAGMA secure_delete = ON")  # withdrawn answers leave no trace
     try:
         with target.atomic():
-            for i, name in enumerate(("_tde_views", "_tde_workshops", "_tde_exercises",
-                                      "_tde_participants", "_tde_responses")):
+            for i, name in enumerate(_ROW_TABLES):
                 report(progress, i, steps, _("Merging {what}").format(what=table_word(name)))
                 merger.merge(name, rows[name], progress)
             report(progress, steps - 1, steps, _("Checking the merged pack"))
+            merge_moderation(merger, rows["_tde_moderation"])
+            merge_tidy(merger, rows["_tde_tidy"])
             merger.finish()
             if merge_report.changed:
                 target.touch()

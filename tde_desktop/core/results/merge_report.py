@@ -11,7 +11,8 @@ from tde_desktop.core.i18n import _, ngettext
 #: The tables a merge copies, with the word a person reads for each.
 TABLE_NAMES = {"_tde_workshops": "workshops", "_tde_exercises": "exercises",
                "_tde_participants": "participants", "_tde_responses": "answers",
-               "_tde_views": "saved views"}
+               "_tde_views": "saved views", "_tde_moderation": "moderation decisions",
+               "_tde_tidy": "tidy steps"}
 
 
 def table_word(table: str) -> str:
@@ -54,6 +55,7 @@ class MergeReport:
     answers_removed: int = 0
     undone: int = 0
     skipped_views: int = 0
+    skipped_steps: int = 0  # tidy steps of a dataset or column this pack does not have
     datasets_differ: bool = False
 
     @property
@@ -109,5 +111,6 @@ class MergeReport:
             "renamed_codes": [list(p) for p in self.renamed_codes],
             "withdrawn": self.withdrawn, "answers_removed": self.answers_removed,
             "undone": self.undone, "skipped_views": self.skipped_views,
+            "skipped_steps": self.skipped_steps,
             "datasets_differ": self.datasets_differ,
         }

@@ -3,8 +3,9 @@
 The published file holds the datasets exactly as imported and, optionally,
 what workshops heard, anonymised: participants appear by code only, with no
 contact details, device ids or consent-to-contact flags; withdrawn
-participants, undone answers and the text of stories whose authors did not
-consent to be quoted are left out. ``metadata.json`` follows the format
+participants, undone answers, free text the facilitator did not approve and the
+text of stories whose authors did not consent to be quoted are left out; approved
+text is published as corrected. ``metadata.json`` follows the format
 Datasette reads (top-level title/description/license/source and
 ``databases -> name -> tables -> table`` with a description per column), so
 ``datasette published.db --metadata metadata.json`` shows the provenance of
@@ -34,7 +35,8 @@ RESPONSE_COLUMNS: dict[str, str] = {
     "question": "Question key, stable across languages",
     "prompt": "The question as asked",
     "participant_code": "Anonymous participant or group code (P-... person, G-... group)",
-    "answer_text": "Free text the participant wrote",
+    "answer_text": "Free text as the facilitator approved it, typos corrected; empty until "
+                   "approved",
     "answer_label": "The choice(s) picked, in words",
     "answer_code": "The choice(s) picked, as stable codes",
     "rating": "Number given on a rating scale or as an asset grade",
@@ -184,16 +186,23 @@ def _copy_workshops(conn: sqlite3.Connection, k: int = 5,
     k_note = _copy_participants(conn, k, fields)
     conn.execute(f"CREATE TABLE responses ({', '.join(RESPONSE_COLUMNS)})")
     prompts = _prompt_lookup(conn)
+    # Free text is public here: only as the facilitator approved it, corrected (as in the
+    # workbook's shared sheets); stories only with consent to quote.
+    moderated = conn.execute("SELECT 1 FROM src.sqlite_master WHERE name = '_tde_moderation'"
+                             ).fetchone() is not None
+    edited = "coalesce(m.edited_text, '')" if moderated else "''"
+    joined = "LEFT JOIN src._tde_moderation m ON m.response_id = r.id " if moderated else ""
     rows = conn.execute(
         "SELECT w.title, e.title, e.type, r.exercise_id, r.question_key, p.code, "
         "CASE WHEN e.type = 'data_story' AND r.answer_code != 'quote' THEN '' "
+        "WHEN r.approved != 1 THEN '' WHEN " + edited + " != '' THEN " + edited + " "
         "ELSE r.answer_text END, r.answer_label, r.answer_code, r.rating, r.tags, r.amount, "
         "d.table_name, r.record_rowid, r.updated_at "
         "FROM src._tde_responses r "
         "JOIN src._tde_participants p ON p.id = r.participant_id "
         "JOIN src._tde_exercises e ON e.id = r.exercise_id "
         "JOIN src._tde_workshops w ON w.id = r.workshop_id "
-        "LEFT JOIN src._tde_datasets d ON d.id = r.dataset_id "
+        "LEFT JOIN src._tde_datasets d ON d.id = r.dataset_id " + joined +
         "WHERE r.deleted = 0 AND p.withdrawn_at IS NULL "
         "ORDER BY w.date, e.position, r.seq").fetchall()
     conn.executemany(

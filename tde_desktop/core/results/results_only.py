@@ -3,9 +3,11 @@
 The results pack is a real pack (same application id and schema) holding the
 source pack's metadata, its catalogue and data dictionary (row counts and
 checksums included, so :func:`tde_desktop.core.results.merge.merge_packs` can still
-tell whether two packs were made with the same data), saved views, every
-workshop table and the merge-conflict log. Each dataset table is present with
-the same columns but no rows. The metadata key ``results_only`` is ``"1"``.
+tell whether two packs were made with the same data), the datasets' tidy steps, saved
+views, every workshop table, the facilitator's moderation (approvals, rejections and
+corrections, so the city gets the text as approved) and the merge-conflict log.
+Each dataset table is present with the same columns but no rows. The metadata
+key ``results_only`` is ``"1"``.
 """
 
 from __future__ import annotations
@@ -22,8 +24,8 @@ from tde_desktop.core.pack import Pack, utc_now
 from tde_desktop.core.pack.table_copy import create_like, table_columns
 
 #: Copied whole, in an order that satisfies the foreign keys.
-COPIED_TABLES = ("_tde_datasets", "_tde_columns", "_tde_views", "_tde_workshops",
-                 "_tde_exercises", "_tde_participants", "_tde_responses",
+COPIED_TABLES = ("_tde_datasets", "_tde_columns", "_tde_tidy", "_tde_views", "_tde_workshops",
+                 "_tde_exercises", "_tde_participants", "_tde_responses", "_tde_moderation",
                  "_tde_merge_conflicts")
 
 
