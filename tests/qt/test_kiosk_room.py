@@ -230,3 +230,17 @@ def test_choice_labels_keep_their_ampersand(qtbot: Any, pack: Pack) -> None:
     assert "&&" not in button.accessibleName()
     type_into(qtbot, kiosk.widget.findChildren(QRadioButton)[0], "")
     kiosk.allow_close = True
+
+
+def test_the_participant_code_stays_on_one_line(qtbot: Any, pack: Pack) -> None:
+    workshop = make_workshop(pack, open_types=("dot_vote",))
+    kiosk = make_kiosk(qtbot, pack, workshop)
+    click(qtbot, kiosk.start_button)
+    assert kiosk.participant is not None
+    code = kiosk.participant.code
+    assert "-" in code
+    kiosk.show_done()
+    # the hyphen does not break: "P-" and the rest never end up on two lines
+    assert code.replace("-", "\u2011") in kiosk.done_label.text()
+    assert code not in kiosk.done_label.text()
+    kiosk.allow_close = True

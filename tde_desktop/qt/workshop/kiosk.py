@@ -244,8 +244,10 @@ class Kiosk(QWidget):
 
     def show_done(self) -> None:
         code = self.participant.code if self.participant else ""
+        # a non-breaking hyphen keeps the code the participant notes down on one line
         self.done_label.setText(tr("Thank you! Your answers are saved. Your code is "
-                                       "{code}.", self.lang).format(code=code) if code
+                                       "{code}.", self.lang).format(
+                                           code=code.replace("-", "\u2011")) if code
                                 else tr("End of the preview.", self.lang))
         self.stack.setCurrentIndex(2)
         self.pass_button.setFocus()
