@@ -30,8 +30,9 @@ from tde_desktop.core.i18n import SUPPORTED_LANGUAGES, _, thread_language
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.workshop import records
 from tde_desktop.room import guard, pages, questions
-from tde_desktop.room.forms import BODY_LIMIT, LONG_BODY_LIMIT, body_limit, exercise_questions
+from tde_desktop.room.forms import BODY_LIMIT, LONG_BODY_LIMIT, body_limit
 from tde_desktop.room.replies import refuse, texts
+from tde_desktop.room.snapshot import SnapshotCache
 from tde_desktop.room.texts import texts_in
 
 
@@ -98,7 +99,8 @@ def create_app(pack_path: Path, workshop_id: str, code: str) -> Flask:
     app.config.update(MAX_CONTENT_LENGTH=BODY_LIMIT, MAX_FORM_MEMORY_SIZE=LONG_BODY_LIMIT,
                       SEND_FILE_MAX_AGE_DEFAULT=300, ROOM_WORKSHOP=workshop_id,
                       ROOM_CODE=code, ROOM_PACKS=packs, ROOM_HOSTS=set(),
-                      ROOM_CLOSE=packs.close_all, ROOM_LIMITER=limiter, ROOM_SEEN={})
+                      ROOM_CLOSE=packs.close_all, ROOM_LIMITER=limiter, ROOM_SEEN={},
+                      ROOM_SNAPSHOTS=SnapshotCache(workshop_id), ROOM_PEOPLE={})
     app.jinja_env.autoescape = True  # participant text is text, on every template
 
     @app.before_request
@@ -126,9 +128,9 @@ def create_app(pack_path: Path, workshop_id: str, code: str) -> Flask:
             return response
         g.pack = packs.get()
         if request.endpoint == "answer" and request.view_args:
-            request.max_content_length = answer_body_limit(
-                g.pack, workshop_id, str(request.view_args.get("exercise_id")),
-                str(request.view_args.get("key")))
+            question = pages.snapshot().question(str(request.view_args.get("exercise_id")),
+                                                 str(request.view_args.get("key")))
+            request.max_content_length = body_limit(question) if question else BODY_LIMIT
         if request.method == "POST" and not guard.csrf_ok(g.token, request.form.get("csrf")):
             return refuse(403, g.t["bad_token"])
         return None
@@ -158,13 +160,3 @@ def create_app(pack_path: Path, workshop_id: str, code: str) -> Flask:
     pages.register(app)
     questions.register(app)
     return app
-
-
-def answer_body_limit(pack: Pack, workshop_id: str, exercise_id: str, key: str) -> int:
-    """How large an answer to this question may be: 16 KB, more for long text kinds."""
-    for question in exercise_questions(pack.conn, workshop_id, exercise_id):
-        if question.key == key:
-            return body_limit(question)
-    return BODY_LIMIT
-
-

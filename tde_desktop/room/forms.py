@@ -62,13 +62,6 @@ def parsed_questions(config_text: str) -> tuple[Question, ...]:
     return tuple(questions_from_config(json.loads(config_text)))
 
 
-def exercise_questions(conn: Any, workshop_id: str, exercise_id: str) -> tuple[Question, ...]:
-    """The questions of ``exercise_id`` if it belongs to ``workshop_id``, else ``()``."""
-    row = conn.execute("SELECT config FROM _tde_exercises WHERE id = ? AND workshop_id = ?",
-                       (exercise_id, workshop_id)).fetchone()
-    return parsed_questions(str(row[0])) if row else ()
-
-
 def body_limit(question: Question) -> int:
     """The largest request body an answer to ``question`` may have, in bytes."""
     return LONG_BODY_LIMIT if question.kind in LONG_TEXT_KINDS else BODY_LIMIT

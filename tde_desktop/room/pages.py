@@ -14,11 +14,13 @@ from typing import Any
 from flask import Flask, Response, current_app, g, make_response, redirect, render_template, request
 from werkzeug.wrappers import Response as WResponse
 
+from tde_desktop.core.errors import TdeError
 from tde_desktop.core.i18n import SUPPORTED_LANGUAGES
 from tde_desktop.core.workshop import moderation, participants, records, tallies
 from tde_desktop.core.workshop.exercises import label_text
 from tde_desktop.room import guard
 from tde_desktop.room.replies import WRITER, refuse, wants_json
+from tde_desktop.room.snapshot import Snapshot
 
 #: a device cookie lasts two days: a workshop, and the morning after
 DEVICE_COOKIE_AGE = 60 * 60 * 24 * 2
@@ -28,35 +30,57 @@ def workshop_id() -> str:
     return str(current_app.config["ROOM_WORKSHOP"])
 
 
+def snapshot() -> Snapshot:
+    """The workshop, its exercises and questions for this request (read once per request,
+    rebuilt on this thread only when the facilitator changed them)."""
+    snap: Snapshot | None = g.get("snap")
+    if snap is None:
+        snap = g.snap = current_app.config["ROOM_SNAPSHOTS"].get(g.pack.conn)
+    return snap
+
+
 def current_participant() -> participants.Participant | None:
-    """The participant this phone signed in as (not withdrawn), or None."""
+    """The participant this phone signed in as (not withdrawn), or None.
+
+    One query by primary key once the phone is known (participant ids never change;
+    the device's latest one is remembered); a phone not seen yet, or whose participant
+    withdrew, is looked up by its device id.
+    """
     if not g.token:
         return None
+    device = guard.device_id(g.token)
+    known: dict[str, str] = current_app.config["ROOM_PEOPLE"]
+    person_id = known.get(device)
+    if person_id is not None:
+        try:
+            person = participants.get_participant(g.pack, person_id)
+        except TdeError:  # removed meanwhile: look again
+            person = None
+        if person is not None and not person.withdrawn and person.device_id == device:
+            return person
     row = g.pack.conn.execute(
         "SELECT id FROM _tde_participants WHERE workshop_id = ? AND device_id = ? "
         "AND withdrawn_at IS NULL ORDER BY rowid DESC LIMIT 1",
-        (workshop_id(), guard.device_id(g.token))).fetchone()
-    return None if row is None else participants.get_participant(g.pack, str(row[0]))
+        (workshop_id(), device)).fetchone()
+    if row is None:
+        known.pop(device, None)
+        return None
+    known[device] = str(row[0])
+    return participants.get_participant(g.pack, str(row[0]))
 
 
 def page(template: str, status: int = 200, **context: Any) -> WResponse:
     """Render a phone page with what every page needs (texts, language, CSRF token)."""
-    workshop = context.pop("workshop", None) or records.get_workshop(g.pack, workshop_id())
+    workshop = context.pop("workshop", None) or snapshot().workshop
     html = render_template(template, t=g.t, lang=g.lang, languages=SUPPORTED_LANGUAGES,
                            workshop=workshop, csrf=guard.csrf_token(g.token) if g.token
                            else "", path=request.full_path.rstrip("?"), **context)
     return Response(html, status=status, mimetype="text/html")
 
 
-def open_exercise(workshop: records.Workshop) -> records.Exercise | None:
+def open_exercise() -> records.Exercise | None:
     """The exercise phones follow: the one the facilitator opened last, while open."""
-    if workshop.status != "running" or not workshop.current_exercise_id:
-        return None
-    try:
-        exercise = records.get_exercise(g.pack, workshop.current_exercise_id)
-    except Exception:  # noqa: BLE001 - removed meanwhile: nothing open
-        return None
-    return exercise if exercise.status == "open" else None
+    return snapshot().open_exercise()
 
 
 def join(code: str) -> WResponse:
@@ -82,9 +106,10 @@ def start() -> WResponse:
     if current_participant() is None:
         if request.form.get("consent") != "yes":
             return page("welcome.html", 422, error=g.t["consent"])
-        with WRITER:
-            participants.add_participant(g.pack, workshop_id(),
-                                         device_id=guard.device_id(g.token))
+        with WRITER:  # checked again: a double tap may be served by two threads at once
+            if current_participant() is None:
+                participants.add_participant(g.pack, workshop_id(),
+                                             device_id=guard.device_id(g.token))
     return redirect("/q", 303)
 
 
@@ -101,10 +126,9 @@ def language(code: str) -> WResponse:
 
 def state() -> WResponse:
     """What the live-update script polls: the open exercise and the revealed count."""
-    workshop = records.get_workshop(g.pack, workshop_id())
-    exercise = open_exercise(workshop)
-    revealed = g.pack.conn.execute("SELECT count(*) FROM _tde_exercises WHERE workshop_id = ? "
-                                   "AND revealed = 1", (workshop_id(),)).fetchone()[0]
+    snap = snapshot()
+    workshop, exercise = snap.workshop, snap.open_exercise()
+    revealed = sum(1 for e in snap.exercises.values() if e.revealed)
     body = {"exercise": exercise.id if exercise else "", "status": workshop.status,
             "revealed": int(revealed)}
     response = make_response(body)
@@ -117,14 +141,16 @@ def mine() -> WResponse:
         return redirect("/", 303)
     rows = g.pack.conn.execute(
         "SELECT e.title, r.question_key, r.answer_label, r.answer_text, r.answer_code, "
-        "e.config, e.id FROM _tde_responses r JOIN _tde_exercises e ON e.id = r.exercise_id "
+        "e.id FROM _tde_responses r JOIN _tde_exercises e ON e.id = r.exercise_id "
         "WHERE r.participant_id = ? AND r.deleted = 0 ORDER BY e.position, r.seq",
         (person.id,)).fetchall()
     answers = []
-    for title, key, label, text, code, _config, exercise_id in rows:
-        exercise = records.get_exercise(g.pack, exercise_id)
-        question = next((q for q in exercise.questions if q.key == key), None)
-        answers.append({"exercise": exercise.text("title", g.lang) or title,
+    snap = snapshot()
+    for title, key, label, text, code, exercise_id in rows:
+        exercise = snap.exercise(exercise_id)
+        question = snap.question(exercise_id, key)
+        answers.append({"exercise": (exercise.text("title", g.lang) if exercise else "")
+                        or title,
                         "question": label_text(question.text, g.lang) if question else key,
                         "answer": text or label or code})
     return page("mine.html", answers=answers, person=person)
@@ -136,11 +162,12 @@ def results() -> WResponse:
     if person is None:
         return redirect("/", 303)
     shown = []
-    for exercise in records.list_exercises(g.pack, workshop_id()):
+    snap = snapshot()
+    for exercise in snap.exercises.values():  # in agenda order
         if not exercise.revealed:
             continue
         parts = []
-        for question in exercise.questions:
+        for question in snap.questions[exercise.id]:
             rows = [r for r in tallies.tally(g.pack, exercise.id, question.key, g.lang)]
             if rows:
                 top = max((r.value for r in rows), default=0) or 1
@@ -171,12 +198,10 @@ def chart(exercise_id: str) -> WResponse:
     """A station's chart as a PNG, drawn on the laptop, for an open exercise only."""
     from tde_desktop.room.chart import station_png
 
-    try:
-        exercise = records.get_exercise(g.pack, exercise_id)
-    except Exception:  # noqa: BLE001 - unknown id
+    exercise = snapshot().exercise(exercise_id)
+    if exercise is None:  # unknown id, or another workshop's
         return refuse(404, g.t["not_found"])
-    if exercise.workshop_id != workshop_id() or exercise.status != "open" \
-            or exercise.view_id is None:
+    if exercise.status != "open" or exercise.view_id is None:
         return refuse(404, g.t["not_open"])
     png = station_png(g.pack, exercise.view_id, g.lang).png
     response = Response(png, mimetype="image/png")

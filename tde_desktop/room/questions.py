@@ -25,7 +25,7 @@ from tde_desktop.core.workshop import participants, records, responses
 from tde_desktop.core.workshop.answer_checks import AnswerRejected
 from tde_desktop.core.workshop.exercises import Question, label_text
 from tde_desktop.room import forms, guard
-from tde_desktop.room.pages import current_participant, open_exercise, page, workshop_id
+from tde_desktop.room.pages import current_participant, page, snapshot, workshop_id
 from tde_desktop.room.replies import WRITER, refuse, wants_json
 from tde_desktop.room.texts import field_labels
 
@@ -55,7 +55,7 @@ def _answers(person_id: str, exercise_id: str) -> dict[str, Any]:
 def _questions(exercise: records.Exercise, given: dict[str, Any]) -> list[Question]:
     """The exercise's questions for this phone; the contact question only after consent."""
     shown = []
-    for question in forms.exercise_questions(g.pack.conn, exercise.workshop_id, exercise.id):
+    for question in snapshot().questions.get(exercise.id, ()):
         if exercise.type == "sign_in" and question.key == "contact" \
                 and given.get("consent_contact") != "yes":
             continue
@@ -75,8 +75,8 @@ def question_page() -> WResponse:
     person = current_participant()
     if person is None:
         return redirect("/", 303)
-    workshop = records.get_workshop(g.pack, workshop_id())
-    exercise = open_exercise(workshop)
+    snap = snapshot()
+    workshop, exercise = snap.workshop, snap.open_exercise()
     if exercise is None:
         return page("wait.html", workshop=workshop, person=person, ended=workshop.status ==
                     "ended")
@@ -144,17 +144,11 @@ def answer(exercise_id: str, key: str) -> WResponse:
     person = current_participant()
     if person is None:
         return refuse(403, g.t["sign_in_first"])
-    try:
-        exercise = records.get_exercise(g.pack, exercise_id)
-    except TdeError:
-        return refuse(404, g.t["not_open"])
-    question = next((q for q in forms.exercise_questions(g.pack.conn, workshop_id(),
-                                                         exercise_id) if q.key == key), None)
-    if question is None:
-        return refuse(404, g.t["not_open"])
+    snap = snapshot()
+    exercise, question = snap.exercise(exercise_id), snap.question(exercise_id, key)
     # Answers to an exercise closed while they were on their way are kept (as from the
     # kiosk); one never opened, or of another workshop, is not a phone's to answer.
-    if exercise.workshop_id != workshop_id() or exercise.opened_at is None:
+    if exercise is None or question is None or exercise.opened_at is None:
         return refuse(404, g.t["not_open"])
     response_id = request.form.get("rid", "")
     if not guard.valid_response_id(response_id):
@@ -171,7 +165,7 @@ def answer(exercise_id: str, key: str) -> WResponse:
     except AnswerRejected as exc:
         if wants_json():
             return make_response({"error": str(exc)}, 422)
-        workshop = records.get_workshop(g.pack, workshop_id())
+        workshop = snap.workshop
         given = _answers(person.id, exercise.id)
         filled = {k: request.form.getlist(k) for k in request.form if k not in ("csrf", "rid")}
         return _render_question(workshop, person, exercise, _questions(exercise, given),
@@ -198,10 +192,15 @@ def _send(person: participants.Participant, exercise: records.Exercise, question
 
 
 def _next_url(person: participants.Participant, exercise: records.Exercise, key: str) -> str:
-    consent = g.pack.conn.execute(
-        "SELECT answer FROM _tde_responses WHERE participant_id = ? AND exercise_id = ? AND "
-        "question_key = 'consent_contact' AND deleted = 0", (person.id, exercise.id)).fetchone()
-    given = {"consent_contact": json.loads(consent[0])} if consent else {}
+    """Where the phone goes after answering ``key``: the next question, else the summary.
+    Only a sign-in reads the pack (whether contact was consented to)."""
+    given: dict[str, Any] = {}
+    if exercise.type == "sign_in":
+        consent = g.pack.conn.execute(
+            "SELECT answer FROM _tde_responses WHERE participant_id = ? AND exercise_id = ? "
+            "AND question_key = 'consent_contact' AND deleted = 0",
+            (person.id, exercise.id)).fetchone()
+        given = {"consent_contact": json.loads(consent[0])} if consent else {}
     questions = _questions(exercise, given)
     keys = [q.key for q in questions]
     after = keys[keys.index(key) + 1:] if key in keys else []

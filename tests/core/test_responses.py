@@ -226,6 +226,21 @@ def test_answers_to_another_workshop_are_refused(ctx: Ctx) -> None:
         ctx.submit("text", "x", participant_id=stranger.id)
 
 
+
+def test_an_edited_exercise_is_checked_as_edited_at_once(ctx: Ctx) -> None:
+    # Parsed questions are reused between answers; an edit must still apply to the next one.
+    ctx.submit("rate", 5)
+    edited = [dict(q, scale_max=3) if q["key"] == "rate" else q for q in QUESTIONS
+              if q["key"] != "text"]
+    ws.update_exercise(ctx.pack, ctx.exercise_id, config={"questions": edited})
+    with pytest.raises(AnswerRejected, match="from 1 to 3"):
+        ctx.submit("rate", 5)
+    with pytest.raises(AnswerRejected, match="no question"):
+        ctx.submit("text", "gone")
+    assert ctx.submit("rate", 3).rating == 3
+    ws.update_exercise(ctx.pack, ctx.exercise_id, config={"questions": QUESTIONS})
+    assert ctx.submit("rate", 5).rating == 5
+
 def test_validate_answer_without_a_pack() -> None:
     question = Question.from_dict({"key": "f", "kind": "flag_record", "text": "Flag"})
     normal = validate_answer(question, {"flag": "missing", "comment": "No record for 12 Elm",

@@ -19,6 +19,8 @@ in :mod:`tde_desktop.core.workshop.participants`.
 
 from __future__ import annotations
 
+import copy
+import functools
 import hashlib
 import json
 import uuid
@@ -88,10 +90,21 @@ def exercise_question(pack: Pack, workshop_id: str, exercise_id: str, key: str) 
                             (exercise_id,)).fetchone()
     if row is None or row[0] != workshop_id:
         raise AnswerRejected(_("This exercise is not part of this workshop."))
-    for question in questions_from_config(json.loads(row[1])):
-        if question.key == key:
-            return question
-    raise AnswerRejected(_("This exercise has no question {key}.").format(key=key))
+    question = _questions_by_key(str(row[1])).get(key)
+    if question is None:
+        raise AnswerRejected(_("This exercise has no question {key}.").format(key=key))
+    return copy.copy(question)
+
+
+@functools.lru_cache(maxsize=64)
+def _questions_by_key(config_text: str) -> dict[str, Question]:
+    """The questions of a stored exercise config, parsed once per distinct text: the
+    text is the key, so an edited exercise is parsed again and nothing stale is used.
+    Callers get copies (see :func:`exercise_question`)."""
+    found: dict[str, Question] = {}
+    for question in questions_from_config(json.loads(config_text)):
+        found.setdefault(question.key, question)  # the first of a key, as before
+    return found
 
 
 def submit_answer(pack: Pack, *, workshop_id: str, exercise_id: str, participant_id: str,
