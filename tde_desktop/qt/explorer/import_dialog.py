@@ -13,17 +13,19 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -109,9 +111,18 @@ class ImportDialog(QDialog):
         self.message.setWordWrap(True)
         self.message.setAccessibleName(_("What the preview shows"))
         self.table = PreviewTable()
+        # Notes can be long (a workbook's other sheets and tables): they scroll in a few
+        # lines instead of pushing the preview off a small screen.
+        notes = QScrollArea()
+        notes.setWidget(self.message)
+        notes.setWidgetResizable(True)
+        notes.setFrameShape(QFrame.Shape.NoFrame)
+        notes.setMaximumHeight(max(self.fontMetrics().lineSpacing() * 4 + 4,
+                                   notes.minimumSizeHint().height()))
+        notes.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         column = QVBoxLayout(box)
         column.addWidget(self.settings)
-        column.addWidget(self.message)
+        column.addWidget(notes)
         column.addWidget(self.table, 1)
         return box
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -156,6 +156,11 @@ class PreviewTable(QTableWidget):
         # A few rows show at the least; more as the dialog grows.
         self.setMinimumHeight(self.fontMetrics().height() * 7)
         self.horizontalHeader().setMaximumSectionSize(self.fontMetrics().averageCharWidth() * 30)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        """Room for about ten columns and the twenty rows; a dialog is capped by its screen."""
+        metrics = self.fontMetrics()
+        return QSize(metrics.averageCharWidth() * 120, (metrics.height() + 6) * 22)
 
     def show_preview(self, view: Preview | None) -> None:
         """Show ``view``'s rows under its column names and types (nothing for ``None``)."""
