@@ -181,3 +181,17 @@ def test_exercise_titles_wrap_in_full_at_200_percent(qtbot: Any, baltimore_pack:
             assert needed.width() <= room_for.width(), text  # no word cut
     assert table.rowHeight(1) > metrics.height() * 2  # a long title did wrap
     pack.close()
+
+
+def test_reject_acts_on_the_note_just_ticked(qtbot: Any, room: Any) -> None:
+    pack, workshop, station, console = room
+    panel = console.moderation
+    console.tabs.setCurrentWidget(panel)
+    panel.show_exercise(station.id)
+    panel.notes_list.setCurrentRow(0)
+    panel.notes_list.item(1).setCheckState(Qt.CheckState.Checked)  # the tick approves
+    assert [n.status for n in moderation.notes(pack, workshop.id, station.id)] == [
+        "pending", "approved"]
+    click(qtbot, panel.reject_button)  # on the ticked note, not the one highlighted before
+    assert [n.status for n in moderation.notes(pack, workshop.id, station.id)] == [
+        "pending", "rejected"]

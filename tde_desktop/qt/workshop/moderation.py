@@ -183,6 +183,8 @@ class ModerationPanel(QWidget):
     def _ticked(self, item: QListWidgetItem) -> None:
         row = self.notes_list.row(item)
         if 0 <= row < len(self.notes):
+            # the ticked note becomes the selected one: Reject or Correct typos act on it
+            self.notes_list.setCurrentRow(row)
             show = item.checkState() == Qt.CheckState.Checked
             self._status_step(self.notes[row], mod.APPROVED if show else mod.PENDING)
 
