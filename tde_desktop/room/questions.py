@@ -27,7 +27,7 @@ from tde_desktop.core.workshop.exercises import Question, label_text
 from tde_desktop.room import forms, guard
 from tde_desktop.room.pages import current_participant, page, snapshot, workshop_id
 from tde_desktop.room.replies import WRITER, refuse, wants_json
-from tde_desktop.room.texts import field_labels
+from tde_desktop.room.texts import dots_hint, field_labels
 
 #: sign-in answers also kept on the participant record (as the kiosk does)
 SIGNIN_KEYS = ("neighbourhood", "age_band", "affiliation", "first_time", "consent_quote",
@@ -118,7 +118,8 @@ def _render_question(workshop: records.Workshop, person: participants.Participan
                 q=_shown(question), index=index + 1, total=len(questions),
                 title=exercise.text("title", g.lang),
                 instructions=exercise.text("instructions_participant", g.lang),
-                fields=field_labels(question.kind), filled=filled, error=error,
+                fields=field_labels(question.kind), dots_hint=dots_hint, filled=filled,
+                error=error,
                 rid=response_id or str(uuid.uuid4()), skip=forms.SKIP, **context)
 
 

@@ -8,7 +8,7 @@ them; the templates hold no English of their own.
 
 from __future__ import annotations
 
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import _, ngettext
 
 #: page texts already made, by language: the words do not change during a workshop
 _MADE: dict[str, dict[str, str]] = {}
@@ -72,7 +72,6 @@ def page_texts() -> dict[str, str]:
         "other_record": _("Pick another record"),
         "chart": _("Chart"),
         "rank_hint": _("Give each choice a place: 1 is the most important."),
-        "dots_hint": _("You have {n} dots. Put them on the choices that matter most."),
         "budget_hint": _("Share out {total} across the choices."),
         "your_answer": _("Your answer"),
         "your_note": _("Your note"),
@@ -94,6 +93,14 @@ def page_texts() -> dict[str, str]:
         "wrong_room": _("This room code is not right. Please check the address on the "
                         "screen."),
     }
+
+
+def dots_hint(n: int) -> str:
+    """What a dot vote asks, with the participant's ``n`` dots counted in the current
+    language (a text that depends on a number cannot be made once per language)."""
+    return ngettext("You have {n} dot. Put it on the choice that matters most.",
+                    "You have {n} dots. Put them on the choices that matter most.",
+                    n).format(n=n)
 
 
 def field_labels(kind: str) -> list[tuple[str, str]]:

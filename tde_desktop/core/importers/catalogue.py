@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tde_desktop.core.errors import Cancelled, EncodingProblem, ImportFailed
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.importers import type_rules as rules
 from tde_desktop.core.importers.column_types import ColumnState
 from tde_desktop.core.pack import DatasetInfo, Pack, quote, utc_now
@@ -173,8 +173,11 @@ def column_setup(headers: Sequence[str], type_overrides: dict[str, str] | None =
         raise ImportFailed(_("The file has no columns."))
     if len(names) > MAX_COLUMNS:
         raise ImportFailed(
-            _("The file has {n:,} columns; a pack can hold at most {max:,} per dataset. "
-              "Split the file or keep fewer columns.").format(n=len(names), max=MAX_COLUMNS))
+            ngettext("The file has {n:,} column; a pack can hold at most {max:,} per "
+                     "dataset. Split the file or keep fewer columns.",
+                     "The file has {n:,} columns; a pack can hold at most {max:,} per "
+                     "dataset. Split the file or keep fewer columns.", len(names),
+                     ).format(n=len(names), max=MAX_COLUMNS))
     states = [ColumnState() for _n in names]
     for state, name in zip(states, names, strict=True):
         if rules.is_code_column(name):
@@ -249,13 +252,18 @@ def _shape_warnings(job: WrittenTable) -> list[str]:
     warnings = []
     if job.short_lines:
         warnings.append(
-            _("{n:,} rows had fewer fields than the header and were padded with empty cells "
-              "(first at lines {lines}).").format(n=len(job.short_lines),
-                                                   lines=_line_list(job.short_lines)))
+            ngettext("{n:,} row had fewer fields than the header and was padded with empty "
+                     "cells (line {lines}).",
+                     "{n:,} rows had fewer fields than the header and were padded with empty "
+                     "cells (first at lines {lines}).", len(job.short_lines),
+                     ).format(n=len(job.short_lines), lines=_line_list(job.short_lines)))
     if job.long_lines:
         warnings.append(
-            _("{n:,} rows had more fields than the header; the extra fields are kept in the "
-              "column {col} (first at lines {lines}).").format(
+            ngettext("{n:,} row had more fields than the header; the extra fields are kept "
+                     "in the column {col} (line {lines}).",
+                     "{n:,} rows had more fields than the header; the extra fields are kept "
+                     "in the column {col} (first at lines {lines}).", len(job.long_lines),
+                     ).format(
                 n=len(job.long_lines), col=EXTRA_COLUMN, lines=_line_list(job.long_lines)))
     return warnings
 
@@ -269,6 +277,8 @@ def _not_number_warnings(pack: Pack, job: WrittenTable) -> list[str]:
                 f"SELECT count(*) FROM {quote(job.table)} WHERE typeof({quote(name)}) = 'text'"
             ).fetchone()[0]
             if bad:
-                warnings.append(_("{n:,} values in {col} are not numbers and were kept as "
-                                  "text.").format(n=bad, col=name))
+                warnings.append(ngettext(
+                    "{n:,} value in {col} is not a number and was kept as text.",
+                    "{n:,} values in {col} are not numbers and were kept as text.", bad,
+                ).format(n=bad, col=name))
     return warnings

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from tde_desktop.core.errors import Cancelled, ImportFailed, ProgressCallback, TdeError, report
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.importers import excel_layout as layout
 from tde_desktop.core.importers.excel_layout import cell_text
 from tde_desktop.core.importers.fast_sheet import write_text_columns
@@ -177,9 +177,12 @@ def _choose_sheet(book: Workbook, sheet: str | None, progress: ProgressCallback 
             others = [n for n, v in sheets if v and n != name]
             warnings = []
             if others:
-                warnings.append(_("This workbook has {n} sheets; the first with data, {sheet}, "
-                                  "was imported. Import the file again and choose a sheet to "
-                                  "get another: {others}.").format(
+                warnings.append(ngettext(
+                    "This workbook has {n} sheet; the first with data, {sheet}, was imported. "
+                    "Import the file again and choose a sheet to get another: {others}.",
+                    "This workbook has {n} sheets; the first with data, {sheet}, was imported. "
+                    "Import the file again and choose a sheet to get another: {others}.",
+                    len(sheets)).format(
                     n=len(sheets), sheet=name, others=", ".join(others)))
             return name, scan, warnings
     raise ImportFailed(_("{name} has no data in any sheet.").format(name=book.path.name))
@@ -294,8 +297,10 @@ def import_excel(
             raise ImportFailed(_("The sheet {sheet} is empty.").format(sheet=name))
         tables = layout.find_tables(scan, book.merges(name), header_row)
         if table is not None and not 1 <= table <= len(tables):
-            raise ImportFailed(_("The sheet {sheet} has {n} tables; choose a number from 1 to "
-                                 "{n}.").format(sheet=name, n=len(tables)))
+            raise ImportFailed(ngettext(
+                "The sheet {sheet} has {n} table; choose a number from 1 to {n}.",
+                "The sheet {sheet} has {n} tables; choose a number from 1 to {n}.",
+                len(tables)).format(sheet=name, n=len(tables)))
         chosen = tables[(table or 1) - 1]
         layout.find_end(chosen, _projected(book, name, chosen))
         warnings += table_notes(name, tables, table, chosen, scan)
@@ -326,19 +331,27 @@ def table_notes(sheet: str, tables: list[layout.Table], table: int | None,
     layout left out, Excel error values."""
     notes = []
     if len(tables) > 1 and chosen.title:
-        notes.append(_("The sheet {sheet} holds {n} tables side by side; table {k} "
-                       "({title}) was imported. Import the file again and choose "
-                       "another table to get the others.").format(
+        notes.append(ngettext(
+            "The sheet {sheet} holds {n} table; table {k} ({title}) was imported. Import "
+            "the file again and choose another table to get the others.",
+            "The sheet {sheet} holds {n} tables side by side; table {k} ({title}) was "
+            "imported. Import the file again and choose another table to get the others.",
+            len(tables)).format(
             sheet=sheet, n=len(tables), k=table or 1, title=chosen.title))
     elif len(tables) > 1:  # a table with no title row of its own
-        notes.append(_("The sheet {sheet} holds {n} tables side by side; table {k} "
-                       "was imported. Import the file again and choose another table "
-                       "to get the others.").format(sheet=sheet, n=len(tables),
-                                                    k=table or 1))
+        notes.append(ngettext(
+            "The sheet {sheet} holds {n} table; table {k} was imported. Import the file "
+            "again and choose another table to get the others.",
+            "The sheet {sheet} holds {n} tables side by side; table {k} was imported. Import "
+            "the file again and choose another table to get the others.",
+            len(tables)).format(sheet=sheet, n=len(tables), k=table or 1))
     notes.extend(chosen.notes)
     if scan.errors:
-        notes.append(_("{n:,} cells held Excel error values (such as #N/A or #DIV/0!) "
-                       "and were left empty.").format(n=scan.errors))
+        notes.append(ngettext(
+            "{n:,} cell held an Excel error value (such as #N/A or #DIV/0!) and was left "
+            "empty.",
+            "{n:,} cells held Excel error values (such as #N/A or #DIV/0!) and were left "
+            "empty.", scan.errors).format(n=scan.errors))
     return notes
 
 

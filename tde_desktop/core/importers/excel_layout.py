@@ -163,8 +163,10 @@ def _table(scan: Scan, columns: list[int], merges: list[tuple[int, int, int, int
                 n=header_row))
         header_rows = [h]
     elif not nonblank:
-        raise ImportFailed(_("The first {n} rows of the sheet are empty; give the header row "
-                             "number.").format(n=SAMPLE_ROWS))
+        raise ImportFailed(ngettext(
+            "The first {n} row of the sheet is empty; give the header row number.",
+            "The first {n} rows of the sheet are empty; give the header row number.",
+            SAMPLE_ROWS).format(n=SAMPLE_ROWS))
     else:
         header_rows = find_header_rows(rows, merges, columns)
     filled = _fill_merges(scan.sample, header_rows, merges)
@@ -188,9 +190,11 @@ def _table(scan: Scan, columns: list[int], merges: list[tuple[int, int, int, int
         notes.append(_("The rows above the table ({title}) were not imported; the header is "
                        "row {row}.").format(title=title or "...", row=header_rows[0] + 1))
     if len(header_rows) > 1:
-        notes.append(_("The column names were made from {n} header rows ({first} to "
-                       "{last}).").format(n=len(header_rows), first=header_rows[0] + 1,
-                                          last=header_rows[-1] + 1))
+        notes.append(ngettext(
+            "The column names were made from {n} header row ({first} to {last}).",
+            "The column names were made from {n} header rows ({first} to {last}).",
+            len(header_rows)).format(n=len(header_rows), first=header_rows[0] + 1,
+                                     last=header_rows[-1] + 1))
     last = max((scan.col_last[c] for c in kept), default=header_rows[-1])
     header_cells = [row[c] if c < len(row) else "" for c in kept
                     for row in [scan.sample[header_rows[-1]] if header_rows[-1] < len(scan.sample)

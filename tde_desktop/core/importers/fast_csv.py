@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from tde_desktop.core.errors import ProgressCallback, report
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import ngettext
 from tde_desktop.core.importers import column_types as ct
 from tde_desktop.core.importers.catalogue import (
     GeoColumns,
@@ -260,7 +260,8 @@ class _Reader:
                 # The reader runs ahead of the batches handed out; each batch is about
                 # one block of the file.
                 report(self.progress, min(n * BLOCK_BYTES, self.total), self._total(),
-                       _("Imported {n:,} rows").format(n=self.rows))
+                       ngettext("Imported {n:,} row", "Imported {n:,} rows",
+                                self.rows).format(n=self.rows))
             if chosen is None:  # a small file: every batch waited
                 self._start(staged, writer, [s.best() for s in states], waiting)
             source.drain()  # anything after the last row still counts in the checksum
@@ -303,7 +304,8 @@ class _Reader:
                 self.missing = writer.write(batch, kinds, self.missing)
                 rows += batch.num_rows
                 report(self.progress, self.total + self.total * rows // max(1, self.rows),
-                       2 * self.total, _("Imported {n:,} rows").format(n=rows))
+                       2 * self.total, ngettext("Imported {n:,} row", "Imported {n:,} rows",
+                                                rows).format(n=rows))
 
 
 class _Writer:

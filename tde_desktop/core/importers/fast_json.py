@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from tde_desktop.core.errors import ImportFailed, ProgressCallback, report
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import ngettext
 from tde_desktop.core.importers import column_types as ct
 from tde_desktop.core.importers import fast_csv, json_chunks
 from tde_desktop.core.importers.catalogue import GeoColumns, Provenance, WrittenTable
@@ -157,7 +157,8 @@ class _Job:
                     else:
                         self.missing = writer.write(self._batch(columns), chosen, self.missing)
                 report(self.progress, done, self._total(),
-                       _("Imported {n:,} rows").format(n=self.rows))
+                       ngettext("Imported {n:,} row", "Imported {n:,} rows",
+                                self.rows).format(n=self.rows))
             if not self.rows:
                 raise NotForThisPath("no records")
             if chosen is None:
@@ -189,7 +190,8 @@ class _Job:
                 self.missing = writer.write(self._batch(columns), kinds, self.missing)
                 rows += _length(columns)
                 report(self.progress, self.total + done, 2 * self.total,
-                       _("Imported {n:,} rows").format(n=rows))
+                       ngettext("Imported {n:,} row", "Imported {n:,} rows",
+                                rows).format(n=rows))
 
     def _batch(self, columns: dict[str, Any]) -> Any:
         """A record batch of text columns in key order; keys a chunk lacks are empty."""

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from tde_desktop.core.errors import ProgressCallback, report
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import ngettext
 from tde_desktop.core.importers import fast_csv
 from tde_desktop.core.importers.catalogue import (
     GeoColumns,
@@ -126,7 +126,8 @@ def _write(blocks: Blocks, states: list[Any], staged: Any, columns: list[str],
                     changed = True
                 else:
                     missing = writer.write(batch, chosen, missing)
-            report(progress, done, total, _("Imported {n:,} rows").format(n=rows))
+            report(progress, done, total,
+                   ngettext("Imported {n:,} row", "Imported {n:,} rows", rows).format(n=rows))
         if chosen is None:
             chosen = [s.best() for s in states]
             staged.create(columns, chosen)

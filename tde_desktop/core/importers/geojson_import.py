@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from tde_desktop.core.errors import ImportFailed, ProgressCallback
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.importers import geometry as geo
 from tde_desktop.core.importers.json_import import (
     ITEM,
@@ -163,11 +163,14 @@ def import_geojson(
                               "longitude/latitude (WGS84).").format(crs=source.crs))
     elif source.not_lonlat:
         crs = ""
-        warnings.append(_("Coordinates in {n:,} of {total:,} features are not "
-                          "longitude/latitude and the file does not say which coordinate "
-                          "system it uses, so the shapes cannot be put on a map; latitude "
-                          "and longitude are left empty.").format(n=source.not_lonlat,
-                                                                 total=source.features))
+        warnings.append(ngettext(
+            "Coordinates in {n:,} of {total:,} feature are not longitude/latitude and the "
+            "file does not say which coordinate system it uses, so the shapes cannot be put "
+            "on a map; latitude and longitude are left empty.",
+            "Coordinates in {n:,} of {total:,} features are not longitude/latitude and the "
+            "file does not say which coordinate system it uses, so the shapes cannot be put "
+            "on a map; latitude and longitude are left empty.", source.features,
+        ).format(n=source.not_lonlat, total=source.features))
     provenance.format = "geojson"
     provenance.import_options = {**provenance.import_options, "source_crs": source.crs,
                                  "types": dict(type_overrides or {})}
@@ -179,8 +182,11 @@ def import_geojson(
         warnings=warnings, progress=progress)
     if source.failed_points:
         # Only known once the rows are written: add the warning to the catalogue entry.
-        info.warnings.append(_("{n:,} features could not be converted to longitude/latitude "
-                               "and have no map position.").format(n=source.failed_points))
+        info.warnings.append(ngettext(
+            "{n:,} feature could not be converted to longitude/latitude and has no map "
+            "position.",
+            "{n:,} features could not be converted to longitude/latitude and have no map "
+            "position.", source.failed_points).format(n=source.failed_points))
         with pack.atomic():
             pack.conn.execute("UPDATE _tde_datasets SET warnings = ? WHERE id = ?",
                               (json.dumps(info.warnings, ensure_ascii=False), info.id))

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from tde_desktop.core.errors import ImportFailed, ProgressCallback
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.importers.writer import GeoColumns, Provenance, write_dataset
 from tde_desktop.core.pack import DatasetInfo, Pack
 from tde_desktop.core.pack.check import file_sha256
@@ -159,8 +159,10 @@ def parse_guard(path: Path, action: Callable[[], Any]) -> Any:
     try:
         return action()
     except _TooDeep:
-        raise ImportFailed(_("{name} is nested too deeply to be a table (more than {n} "
-                             "levels).").format(name=path.name, n=MAX_DEPTH)) from None
+        raise ImportFailed(ngettext(
+            "{name} is nested too deeply to be a table (more than {n} level).",
+            "{name} is nested too deeply to be a table (more than {n} levels).",
+            MAX_DEPTH).format(name=path.name, n=MAX_DEPTH)) from None
     except RecursionError:
         raise ImportFailed(_("{name} is nested too deeply to be a table.").format(
             name=path.name)) from None
@@ -320,8 +322,10 @@ def import_json(
             provenance.format = "socrata-rows-json"
             hidden = len(columns) - len(keep)
             if hidden:
-                warnings.append(_("{n} hidden bookkeeping columns of the portal export were "
-                                  "left out.").format(n=hidden))
+                warnings.append(ngettext(
+                    "{n} hidden bookkeeping column of the portal export was left out.",
+                    "{n} hidden bookkeeping columns of the portal export were left out.",
+                    hidden).format(n=hidden))
             for i in keep:
                 if str(columns[i].get("dataTypeName", "")).lower() in _SOCRATA_GEO_TYPES:
                     # Socrata stores every geometry as WGS84 longitude/latitude.

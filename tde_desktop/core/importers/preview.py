@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tde_desktop.core.errors import ImportFailed
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.importers import detect_format
 from tde_desktop.core.importers.catalogue import column_setup
 from tde_desktop.core.importers.type_rules import semantic_type
@@ -167,8 +167,10 @@ def _sheet_preview(path: Path, sheet: str | None, table: int | None,
             raise ImportFailed(_("The sheet {sheet} is empty.").format(sheet=name))
         tables = layout.find_tables(scan, book.merges(name), header_row)
         if table is not None and not 1 <= table <= len(tables):
-            raise ImportFailed(_("The sheet {sheet} has {n} tables; choose a number from 1 to "
-                                 "{n}.").format(sheet=name, n=len(tables)))
+            raise ImportFailed(ngettext(
+                "The sheet {sheet} has {n} table; choose a number from 1 to {n}.",
+                "The sheet {sheet} has {n} tables; choose a number from 1 to {n}.",
+                len(tables)).format(sheet=name, n=len(tables)))
         chosen = tables[(table or 1) - 1]
         seen: list[tuple[int, list[str]]] = []
         filled_after: list[int] = []

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tde_desktop.core.errors import ImportFailed
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.importers.dialect import Dialect
 from tde_desktop.core.importers.excel_layout import (
     SAMPLE_ROWS,
@@ -142,9 +142,11 @@ def _head_notes(rows: list[list[str]], header_rows: list[int]) -> list[str]:
         notes.append(_("The rows above the table ({title}) were not imported; the header is "
                        "row {row}.").format(title=title, row=header_rows[0] + 1))
     if len(header_rows) > 1:
-        notes.append(_("The column names were made from {n} header rows ({first} to "
-                       "{last}).").format(n=len(header_rows), first=header_rows[0] + 1,
-                                          last=header_rows[-1] + 1))
+        notes.append(ngettext(
+            "The column names were made from {n} header row ({first} to {last}).",
+            "The column names were made from {n} header rows ({first} to {last}).",
+            len(header_rows)).format(n=len(header_rows), first=header_rows[0] + 1,
+                                     last=header_rows[-1] + 1))
     return notes
 
 

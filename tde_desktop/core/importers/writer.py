@@ -25,7 +25,7 @@ from typing import Protocol
 
 from tde_desktop.core.errors import ProgressCallback, report
 from tde_desktop.core.gc_pause import paused_gc
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import ngettext
 from tde_desktop.core.importers import column_types as ct
 from tde_desktop.core.importers import type_rules as rules
 from tde_desktop.core.importers.catalogue import (
@@ -151,7 +151,8 @@ class _Job:
             self.row_count += len(chunk)
             done, total = self.source.position()
             report(self.progress, done, total,
-                   _("Imported {n:,} rows").format(n=self.row_count))
+                   ngettext("Imported {n:,} row", "Imported {n:,} rows",
+                            self.row_count).format(n=self.row_count))
         if self.scan_only:
             raise _Restart([s.best() for s in self.states])
         if not self.provisional:  # header only: an empty dataset

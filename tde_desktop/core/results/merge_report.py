@@ -70,11 +70,18 @@ class MergeReport:
     def summary(self) -> str:
         """The outcome in plain sentences, one per line."""
         t = self.tables
-        lines = [_("Merged {name}: {w} workshops, {e} exercises, {p} participants and "
-                   "{a} answers added; {same} rows were already here.").format(
-            name=self.source.name, w=t["_tde_workshops"].added, e=t["_tde_exercises"].added,
-            p=t["_tde_participants"].added, a=t["_tde_responses"].added,
-            same=sum(c.already for c in t.values()))]
+        w, e = t["_tde_workshops"].added, t["_tde_exercises"].added
+        p, a = t["_tde_participants"].added, t["_tde_responses"].added
+        same = sum(c.already for c in t.values())
+        lines = [_("Merged {name}: {new_workshops}, {new_exercises}, {new_participants} and "
+                   "{new_answers} added; {already_here}.").format(
+            name=self.source.name,
+            new_workshops=ngettext("{n} workshop", "{n} workshops", w).format(n=w),
+            new_exercises=ngettext("{n} exercise", "{n} exercises", e).format(n=e),
+            new_participants=ngettext("{n} participant", "{n} participants", p).format(n=p),
+            new_answers=ngettext("{n} answer", "{n} answers", a).format(n=a),
+            already_here=ngettext("{n} row was already here", "{n} rows were already here",
+                                  same).format(n=same))]
         if self.conflicts:
             lines.append(ngettext(
                 "{n} row had been changed differently in the two packs; the most recent "
@@ -90,8 +97,12 @@ class MergeReport:
                                   ).format(n=len(self.renamed_codes), codes=", ".join(
                                f"{old} → {new}" for old, new in self.renamed_codes)))
         if self.withdrawn or self.answers_removed:
-            lines.append(_("{n} participants withdrew; {a} of their answers were removed.")
-                         .format(n=self.withdrawn, a=self.answers_removed))
+            withdrew = ngettext("{n} participant withdrew", "{n} participants withdrew",
+                                self.withdrawn).format(n=self.withdrawn)
+            removed = ngettext("{n} of their answers was removed",
+                               "{n} of their answers were removed",
+                               self.answers_removed).format(n=self.answers_removed)
+            lines.append(_("{withdrew}; {removed}.").format(withdrew=withdrew, removed=removed))
         if self.undone:
             lines.append(ngettext("{n} answer undone in one pack is undone here too.",
                                   "{n} answers undone in one pack are undone here too.",
