@@ -93,3 +93,13 @@ def test_workshop_exports_offer_open_folder_and_pickers_remember(
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(pick))
     window.results.ask_merge()
     assert seen == [str(csv_folder)]  # starts where the last export went
+
+
+def test_start_folder_exists_even_without_a_documents_folder(tmp_path: Path,
+                                                             monkeypatch) -> None:
+    settings.settings().remove("files/last_folder")
+    monkeypatch.setattr(saved_files.QStandardPaths, "writableLocation",
+                        lambda _where: str(tmp_path / "Documents"))  # not created
+    start = saved_files.start_folder()
+    assert start.is_dir()  # a dialog given a missing folder opens in the app's own
+    assert start == Path.home()

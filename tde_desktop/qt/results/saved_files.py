@@ -20,12 +20,15 @@ last_saved_box: QMessageBox | None = None
 
 
 def start_folder() -> Path:
-    """The folder a save or open dialog starts in: the last one used, else Documents."""
+    """The folder a save or open dialog starts in, always an existing one: the last one
+    used, else Documents, else the home folder."""
     remembered = settings.last_folder()
     if remembered is not None:
         return remembered
     location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(location) if location else Path.home()
+    # A missing Documents folder would make the dialog fall back to the app's own folder.
+    documents = Path(location) if location else None
+    return documents if documents is not None and documents.is_dir() else Path.home()
 
 
 def remember(path: Path) -> None:
