@@ -78,12 +78,9 @@ def _cases(table: str) -> dict[str, Statements]:
             ("INSERT INTO _tde_tidy VALUES (1, 7, 'neighborhood', 'a', 'b', '', NULL)", ())),
         "moderation of a missing answer": (
             ("INSERT INTO _tde_moderation VALUES ('nobody', 1, '', NULL, '')", ()),),
-        "moderation rejected as 2": (
-            ("INSERT INTO _tde_moderation SELECT id, 2, '', NULL, '' FROM _tde_responses "
-             "LIMIT 1", ()),),
+        "moderation rejected as 2": (("UPDATE _tde_moderation SET rejected = 2", ()),),
         "moderation correction as a blob": (
-            ("INSERT INTO _tde_moderation SELECT id, 0, x'00ff', NULL, '' FROM _tde_responses "
-             "LIMIT 1", ()),),
+            ("UPDATE _tde_moderation SET edited_text = x'00ff'", ()),),
         "moderation without its foreign key, orphan row": (
             ("DROP TABLE _tde_moderation", ()),
             ("CREATE TABLE _tde_moderation (response_id TEXT PRIMARY KEY, rejected INTEGER, "
