@@ -14,7 +14,7 @@ made just before, untimed. Peak goal: under 200 MB (python-calamine alone peaks 
 215 MB parsing the workbook, so the spreadsheet cannot meet it while calamine reads it).
 Wall and CPU seconds are both shown; the ratio is of wall time.
 
-    python benchmarks/formats_bench.py [--rows-scale 0.1] [--workdir DIR]
+    python benchmarks/formats_bench.py [--rows-scale 0.1] [--workdir DIR] [--only excel]
 """
 
 from __future__ import annotations
@@ -128,6 +128,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows-scale", type=float, default=1.0)
     parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--only", choices=["excel", "jsonl", "json"], action="append",
+                        help="run only this input (may be given more than once)")
     args = parser.parse_args()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="tde-formats-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -141,6 +143,8 @@ def main() -> None:
             ("excel", xlsx, "calamine+executemany", CALAMINE, 1.5),
             ("jsonl", jsonl, "duckdb read_json_auto", DUCKDB, 2.0),
             ("json", jarr, "duckdb read_json_auto", DUCKDB, 2.0)):
+        if args.only and label not in args.only:
+            continue
         floor = run(floor_code, work / "floor.db", src)
         pack = work / "ours.tdepack"
         pack.unlink(missing_ok=True)

@@ -29,6 +29,7 @@ from typing import Any
 from tde_desktop.core.errors import Cancelled, ImportFailed, ProgressCallback, TdeError, report
 from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.importers import excel_layout as layout
+from tde_desktop.core.importers import sheet_blocks
 from tde_desktop.core.importers.excel_layout import cell_text
 from tde_desktop.core.importers.fast_sheet import write_text_columns
 from tde_desktop.core.importers.sheet_text import column_texts
@@ -157,7 +158,7 @@ def _check_zip(path: Path) -> None:
 
 
 def _choose_sheet(book: Workbook, sheet: str | None, progress: ProgressCallback | None
-                  ) -> tuple[str, layout.Scan, list[str]]:
+                  ) -> tuple[str, sheet_blocks.BlockScan, list[str]]:
     """The sheet to import, its scan, and warnings about the choice."""
     sheets = book.sheets()
     names = [n for n, _v in sheets]
@@ -188,13 +189,13 @@ def _choose_sheet(book: Workbook, sheet: str | None, progress: ProgressCallback 
     raise ImportFailed(_("{name} has no data in any sheet.").format(name=book.path.name))
 
 
-def _scan(book: Workbook, sheet: str, progress: ProgressCallback | None) -> layout.Scan:
-    scan = layout.Scan()
+def _scan(book: Workbook, sheet: str, progress: ProgressCallback | None
+          ) -> sheet_blocks.BlockScan:
+    scan = sheet_blocks.BlockScan()
     total = book.declared_rows(sheet)
-    for r, row in enumerate(book.raw_rows(sheet)):
-        scan.add(r, row)
-        if r % 5000 == 4999:
-            report(progress, r + 1, total, _("Reading sheet {sheet}").format(sheet=sheet))
+    for r, block in _row_blocks(book, sheet, 0, None):
+        scan.add_block(r, block)
+        report(progress, r + len(block), total, _("Reading sheet {sheet}").format(sheet=sheet))
     return scan
 
 
@@ -302,7 +303,8 @@ def import_excel(
                 "The sheet {sheet} has {n} tables; choose a number from 1 to {n}.",
                 len(tables)).format(sheet=name, n=len(tables)))
         chosen = tables[(table or 1) - 1]
-        layout.find_end(chosen, _projected(book, name, chosen))
+        sheet_blocks.find_end_scanned(
+            chosen, scan, lambda: _row_blocks(book, name, chosen.first_data, None))
         warnings += table_notes(name, tables, table, chosen, scan)
         provenance.format = book.kind
         provenance.import_options = {

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from tde_desktop.core.errors import ImportFailed
 from tde_desktop.core.i18n import _, ngettext
 
@@ -67,10 +69,16 @@ class Scan:
         self.timed: set[int] = set()  # columns holding a date-time that is not midnight
         self.errors = 0
 
+    def add_sample(self, row: Sequence[Any]) -> None:
+        """Keep the text of one of the first :data:`SAMPLE_ROWS` rows."""
+        self.sample.append([_text(v) for v in row])
+
     def add(self, r: int, row: Sequence[Any]) -> None:
+        """Learn from row ``r`` (rows come in order from the first); the import reads
+        blocks of rows instead, to the same effect (:func:`.sheet_blocks.scan_block`)."""
         filled = [(c, v) for c, v in enumerate(row) if v is not None and v != ""]
         if r < SAMPLE_ROWS:
-            self.sample.append([_text(v) for v in row])
+            self.add_sample(row)
         if not filled:
             return
         width = filled[-1][0] + 1
@@ -213,7 +221,8 @@ def find_end(table: Table, rows: Iterable[tuple[int, list[str]]]) -> None:
     right under the last row (see :func:`is_footer_row`).
     """
     nonblank: list[int] = []
-    short_run: list[int] = []
+    counts: list[int] = []
+    repeat: int | None = None
     last_rows: list[tuple[int, list[str]]] = []  # the last nonblank rows: totals, notes?
     for r, cells in rows:
         if r > table.last_row:
@@ -222,27 +231,43 @@ def find_end(table: Table, rows: Iterable[tuple[int, list[str]]]) -> None:
         if not filled:
             continue
         if cells == table.header_cells and filled > 1:
-            before = short_run[0] if short_run else r
-            nonblank = [n for n in nonblank if n < before]
-            table.notes.append(_("Another table starts at row {row} with the same column "
-                                 "names; only the table above it was imported.").format(
-                row=before + 1))
-            table.last_row = nonblank[-1] if nonblank else table.first_data - 1
+            repeat = r
             break
-        short_run = [*short_run, r] if filled <= 2 else []
         nonblank.append(r)
+        counts.append(filled)
         last_rows.append((r, cells))
         if len(last_rows) > 2 * MAX_FOOTER_ROWS:
             del last_rows[:MAX_FOOTER_ROWS]
-    for k in range(1, len(nonblank)):
-        tail = len(nonblank) - k
-        if nonblank[k] - nonblank[k - 1] >= 3 and tail <= max(2, k // 10):
-            table.notes.append(_("Rows {first} to {last} come after empty rows at the end and "
-                                 "look like notes or totals, not data; they were not "
-                                 "imported.").format(first=nonblank[k] + 1,
-                                                     last=nonblank[-1] + 1))
-            table.last_row = nonblank[k - 1]
-            return
+    end_table(table, nonblank, counts, repeat, last_rows)
+
+
+def end_table(table: Table, nonblank: Sequence[int] | Any, counts: Sequence[int] | Any,
+              repeat: int | None, last_rows: list[tuple[int, list[str]]]) -> None:
+    """The decisions of :func:`find_end` from what one pass over the table's rows found:
+    the rows with a value (0-based, in order) and how many cells each fills, the row
+    holding the header again (``None``: none), and the last rows with a value as text
+    (as many as :func:`find_end` holds). The same inputs give the same decisions,
+    however the pass was made."""
+    rows = np.asarray(nonblank, dtype=np.int64)
+    if repeat is not None:
+        wide = np.flatnonzero(np.asarray(counts, dtype=np.int64) > 2)
+        start = int(wide[-1]) + 1 if len(wide) else 0  # a title row or two above it
+        before = int(rows[start]) if start < len(rows) else repeat
+        rows = rows[:start]
+        table.notes.append(_("Another table starts at row {row} with the same column "
+                             "names; only the table above it was imported.").format(
+            row=before + 1))
+        table.last_row = int(rows[-1]) if len(rows) else table.first_data - 1
+    k = np.arange(1, len(rows))
+    gaps = np.flatnonzero((np.diff(rows) >= 3) & (len(rows) - k <= np.maximum(2, k // 10)))
+    if len(gaps):
+        k0 = int(gaps[0]) + 1
+        table.notes.append(_("Rows {first} to {last} come after empty rows at the end and "
+                             "look like notes or totals, not data; they were not "
+                             "imported.").format(first=int(rows[k0]) + 1,
+                                                 last=int(rows[-1]) + 1))
+        table.last_row = int(rows[k0 - 1])
+        return
     _drop_footer(table, [(r, cells) for r, cells in last_rows if r <= table.last_row])
 
 

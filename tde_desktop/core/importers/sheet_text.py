@@ -39,6 +39,12 @@ def column_texts(rows: Sequence[Sequence[Any]], columns: list[int], timed: set[i
                   timed is None or c in timed, strip, numbers) for c in columns]
 
 
+def shown_texts(col: Sequence[Any]) -> list[str]:
+    """``cell_text`` of each cell of one column, stripped, date-times with their clock."""
+    texts: list[str] = _text(col, True, True, False)
+    return texts
+
+
 def _text(col: Sequence[Any], timed: bool, strip: bool, numbers: bool) -> Any:
     kinds = set(map(type, col))
     if kinds <= {str, _NONE}:
