@@ -60,6 +60,9 @@ def test_one_a4_page_with_the_title_and_sections(new_pack: Pack, built: dict[str
     assert "is not shown" in text
     assert "First workshop:" not in text
     assert "Inspection dates" not in text  # a data request nobody approved
+    # ... which is not said to be missing: the page says it waits for approval
+    assert "No data requests were made." not in text
+    assert "Data requests are listed here once the facilitator approves them." in text
     assert "Hidden Lane" not in text
     assert WITHDRAWN_TEXT not in text
 
@@ -68,6 +71,7 @@ def test_counts_below_the_threshold_are_hidden(new_pack: Pack, built: dict[str, 
     content = summary_content(new_pack, built["workshop"].id, suppress_below=5)
     assert content.attendance[0] == "People who signed in: 11"
     assert content.requests == []  # nobody approved the request yet
+    assert content.requests_waiting == 1
     assert content.themes == ["safety (1)"]  # story tags are a tally, not people
     assert shown(4, 5) == "fewer than 5"
     assert shown(5, 5) == "5"

@@ -71,6 +71,8 @@ class SummaryContent:
     attendance: list[str] = field(default_factory=list)
     votes: list[str] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
+    #: data requests made but not approved by the facilitator (so not listed)
+    requests_waiting: int = 0
     themes: list[str] = field(default_factory=list)
     next_steps: list[str] = field(default_factory=list)
     #: said once, when every count about people on the page had to be hidden
@@ -117,6 +119,8 @@ def summary_content(pack: Pack, workshop_id: str, *, suppress_below: int = 5,
         if text:
             names.setdefault(text.casefold(), text)
             requests[text.casefold()] += 1
+        else:
+            content.requests_waiting += 1
     content.requests = [f"{names[k]} ({n})"
                         for k, n in sorted(requests.items(), key=lambda kv: (-kv[1], kv[0]))
                         [:TOP + 2]]
@@ -294,7 +298,8 @@ def _draw(content: SummaryContent, path: Path) -> None:
             page.line(content.all_hidden, 13, indent=0.02, gap=0.004)
         page.section(_("Top votes"), content.votes, _("No votes were taken."))
         page.section(_("Data people asked for"), content.requests,
-                     _("No data requests were made."))
+                     _("Data requests are listed here once the facilitator approves them.")
+                     if content.requests_waiting else _("No data requests were made."))
         page.section(_("What came up again and again"), content.themes,
                      _("No recurring themes yet."))
         page.section(_("Next steps"), content.next_steps,
