@@ -207,8 +207,14 @@ def _strings(values: list[str]) -> Any:
     import numpy as np
     import pyarrow as pa
 
-    data = list(map(str.encode, values))
-    offsets = np.zeros(len(data) + 1, dtype=np.int64)
-    np.cumsum(np.fromiter(map(len, data), dtype=np.int64, count=len(data)), out=offsets[1:])
+    joined = "".join(values)
+    sized: list[str] | list[bytes]
+    if joined.isascii():  # one byte a character: no string need be encoded alone
+        data, sized = joined.encode("ascii"), values
+    else:
+        encoded = list(map(str.encode, values))
+        data, sized = b"".join(encoded), encoded
+    offsets = np.zeros(len(values) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, sized), dtype=np.int64, count=len(values)), out=offsets[1:])
     return pa.LargeStringArray.from_buffers(len(values), pa.py_buffer(offsets),
-                                            pa.py_buffer(b"".join(data))).cast(pa.string())
+                                            pa.py_buffer(data)).cast(pa.string())
