@@ -19,6 +19,7 @@ ISO-8601, booleans ``true``/``false``, Excel error values as empty cells.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import itertools
 import zipfile
@@ -205,12 +206,23 @@ BLOCK_ROWS = 4096
 
 def _row_blocks(book: Workbook, sheet: str, first: int, last: int | None
                 ) -> Iterator[tuple[int, list[Sequence[Any]]]]:
-    """(index of the first row, rows) in blocks, from row ``first`` to ``last``."""
-    rows = itertools.islice(book.raw_rows(sheet), first, None if last is None else last + 1)
+    """(index of the first row, rows) in blocks, from row ``first`` to ``last``, as
+    :meth:`Workbook.raw_rows` gives them (taken from calamine a block at a time)."""
+    ws = book._sheet(sheet)
+    pad = [None] * (ws.start[1] if ws.start else 0)
+    end = None if last is None else last + 1
     r = first
-    while block := list(itertools.islice(rows, BLOCK_ROWS)):
-        yield r, block
-        r += len(block)
+    try:
+        rows = ws.iter_rows()
+        collections.deque(itertools.islice(rows, first), maxlen=0)  # (skipped)
+        while block := list(itertools.islice(
+                rows, BLOCK_ROWS if end is None else max(0, min(BLOCK_ROWS, end - r)))):
+            yield r, [pad + row for row in block] if pad else block
+            r += len(block)
+    except (TdeError, Cancelled, GeneratorExit):
+        raise
+    except Exception:
+        raise book._damaged(sheet) from None
 
 
 def _projected(book: Workbook, sheet: str, table: layout.Table
