@@ -77,5 +77,6 @@ class SideTabs(QTabWidget):
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
-            # After the tab bar has taken the new font too.
-            QTimer.singleShot(0, self._keep_width)
+            # After the tab bar has taken the new font too; given ``self`` as context, the
+            # call is dropped if the panel is deleted first (a window closed meanwhile).
+            QTimer.singleShot(0, self, self._keep_width)
