@@ -7,8 +7,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox
 
-from tde_desktop.qt.common import ops, settings
-from tde_desktop.qt.results import saved_files
+from tde_desktop.qt.common import ops, saved_files, settings
 
 
 def test_start_folder_is_remembered(tmp_path: Path):

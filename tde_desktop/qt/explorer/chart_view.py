@@ -315,7 +315,7 @@ class ChartView(QWidget):
             return None
 
     def ask_save_image(self) -> None:
-        from tde_desktop.qt.results import saved_files
+        from tde_desktop.qt.common import saved_files
 
         name, _sel = QFileDialog.getSaveFileName(
             self, _("Save the chart"), str(saved_files.start_folder() / "chart.png"),

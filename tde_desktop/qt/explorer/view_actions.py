@@ -28,9 +28,9 @@ from tde_desktop.core.errors import TdeError
 from tde_desktop.core.explore import views
 from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.pack import Pack
+from tde_desktop.core.safe_names import safe_file_stem
+from tde_desktop.qt.common import saved_files
 from tde_desktop.qt.common.ops import Op, run_op, show_message
-from tde_desktop.qt.results import saved_files
-from tde_desktop.qt.results.results_actions import safe_name
 
 VIEW_FILTER = "{xlsx} (*.xlsx);;{csv} (*.csv)"
 
@@ -41,7 +41,8 @@ def ask_export_view(explorer: Any) -> Op | None:
         return None
     name, chosen = QFileDialog.getSaveFileName(
         explorer, _("Export this view"),
-        str(saved_files.start_folder() / (safe_name(explorer.dataset.title) + ".xlsx")),
+        str(saved_files.start_folder()
+            / (safe_file_stem(explorer.dataset.title, "view") + ".xlsx")),
         VIEW_FILTER.format(xlsx=_("Excel workbook"), csv=_("CSV file")))
     if not name:
         return None

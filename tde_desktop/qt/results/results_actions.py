@@ -98,7 +98,7 @@ class ExportOptionsDialog(QDialog):
 
 def documents_dir() -> Path:
     """Where save dialogs start: the last folder used (remembered), else Documents."""
-    from tde_desktop.qt.results.saved_files import start_folder
+    from tde_desktop.qt.common.saved_files import start_folder
 
     return start_folder()
 
@@ -132,7 +132,7 @@ class ResultsActions:
 
     def _saved(self, path: Path, text: str) -> None:
         """Say where the export went: the status bar and a box with "Open folder"."""
-        from tde_desktop.qt.results.saved_files import show_saved
+        from tde_desktop.qt.common.saved_files import show_saved
 
         self._status(text)
         show_saved(self.window, path, text)
@@ -164,7 +164,7 @@ class ResultsActions:
                                                    str(documents_dir() / name), pattern)
         if not chosen:
             return None
-        from tde_desktop.qt.results.saved_files import remember
+        from tde_desktop.qt.common.saved_files import remember
 
         remember(Path(chosen))
         return Path(chosen)
@@ -256,7 +256,7 @@ class ResultsActions:
                                                   str(documents_dir()))
         if not folder:
             return None
-        from tde_desktop.qt.results.saved_files import remember
+        from tde_desktop.qt.common.saved_files import remember
 
         remember(Path(folder))
         options.pop("lang")  # the CSV files follow the workshop's first language
@@ -293,7 +293,7 @@ class ResultsActions:
             self.window, _("Merge results from other packs"), str(documents_dir()),
             _("Workshop packs") + " (*.tdepack)")
         if names:
-            from tde_desktop.qt.results.saved_files import remember
+            from tde_desktop.qt.common.saved_files import remember
 
             remember(Path(names[0]))
         op = None

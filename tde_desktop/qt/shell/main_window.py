@@ -31,11 +31,11 @@ from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.pack import PACK_SUFFIX, Pack
 from tde_desktop.qt.common import settings
 from tde_desktop.qt.common.ops import Op, run_op, show_message
+from tde_desktop.qt.common.saved_files import start_folder
 from tde_desktop.qt.explorer.dataset_actions import DatasetActions
 from tde_desktop.qt.explorer.dataset_list import DatasetList
 from tde_desktop.qt.explorer.explorer import Explorer
 from tde_desktop.qt.results.results_actions import ResultsActions
-from tde_desktop.qt.results.saved_files import start_folder
 from tde_desktop.qt.shell import window_fit
 from tde_desktop.qt.shell.main_menus import build_menus
 from tde_desktop.qt.shell.pack_guard import MessageBar, PackGuard
