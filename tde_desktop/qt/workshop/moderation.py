@@ -43,10 +43,14 @@ STATUS_TEXT = {mod.PENDING: "waiting", mod.APPROVED: "on the projector",
 MODERATION = frozenset({Change.MODERATION})
 
 
-def note_text(note: mod.Note) -> str:
-    """A note as the list shows it: prompt, text, status, and the original once corrected."""
+def note_text(note: mod.Note, exercise: str = "") -> str:
+    """A note as the list shows it: the exercise it came from (when ``exercise`` is
+    given, as the "All exercises" filter does), prompt, text, status, and the
+    original once corrected."""
     head = f"{note.prompt} \u2014 {note.text}" if note.prompt else note.text
     lines = [head, f"[{_(STATUS_TEXT[note.status])}]"]
+    if exercise:
+        lines.insert(0, exercise)
     if note.edited:
         lines[-1] += " " + _("corrected; the participant wrote: {text}").format(
             text=note.original)
@@ -156,10 +160,12 @@ class ModerationPanel(QWidget):
             return
         selected = self.selected()
         self.notes, self._state = notes, True
+        every_exercise = self.filter_box.currentData() is None
         self.notes_list.blockSignals(True)
         self.notes_list.clear()
         for note in notes:
-            item = QListWidgetItem(note_text(note))
+            item = QListWidgetItem(note_text(
+                note, self._exercise_label(note) if every_exercise else ""))
             item.setData(Qt.ItemDataRole.UserRole, note.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if note.status == mod.APPROVED
@@ -168,6 +174,12 @@ class ModerationPanel(QWidget):
             if selected is not None and note.id == selected.id:
                 self.notes_list.setCurrentItem(item)
         self.notes_list.blockSignals(False)
+
+    def _exercise_label(self, note: mod.Note) -> str:
+        """The note's exercise as the filter names it ("3. Station 2: ..."), so two
+        stations asking the same question stay apart."""
+        index = self.filter_box.findData(note.exercise_id)
+        return self.filter_box.itemText(index) if index > 0 else note.exercise_title
 
     def selected(self) -> mod.Note | None:
         row = self.notes_list.currentRow()
