@@ -54,3 +54,38 @@ def test_all_exercises_names_the_station_of_each_note(qtbot: Any, room: Any) -> 
     assert texts[1].splitlines()[0] == f"3. {second.title}"
     panel.show_exercise(first.id)  # one exercise chosen: its title is the filter's
     assert panel.notes_list.item(0).text().splitlines()[0].startswith("What do you notice?")
+
+
+def test_sign_in_answers_are_not_notes_nor_quotes(qtbot: Any, room: Any,
+                                                  tmp_path: Path) -> None:
+    import openpyxl
+
+    from tde_desktop.core.results.workbook import export_workbook
+
+    pack, workshop, console = room
+    exercises = ws.list_exercises(pack, workshop.id)
+    sign_in = next(e for e in exercises if e.type == "sign_in")
+    person = ws.add_participant(pack, workshop.id, consent_quote=True)
+    submit_answer(pack, workshop_id=workshop.id, exercise_id=sign_in.id,
+                  participant_id=person.id, question_key="neighbourhood", answer="Upton")
+    submit_answer(pack, workshop_id=workshop.id, exercise_id=exercises[1].id,
+                  participant_id=person.id, question_key="note",
+                  answer={"text": "Boarded up since 2015", "prompt": "notice"})
+    panel = console.moderation
+    console.tabs.setCurrentWidget(panel)
+    panel.show_exercise(None)
+    shown = [panel.notes_list.item(i).text() for i in range(panel.notes_list.count())]
+    assert len(shown) == 1
+    assert "Boarded up since 2015" in shown[0]
+    assert not any("Upton" in text for text in shown)
+    assert panel.filter_box.findData(sign_in.id) > 0  # the exercise is offered, empty
+    panel.approve_all()
+    # a pack whose sign-in answer was approved before this fix is not quoted either
+    pack.conn.execute("UPDATE _tde_responses SET approved = 1 WHERE exercise_id = ?",
+                      (sign_in.id,))
+    out = tmp_path / "results.xlsx"
+    export_workbook(pack, workshop.id, out)
+    sheet = openpyxl.load_workbook(out)["Stories and quotes"]
+    cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert "Boarded up since 2015" in cells
+    assert "Upton" not in cells

@@ -45,8 +45,9 @@ class Answer:
 
     @property
     def moderated_text(self) -> str:
-        """The text as the facilitator approved it (corrected), or '' if not approved."""
-        if not self.approved:
+        """The text as the facilitator approved it (corrected), or '' if not approved.
+        Sign-in answers are demographics, never quoted: always ''."""
+        if not self.approved or self.exercise.type == "sign_in":
             return ""
         return self.corrected_text or self.answer_text
 

@@ -7,6 +7,9 @@ removes the edits too), together with a "rejected" mark. Approval stays in
 ``_tde_responses.approved``, which the projector, the workbook and merging
 already read.
 
+Sign-in answers (a neighbourhood typed at sign-in) are demographics, not notes:
+they are never moderated, shown on the projector or quoted.
+
 A note's status is ``approved`` when approved, else ``rejected`` when rejected,
 else ``pending``. The projector shows approved notes only, with the corrected
 text when there is one (:func:`approved_notes`).
@@ -33,7 +36,7 @@ _SELECT = (
     "  coalesce(m.edited_text, ''), r.approved, coalesce(m.rejected, 0), r.created_at "
     "FROM _tde_responses r JOIN _tde_exercises e ON e.id = r.exercise_id "
     "LEFT JOIN _tde_moderation m ON m.response_id = r.id "
-    "WHERE r.deleted = 0 AND r.answer_text != '' ")
+    "WHERE r.deleted = 0 AND r.answer_text != '' AND e.type != 'sign_in' ")
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,7 @@ def _note(row: tuple[Any, ...]) -> Note:
 def notes(pack: Pack, workshop_id: str, exercise_id: str | None = None, *,
           status: str | None = None) -> list[Note]:
     """Free-text answers of a workshop (or one exercise), in agenda order then oldest
-    first; ``status`` keeps only pending, approved or rejected ones."""
+    first, never sign-in answers; ``status`` keeps only pending, approved or rejected ones."""
     sql = _SELECT + "AND r.workshop_id = ?"
     args: list[Any] = [workshop_id]
     if exercise_id is not None:
@@ -121,7 +124,9 @@ def approved_notes(pack: Pack, exercise_id: str) -> list[tuple[str, str, str]]:
     rows = pack.conn.execute(
         "SELECT r.question_key, r.answer_label, "
         "  CASE WHEN coalesce(m.edited_text, '') != '' THEN m.edited_text ELSE r.answer_text END "
-        "FROM _tde_responses r LEFT JOIN _tde_moderation m ON m.response_id = r.id "
+        "FROM _tde_responses r JOIN _tde_exercises e ON e.id = r.exercise_id "
+        "LEFT JOIN _tde_moderation m ON m.response_id = r.id "
         "WHERE r.exercise_id = ? AND r.deleted = 0 AND r.answer_text != '' AND r.approved = 1 "
+        "  AND e.type != 'sign_in' "
         "ORDER BY r.seq", (exercise_id,)).fetchall()
     return [(str(k), str(p), str(t)) for k, p, t in rows]
