@@ -89,3 +89,22 @@ def test_sign_in_answers_are_not_notes_nor_quotes(qtbot: Any, room: Any,
     cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
     assert "Boarded up since 2015" in cells
     assert "Upton" not in cells
+
+
+def test_flag_kind_in_the_console_language_not_the_participants(qtbot: Any,
+                                                                room: Any) -> None:
+    pack, workshop, console = room
+    check = next(e for e in ws.list_exercises(pack, workshop.id) if e.type == "check_data")
+    person = ws.add_participant(pack, workshop.id)
+    submit_answer(pack, workshop_id=workshop.id, exercise_id=check.id,
+                  participant_id=person.id, question_key="flag", lang="es",
+                  answer={"flag": "duplicate", "comment": "Está dos veces"})
+    stored = pack.conn.execute("SELECT answer_label, answer_code FROM _tde_responses "
+                               "WHERE exercise_id = ?", (check.id,)).fetchone()
+    assert tuple(stored) == ("Duplicado", "duplicate")  # the participant's words, kept
+    panel = console.moderation
+    console.tabs.setCurrentWidget(panel)
+    panel.show_exercise(check.id)
+    text = panel.notes_list.item(0).text()
+    assert text.startswith("Duplicate \u2014 Está dos veces")
+    assert "Duplicado" not in text

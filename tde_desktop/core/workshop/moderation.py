@@ -17,13 +17,16 @@ text when there is one (:func:`approved_notes`).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from tde_desktop.core.errors import TdeError
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import _, current_language
 from tde_desktop.core.pack import Pack, utc_now
 from tde_desktop.core.workshop.answer_checks import clean_text
+from tde_desktop.core.workshop.exercises import Question, questions_from_config
 
 __all__ = ["APPROVED", "PENDING", "REJECTED", "STATUSES", "Note", "approved_notes",
            "edit_text", "get_note", "notes", "set_status"]
@@ -33,7 +36,8 @@ STATUSES = (PENDING, APPROVED, REJECTED)
 
 _SELECT = (
     "SELECT r.id, r.exercise_id, e.title, r.question_key, r.answer_label, r.answer_text, "
-    "  coalesce(m.edited_text, ''), r.approved, coalesce(m.rejected, 0), r.created_at "
+    "  coalesce(m.edited_text, ''), r.approved, coalesce(m.rejected, 0), r.answer_code, "
+    "  e.config "
     "FROM _tde_responses r JOIN _tde_exercises e ON e.id = r.exercise_id "
     "LEFT JOIN _tde_moderation m ON m.response_id = r.id "
     "WHERE r.deleted = 0 AND r.answer_text != '' AND e.type != 'sign_in' ")
@@ -47,7 +51,7 @@ class Note:
     exercise_id: str
     exercise_title: str
     question_key: str
-    prompt: str  # the prompt it answers (a sticky note's), or ''
+    prompt: str  # the prompt or kind it answers ("Duplicate"), in the interface language, or ''
     original: str  # what the participant wrote, never changed
     edited: str  # the facilitator's correction, or ''
     status: str
@@ -58,10 +62,27 @@ class Note:
         return self.edited or self.original
 
 
+@lru_cache(maxsize=64)
+def _questions(config: str) -> dict[str, Question]:
+    return {q.key: q for q in questions_from_config(json.loads(config))}
+
+
+def _prompt(config: str, key: str, code: str, stored: str) -> str:
+    """The chosen prompt or flag kind in the interface's language, from its stable code;
+    the label stored with the answer is in the participant's language ("Duplicado")."""
+    try:
+        question = _questions(config).get(key)
+    except (TdeError, ValueError, TypeError, KeyError, AttributeError):
+        question = None  # a damaged config: the stored label is still something
+    option = question.option(code) if question is not None and code else None
+    return option.text(current_language()) if option is not None else stored
+
+
 def _note(row: tuple[Any, ...]) -> Note:
-    rid, exercise_id, title, key, prompt, original, edited, approved, rejected, _at = row
+    rid, exercise_id, title, key, label, original, edited, approved, rejected, code, config = row
     status = APPROVED if approved else REJECTED if rejected else PENDING
-    return Note(str(rid), str(exercise_id), str(title), str(key), str(prompt), str(original),
+    prompt = _prompt(str(config), str(key), str(code), str(label))
+    return Note(str(rid), str(exercise_id), str(title), str(key), prompt, str(original),
                 str(edited), status)
 
 
