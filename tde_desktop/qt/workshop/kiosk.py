@@ -388,10 +388,15 @@ class Kiosk(QWidget):
             self.pin_dialog.finished.connect(lambda _r: kiosk_lock.grab_keyboard(self))
 
     def apply_theme(self) -> None:
-        """Follow a change of View > Text size or High contrast (and of the window's size)."""
-        self._body_pt = kiosk_pages.body_points(self.height() if self.isVisible() else None)
-        self.setStyleSheet(kiosk_pages.kiosk_style(self.height() if self.isVisible()
-                                                   else None))
+        """Follow a change of View > Text size or High contrast (and of the window's size).
+
+        Before it is shown the type is capped by the screen it opens on: type sized for
+        no screen at all made a minimum size taller than a 768-pixel screen at 200%."""
+        screen = self.screen()
+        height = (self.height() if self.isVisible() else
+                  screen.availableGeometry().height() if screen is not None else None)
+        self._body_pt = kiosk_pages.body_points(height)
+        self.setStyleSheet(kiosk_pages.kiosk_style(height))
         if self.station_chart is not None:
             self.station_chart.set_font_points(self._body_pt)
         kiosk_pages.arrange_buttons(self)
