@@ -108,3 +108,29 @@ def test_flag_kind_in_the_console_language_not_the_participants(qtbot: Any,
     text = panel.notes_list.item(0).text()
     assert text.startswith("Duplicate \u2014 Está dos veces")
     assert "Duplicado" not in text
+
+
+def test_hide_counts_below_is_remembered_between_exports(qtbot: Any) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from tde_desktop.qt.results.results_actions import ExportOptionsDialog
+
+    workbook = ExportOptionsDialog(title="Export results to Excel", contacts=True)
+    qtbot.addWidget(workbook)
+    assert workbook.threshold.value() == 5  # the safe default at first
+    workbook.show()
+    workbook.threshold.setValue(9)
+    qtbot.mouseClick(workbook.ok_button, Qt.MouseButton.LeftButton)
+    assert workbook.result() == 1
+    pdf = ExportOptionsDialog(title="Summary PDF", contacts=False)
+    qtbot.addWidget(pdf)
+    assert pdf.threshold.value() == 9
+    assert pdf.options()["suppress_below"] == 9
+    pdf.show()
+    pdf.threshold.setValue(2)  # changed, then cancelled: not remembered
+    cancel = pdf.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Cancel)
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    again = ExportOptionsDialog(contacts=False, lang=None)
+    qtbot.addWidget(again)
+    assert again.threshold.value() == 9

@@ -113,3 +113,17 @@ def last_provenance() -> tuple[str, str]:
 def set_last_provenance(publisher: str, licence: str) -> None:
     settings().setValue("import/publisher", publisher)
     settings().setValue("import/licence", licence)
+
+
+def suppress_below() -> int:
+    """The "Hide counts below" value chosen in the last export (workbook, PDF or CSV), 5
+    at first; always within 1..100."""
+    try:
+        value = int(str(settings().value("export/suppress_below", 5)))
+    except (TypeError, ValueError):
+        return 5
+    return min(100, max(1, value))
+
+
+def set_suppress_below(value: int) -> None:
+    settings().setValue("export/suppress_below", int(value))

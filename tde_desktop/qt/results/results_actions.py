@@ -30,6 +30,7 @@ from tde_desktop.core.errors import TdeError
 from tde_desktop.core.i18n import SUPPORTED_LANGUAGES, _, ngettext
 from tde_desktop.core.pack import PACK_SUFFIX, Pack
 from tde_desktop.core.results.merge_datasets import datasets_differ
+from tde_desktop.qt.common import settings
 from tde_desktop.qt.common.ops import Op, error_text, run_op, show_message
 
 #: the last report dialog shown (tests read it)
@@ -59,7 +60,7 @@ class ExportOptionsDialog(QDialog):
             form.addRow(_("Language of the file:"), self.language)
         self.threshold = QSpinBox()
         self.threshold.setRange(1, 100)
-        self.threshold.setValue(5)
+        self.threshold.setValue(settings.suppress_below())  # as in the last export
         self.threshold.setAccessibleName(_("Hide counts below"))
         form.addRow(_("Hide counts below:"), self.threshold)
         layout.addLayout(form)
@@ -89,6 +90,11 @@ class ExportOptionsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        """Remember the threshold, so the next export (workbook or PDF) offers it."""
+        settings.set_suppress_below(self.threshold.value())
+        super().accept()
 
     def options(self) -> dict[str, Any]:
         return {"suppress_below": self.threshold.value(),
