@@ -134,3 +134,52 @@ def test_hide_counts_below_is_remembered_between_exports(qtbot: Any) -> None:
     again = ExportOptionsDialog(contacts=False, lang=None)
     qtbot.addWidget(again)
     assert again.threshold.value() == 9
+
+
+def _sign_in_with_enter_only(qtbot: Any, pack: Pack, workshop: ws.Workshop) -> list[str]:
+    """Press Enter on every sign-in screen without choosing anything; the keys seen."""
+    from PySide6.QtCore import Qt
+
+    from tests.qt.kiosk_driver import make_kiosk
+
+    kiosk = make_kiosk(qtbot, pack, workshop)
+    qtbot.mouseClick(kiosk.start_button, Qt.MouseButton.LeftButton)
+    seen: list[str] = []
+    try:
+        while kiosk.stack.currentIndex() == 1 and len(seen) < 10:
+            seen.append(kiosk.widget.question.key)
+            qtbot.keyClick(kiosk.focusWidget(), Qt.Key.Key_Return)
+            assert not kiosk.error.isVisible(), (seen[-1], kiosk.error.text())
+        assert kiosk.stack.currentIndex() == 2  # the end: every question was optional
+    finally:
+        kiosk.allow_close = True
+        kiosk.close()  # before its pack closes, even when a check failed
+    return seen
+
+
+@pytest.mark.parametrize("made_before", [False, True])
+def test_consent_can_be_skipped_and_is_then_not_given(qtbot: Any, baltimore_pack: Path,
+                                                      made_before: bool) -> None:
+    import json
+
+    from tests.qt.conftest import make_workshop
+
+    with Pack.open(baltimore_pack) as pack:
+        workshop = make_workshop(pack, open_types=("sign_in",))
+        sign_in = next(e for e in ws.list_exercises(pack, workshop.id) if e.type == "sign_in")
+        consent = [q for q in sign_in.questions if q.key.startswith("consent_")]
+        assert [q.allow_skip for q in consent] == [True, True]  # "Skip this question"
+        if made_before:  # a workshop whose consent questions offered no "Skip"
+            config = dict(sign_in.config)
+            config["questions"] = [{**q.to_dict(), "allow_skip": False}
+                                   if q.key.startswith("consent_") else q.to_dict()
+                                   for q in sign_in.questions]
+            pack.conn.execute("UPDATE _tde_exercises SET config = ? WHERE id = ?",
+                              (json.dumps(config), sign_in.id))
+        seen = _sign_in_with_enter_only(qtbot, pack, workshop)
+        assert "consent_quote" in seen
+        assert "consent_contact" in seen
+        assert "contact" not in seen  # no consent to be contacted: never asked
+        [person] = ws.list_participants(pack, workshop.id)
+        assert not person.consent_quote  # no choice means no consent
+        assert not person.consent_contact

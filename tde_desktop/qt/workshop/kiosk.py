@@ -55,6 +55,13 @@ from tde_desktop.qt.workshop.pin_dialog import PinDialog, ask_pin
 
 tr = translate  # texts in the participant's language; the catalogue finds tr("...")
 
+def consent(step: Step) -> bool:
+    """A sign-in consent question: never required, since consent is never assumed (a
+    workshop made before they offered "Skip" still lets the participant go on)."""
+    return step.exercise.type == "sign_in" and step.question.key in (
+        "consent_quote", "consent_contact")
+
+
 #: sign-in answers that are also kept on the participant record (for the Participants sheet)
 SIGNIN_KEYS = ("neighbourhood", "age_band", "affiliation", "first_time", "consent_quote",
                "consent_contact")
@@ -262,8 +269,8 @@ class Kiosk(QWidget):
         send = True
         if self.widget.is_empty() and question.allow_skip:
             value = None
-        elif self.widget.is_empty() and not question.required:
-            send = False
+        elif self.widget.is_empty() and (not question.required or consent(step)):
+            send = False  # and no choice on a consent question is consent not given
         try:
             if self.preview is not None:
                 from tde_desktop.core.workshop.answer_checks import validate_answer
