@@ -154,6 +154,7 @@ def cmd_export_csv(args: argparse.Namespace) -> int:
     exports can never disagree about what is private.
     """
     from tde_desktop.core.csv_safe import write_csv
+    from tde_desktop.core.explore.export_view import replace_when_done, several_files
     from tde_desktop.core.pack import Pack, quote
     from tde_desktop.core.results.publish import publish
     from tde_desktop.core.safe_names import child_path, safe_file_stem
@@ -163,7 +164,7 @@ def cmd_export_csv(args: argparse.Namespace) -> int:
         raise TdeError(_("{name} is a file, not a folder.").format(name=out_dir))
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, several_files():
         with Pack.open(args.pack, read_only=True) as pack:
             db, _meta = publish(pack, Path(tmp) / "export.db")
         conn = sqlite3.connect(str(db))
@@ -175,7 +176,8 @@ def cmd_export_csv(args: argparse.Namespace) -> int:
                 cur = conn.execute(f"SELECT * FROM {quote(table)}")
                 headers = [d[0] for d in cur.description]
                 path = child_path(out_dir, safe_file_stem(table, "table") + ".csv")
-                rows = write_csv(path, headers, cur)
+                with replace_when_done(path) as partial:
+                    rows = write_csv(partial, headers, cur)
                 written.append((path, rows))
         finally:
             conn.close()

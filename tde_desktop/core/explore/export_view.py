@@ -9,8 +9,10 @@ never leaves a half-written file where a good one stood.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 from collections.abc import Callable, Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ from tde_desktop.core.explore.filters import Filter, describe_filters, where_for
 from tde_desktop.core.explore.tidied import columns_sql
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import DatasetInfo, Pack, quote, utc_now
+from tde_desktop.core.win_paths import free_name, long_path
 from tde_desktop.core.xlsx_safe import MAX_ROWS, streaming_workbook
 from tde_desktop.core.xlsx_sheet_writer import SheetWriter
 
@@ -42,28 +45,96 @@ class ExportResult:
     sheets: list[str] = field(default_factory=list)
 
 
+class SavedUnderNewName(ExportFailed):
+    """The target was held open by another program (Excel locks the workbook it shows), so
+    the new file, complete, was saved under the first free name beside it instead.
+
+    ``moved`` lists each (target, path written) pair; ``path`` is the last file written.
+    """
+
+    def __init__(self, moved: Sequence[tuple[Path, Path]]) -> None:
+        self.moved = list(moved)
+        self.path = self.moved[-1][1]
+        super().__init__(" ".join(
+            _("{name} is open in another program, so it was not replaced: the new file is "
+              "saved beside it as {new}.").format(name=old.name, new=new.name)
+            for old, new in self.moved))
+
+
+# Set by several_files(): where replace_when_done notes a file saved under a new name.
+_moved_files: ContextVar[list[tuple[Path, Path]] | None] = ContextVar("moved", default=None)
+
+
+@contextlib.contextmanager
+def several_files() -> Iterator[None]:
+    """Around an export of several files: one held open by another program is saved under
+    a new name without stopping the others, and a single :class:`SavedUnderNewName`
+    naming them all is raised once the block has finished without another error.
+    """
+    moved: list[tuple[Path, Path]] = []
+    token = _moved_files.set(moved)
+    try:
+        yield
+    finally:
+        _moved_files.reset(token)
+    if moved:
+        raise SavedUnderNewName(moved)
+
+
+def _partial_name(target: Path) -> str:
+    # A short name, whatever the target's length: a 250-character file name plus our
+    # suffix would pass the 255 limit of NTFS and ext4 names; the digest keeps two
+    # long names with the same beginning apart.
+    digest = hashlib.sha1(target.name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f".{target.stem[:40]}.{digest}.{os.getpid()}.partial{target.suffix}"
+
+
 @contextlib.contextmanager
 def replace_when_done(target: Path) -> Iterator[Path]:
     """A temporary path beside ``target``, renamed onto it only if the block succeeds.
 
     On any exception (including :class:`Cancelled`) the temporary file is
-    removed and ``target`` keeps whatever it held before.
+    removed and ``target`` keeps whatever it held before. When another program holds
+    ``target`` open (Windows then refuses the rename), the complete file is saved as
+    ``<stem> (2)<suffix>`` (or the next free number) and :class:`SavedUnderNewName` is
+    raised, or noted for :func:`several_files` when inside one. Paths of any length
+    work on Windows (see :func:`~tde_desktop.core.win_paths.long_path`).
     """
     target = Path(target)
-    if not target.parent.is_dir():
+    if not Path(long_path(target.parent)).is_dir():
         raise ExportFailed(_("The folder {folder} does not exist.").format(folder=target.parent))
-    tmp = target.with_name(f".{target.stem}.{os.getpid()}.partial{target.suffix}")
+    tmp = Path(long_path(target.with_name(_partial_name(target))))
     try:
         yield tmp
         # flush the new file to disk before it takes the old one's place, so a power cut
         # right after the rename cannot leave an empty or torn file under the good name
         with tmp.open("rb+") as f:
             os.fsync(f.fileno())
-        os.replace(tmp, target)
+        written = _rename(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+    if written != target:
+        moved = _moved_files.get()
+        if moved is None:
+            raise SavedUnderNewName([(target, written)])
+        moved.append((target, written))
+
+
+def _rename(tmp: Path, target: Path) -> Path:
+    """Put ``tmp`` at ``target``, or at a free name beside it when ``target`` is in use."""
+    try:
+        os.replace(tmp, long_path(target))
+        return target
+    except PermissionError as refused:
+        # Windows: another program has the file open without sharing delete (Excel does)
+        try:
+            instead = free_name(target)
+            os.replace(tmp, long_path(instead))
+        except OSError:
+            raise refused from None
+        return instead
 
 
 def export_failure(name: str, exc: BaseException) -> ExportFailed | None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tde_desktop.core.errors import ProgressCallback, report
-from tde_desktop.core.explore.export_view import replace_when_done
+from tde_desktop.core.explore.export_view import replace_when_done, several_files
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.safe_names import child_path, safe_file_stem
@@ -37,7 +37,7 @@ def export_results_csv(pack: Pack, workshop_id: str, folder: Path, prefix: str, 
         report(progress, done, total * 2, message)
 
     written: list[Path] = []
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, several_files():
         book_path = Path(tmp) / "results.xlsx"
         sheets = export_workbook(pack, workshop_id, book_path, suppress_below=suppress_below,
                                  include_contacts=include_contacts, progress=half)
