@@ -154,6 +154,21 @@ def in_use_message(pack_path: str | Path, info: LockInfo) -> str:
                                  since=info.since_local())
 
 
+def refuse_if_held(pack_path: str | Path) -> None:
+    """Raise :class:`PackInUse` if another running process holds the lock of
+    ``pack_path`` (a lock that is stale, or held by this process, lets it through).
+
+    Opening for writing checks this, so the ``tde`` command or a second app cannot
+    write a pack the app has open; reading read-only is always allowed.
+    """
+    current = read_lock(pack_path)
+    if current is None or is_stale(current):
+        return
+    if current.pid == os.getpid() and current.hostname == socket.gethostname():
+        return
+    raise PackInUse(in_use_message(pack_path, current), current)
+
+
 class Lock:
     """A lock held by this process; release it when the pack is closed."""
 

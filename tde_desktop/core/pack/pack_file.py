@@ -173,11 +173,16 @@ class Pack:
 
         Raises :class:`NotAPackError` for anything that is not a pack (its subclass
         ``DamagedCatalogue`` for a catalogue that is not what we write, see
-        :mod:`.validate`) and :class:`PackTooNewError` for a pack written by a newer
-        app; none of them changes the file.
+        :mod:`.validate`), :class:`PackTooNewError` for a pack written by a newer
+        app, and (unless ``read_only``) :class:`~.lock.PackInUse` when another running
+        process holds the pack's lock; none of them changes the file.
         """
         path = Path(path)
         _check_header(path)
+        if not read_only:
+            from tde_desktop.core.pack.lock import refuse_if_held
+
+            refuse_if_held(path)  # another app has it open: writing is refused
         try:
             if read_only:
                 conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
