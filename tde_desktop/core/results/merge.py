@@ -39,8 +39,6 @@ Rules (each makes merging order-independent and idempotent):
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import json
 import os
 import sqlite3
@@ -59,21 +57,8 @@ from tde_desktop.core.results.merge_report import (
     TableCounts,
     table_word,
 )
+from tde_desktop.core.results.merge_rows import BOOKKEEPING, content_hash
 
-#: Columns left out when two versions of a row are compared (see the module docstring).
-BOOKKEEPING: dict[str, frozenset[str]] = {
-    "_tde_workshops": frozenset({"created_at", "updated_at", "pin_hash", "status",
-                                 "current_exercise_id", "started_at", "ended_at"}),
-    "_tde_exercises": frozenset({"position", "status", "opened_at", "closed_at", "revealed"}),
-    "_tde_participants": frozenset({"code", "created_at", "device_id", "withdrawn_at"}),
-    "_tde_responses": frozenset({"created_at", "updated_at", "seq", "device_id", "approved",
-                                 "deleted", "content_hash"}),
-    "_tde_views": frozenset({"id", "created_at"}),
-    "_tde_moderation": frozenset({"updated_at"}),
-    "_tde_tidy": frozenset({"id", "undone_at"}),
-}
-_JSON_COLUMNS = frozenset({"answer", "tags", "items", "config", "partners", "facilitators",
-                           "languages", "next_steps", "filters", "chart"})
 #: Bookkeeping that still travels with the version kept live.
 _FOLLOW_WINNER = frozenset({"updated_at", "content_hash", "device_id"})
 #: Merged row by row, in this order (views first: exercises point at them).
@@ -101,7 +86,7 @@ def merge_packs(target: Pack, other_path: str | Path, *, allow_different_data: b
     with Pack.open(other_path, read_only=True) as other:
         dataset_map = map_datasets(target, other, allow_different_data, merge_report)
         rows = {name: _read(other.conn, name) for name in TABLE_NAMES}
-    merger = _Merger(target, merge_report, dataset_map)
+    merger = Merger(target, merge_report, dataset_map)
     steps = len(_ROW_TABLES) + 1
     target.conn.execute("PRAGMA secure_delete = ON")  # withdrawn answers leave no trace
     try:
@@ -140,26 +125,10 @@ def _read(conn: sqlite3.Connection, table: str) -> list[dict[str, Any]]:
     return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
 
-def content_hash(table: str, row: dict[str, Any]) -> str:
-    """The hash two versions of a row are compared by (bookkeeping columns left out,
-    JSON text parsed so key order does not matter)."""
-    skip = BOOKKEEPING.get(table, frozenset())
-    normal = {}
-    for key, value in row.items():
-        if key in skip:
-            continue
-        if key in _JSON_COLUMNS and isinstance(value, str):
-            with contextlib.suppress(ValueError):
-                value = json.loads(value)
-        normal[key] = value
-    text = json.dumps(normal, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
 # -- writing -----------------------------------------------------------------------------
 
 
-class _Merger:
+class Merger:
     """Writes one table at a time into the target; must run inside one transaction."""
 
     def __init__(self, target: Pack, merge_report: MergeReport,
@@ -208,7 +177,7 @@ class _Merger:
             if table == "_tde_views":
                 self._view(incoming, counts)
                 continue
-            incoming = self._translate(table, incoming)
+            incoming = self.translate(table, incoming)
             if table == "_tde_responses" and self._withdrawn(incoming["participant_id"]):
                 continue  # the person withdrew in this pack: their answers stay out
             existing = self.row(table, "id", incoming["id"])
@@ -216,9 +185,9 @@ class _Merger:
                 self._add(table, incoming)
                 counts.added += 1
             elif not self._special(table, existing, incoming, counts):
-                self._compare(table, "id", existing, incoming, counts)
+                self.compare(table, "id", existing, incoming, counts)
 
-    def _translate(self, table: str, row: dict[str, Any]) -> dict[str, Any]:
+    def translate(self, table: str, row: dict[str, Any]) -> dict[str, Any]:
         """Dataset and view ids of the other pack, in this pack's numbering."""
         row = dict(row)
         if "dataset_id" in row and row["dataset_id"] is not None:
@@ -305,7 +274,7 @@ class _Merger:
             return False
         return False
 
-    def _compare(self, table: str, key: str, existing: dict[str, Any],
+    def compare(self, table: str, key: str, existing: dict[str, Any],
                  incoming: dict[str, Any], counts: TableCounts) -> None:
         mine, theirs = content_hash(table, existing), content_hash(table, incoming)
         if mine == theirs:
@@ -351,7 +320,7 @@ class _Merger:
             counts.added += 1
         else:
             self.views[int(incoming["id"])] = int(existing["id"])
-            self._compare("_tde_views", "name", existing, row, counts)
+            self.compare("_tde_views", "name", existing, row, counts)
 
     def finish(self) -> None:
         """Renumber the agenda of each workshop that gained exercises: positions from two

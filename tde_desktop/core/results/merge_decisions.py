@@ -23,16 +23,17 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from tde_desktop.core.results.merge_report import TABLE_NAMES, Conflict
+from tde_desktop.core.results.merge_rows import content_hash
 
 if TYPE_CHECKING:
-    from tde_desktop.core.results.merge import _Merger
+    from tde_desktop.core.results.merge import Merger
 
 MODERATION, TIDY = "_tde_moderation", "_tde_tidy"
 _STEP_KEY = ('SELECT * FROM _tde_tidy WHERE dataset_id = ? AND "column" = ? '
              "AND from_value = ? AND to_value = ? AND created_at = ?")
 
 
-def merge_moderation(m: _Merger, rows: list[dict[str, Any]]) -> None:
+def merge_moderation(m: Merger, rows: list[dict[str, Any]]) -> None:
     """Bring the other pack's moderation rows in (see the module docstring)."""
     counts = m.report.tables[MODERATION]
     for incoming in rows:
@@ -44,16 +45,14 @@ def merge_moderation(m: _Merger, rows: list[dict[str, Any]]) -> None:
             m.insert(MODERATION, incoming)
             counts.added += 1
         else:
-            m._compare(MODERATION, "response_id", existing, incoming, counts)
+            m.compare(MODERATION, "response_id", existing, incoming, counts)
 
 
-def merge_tidy(m: _Merger, rows: list[dict[str, Any]]) -> None:
+def merge_tidy(m: Merger, rows: list[dict[str, Any]]) -> None:
     """Bring the other pack's tidy steps in, oldest first (see the module docstring)."""
-    from tde_desktop.core.results.merge import content_hash
-
     counts = m.report.tables[TIDY]
     for raw in rows:
-        step = m._translate(TIDY, raw)
+        step = m.translate(TIDY, raw)
         dataset = step["dataset_id"]
         if dataset is None or m.conn.execute(
                 "SELECT 1 FROM _tde_columns WHERE dataset_id = ? AND name = ?",
@@ -92,7 +91,7 @@ def merge_tidy(m: _Merger, rows: list[dict[str, Any]]) -> None:
         counts.conflicts += 1
 
 
-def _live_rival(m: _Merger, step: dict[str, Any]) -> dict[str, Any] | None:
+def _live_rival(m: Merger, step: dict[str, Any]) -> dict[str, Any] | None:
     """The target's live step reading the same value of the column as another value."""
     cur = m.conn.execute(
         'SELECT * FROM _tde_tidy WHERE dataset_id = ? AND "column" = ? AND from_value = ? '
@@ -103,7 +102,7 @@ def _live_rival(m: _Merger, step: dict[str, Any]) -> dict[str, Any] | None:
                                                strict=True))
 
 
-def _set_aside(m: _Merger, row_id: str, *, kept: str, aside: tuple[str, dict[str, Any]],
+def _set_aside(m: Merger, row_id: str, *, kept: str, aside: tuple[str, dict[str, Any]],
                incoming_wins: bool) -> None:
     m.conn.execute(
         "INSERT OR IGNORE INTO _tde_merge_conflicts (table_name, row_id, kept_hash, "
