@@ -193,8 +193,11 @@ class PhonesPanel(QWidget):
             else:
                 server.stop()
 
-        run_op(None, start, on_done=started, on_error=lambda exc: isValid(self) and
-               self._failed(exc), quiet=True, cancellable=False)
+        def failed(exc: BaseException) -> None:
+            if isValid(self):
+                self._failed(exc)
+
+        run_op(None, start, on_done=started, on_error=failed, quiet=True, cancellable=False)
 
     def _started(self, server: Any) -> None:
         self._busy = False
