@@ -225,7 +225,25 @@ def _row_blocks(book: Workbook, sheet: str, first: int, last: int | None
         raise book._damaged(sheet) from None
 
 
-def _projected(book: Workbook, sheet: str, table: layout.Table
+def choose_table(book: Workbook, sheet: str | None, header_row: int | None,
+                 table: int | None, progress: ProgressCallback | None = None
+                 ) -> tuple[str, sheet_blocks.BlockScan, list[str], list[layout.Table],
+                            layout.Table]:
+    """The sheet (see :func:`import_excel`), its scan, the notes so far, every table on
+    it and the one chosen; the same choice for an import and for its preview."""
+    name, scan, warnings = _choose_sheet(book, sheet, progress)
+    if scan.last_row < 0:
+        raise ImportFailed(_("The sheet {sheet} is empty.").format(sheet=name))
+    tables = layout.find_tables(scan, book.merges(name), header_row)
+    if table is not None and not 1 <= table <= len(tables):
+        raise ImportFailed(ngettext(
+            "The sheet {sheet} has {n} table; choose a number from 1 to {n}.",
+            "The sheet {sheet} has {n} tables; choose a number from 1 to {n}.",
+            len(tables)).format(sheet=name, n=len(tables)))
+    return name, scan, warnings, tables, tables[(table or 1) - 1]
+
+
+def projected_rows(book: Workbook, sheet: str, table: layout.Table
                ) -> Iterator[tuple[int, list[str]]]:
     """(row index, cells of the table's columns as stripped text) from the first data row."""
     for r, block in _row_blocks(book, sheet, table.first_data, None):
@@ -305,16 +323,8 @@ def import_excel(
     """
     book = Workbook(path)
     try:
-        name, scan, warnings = _choose_sheet(book, sheet, progress)
-        if scan.last_row < 0:
-            raise ImportFailed(_("The sheet {sheet} is empty.").format(sheet=name))
-        tables = layout.find_tables(scan, book.merges(name), header_row)
-        if table is not None and not 1 <= table <= len(tables):
-            raise ImportFailed(ngettext(
-                "The sheet {sheet} has {n} table; choose a number from 1 to {n}.",
-                "The sheet {sheet} has {n} tables; choose a number from 1 to {n}.",
-                len(tables)).format(sheet=name, n=len(tables)))
-        chosen = tables[(table or 1) - 1]
+        name, scan, warnings, tables, chosen = choose_table(book, sheet, header_row, table,
+                                                            progress)
         sheet_blocks.find_end_scanned(
             chosen, scan, lambda: _row_blocks(book, name, chosen.first_data, None))
         warnings += table_notes(name, tables, table, chosen, scan)

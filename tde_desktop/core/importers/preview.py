@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tde_desktop.core.errors import ImportFailed
-from tde_desktop.core.i18n import _, ngettext
+from tde_desktop.core.i18n import _
 from tde_desktop.core.importers import detect_format
 from tde_desktop.core.importers.catalogue import column_setup
 from tde_desktop.core.importers.type_rules import semantic_type
@@ -162,21 +162,12 @@ def _sheet_preview(path: Path, sheet: str | None, table: int | None,
     book = ex.Workbook(path)
     try:
         names = [n for n, _visible in book.sheets()]
-        name, scan, notes = ex._choose_sheet(book, sheet, None)
-        if scan.last_row < 0:
-            raise ImportFailed(_("The sheet {sheet} is empty.").format(sheet=name))
-        tables = layout.find_tables(scan, book.merges(name), header_row)
-        if table is not None and not 1 <= table <= len(tables):
-            raise ImportFailed(ngettext(
-                "The sheet {sheet} has {n} table; choose a number from 1 to {n}.",
-                "The sheet {sheet} has {n} tables; choose a number from 1 to {n}.",
-                len(tables)).format(sheet=name, n=len(tables)))
-        chosen = tables[(table or 1) - 1]
+        name, scan, notes, tables, chosen = ex.choose_table(book, sheet, header_row, table)
         seen: list[tuple[int, list[str]]] = []
         filled_after: list[int] = []
 
         def watched() -> Iterator[tuple[int, list[str]]]:
-            for r, cells in ex._projected(book, name, chosen):
+            for r, cells in ex.projected_rows(book, name, chosen):
                 if any(cells):
                     if len(seen) <= TYPE_SAMPLE_ROWS:
                         seen.append((r, cells))
