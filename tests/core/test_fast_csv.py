@@ -326,7 +326,10 @@ def test_random_tables_store_the_same_both_ways(table: list[list[str]],
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "t.csv"
         _write(table, src)
-        assert assert_same_both_ways(src, Path(tmp), monkeypatch), "the fast path gave up"
+        # written as a comma CSV and read as one: values with ';' or '|' in a one-column
+        # table could be another dialect's rows (test_dialects covers telling them apart)
+        assert assert_same_both_ways(src, Path(tmp), monkeypatch, delimiter=","), \
+            "the fast path gave up"
 
 
 @pytest.fixture(autouse=True)

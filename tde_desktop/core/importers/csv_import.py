@@ -306,7 +306,10 @@ def _import_with(pack: Pack, path: Path, provenance: Provenance, sample: bytes,
         "rows_below": tail.left_out, "types": dict(opts.type_overrides or {}),
     }
     geo = point_columns(head.headers)
-    if start is not None and not stray and not dialect.skipinitialspace:
+    # (a start past the table's end: bytes that did not survive decoding, so the byte
+    # positions cannot be trusted; the Python path reads such a file as text)
+    if (start is not None and start <= tail.end_byte and not stray
+            and not dialect.skipinitialspace):
         from tde_desktop.core.importers.fast_csv import import_fast
 
         info = import_fast(pack, path, provenance, encoding=encoding, dialect=dialect,

@@ -54,8 +54,16 @@ class Dialect:
                 "escape": "backslash" if self.escapechar else "double"}
 
 
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
 def _sample_lines(text: str) -> list[str]:
-    lines = text.splitlines()[:SAMPLE_LINES]
+    # only CR and LF end a line in a delimited file (str.splitlines would also split on
+    # the record separator and other characters that may sit inside a value)
+    lines = _LINE_END.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    lines = lines[:SAMPLE_LINES]
     if len(lines) > 1 and not text.endswith(("\n", "\r")):
         lines = lines[:-1]  # the last line of a sample may be cut short
     return lines
@@ -99,15 +107,22 @@ def detect_delimiter(text: str, quotechar: str = '"', escapechar: str | None = N
         # after it, before a quoted value).
         for quoted, skip in ((quotechar, False), (None, False), (quotechar, delim == ",")):
             options = Dialect(delim, quoted, escapechar, skip).reader_options()
-            # (lines of one field, such as titles and notes, say nothing)
-            counts = [len(r) for r in csv.reader(lines, **options) if len(r) > 1]
+            # (lines of one field, such as titles and notes, say nothing; nor do lines of
+            # nothing but this character: ';' alone is a value as often as padding)
+            counts = [len(r) for r in csv.reader(lines, **options)
+                      if len(r) > 1 and any(c.strip() for c in r)]
             if not counts:
                 continue
             width, agree = Counter(counts).most_common(1)[0]
             score = (agree, width)
-            rare_ok = delim not in RARE_DELIMITERS or (
-                width >= best_score[1] and _starts_table(lines, options, width))
-            if score > best_score and rare_ok:
+            # One line split alike proves nothing unless it starts the table: a tab, a
+            # pipe or a space inside the one value of a one-column file is text.
+            starts = _starts_table(lines, options, width)
+            if delim in RARE_DELIMITERS:
+                plausible = width >= best_score[1] and starts
+            else:
+                plausible = starts or (agree >= 2 and _names_first(lines, options, width))
+            if score > best_score and plausible:
                 best, best_score = delim, score
     if best == "," and _space_after_commas(lines, quotechar, escapechar):
         return COMMA_SPACE
@@ -123,8 +138,20 @@ def _starts_table(lines: list[str], options: dict[str, Any], width: int) -> bool
     before: list[list[str]] = []
     for row in csv.reader(lines, **options):
         if len(row) == width:
-            return not before or not any(before[-1])
+            # blank: an empty line, or one of nothing but delimiters (an empty value
+            # written quoted, '""', is a value of a one-column file, not a blank line)
+            return not before or before[-1] == [] or (len(before[-1]) > 1
+                                                      and not any(before[-1]))
         before.append(row)
+    return False
+
+
+def _names_first(lines: list[str], options: dict[str, Any], width: int) -> bool:
+    """Whether the first line split ``width`` wide names every column, as a header under
+    a title does ('0|' under a header 'col0' is a value holding the character)."""
+    for row in csv.reader(lines, **options):
+        if len(row) >= width:  # (a ragged file's header may be wider than most rows)
+            return all(c.strip() for c in row[:width])
     return False
 
 

@@ -288,9 +288,17 @@ def is_footer_row(cells: list[str], width: int) -> bool:
     lead = next(c for c in cells[:2] if c) if any(cells[:2]) else ""
     if lead and _TOTAL.match(lead):
         return True
-    if len(filled) <= 2 and _NOTE.match(filled[0]) and filled[0] == cells[0]:
-        return True
-    return width >= 3 and len(filled) == 1 and filled[0] == cells[0] and _texty(filled[0])
+    note = _NOTE.match(filled[0]) if filled[0] == cells[0] else None
+    if note and len(filled) <= 2:
+        # a marker with its words: "* Lots counted on 1 March", or "(1)" then a sentence
+        # in the next cell; a bare "*" beside a number is a value of a data row
+        said = filled[0][note.end():].strip(" :.-")
+        if (len(filled) == 1 and said) or (len(filled) == 2 and _texty(filled[1])
+                                           and " " in filled[1].strip()):
+            return True
+    # one sentence alone under a wide table: a note (words, not a lone ':' or a code)
+    return (width >= 3 and len(filled) == 1 and filled[0] == cells[0] and _texty(filled[0])
+            and sum(ch.isalpha() for ch in filled[0]) >= 3)
 
 
 def footer_start(rows: list[list[str]], width: int) -> int:

@@ -207,6 +207,12 @@ class Body:
     notes: list[str] = field(default_factory=list)
 
 
+def _wordy(cell: str) -> bool:
+    """Text with letters in it, as titles and column names have (not '-' or ':')."""
+    text = cell.strip()
+    return _texty(text) and any(ch.isalpha() for ch in text)
+
+
 def scan_body(rows: Iterator[list[str]], head: Head) -> Body:
     """Read the data rows once: the widest row with a value, and a second table under the
     first (its header repeated, or a blank row, a title and a row of names)."""
@@ -215,6 +221,7 @@ def scan_body(rows: Iterator[list[str]], head: Head) -> Body:
     need = max(2, math.ceil(width / 2))
     blank_at: int | None = None  # the first blank row of the latest run of blank/short rows
     titled = False
+    seen_data = False  # a second table needs a first one with a row in it
     for i, row in enumerate(rows):
         filled = sum(1 for c in row if c.strip())
         if len(row) > widest and filled:
@@ -222,18 +229,19 @@ def scan_body(rows: Iterator[list[str]], head: Head) -> Body:
         if not filled:
             blank_at = i if blank_at is None else blank_at
             continue
-        if row == head.header_cells and i:
+        if row == head.header_cells and seen_data:
             return Body(widest, blank_at if blank_at is not None else i, [_(
                 "Another table starts at row {row} with the same column names; only the "
                 "table above it was imported.").format(row=head.first_data + i + 1)])
-        if blank_at is not None and filled <= 2 and not titled:
+        if (seen_data and blank_at is not None and filled <= 2 and not titled
+                and all(_wordy(c) for c in row if c.strip())):
             titled = True
             continue
         if (titled and filled >= need
-                and all(_texty(c.strip()) for c in row if c.strip())):
+                and all(_wordy(c) for c in row if c.strip())):
             assert blank_at is not None
             return Body(widest, blank_at, [_(
                 "Another table starts at row {row}; only the table above it was "
                 "imported.").format(row=head.first_data + blank_at + 2)])
-        blank_at, titled = None, False
+        blank_at, titled, seen_data = None, False, True
     return Body(widest)
