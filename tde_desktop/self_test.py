@@ -27,6 +27,7 @@ from typing import Any
 from tde_desktop import APP_TITLE, __version__
 
 SELF_TEST_NOTE = "Self-test: this note was written by the installer check."
+SELF_TEST_PHONE_NOTE = "Self-test: this note came from a phone."
 # Every line printed, kept for --report: a windowed Windows app has no console to print to.
 _lines: list[str] = []
 
@@ -316,6 +317,17 @@ def step_fast_import(state: _State) -> str:
     return f"{info.row_count} rows through Arrow and the ADBC SQLite driver"
 
 
+def step_phone(state: _State) -> str:
+    """One phone answers through room mode over HTTP (web server, pages, static files)."""
+    assert state.copy is not None
+    from tde_desktop.self_test_phone import PhoneStepFailed, phone_round_trip
+
+    try:
+        return phone_round_trip(state.copy, state.workshop_id, SELF_TEST_PHONE_NOTE)
+    except PhoneStepFailed as exc:
+        raise StepFailed(str(exc)) from exc
+
+
 def step_untouched(state: _State) -> str:
     assert state.bundled is not None
     if _digest(state.bundled) != state.bundled_digest:
@@ -332,6 +344,7 @@ STEPS: list[tuple[str, Callable[[_State], str]]] = [
     ("re-open workbook", step_reopen),
     ("chart", step_chart),
     ("fast import", step_fast_import),
+    ("phone", step_phone),
     ("bundle untouched", step_untouched),
 ]
 

@@ -17,6 +17,9 @@ def test_every_self_test_step_passes(tmp_path: Path, capsys: pytest.CaptureFixtu
     fast = next(line for line in lines if "fast import" in line)
     assert fast.startswith("ok ")
     assert "5000 rows through Arrow" in fast
+    phone = next(line for line in lines if line.split()[1:2] == ["phone:"])
+    assert phone.startswith("ok ")
+    assert "stored once" in phone
     assert capsys.readouterr().out.splitlines() == lines
 
 
@@ -35,3 +38,17 @@ def test_a_missing_fast_importer_is_reported_with_its_reason(
     state = self_test._State(work=tmp_path)
     with pytest.raises(self_test.StepFailed, match="did not run.*adbc_driver"):
         self_test.step_fast_import(state)
+
+
+def test_the_phone_step_fails_plainly_when_no_exercise_takes_a_note(tmp_path: Path) -> None:
+    from tde_desktop.core.pack import Pack
+    from tde_desktop.core.workshop import workshops
+
+    path = tmp_path / "no-notes.tdepack"
+    with Pack.create(path, title="No notes") as pack:
+        workshop = workshops.create_workshop(pack, "Votes only", languages=["en"])
+        workshops.add_exercise(pack, workshop.id, type="evaluation", title="Rate it", config={
+            "questions": [{"key": "r", "kind": "rating", "text": {"en": "How was it?"}}]})
+    state = self_test._State(work=tmp_path, copy=path, workshop_id=workshop.id)
+    with pytest.raises(self_test.StepFailed, match="no exercise that starts with a note"):
+        self_test.step_phone(state)
