@@ -4,14 +4,22 @@
 * **floor**: the same answers (N participants x 25 questions) sent through
   ``submit_answer`` one after another in this process, on a copy of the same pack:
   what the pack itself can take, one transaction and one disk sync per answer;
-* **room**: ``tde room`` in its own process on 127.0.0.1; N simulated phones (threads
-  in this process, one HTTP session each) join, sign in, then for each question
-  read the question page and send the answer the way our script does (a POST that
-  returns once the answer is committed); send -> saved is timed per answer.
+* **room**: ``tde room`` in its own process on 127.0.0.1; N simulated phones join, sign
+  in, then for each question read the question page and send the answer the way our
+  script does (a POST that returns once the answer is committed); send -> saved is
+  timed per answer. The phones (``_lean_phone.py``) are asyncio streams on keep-alive
+  connections in this process, so they take little of the CPU the server shares with
+  them; ``--client requests`` runs the first client (a thread and a requests session
+  per phone) for comparison.
+
+The floor is measured before and after the room, on copies of the same pack: on a
+shared machine the disk's sync time drifts, and the two readings show by how much.
 
 Printed: throughput of each and their ratio, p50/p95/max send -> saved, answers lost
 (acknowledged but not in the pack) and duplicated (more than one row for a phone's
-question), the server's peak memory, and the bytes of each page a phone loads.
+question), the server's peak memory, CPU per answer of the server and of the phones,
+HTTP requests per answer, the bytes of each page a phone loads, and the machine's load
+before and after. ``--profile FILE`` samples the server with py-spy (collapsed stacks).
 
     .venv/bin/python benchmarks/room_bench.py --phones 100
 """
@@ -19,6 +27,8 @@ question), the server's peak memory, and the bytes of each page a phone loads.
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import os
 import re
 import shutil
@@ -31,11 +41,9 @@ import tempfile
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import requests
+from urllib.request import urlopen
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -43,6 +51,9 @@ sys.path.insert(0, str(ROOT))
 from tde_desktop.core.pack import Pack  # noqa: E402
 from tde_desktop.core.workshop import responses  # noqa: E402
 from tde_desktop.core.workshop import workshops as w  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from _lean_phone import PhoneRun, room_load  # noqa: E402
 
 QUESTIONS = 25
 KINDS = ("single_choice", "rating", "multiple_choice", "open_text", "dot_vote")
@@ -89,33 +100,26 @@ def answer_fields(kind: str, n: int) -> tuple[dict[str, Any], Any]:
 
 
 def floor(path: Path, workshop_id: str, exercise_id: str, questions: list[tuple[str, str]],
-          phones: int) -> float:
-    """Seconds to store every answer through submit_answer in this process."""
+          phones: int) -> tuple[float, float]:
+    """(seconds, CPU seconds) to store every answer through submit_answer in this
+    process: the difference is the time spent waiting for the disk."""
     with Pack.open(path) as pack:
         people = [w.add_participant(pack, workshop_id).id for _i in range(phones)]
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         for n, person in enumerate(people):
             for key, kind in questions:
                 responses.submit_answer(pack, workshop_id=workshop_id, exercise_id=exercise_id,
                                         participant_id=person, question_key=key,
                                         answer=answer_fields(kind, n)[1],
                                         response_id=str(uuid.uuid4()))
-        return time.perf_counter() - start
-
-
-@dataclass
-class PhoneRun:
-    """What one simulated phone saw."""
-
-    latencies: list[float] = field(default_factory=list)
-    acked: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    pages: dict[str, int] = field(default_factory=dict)
+        return time.perf_counter() - start, time.process_time() - cpu
 
 
 def phone(n: int, url: str, questions: list[tuple[str, str]], start: threading.Event,
           run: PhoneRun, deadline: float, think: float = 0.0) -> None:
     import random
+
+    import requests
 
     pace = random.Random(n)
     http = requests.Session()
@@ -160,7 +164,7 @@ def phone(n: int, url: str, questions: list[tuple[str, str]], start: threading.E
                 run.acked.append(rid.group(1))
             else:
                 run.errors.append(f"{saved.status_code} {saved.text[:80]}")
-    except (requests.RequestException, AssertionError) as exc:
+    except (OSError, AssertionError) as exc:  # requests' errors are OSErrors
         run.errors.append(type(exc).__name__)
 
 
@@ -190,40 +194,76 @@ def cpu_seconds(pid: int) -> float:
         return -1.0
 
 
-def room(path: Path, questions: list[tuple[str, str]], phones: int,
-         limit_s: float, think: float) -> dict[str, Any]:
+def _py_spy() -> str:
+    beside = Path(sys.executable).parent / "py-spy"
+    return str(beside) if beside.exists() else shutil.which("py-spy") or "py-spy"
+
+
+def _load() -> str:
+    """The 1, 5 and 15 minute load averages, as uptime prints them."""
+    load = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
+    return " ".join(f"{x:.2f}" for x in load)
+
+
+def _threaded_load(url: str, questions: list[tuple[str, str]], phones: int, limit_s: float,
+                   think: float, on_start: Any) -> tuple[list[Any], float]:
+    """The phones as threads with `requests` sessions (the bench's first client)."""
+    start = threading.Event()
+    runs = [PhoneRun() for _i in range(phones)]
+    deadline = time.monotonic() + limit_s
+    threads = [threading.Thread(target=phone, args=(n, url, questions, start, runs[n],
+                                                    deadline, think), daemon=True)
+               for n in range(phones)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.5)  # every phone has loaded the welcome page
+    on_start()
+    began = time.perf_counter()
+    start.set()
+    for thread in threads:
+        thread.join(timeout=max(1.0, deadline - time.monotonic() + 30))
+    return runs, time.perf_counter() - began
+
+
+def room(path: Path, questions: list[tuple[str, str]], phones: int, limit_s: float,
+         think: float, client: str, profile: str | None) -> dict[str, Any]:
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "tde_desktop.cli.main", "room", str(path),
                              "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    spy = None
     try:
         assert proc.stdout is not None
         url = re.search(r"http://\S+/j/\w+", proc.stdout.readline())
         assert url, "tde room printed no address"
-        static = {name: len(requests.get(f"http://127.0.0.1:{port}/static/{name}",
-                                          timeout=10).content)
+        static = {name: len(urlopen(f"http://127.0.0.1:{port}/static/{name}",
+                                    timeout=10).read())
                   for name in ("room.js", "room.css")}
-        start = threading.Event()
-        runs = [PhoneRun() for _i in range(phones)]
-        deadline = time.monotonic() + limit_s
-        threads = [threading.Thread(target=phone, args=(n, url.group(0), questions, start,
-                                                        runs[n], deadline, think),
-                                    daemon=True)
-                   for n in range(phones)]
-        for thread in threads:
-            thread.start()
-        time.sleep(0.5)  # every phone has loaded the welcome page
-        cpu_before = cpu_seconds(proc.pid)
-        client_before = time.process_time()
-        began = time.perf_counter()
-        start.set()
-        for thread in threads:
-            thread.join(timeout=max(1.0, deadline - time.monotonic() + 30))
-        wall = time.perf_counter() - began
+        readings: dict[str, float] = {}
+
+        def on_start() -> None:
+            readings.update(cpu=cpu_seconds(proc.pid), client=time.process_time())
+
+        if profile:  # sampled from the outside: the server runs as it always does
+            spy = subprocess.Popen([_py_spy(), "record", "--pid", str(proc.pid), "--rate",
+                                    "250", "--format", "raw", "--threads", "--nonblocking",
+                                    "--output", profile], stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+            time.sleep(1.0)
+        if client == "requests":
+            runs, wall = _threaded_load(url.group(0), questions, phones, limit_s, think,
+                                        on_start)
+        else:
+            runs, wall = asyncio.run(room_load(url.group(0), questions, phones, limit_s,
+                                               think, answer_fields, on_start))
         memory = peak_rss_mb(proc.pid)
-        cpu = cpu_seconds(proc.pid) - cpu_before
-        client_cpu = time.process_time() - client_before
+        cpu = cpu_seconds(proc.pid) - readings["cpu"]
+        client_cpu = time.process_time() - readings["client"]
     finally:
+        if spy is not None:
+            spy.send_signal(signal.SIGINT)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                spy.wait(timeout=20)
         proc.send_signal(signal.SIGTERM)
         try:
             proc.wait(timeout=20)
@@ -253,18 +293,29 @@ def main() -> int:
     parser.add_argument("--limit", type=float, default=300, help="seconds at most")
     parser.add_argument("--think", type=float, default=0.0,
                         help="mean seconds a person takes per question (0: send at once)")
+    parser.add_argument("--client", choices=("lean", "requests"), default="lean",
+                        help="simulated phones: asyncio keep-alive streams (lean), or one "
+                        "thread with a requests session each")
+    parser.add_argument("--profile", metavar="FILE", help="sample the server with py-spy "
+                        "(collapsed stacks in FILE; py-spy must be installed)")
     args = parser.parse_args()
     phones = max(1, min(args.phones, MAX_PHONES))
+    load_before = _load()
     tmp = Path(tempfile.mkdtemp(prefix="room-bench-", dir=ROOT / "build"
                                 if (ROOT / "build").is_dir() else None))
     try:
         base = tmp / "base.tdepack"
         workshop_id, exercise_id, questions = build_pack(base)
-        for name in ("floor.tdepack", "room.tdepack"):
+        for name in ("floor.tdepack", "floor2.tdepack", "room.tdepack"):
             shutil.copy(base, tmp / name)
         answers = phones * QUESTIONS
-        floor_s = floor(tmp / "floor.tdepack", workshop_id, exercise_id, questions, phones)
-        result = room(tmp / "room.tdepack", questions, phones, args.limit, args.think)
+        # The floor before and after the room: the disk's sync time drifts on a shared
+        # machine, and the two readings show by how much.
+        floors = [floor(tmp / "floor.tdepack", workshop_id, exercise_id, questions, phones)]
+        result = room(tmp / "room.tdepack", questions, phones, args.limit, args.think,
+                      args.client, args.profile)
+        floors.append(floor(tmp / "floor2.tdepack", workshop_id, exercise_id, questions,
+                            phones))
         runs: list[PhoneRun] = result["runs"]
         acked = [rid for run in runs for rid in run.acked]
         latencies = sorted(x for run in runs for x in run.latencies)
@@ -272,17 +323,32 @@ def main() -> int:
         stored, lost, duplicated = count_rows(tmp / "room.tdepack", acked)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    report(args, phones, answers, floors, result, acked, latencies, errors,
+           (stored, lost, duplicated), (load_before, _load()))
+    return 0 if not lost and not duplicated and not errors else 1
+
+
+def report(args: argparse.Namespace, phones: int, answers: int,
+           floors: list[tuple[float, float]], result: dict[str, Any], acked: list[str],
+           latencies: list[float], errors: list[str], rows: tuple[int, int, int],
+           loads: tuple[str, str]) -> None:
+    """Print the run's figures (everything a table row needs)."""
+    stored, lost, duplicated = rows
+    floor_s = statistics.mean(s for s, _cpu in floors)
     floor_rate = answers / floor_s
     room_rate = len(acked) / result["wall"]
     p50 = statistics.median(latencies) * 1000 if latencies else float("nan")
     p95 = latencies[int(0.95 * (len(latencies) - 1))] * 1000 if latencies else float("nan")
     worst = latencies[-1] * 1000 if latencies else float("nan")
-    load = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
     print(f"room_bench: {phones} phones x {QUESTIONS} questions = {answers} answers, "
-          f"think {args.think:g} s, {os.cpu_count()} CPUs, load {load[0]:.2f}")
-    print(f"{'':34}{'answers':>9}{'seconds':>9}{'answers/s':>11}")
-    print(f"{'floor: submit_answer, one process':34}{answers:>9}{floor_s:>9.2f}"
-          f"{floor_rate:>11.1f}")
+          f"think {args.think:g} s, client {args.client}, {os.cpu_count()} CPUs, "
+          f"load before {loads[0]}, after {loads[1]}")
+    print(f"{'':34}{'answers':>9}{'seconds':>9}{'answers/s':>11}{'CPU ms/ans':>11}")
+    for label, (seconds, cpu) in zip(("floor before the room", "floor after the room"),
+                                     floors, strict=True):
+        print(f"{label:34}{answers:>9}{seconds:>9.2f}{answers / seconds:>11.1f}"
+              f"{cpu * 1000 / answers:>11.2f}")
+    print(f"{'floor (mean of the two)':34}{answers:>9}{floor_s:>9.2f}{floor_rate:>11.1f}")
     print(f"{'room: tde room over HTTP':34}{len(acked):>9}{result['wall']:>9.2f}"
           f"{room_rate:>11.1f}")
     print(f"{'throughput ratio room / floor':34}{room_rate / floor_rate:>29.2f}")
@@ -291,14 +357,17 @@ def main() -> int:
     print(f"{'lost / duplicated / phone errors':34}{lost:>9}{duplicated:>9}{len(errors):>11}")
     print(f"{'server peak memory (MB)':34}{result['memory']:>29.1f}")
     per = 1000 / max(1, len(acked))
-    print(f"{'CPU per answer: server / phones (ms)':34}{result['cpu'] * per:>9.1f}"
-          f"{result['client_cpu'] * per:>9.1f}")
+    print(f"{'CPU per answer: server / phones (ms)':34}{result['cpu'] * per:>9.2f}"
+          f"{result['client_cpu'] * per:>9.2f}")
+    runs = result["runs"]
+    print(f"{'HTTP requests / 429s per answer':34}"
+          f"{sum(r.requests for r in runs) * per / 1000:>9.2f}"
+          f"{sum(r.too_fast for r in runs) * per / 1000:>9.3f}")
     print("bytes per page (largest seen):")
     for name, size in sorted(result["pages"].items()):
         print(f"  {name:32}{size:>29,}")
     if errors:
         print("first errors:", errors[:5])
-    return 0 if not lost and not duplicated and not errors else 1
 
 
 if __name__ == "__main__":
