@@ -7,10 +7,16 @@ runs on the connection :meth:`Pack.open` made, *before* any write (WAL switch,
 migration), so a refused pack is never changed. It reads only the catalogue tables,
 ``PRAGMA table_info`` of each dataset and ``PRAGMA foreign_key_check``; it never
 counts or reads dataset rows, so it stays cheap on a pack of millions of rows.
+
+Each catalogue table's ``CREATE TABLE`` text must also be the one the migrations
+wrote (compared after :func:`normalised_sql`): a ``CHECK``, default, ``COLLATE`` or
+generated column added by hand would change what a write does. Migrations only
+ever create tables, so the text of a table is the same at every schema version.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sqlite3
 
@@ -80,6 +86,31 @@ SHAPES: dict[str, dict[str, str]] = {
     "_tde_trash": {"dataset_id": "int", "table_name": "text", "record": "object",
                    "removed_at": "text"},
 }
+#: SHA-256 (first 32 hex digits) of each catalogue table's ``CREATE TABLE`` text as the
+#: migrations (and ``core/pack/datasets.py`` for the trash) write it, after
+#: :func:`normalised_sql`. ``tests/core/test_validate_schema.py`` recomputes them from
+#: a new pack and prints the table to paste here when a migration adds a table.
+SCHEMA_DIGESTS: dict[str, str] = {
+    "_tde_meta": "63765c0a171d70a70b7146e3d81f57b2",
+    "_tde_datasets": "d319a49fb62126e73bf8f1f05c68c28c",
+    "_tde_columns": "5574d65abe58838e90eb8b72338426cb",
+    "_tde_views": "83910cb6b765f6495d749aed5b720e7e",
+    "_tde_workshops": "c16b18d2d8fe61a3d49ab3380836b821",
+    "_tde_exercises": "e5fa65db391d6844fcf062e3780be817",
+    "_tde_participants": "007a1899b3f2221f1393be69e2ca5773",
+    "_tde_responses": "3ef93a91b6b8764fca8d52df57031fca",
+    "_tde_merge_conflicts": "4608f02ac8f9665c7e9ab0f74ee7c178",
+    "_tde_moderation": "62c461850da8e7e8d375868ffec7db12",
+    "_tde_tidy": "d8add91da54406b0010fe7cf5579f0a3",
+    "_tde_trash": "1908363b071ac2a357b0693b39bd0cd7",
+}
+#: UNIQUE indexes made by CREATE INDEX on catalogue tables (the migrations make none).
+KNOWN_UNIQUE_INDEXES: frozenset[str] = frozenset()
+#: A SQL token: string literal, quoted identifier, comment, word, number or one character.
+_SQL_TOKEN = re.compile(r"""'(?:[^']|'')*'?|"(?:[^"]|"")*"?|`(?:[^`]|``)*`?|\[[^\]]*\]?"""
+                        r"|--[^\n]*|/\*.*?(?:\*/|$)|[A-Za-z_][A-Za-z0-9_$]*|[0-9.]+|\S",
+                        re.DOTALL)
+_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 #: Present in every pack, whatever its age (migration 1).
 REQUIRED = ("_tde_meta", "_tde_datasets", "_tde_columns")
 #: Rows that must point at a parent, checked even when a hand-made table lacks its foreign
@@ -166,6 +197,9 @@ def _problem(conn: sqlite3.Connection) -> str | None:
             found = _shape_problem(conn, table, shape)
             if found:
                 return found
+    found = _schema_text_problem(conn)
+    if found:
+        return found
     found = _dataset_problem(conn, tables)
     if found:
         return found
@@ -175,6 +209,46 @@ def _problem(conn: sqlite3.Connection) -> str | None:
             return _("a row of its catalogue points at something that is not there")
     if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
         return _("a row of its catalogue points at something that is not there")
+    return None
+
+
+def normalised_sql(sql: str) -> str:
+    """``sql`` as a comparable text: comments dropped, one space between tokens, words in
+    lower case, plain identifiers unquoted; string literals and other quoted names kept
+    as written (so ``"a b"`` never reads as the two words ``a b``)."""
+    out: list[str] = []
+    for token in _SQL_TOKEN.findall(sql):
+        if token.startswith(("--", "/*")):
+            continue
+        if token[0] in "\"`[":
+            inner = token[1:-1]
+            token = inner.lower() if _PLAIN_NAME.fullmatch(inner) else token
+        elif token[0] != "'":
+            token = token.lower()
+        out.append(token)
+    return " ".join(out)
+
+
+def schema_digest(sql: str) -> str:
+    """The short SHA-256 of :func:`normalised_sql` kept in :data:`SCHEMA_DIGESTS`."""
+    return hashlib.sha256(normalised_sql(sql).encode("utf-8")).hexdigest()[:32]
+
+
+def _schema_text_problem(conn: sqlite3.Connection) -> str | None:
+    """A catalogue table whose ``CREATE TABLE`` text is not ours (a ``CHECK``, a default,
+    a collation added by hand), or a ``UNIQUE`` index on one that we never create."""
+    for table, sql in conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name IN "
+            f"({', '.join('?' * len(SCHEMA_DIGESTS))})", tuple(SCHEMA_DIGESTS)):
+        if not isinstance(sql, str) or schema_digest(sql) != SCHEMA_DIGESTS[table]:
+            return _("the table {table} has rules that tde-desktop never writes").format(
+                table=table)
+    for table in SCHEMA_DIGESTS:
+        for _seq, index, unique, origin, *_rest in conn.execute(
+                f'PRAGMA index_list("{table}")'):
+            if unique and origin == "c" and index not in KNOWN_UNIQUE_INDEXES:
+                return _("the table {table} has rules that tde-desktop never writes").format(
+                    table=table)
     return None
 
 
