@@ -56,7 +56,7 @@ def cmd_add(args: argparse.Namespace) -> int:
                 source_url=args.source_url or "", publisher=args.publisher or "",
                 licence=args.licence or "", retrieved_at=args.retrieved_at,
                 sheet=args.sheet, table=args.table, header_row=args.header_row,
-                encoding=args.encoding,
+                header_rows=args.header_rows, encoding=args.encoding,
                 delimiter=_delimiter(args.delimiter), type_overrides=_parse_types(args.type),
                 progress=progress, **_text_options(args),
             )
@@ -114,6 +114,9 @@ def decision_lines(info: Any) -> list[str]:
     if "header_row" in o:
         lines.append(_("Header row: {value} (change with --header-row)").format(
             value=o["header_row"]))
+    if isinstance(o.get("header_rows"), list):
+        lines.append(_("Header rows: {n} (change with --header-rows)").format(
+            n=len(o["header_rows"])))
     if "rows_above" in o:
         lines.append(_("Rows left out above the header: {n} (change with --header-row)").format(
             n=o["rows_above"]))
@@ -212,7 +215,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--retrieved-at")
     p.add_argument("--sheet")
     p.add_argument("--table", type=int, help=_("which of several side-by-side tables (1, 2, ...)"))
-    p.add_argument("--header-row", type=int)
+    p.add_argument("--header-row", type=int, help=_("the row where the header starts"))
+    p.add_argument("--header-rows", type=int,
+                   help=_("how many rows the header has (their names are joined)"))
     p.add_argument("--encoding")
     p.add_argument("--delimiter", help=_("comma, semicolon, tab, pipe, colon, space or ', '"))
     p.add_argument("--quote", help=_("the quote character: '\"', \"'\" or none"))

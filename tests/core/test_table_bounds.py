@@ -152,11 +152,12 @@ def test_the_command_line_prints_each_decision_with_its_flag(tmp_path: Path) -> 
     pack = tmp_path / "p.tdepack"
     assert tde("new", pack, "--title", "t").returncode == 0
     out = tde("add", pack, src).stdout.splitlines()
-    assert out[1:8] == [
+    assert out[1:9] == [
         "  Encoding: utf-8 (change with --encoding)",
         "  Delimiter: ';' (change with --delimiter)",
         "  Quote: '\"', doubled to escape (change with --quote)",
         "  Header row: 4 (change with --header-row)",
+        "  Header rows: 1 (change with --header-rows)",
         "  Rows left out above the header: 3 (change with --header-row)",
         "  Rows left out below the table: 3 (keep them with --keep-footer)",
         "  Column types: ward=integer, lots=integer, owner=text "

@@ -50,6 +50,7 @@ def import_file(
     sheet: str | None = None,
     table: int | None = None,
     header_row: int | None = None,
+    header_rows: int | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
     quote: str | None = None,
@@ -57,7 +58,11 @@ def import_file(
     type_overrides: dict[str, str] | None = None,
     progress: ProgressCallback | None = None,
 ) -> DatasetInfo:
-    """Import any supported file as a new dataset; the pack is unchanged if this raises."""
+    """Import any supported file as a new dataset; the pack is unchanged if this raises.
+
+    ``header_row`` (1-based) is where the header starts and ``header_rows`` how many
+    rows it has; both are detected when not given (CSV and sheets only).
+    """
     path = Path(path)
     if not path.is_file():
         raise ImportFailed(_("The file {path} does not exist.").format(path=path))
@@ -75,12 +80,13 @@ def import_file(
 
         return import_csv(pack, path, provenance, encoding=encoding, delimiter=delimiter,
                           quote=quote, keep_footer=keep_footer, header_row=header_row,
+                          header_rows=header_rows,
                           **options)
     if fmt == "excel":
         from tde_desktop.core.importers.excel_import import import_excel
 
         return import_excel(pack, path, provenance, sheet=sheet, table=table,
-                            header_row=header_row, **options)
+                            header_row=header_row, header_rows=header_rows, **options)
     if fmt == "geojson":
         from tde_desktop.core.importers.geojson_import import import_geojson
 

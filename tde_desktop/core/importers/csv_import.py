@@ -183,18 +183,21 @@ def import_csv(
     quote: str | None = None,
     keep_footer: bool = False,
     header_row: int | None = None,
+    header_rows: int | None = None,
     type_overrides: dict[str, str] | None = None,
     progress: ProgressCallback | None = None,
 ) -> DatasetInfo:
     """Import a delimited text file as a new dataset (all or nothing).
 
-    Encoding, delimiter, quote (``'"'``, ``"'"``, or ``""`` for none) and header row
-    (1-based) are detected unless given. Rows above the header and totals or notes under
+    Encoding, delimiter, quote (``'"'``, ``"'"``, or ``""`` for none), header row
+    (1-based, where the header starts) and the number of header rows are detected
+    unless given. Rows above the header and totals or notes under
     the table (unless ``keep_footer``) are left out, each with a note among the dataset's
     warnings.
     """
     sample, chosen = read_sample(path, encoding, delimiter)
-    options = _Options(delimiter, quote, header_row, type_overrides, progress, keep_footer)
+    options = _Options(delimiter, quote, header_row, type_overrides, progress, keep_footer,
+                       header_rows)
     try:
         return _import_with(pack, path, provenance, sample, chosen, options)
     except EncodingProblem:
@@ -245,7 +248,7 @@ class Layout:
 
 def find_layout(path: Path, sample: bytes, encoding: str, *, delimiter: str | None = None,
                 quote: str | None = None, header_row: int | None = None,
-                keep_footer: bool = False) -> Layout:
+                keep_footer: bool = False, header_rows: int | None = None) -> Layout:
     """The dialect, header and end of the table of the file whose first bytes are
     ``sample``, with the notes an import adds for them; given options win."""
     text = sample.decode(encoding, errors="replace")
@@ -254,7 +257,7 @@ def find_layout(path: Path, sample: bytes, encoding: str, *, delimiter: str | No
                                  delimiter, quote)
     else:
         dialect = detect_dialect(text, delimiter, quote)
-    head = find_head(text, dialect, header_row, path.name)
+    head = find_head(text, dialect, header_row, path.name, header_rows)
     start = _start_byte(sample, text, head, encoding)
     tail = (find_tail(path, encoding, dialect, len(head.headers), start)
             if start is not None and not keep_footer else Tail(path.stat().st_size))
@@ -278,6 +281,7 @@ class _Options:
     type_overrides: dict[str, str] | None
     progress: ProgressCallback | None
     keep_footer: bool = False
+    header_rows: int | None = None
 
 
 def _start_byte(sample: bytes, text: str, head: Head, encoding: str) -> int | None:
@@ -296,13 +300,15 @@ def _start_byte(sample: bytes, text: str, head: Head, encoding: str) -> int | No
 def _import_with(pack: Pack, path: Path, provenance: Provenance, sample: bytes,
                  encoding: str, opts: _Options) -> DatasetInfo:
     lay = find_layout(path, sample, encoding, delimiter=opts.delimiter, quote=opts.quote,
-                      header_row=opts.header_row, keep_footer=opts.keep_footer)
+                      header_row=opts.header_row, keep_footer=opts.keep_footer,
+                      header_rows=opts.header_rows)
     dialect, head, start, tail, stray = lay.dialect, lay.head, lay.start, lay.tail, lay.stray
     warnings = list(lay.notes)
     provenance.format = provenance.format or ("tsv" if dialect.delimiter == "\t" else "csv")
     provenance.import_options = {
         **provenance.import_options, "encoding": encoding, **dialect.options(),
-        "header_row": head.header_rows[-1] + 1, "rows_above": head.above,
+        "header_row": head.header_rows[0] + 1,
+        "header_rows": [r + 1 for r in head.header_rows], "rows_above": head.above,
         "rows_below": tail.left_out, "types": dict(opts.type_overrides or {}),
     }
     geo = point_columns(head.headers)

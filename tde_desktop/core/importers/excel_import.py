@@ -226,7 +226,8 @@ def _row_blocks(book: Workbook, sheet: str, first: int, last: int | None
 
 
 def choose_table(book: Workbook, sheet: str | None, header_row: int | None,
-                 table: int | None, progress: ProgressCallback | None = None
+                 table: int | None, progress: ProgressCallback | None = None,
+                 header_rows: int | None = None
                  ) -> tuple[str, sheet_blocks.BlockScan, list[str], list[layout.Table],
                             layout.Table]:
     """The sheet (see :func:`import_excel`), its scan, the notes so far, every table on
@@ -234,7 +235,7 @@ def choose_table(book: Workbook, sheet: str | None, header_row: int | None,
     name, scan, warnings = _choose_sheet(book, sheet, progress)
     if scan.last_row < 0:
         raise ImportFailed(_("The sheet {sheet} is empty.").format(sheet=name))
-    tables = layout.find_tables(scan, book.merges(name), header_row)
+    tables = layout.find_tables(scan, book.merges(name), header_row, header_rows)
     if table is not None and not 1 <= table <= len(tables):
         raise ImportFailed(ngettext(
             "The sheet {sheet} has {n} table; choose a number from 1 to {n}.",
@@ -310,6 +311,7 @@ def import_excel(
     sheet: str | None = None,
     header_row: int | None = None,
     table: int | None = None,
+    header_rows: int | None = None,
     type_overrides: dict[str, str] | None = None,
     progress: ProgressCallback | None = None,
 ) -> DatasetInfo:
@@ -317,14 +319,15 @@ def import_excel(
 
     ``sheet`` is a sheet name (default: the first visible sheet with data, with a
     warning naming the others); ``header_row`` is the 1-based row of the header
-    (default: found automatically); ``table`` is the 1-based number of a table when
+    (default: found automatically) and ``header_rows`` how many rows it has;
+    ``table`` is the 1-based number of a table when
     a sheet holds several side by side (see :func:`list_tables`). All or nothing:
     raises :class:`ImportFailed` with a plain sentence and writes nothing on failure.
     """
     book = Workbook(path)
     try:
         name, scan, warnings, tables, chosen = choose_table(book, sheet, header_row, table,
-                                                            progress)
+                                                            progress, header_rows)
         sheet_blocks.find_end_scanned(
             chosen, scan, lambda: _row_blocks(book, name, chosen.first_data, None))
         warnings += table_notes(name, tables, table, chosen, scan)

@@ -147,20 +147,40 @@ def _has_title(sample: list[list[str]], block: list[int]) -> bool:
 
 
 def find_tables(scan: Scan, merges: list[tuple[int, int, int, int]],
-                header_row: int | None) -> list[Table]:
+                header_row: int | None, header_rows: int | None = None) -> list[Table]:
     """The tables on a scanned sheet: usually one; several when blocks of columns
-    separated by empty columns each carry their own title row (side-by-side tables)."""
+    separated by empty columns each carry their own title row (side-by-side tables).
+    ``header_rows`` says how many rows the header has (see :func:`counted_header`)."""
     blocks = _blocks(scan.col_last, 0)
     if not blocks:
         raise ImportFailed(_("The sheet is empty."))
     wide = [b for b in blocks if len(b) >= 2]
     if len(wide) >= 2 and sum(_has_title(scan.sample, b) for b in wide if len(b) >= 3) >= 2:
-        return [_table(scan, b, merges, header_row) for b in wide]
-    return [_table(scan, [c for b in blocks for c in b], merges, header_row)]
+        return [_table(scan, b, merges, header_row, header_rows) for b in wide]
+    return [_table(scan, [c for b in blocks for c in b], merges, header_row, header_rows)]
+
+
+def counted_header(found: list[int], count: int, forced: bool, available: int) -> list[int]:
+    """The header rows (0-based) when a person says the header has ``count`` rows.
+
+    From a header row the person gave, ``count`` rows down. Otherwise, fewer rows than
+    were found keep the last ones (the names just above the data; the rows over them are
+    left out as rows above), and more rows add the rows under those found. Raises
+    :class:`ImportFailed` when the rows would run past the end of the data.
+    """
+    if count < 1:
+        raise ImportFailed(_("A header has at least one row."))
+    start = found[0] if forced or count >= len(found) else found[-1] - count + 1
+    if start + count > available:
+        raise ImportFailed(ngettext(
+            "A header of {n} row from row {row} would run past the end of the data.",
+            "A header of {n} rows from row {row} would run past the end of the data.",
+            count).format(n=count, row=start + 1))
+    return list(range(start, start + count))
 
 
 def _table(scan: Scan, columns: list[int], merges: list[tuple[int, int, int, int]],
-           header_row: int | None) -> Table:
+           header_row: int | None, count: int | None = None) -> Table:
     rows = [[row[c] if c < len(row) else "" for c in columns] for row in scan.sample]
     counts = [sum(1 for v in row if v) for row in rows]
     nonblank = [i for i, n in enumerate(counts) if n]
@@ -177,6 +197,9 @@ def _table(scan: Scan, columns: list[int], merges: list[tuple[int, int, int, int
             SAMPLE_ROWS).format(n=SAMPLE_ROWS))
     else:
         header_rows = find_header_rows(rows, merges, columns)
+    if count is not None:
+        header_rows = counted_header(header_rows, count, header_row is not None,
+                                     scan.last_row + 1)
     filled = _fill_merges(scan.sample, header_rows, merges)
     kept = [c for c in columns if scan.col_last[c] >= header_rows[0]]
     headers = []

@@ -55,7 +55,8 @@ class Preview:
     delimiter: str | None = None  # as ``--delimiter`` takes it: ', ' for comma-plus-space
     quote: str | None = None  # '"', "'" or '' (no quoting)
     escape: str | None = None  # 'double' or 'backslash'
-    header_row: int | None = None  # 1-based, the last row of a stacked header
+    header_row: int | None = None  # 1-based, the first row of the header
+    header_rows: int | None = None  # how many rows the header has (names joined)
     rows_above: int = 0  # rows left out above the header
     rows_below: int = 0  # rows with text left out below the table
     sheets: list[str] = field(default_factory=list)
@@ -68,7 +69,7 @@ class Preview:
 def preview(path: str | Path, *, encoding: str | None = None, delimiter: str | None = None,
             quote: str | None = None, header_row: int | None = None,
             sheet: str | None = None, table: int | None = None,
-            rows: int = PREVIEW_ROWS) -> Preview:
+            header_rows: int | None = None, rows: int = PREVIEW_ROWS) -> Preview:
     """The first ``rows`` data rows of a file as :func:`.import_file` with the same
     options would read them, with every decision it would make.
 
@@ -81,9 +82,9 @@ def preview(path: str | Path, *, encoding: str | None = None, delimiter: str | N
         raise ImportFailed(_("The file {path} does not exist.").format(path=path))
     fmt = detect_format(path)
     if fmt == "csv":
-        return _csv_preview(path, encoding, delimiter, quote, header_row, rows)
+        return _csv_preview(path, encoding, delimiter, quote, (header_row, header_rows), rows)
     if fmt == "excel":
-        return _sheet_preview(path, sheet, table, header_row, rows)
+        return _sheet_preview(path, sheet, table, (header_row, header_rows), rows)
     return Preview(format=fmt, notes=[_(
         "JSON files are imported as they are written; there is nothing to choose before "
         "the import.")])
@@ -107,7 +108,7 @@ def _square(rows: list[list[str]], width: int) -> list[list[str]]:
 
 
 def _csv_preview(path: Path, encoding: str | None, delimiter: str | None, quote: str | None,
-                 header_row: int | None, shown: int) -> Preview:
+                 header: tuple[int | None, int | None], shown: int) -> Preview:
     from tde_desktop.core.importers.catalogue import import_errors
     from tde_desktop.core.importers.csv_import import find_layout, read_sample
     from tde_desktop.core.importers.dialect import read_rows
@@ -116,7 +117,7 @@ def _csv_preview(path: Path, encoding: str | None, delimiter: str | None, quote:
     sample, chosen = read_sample(path, encoding, delimiter)
     with import_errors():
         lay = find_layout(path, sample, chosen, delimiter=delimiter, quote=quote,
-                          header_row=header_row)
+                          header_row=header[0], header_rows=header[1])
     head, size = lay.head, path.stat().st_size
     # The data rows of the sample, ending where the import's table ends.
     if lay.start is not None:
@@ -147,7 +148,8 @@ def _csv_preview(path: Path, encoding: str | None, delimiter: str | None, quote:
         format="csv", columns=_typed_columns(headers, data),
         rows=_square(data[:shown], len(headers)), encoding=chosen,
         delimiter=options["delimiter"], quote=options["quote"], escape=options["escape"],
-        header_row=head.header_rows[-1] + 1, rows_above=head.above,
+        header_row=head.header_rows[0] + 1, header_rows=len(head.header_rows),
+        rows_above=head.above,
         rows_below=lay.tail.left_out, notes=notes)
 
 
@@ -155,14 +157,15 @@ def _csv_preview(path: Path, encoding: str | None, delimiter: str | None, quote:
 
 
 def _sheet_preview(path: Path, sheet: str | None, table: int | None,
-                   header_row: int | None, shown: int) -> Preview:
+                   header: tuple[int | None, int | None], shown: int) -> Preview:
     from tde_desktop.core.importers import excel_import as ex
     from tde_desktop.core.importers import excel_layout as layout
 
     book = ex.Workbook(path)
     try:
         names = [n for n, _visible in book.sheets()]
-        name, scan, notes, tables, chosen = ex.choose_table(book, sheet, header_row, table)
+        name, scan, notes, tables, chosen = ex.choose_table(book, sheet, header[0], table,
+                                                                header_rows=header[1])
         seen: list[tuple[int, list[str]]] = []
         filled_after: list[int] = []
 
@@ -181,6 +184,7 @@ def _sheet_preview(path: Path, sheet: str | None, table: int | None,
         return Preview(
             format="excel", columns=_typed_columns(headers, data),
             rows=_square(data[:shown], len(headers)), header_row=chosen.header_rows[0] + 1,
+            header_rows=len(chosen.header_rows),
             rows_above=sum(1 for row in scan.sample[:chosen.header_rows[0]]
                            if any(row[c] for c in chosen.columns if c < len(row))),
             rows_below=sum(1 for r in filled_after if r > chosen.last_row),

@@ -24,6 +24,7 @@ from tde_desktop.core.importers.dialect import Dialect
 from tde_desktop.core.importers.excel_layout import (
     SAMPLE_ROWS,
     _texty,
+    counted_header,
     find_header_rows,
     footer_note,
     footer_start,
@@ -86,12 +87,14 @@ def _spans(rows: list[list[str]]) -> list[tuple[int, int, int, int]]:
     return merges
 
 
-def find_head(text: str, dialect: Dialect, header_row: int | None, name: str) -> Head:
+def find_head(text: str, dialect: Dialect, header_row: int | None, name: str,
+              header_rows: int | None = None) -> Head:
     """The header of the file whose first characters are ``text``.
 
     ``header_row`` (1-based) forces the header; otherwise a first row with every cell
     filled is the header (as in most files), else the sheet rules find it, with the
-    rows stacked above or below it that head the same columns.
+    rows stacked above or below it that head the same columns. ``header_rows`` forces
+    how many rows the header has (:func:`.excel_layout.counted_header`).
     """
     records, ends = _records(text, dialect)
     rows = [[c.strip() for c in r] for r in records]
@@ -105,30 +108,33 @@ def find_head(text: str, dialect: Dialect, header_row: int | None, name: str) ->
         if header_row < 1 or header_row > len(rows):
             raise ImportFailed(_("Row {n} is outside the data of this sheet.").format(
                 n=header_row))
-        header_rows = [header_row - 1]
+        found = [header_row - 1]
     else:
         first = next(i for i, r in enumerate(rows) if any(r))
         top = records[first]
         if all(c.strip() for c in top) and len(top) == width and any(map(_texty, rows[first])):
             found = find_header_rows(rows[first:], merges=[], columns=list(range(width)))
-            header_rows = [first] if found[0] != 0 else [first + r for r in found]
+            found = [first] if found[0] != 0 else [first + r for r in found]
         else:
-            header_rows = find_header_rows(rows, merges, list(range(width)), min_names=2)
-        if header_rows[-1] + 1 >= len(rows):  # no data under the names: not stacked names
-            header_rows = header_rows[:1]
-        notes = _head_notes(rows, header_rows)
+            found = find_header_rows(rows, merges, list(range(width)), min_names=2)
+        if found[-1] + 1 >= len(rows):  # no data under the names: not stacked names
+            found = found[:1]
+    if header_rows is not None:
+        found = counted_header(found, header_rows, header_row is not None, len(rows))
+    if header_row is None:
+        notes = _head_notes(rows, found)
     upper = {(r0, c): rows[r0][c0] for r0, c0, r1, c1 in merges
-             if r0 in header_rows[:-1] for c in range(c0, c1 + 1)}
+             if r0 in found[:-1] for c in range(c0, c1 + 1)}
     headers = []
-    for c in range(max(len(records[r]) for r in header_rows)):
+    for c in range(max(len(records[r]) for r in found)):
         parts: list[str] = []
-        for r in header_rows:
+        for r in found:
             value = upper.get((r, c)) or rows[r][c]
             if value and (not parts or parts[-1] != value):
                 parts.append(value)
         headers.append(" ".join(parts))
-    last = header_rows[-1]
-    return Head(header_rows=header_rows, headers=headers, header_cells=records[last],
+    last = found[-1]
+    return Head(header_rows=found, headers=headers, header_cells=records[last],
                 first_data=last + 1, start_char=ends[last], notes=notes)
 
 

@@ -170,9 +170,11 @@ class ImportDialog(QDialog):
         if key == "sheet":  # another sheet: its own tables and header
             self.chosen.pop("table", None)
             self.chosen.pop("header_row", None)
+            self.chosen.pop("header_rows", None)
         elif key == "table":
             self.chosen.pop("header_row", None)
-        if key == "header_row":
+            self.chosen.pop("header_rows", None)
+        if key in ("header_row", "header_rows"):
             self._number.start()  # typed digit by digit: wait for the pause
         else:
             self.refresh()

@@ -24,6 +24,8 @@ ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "latin-1", "iso-8859-15", "utf-16",
              "cp850", "gb18030", "big5", "shift_jis")
 #: rows a person can name as the header (the header must start in the first rows)
 MAX_HEADER_ROW = 9999
+#: rows a header can be made of (their names joined, top to bottom)
+MAX_HEADER_ROWS = 9
 
 
 def delimiters() -> list[tuple[str, str]]:
@@ -77,6 +79,11 @@ class ReadSettings(QWidget):
         self.header_spin = QSpinBox()
         self.header_spin.setRange(1, MAX_HEADER_ROW)
         self.header_spin.setAccessibleName(_("Header row"))
+        self.header_rows_spin = QSpinBox()
+        self.header_rows_spin.setRange(1, MAX_HEADER_ROWS)
+        self.header_rows_spin.setAccessibleName(_("Number of header rows"))
+        self.header_rows_spin.setToolTip(_("Two or more rows: their names are joined, top "
+                                           "to bottom"))
         self.sheet_box = _combo(_("Sheet"))
         self.table_box = _combo(_("Table in the sheet"))
         grid = QGridLayout(self)
@@ -86,8 +93,9 @@ class ReadSettings(QWidget):
                   (self.delimiter_box, _("&Delimiter:"), 0, 1),
                   (self.quote_box, _("&Quote:"), 0, 2),
                   (self.header_spin, _("Header ro&w:"), 1, 0),
-                  (self.sheet_box, _("S&heet:"), 1, 1),
-                  (self.table_box, _("T&able:"), 1, 2))
+                  (self.header_rows_spin, _("Header r&ows:"), 1, 1),
+                  (self.sheet_box, _("S&heet:"), 1, 2),
+                  (self.table_box, _("T&able:"), 2, 2))
         for field, text, row, col in places:
             label = QLabel(text)
             label.setBuddy(field)
@@ -101,6 +109,8 @@ class ReadSettings(QWidget):
                          ("table", self.table_box)):
             box.activated.connect(lambda _i, k=key, b=box: self.changed.emit(k, b.currentData()))
         self.header_spin.valueChanged.connect(lambda v: self.changed.emit("header_row", v))
+        self.header_rows_spin.valueChanged.connect(
+            lambda v: self.changed.emit("header_rows", v))
         self.show_preview(None)
 
     def _show(self, field: QWidget, shown: bool) -> None:
@@ -114,6 +124,7 @@ class ReadSettings(QWidget):
         for field in (self.encoding_box, self.delimiter_box, self.quote_box):
             self._show(field, text)
         self._show(self.header_spin, text or sheet)
+        self._show(self.header_rows_spin, text or sheet)
         self._show(self.sheet_box, sheet)
         self._show(self.table_box, sheet and view is not None and len(view.tables) > 1)
         if view is None:
@@ -127,10 +138,12 @@ class ReadSettings(QWidget):
             tables = [(k + 1, f"{k + 1}. {title}" if title else str(k + 1))
                       for k, title in enumerate(view.tables)]
             self._fill(self.table_box, tables, view.table)
-        if view.header_row is not None:
-            self.header_spin.blockSignals(True)
-            self.header_spin.setValue(view.header_row)
-            self.header_spin.blockSignals(False)
+        for spin, value in ((self.header_spin, view.header_row),
+                            (self.header_rows_spin, view.header_rows)):
+            if value is not None:
+                spin.blockSignals(True)
+                spin.setValue(value)
+                spin.blockSignals(False)
 
     @staticmethod
     def _fill(box: QComboBox, items: list[tuple[Any, str]], current: Any) -> None:
