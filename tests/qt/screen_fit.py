@@ -1,9 +1,11 @@
 """Measuring whether a window fits a screen: the checks behind tests/qt/test_screen_fit.py.
 
 Offscreen there is no real 1366x768 screen, so a "screen" is a target size: a
-top-level window is resized to it (a dialog to its own size hint, capped by it)
-and must then be exactly that size (it needs no more), with every visible
-interactive widget inside it and no widget squeezed below its minimum size.
+top-level window is resized to it (a dialog to the size it opens at on that
+screen, see :func:`opening_size`) and must then be exactly that size (it needs
+no more), with every visible interactive widget inside it, no widget squeezed
+below its minimum size, no word-wrapped label cut, and no text scrolling in a
+strip of its own (see :func:`scroll_strips`).
 Each check returns plain sentences naming the widget, so one failing run
 says everything that does not fit.
 """
@@ -29,6 +31,8 @@ from PySide6.QtWidgets import (
     QTextEdit,
     QWidget,
 )
+
+from tde_desktop.qt.common.theme import FRAME_GUESS
 
 #: (width, height) of the screens workshops meet: the common laptop and projectors
 SIZES = {"1366x768": QSize(1366, 768), "1280x720": QSize(1280, 720)}
@@ -96,23 +100,49 @@ def is_part(widget: QWidget) -> bool:
     return False
 
 
-def fit_window(window: QWidget, screen: QSize, *, natural: bool = False) -> list[str]:
-    """Resize ``window`` to ``screen`` (to its size hint capped by ``screen`` when
-    ``natural``, as for dialogs) and return what does not fit."""
+def opening_size(window: QWidget, screen: QSize) -> QSize:
+    """The size ``window`` opens at on a ``screen`` of that size, with a title bar.
+
+    A size our code chose (``resize``, ``setFixedSize``) is kept. Otherwise Qt
+    chooses, as ``QWidget::adjustSize`` does for a window: the size hint, the
+    layout's height for that width, each at most 2/3 of the screen, never below
+    the minimum size. Either way ``theme.fit_to_screen`` then caps it to the
+    screen less a title bar and borders.
+    """
+    from PySide6.QtCore import Qt
+
+    if window.testAttribute(Qt.WidgetAttribute.WA_Resized):
+        size = window.size()
+    else:
+        size = window.sizeHint()
+        layout = window.layout()
+        if layout is not None and layout.hasHeightForWidth():
+            size.setHeight(layout.totalHeightForWidth(size.width()))
+        size = size.boundedTo(QSize(screen.width() * 2 // 3, screen.height() * 2 // 3))
+        size = size.expandedTo(window.minimumSize())
+    room = QSize(screen.width() - FRAME_GUESS.width(), screen.height() - FRAME_GUESS.height())
+    return size.boundedTo(room).expandedTo(window.minimumSize())
+
+
+def fit_window(window: QWidget, screen: QSize, *, opened: bool = False) -> list[str]:
+    """Resize ``window`` to ``screen`` (to the size it opens at on ``screen`` when
+    ``opened``, as for dialogs) and return what does not fit."""
     problems: list[str] = []
     settle()
     need = window.minimumSizeHint().expandedTo(window.minimumSize())
     if need.width() > screen.width() or need.height() > screen.height():
         problems.append(f"the window needs at least {need.width()}x{need.height()}")
-    natural_size = window.sizeHint().expandedTo(need)
-    target = natural_size.boundedTo(screen) if natural else screen
+    target = opening_size(window, screen) if opened else screen
     target = target.expandedTo(QSize(1, 1))
     window.resize(target)
     settle()
     if window.size() != target:
         problems.append(f"the window is {window.width()}x{window.height()} after resizing "
                         f"to {target.width()}x{target.height()}")
-    return problems + widget_problems(window, QRect(QPoint(0, 0), screen))
+    problems += widget_problems(window, QRect(QPoint(0, 0), screen))
+    if opened:
+        problems += scroll_strips(window, screen)
+    return problems
 
 
 def widget_problems(window: QWidget, screen: QRect) -> list[str]:
@@ -166,3 +196,32 @@ def hidden_controls(content: QWidget, area: QScrollArea) -> list[str]:
             if isinstance(w, INTERACTIVE) and w.isVisible() and not is_part(w)
             and in_scroll_area(w, content.window()) is area
             and not visible_in_viewport(w, area)]
+
+
+def scroll_strips(window: QWidget, screen: QSize) -> list[str]:
+    """Text that scrolls in a strip of its own: a scroll area inside another one,
+    more than one scroll area that needs scrolling, or one that scrolls while the
+    window could still grow on ``screen`` to show all of it."""
+    problems: list[str] = []
+    scrolling: list[QScrollArea] = []
+    for area in window.findChildren(QScrollArea):
+        if not area.isVisible() or area.window() is not window:
+            continue
+        outer = in_scroll_area(area, window)
+        if outer is not None:
+            problems.append(f"{describe(area)} scrolls inside {describe(outer)}")
+        content = area.widget()
+        if content is None:
+            continue
+        missing = content.height() - area.viewport().height()
+        if missing > SLACK:
+            scrolling.append(area)
+            room = screen.height() - FRAME_GUESS.height() - window.height()
+            if missing <= room:
+                problems.append(f"{describe(area)} scrolls {missing} px of its content in a "
+                                f"{area.viewport().height()} px strip, though the window "
+                                f"could grow by {room} px")
+    if len(scrolling) > 1:
+        problems.append(f"{len(scrolling)} scrolling strips: "
+                        + ", ".join(describe(a) for a in scrolling))
+    return problems

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
 from tde_desktop.core.errors import TdeError
@@ -277,10 +277,45 @@ def test_main_window_fits(qtbot: Any, make_main_window: Callable[..., Any],
 # -- dialogs and the facilitator's other windows ---------------------------------------------
 
 
+def message_boxes(window: Any, pack: Pack, workshop: ws.Workshop
+                  ) -> dict[str, Callable[[], QWidget]]:
+    """The message boxes we build, each with the longest text it is likely to carry."""
+    from tde_desktop.core.pack.lock import LockInfo
+    from tde_desktop.qt.common.ops import show_message
+    from tde_desktop.qt.common.saved_files import show_saved
+    from tde_desktop.qt.shell.lock_dialog import ReadOnlyQuestion
+    from tde_desktop.qt.workshop.facilitator_console import FacilitatorConsole
+
+    def kept(box: Any) -> QWidget:  # the test closes it; nothing deletes it under qtbot
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        return box  # type: ignore[no-any-return]
+
+    def end_workshop() -> QWidget:
+        console = show(window._test_qtbot, FacilitatorConsole(pack, workshop.id))
+        console.timer.stop()  # type: ignore[attr-defined]
+        return console.end()  # type: ignore[attr-defined, no-any-return]
+
+    saved = pack.path.parent / "results" / "Vacant buildings workshop results.xlsx"
+    lock = LockInfo(pid=4242, hostname="facilitator-laptop", app_version="1.0",
+                    since="2026-03-01T09:30:00+00:00", heartbeat="")
+    return {
+        "message": lambda: kept(show_message(window, "Can't read vacant_building_notices.csv: "
+                                             "line 4,021 has 12 values where the header "
+                                             "names 9. Check the file in a spreadsheet.")),
+        "saved": lambda: kept(show_saved(window, saved, f"Results saved to {saved}")),
+        "pack already open": lambda: ReadOnlyQuestion(lock, window),
+        "remove a dataset": lambda: window.dataset_actions.ask_remove(
+            pack.datasets()[0].id),
+        "end the workshop": end_workshop,
+    }
+
+
 def dialogs(window: Any, pack: Pack, workshop: ws.Workshop) -> dict[str, Callable[[], QWidget]]:
     """Every dialog and secondary window, each built fresh on the open pack."""
+    from tde_desktop.core.workshop import moderation
     from tde_desktop.qt.explorer.dataset_details_dialog import DatasetDetailsDialog
     from tde_desktop.qt.explorer.import_dialog import ImportDialog
+    from tde_desktop.qt.explorer.tidy_dialog import TidyDialog
     from tde_desktop.qt.explorer.view_actions import SavedViewsDialog
     from tde_desktop.qt.results.next_steps import NextStepsEditor
     from tde_desktop.qt.results.results_actions import ExportOptionsDialog
@@ -288,34 +323,53 @@ def dialogs(window: Any, pack: Pack, workshop: ws.Workshop) -> dict[str, Callabl
     from tde_desktop.qt.shell.backup_dialog import RestoreDialog
     from tde_desktop.qt.shell.first_run import WelcomeDialog
     from tde_desktop.qt.workshop.agenda_editor import AgendaEditor
+    from tde_desktop.qt.workshop.console_people import WithdrawDialog
+    from tde_desktop.qt.workshop.moderation import NoteEditDialog
     from tde_desktop.qt.workshop.paper import PaperEntry
     from tde_desktop.qt.workshop.pin_dialog import PinDialog
     from tde_desktop.qt.workshop.workshop_menu import NewWorkshopDialog
 
     station = next(e for e in ws.list_exercises(pack, workshop.id) if e.view_id)
+    answer_everything(pack, workshop, station)  # notes to correct, people to withdraw
+    note = moderation.notes(pack, workshop.id)[0]
     sample = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "samples"
+    text_column = next(c.name for c in window.explorer.dataset.columns if c.type == "text")
+
+    def withdraw_confirm() -> QWidget:
+        chooser = show(window._test_qtbot, WithdrawDialog(pack, workshop.id, window))
+        chooser.table.selectRow(0)  # type: ignore[attr-defined]
+        return chooser.ask()  # type: ignore[attr-defined, no-any-return]
+
     return {
+        "welcome": lambda: WelcomeDialog(window, "Data: City of Baltimore, CC BY 4.0"),
         "import": lambda: ImportDialog(
             window, sample / "baltimore" / "vacant_building_notices.csv"),
         "new workshop": lambda: NewWorkshopDialog(window),
         "PIN": lambda: PinDialog(pack, workshop.id, window),
         "about": lambda: AboutDialog(window, "Data: City of Baltimore, CC BY 4.0"),
-        "welcome": lambda: WelcomeDialog(window, "Data: City of Baltimore, CC BY 4.0"),
         "backup": lambda: RestoreDialog(pack.path, window),
         "export options": lambda: ExportOptionsDialog(window),
         "saved views": lambda: SavedViewsDialog(window, pack),
         "dataset details": lambda: DatasetDetailsDialog(pack.datasets()[0], window),
+        "tidy values": lambda: TidyDialog(window.explorer, text_column, window),
+        "correct a note": lambda: NoteEditDialog(note, window),
+        "withdraw": lambda: WithdrawDialog(pack, workshop.id, window),
+        "withdraw, confirm": withdraw_confirm,
         "agenda editor": lambda: AgendaEditor(pack, workshop.id),
         "paper answers": lambda: PaperEntry(pack, station.id),
         "next steps": lambda: NextStepsEditor(pack, workshop.id),
+        **message_boxes(window, pack, workshop),
     }
 
 
 @pytest.mark.parametrize(("size", "scale"), SCREENS)
 def test_dialogs_fit(qtbot: Any, make_main_window: Callable[..., Any], baltimore_pack: Path,
                      size: str, scale: str) -> None:
+    """Each dialog at the size it opens at on the screen (Qt's choice capped at 2/3 of the
+    screen, or ours): nothing cut, nothing off-screen, no text scrolling in a strip."""
     text_size(scale)
     window = make_main_window(baltimore_pack)
+    window._test_qtbot = qtbot
     wait_idle(qtbot)
     pack = window.pack
     made = create_from_agenda(pack, AGENDA, pin=PIN)
@@ -323,7 +377,7 @@ def test_dialogs_fit(qtbot: Any, make_main_window: Callable[..., Any], baltimore
     for name, build in dialogs(window, pack, made).items():
         dialog = show(qtbot, build())
         wait_idle(qtbot)
-        problems[f"dialog '{name}'"] = fit.fit_window(dialog, fit.SIZES[size], natural=True)
+        problems[f"dialog '{name}'"] = fit.fit_window(dialog, fit.SIZES[size], opened=True)
         dialog.close()
     failing = report(problems)
     assert not failing, f"at {size}, {scale} text:\n{failing}"
@@ -382,3 +436,23 @@ def test_windows_open_within_the_screen(qtbot: Any, make_main_window: Callable[.
             too_big.append(f"{name} opens at {frame.width()}x{frame.height()}, "
                            f"the screen has {available.width()}x{available.height()}")
     assert not too_big, "\n".join(too_big)
+
+
+def test_scroll_strips_are_found(qtbot: Any) -> None:
+    """The dialog check sees text scrolling in strips, as the welcome dialog's once did."""
+    from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout
+
+    dialog = QDialog()
+    layout = QVBoxLayout(dialog)
+    for _n in range(2):
+        area = QScrollArea()
+        area.setWidgetResizable(True)
+        label = QLabel("A long sentence that wraps over many lines. " * 30)
+        label.setWordWrap(True)
+        area.setWidget(label)
+        area.setFixedHeight(60)
+        layout.addWidget(area)
+    show(qtbot, dialog)
+    problems = fit.fit_window(dialog, fit.SIZES["1366x768"], opened=True)
+    assert any("2 scrolling strips" in p for p in problems), problems
+    assert any("though the window could grow" in p for p in problems), problems

@@ -12,12 +12,15 @@ import os
 import shutil
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import QSize, QStandardPaths, Qt
+from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QFrame,
     QLabel,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -25,9 +28,12 @@ from PySide6.QtWidgets import (
 from tde_desktop.core.i18n import _
 from tde_desktop.paths import sample_pack_path
 from tde_desktop.qt.common import settings
+from tde_desktop.qt.common.theme import FRAME_GUESS
 
 #: the sample pack's PIN for the demo workshop (it is a demonstration, not a secret)
 SAMPLE_PIN = "1234"
+#: the welcome text's width in average characters: a comfortable line at any text size
+LINE_CHARACTERS = 70
 DEFAULT_ATTRIBUTION = ("Data: City of Baltimore (Open Baltimore), via The Baltimore Sun, "
                        "CC BY 4.0; neighbourhood boundaries via Code for America's "
                        "click_that_hood, MIT.")
@@ -81,13 +87,18 @@ def pack_attribution(pack: object) -> str:
 
 
 class WelcomeDialog(QDialog):
-    """What the app is, what to do next, where results go, and whose data this is."""
+    """What the app is, what to do next, where results go, and whose data this is.
+
+    The three sections wrap in one body that opens tall enough to show them whole
+    (wider at large text), and scrolls as one area only on a screen too small.
+    """
 
     def __init__(self, parent: QWidget | None = None, attribution: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Welcome to TDE Desktop"))
         self.setAccessibleName(_("Welcome to TDE Desktop"))
         self.setMinimumWidth(560)
+        self._sized = False
         layout = QVBoxLayout(self)
         layout.setSpacing(12)
         title = QLabel(_("Welcome to TDE Desktop"))
@@ -95,34 +106,32 @@ class WelcomeDialog(QDialog):
         font.setPointSizeF(font.pointSizeF() * 1.5)
         font.setBold(True)
         title.setFont(font)
+        title.setWordWrap(True)
         layout.addWidget(title)
-        intro = QLabel(_(
-            "TDE Desktop helps you run a community data workshop without the internet. "
-            "People look at open data about their neighbourhood, answer short exercises on "
-            "this computer, and their answers go to city hall."))
-        steps = QLabel("<p><b>{next}</b></p><ol>"
-                       "<li>{explore}</li><li>{demo}</li><li>{own}</li><li>{results}</li>"
-                       "</ol>".format(
-                           next=_("What to do next"),
-                           explore=_("Explore the data: choose a dataset on the left, filter "
-                                     "it, and open the Chart and Map tabs."),
-                           demo=_("Try the demo workshop \"Vacant buildings in my "
-                                  "neighbourhood\": Workshop menu, Run a workshop. The PIN "
-                                  "of the sample is {pin}.").format(pin=SAMPLE_PIN),
-                           own=_("Use your own city's data: File menu, New pack, then "
-                                 "Import data file."),
-                           results=_("When the workshop is over: Workshop menu, Export "
-                                     "results to Excel. That workbook is what you send to "
-                                     "city hall.")))
-        steps.setTextFormat(Qt.TextFormat.RichText)
+        self.body = QWidget()
+        body_layout = QVBoxLayout(self.body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.setSpacing(12)
         self.attribution = QLabel(attribution or DEFAULT_ATTRIBUTION)
         self.attribution.setAccessibleName(_("Data attribution"))
         self.attribution.setTextFormat(Qt.TextFormat.PlainText)  # the pack's own words
         self.attribution.setObjectName("attribution")
-        for label in (intro, steps, self.attribution):
+        for label in (*_sections(), self.attribution):
             label.setWordWrap(True)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            layout.addWidget(label)
+            body_layout.addWidget(label)
+        body_layout.addStretch(1)
+        # The scroll area would take the body's minimum height, which Qt measures for
+        # wrapped labels at a narrow width, and scroll for nothing; the height the
+        # body needs comes from its height for the width it has instead.
+        self.body.setMinimumHeight(1)
+        self.body_area = QScrollArea()
+        self.body_area.setObjectName("welcome_body")
+        self.body_area.setWidget(self.body)
+        self.body_area.setWidgetResizable(True)
+        self.body_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.body_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout.addWidget(self.body_area, 1)
         self.dont_show = QCheckBox(_("Don't show this again"))
         self.dont_show.setAccessibleName(_("Don't show this again"))
         layout.addWidget(self.dont_show)
@@ -135,9 +144,69 @@ class WelcomeDialog(QDialog):
         self.finished.connect(self._remember)
         self.ok_button.setFocus()
 
+    def height_for(self, width: int) -> int:
+        """The dialog's height at ``width`` with every section shown whole."""
+        layout = self.layout()
+        assert layout is not None
+        margins = layout.contentsMargins()
+        inner = width - margins.left() - margins.right()
+        # measured as if the scroll bar showed, or it could show for want of its own width
+        bar = self.body_area.verticalScrollBar().sizeHint().width()
+        total = margins.top() + margins.bottom() + self.body.heightForWidth(inner - bar)
+        for i in range(layout.count()):
+            item = layout.itemAt(i)
+            widget = item.widget() if item is not None else None
+            if widget is not None and widget is not self.body_area:
+                hint = (widget.heightForWidth(inner) if widget.hasHeightForWidth()
+                        else widget.sizeHint().height())
+                total += hint + layout.spacing()
+        return total
+
+    def opening_size(self, room: QSize) -> QSize:
+        """The size to open at within ``room``: a comfortable line length, widened
+        (up to ``room``) when the text would be taller than ``room``, never taller."""
+        line = self.fontMetrics().averageCharWidth() * LINE_CHARACTERS
+        width = min(room.width(), max(self.minimumSizeHint().width(), 560, line))
+        while self.height_for(width) > room.height() and width < room.width():
+            width = min(room.width(), width + max(1, room.width() // 10))
+        return QSize(width, min(self.height_for(width), room.height()))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if not self._sized:  # once: later the person's own resizing wins
+            self._sized = True
+            self.ensurePolished()
+            screen = self.screen() or QGuiApplication.primaryScreen()
+            room = screen.availableGeometry().size() - FRAME_GUESS
+            self.resize(self.opening_size(room))
+        super().showEvent(event)  # centres the dialog on its parent at that size
+
     def _remember(self, _result: int) -> None:
         if self.dont_show.isChecked():
             settings.set_show_welcome(False)
+
+
+def _sections() -> tuple[QLabel, QLabel]:
+    """The two texts of the welcome: what the app is, and what to do next."""
+    intro = QLabel(_(
+        "TDE Desktop helps you run a community data workshop without the internet. "
+        "People look at open data about their neighbourhood, answer short exercises on "
+        "this computer, and their answers go to city hall."))
+    steps = QLabel("<p><b>{next}</b></p><ol>"
+                   "<li>{explore}</li><li>{demo}</li><li>{own}</li><li>{results}</li>"
+                   "</ol>".format(
+                       next=_("What to do next"),
+                       explore=_("Explore the data: choose a dataset on the left, filter "
+                                 "it, and open the Chart and Map tabs."),
+                       demo=_("Try the demo workshop \"Vacant buildings in my "
+                              "neighbourhood\": Workshop menu, Run a workshop. The PIN "
+                              "of the sample is {pin}.").format(pin=SAMPLE_PIN),
+                       own=_("Use your own city's data: File menu, New pack, then "
+                             "Import data file."),
+                       results=_("When the workshop is over: Workshop menu, Export "
+                                 "results to Excel. That workbook is what you send to "
+                                 "city hall.")))
+    steps.setTextFormat(Qt.TextFormat.RichText)
+    return intro, steps
 
 
 def show_welcome(parent: QWidget | None, attribution: str = "") -> WelcomeDialog:
