@@ -1,0 +1,60 @@
+"""Numbers as the person reads them: the thousands and decimal marks of their language.
+
+"16,747 filas" reads wrong in Spanish, where it is "16.747 filas". Screens format
+the counts they show with :func:`format_number`; files for other programs
+(workbooks, CSV, JSON) keep plain numbers and never go through it. Digits stay
+Western (0-9) in every language, Arabic included: that is what the city's own
+tables and the workbook use, so a number reads the same on every screen.
+"""
+
+from __future__ import annotations
+
+from tde_desktop.core.i18n import current_language
+
+#: (thousands mark, decimal mark, fewest integer digits that get a thousands mark)
+#: for languages that differ from English. Spanish leaves four-digit numbers
+#: alone (1850, 16.747), as the RAE and CLDR write them.
+MARKS: dict[str, tuple[str, str, int]] = {
+    "es": (".", ",", 5),
+    "pt": (".", ",", 4),
+    "it": (".", ",", 4),
+    "de": (".", ",", 4),
+    "nl": (".", ",", 4),
+    "id": (".", ",", 4),
+    "fr": ("\u202f", ",", 4),  # a narrow no-break space
+}
+#: English and every other language: 16,747 and 2.5
+DEFAULT_MARKS = (",", ".", 4)
+
+
+def marks(lang: str | None = None) -> tuple[str, str, int]:
+    """The (thousands, decimal, grouping from N digits) marks of ``lang`` (the
+    interface language when None); "es_MX" reads as "es"."""
+    code = (lang or current_language() or "en").replace("-", "_").split("_")[0].lower()
+    return MARKS.get(code, DEFAULT_MARKS)
+
+
+def format_number(value: float, decimals: int | None = None, lang: str | None = None) -> str:
+    """``value`` written with ``lang``'s marks (the interface language when None).
+
+    Guarantees: Western digits; a whole number (an int, or a float with no
+    fraction when ``decimals`` is None) has no decimal part; ``decimals`` fixes
+    the number of decimals, rounded half to even as Python rounds; otherwise a
+    fraction shows at most two decimals, without trailing zeros. Never raises
+    for a finite number; ``nan`` and infinities come back as Python writes them.
+    """
+    number = float(value)
+    if number != number or number in (float("inf"), float("-inf")):
+        return str(value)
+    if isinstance(value, int) and decimals is None:
+        text = f"{abs(value):,}"  # exact, however large
+    elif decimals is None:
+        text = f"{abs(number):,.2f}".rstrip("0").rstrip(".")
+    else:
+        text = f"{abs(number):,.{max(0, decimals)}f}"
+    whole, _dot, fraction = text.partition(".")
+    thousands, decimal, grouping = marks(lang)
+    digits = whole.replace(",", "")
+    whole = whole.replace(",", thousands) if len(digits) >= grouping else digits
+    sign = "-" if number < 0 and text.strip("0.,") else ""  # never "-0"
+    return sign + whole + (decimal + fraction if fraction else "")
