@@ -196,4 +196,4 @@ def test_what_cannot_be_previewed_says_so_in_one_sentence(tmp_path: Path) -> Non
     data = tmp_path / "rows.json"
     data.write_text('[{"a": 1}]', encoding="utf-8")
     assert preview(data).format == "json"
-    assert not preview(data).rows
+    assert preview(data).rows == [["1"]]  # JSON previews too (test_preview_json.py)

@@ -34,3 +34,23 @@ def test_reading_a_two_row_header_as_one_row(qtbot: Any, tmp_path: Path,
         spin.setValue(2)
     assert headers(dialog)[1] == "Budget 2015\ninteger"
     assert dialog.settings.header_spin.value() == 1
+
+
+def test_a_geojson_file_shows_its_first_rows(qtbot: Any, new_pack: Pack) -> None:
+    from tests.conftest import shared
+
+    path = shared("messy/nyc_nta_2020_boundaries_epsg2263.geojson")
+    dialog = opened(qtbot, path)
+    assert dialog.preview is not None
+    assert dialog.table.rowCount() == 20
+    assert headers(dialog)[:3] == ["nta2020\ntext", "nta\ntext", "ntaname\ntext"]
+    assert "latitude\nnumber" in headers(dialog)
+    assert dialog.table.item(0, 2).text() == "Greenpoint"
+    shape = dialog.table.item(0, 3).text()
+    assert shape.startswith('{"type":"MultiPolygon"')
+    assert len(shape) <= 300
+    assert "EPSG:2263" in dialog.message.text()
+    assert not dialog.settings.header_spin.isVisible()  # nothing to choose in JSON
+    info = import_file(new_pack, path, **dialog.options())
+    assert [(c.original_name, c.type) for c in info.columns] == [
+        (c.name, c.type) for c in dialog.preview.columns]

@@ -49,8 +49,10 @@ def _unique(name: str, taken: set[str]) -> str:
 class GeoJsonSource(StreamedFileSource):
     """The features of a GeoJSON file as rows of text."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, limit: int | None = None) -> None:
         super().__init__(path)
+        self.limit = limit  # a preview: properties from the first features only
+        self.cut_short = False
         self.crs = ""
         self.kind = ""
         self.features = 0
@@ -86,6 +88,9 @@ class GeoJsonSource(StreamedFileSource):
             elif name == "crs":
                 self.crs = geo.crs_name(value)
             elif isinstance(value, dict):
+                if self.features == self.limit and self.kind:
+                    self.cut_short = True
+                    break
                 self.features += 1
                 props = value.get("properties")
                 if isinstance(props, dict):
@@ -148,7 +153,32 @@ def import_geojson(
     already uses the name) and records them in the catalogue. Raises
     :class:`ImportFailed` (nothing written) for a file that is not GeoJSON.
     """
-    source = GeoJsonSource(path)
+    source, geo_columns, warnings = geojson_source(path)
+    provenance.format = "geojson"
+    provenance.import_options = {**provenance.import_options, "source_crs": source.crs,
+                                 "types": dict(type_overrides or {})}
+    info = write_dataset(pack, source, provenance, type_overrides=type_overrides,
+                         geo=geo_columns, warnings=warnings, progress=progress)
+    if source.failed_points:
+        # Only known once the rows are written: add the warning to the catalogue entry.
+        info.warnings.append(ngettext(
+            "{n:,} feature could not be converted to longitude/latitude and has no map "
+            "position.",
+            "{n:,} features could not be converted to longitude/latitude and have no map "
+            "position.", source.failed_points).format(n=source.failed_points))
+        with pack.atomic():
+            pack.conn.execute("UPDATE _tde_datasets SET warnings = ? WHERE id = ?",
+                              (json.dumps(info.warnings, ensure_ascii=False), info.id))
+    return info
+
+
+def geojson_source(path: Path, limit: int | None = None
+                   ) -> tuple[GeoJsonSource, GeoColumns, list[str]]:
+    """The features of a GeoJSON file as the import reads them (reprojected when the
+    file names a coordinate system), its map columns and the import's notes; for the
+    import and its preview. ``limit`` learns the properties from the first features.
+    """
+    source = GeoJsonSource(path, limit)
     warnings: list[str] = []
     crs = geo.WGS84
     if source.crs and not geo.is_wgs84(source.crs):
@@ -171,23 +201,7 @@ def import_geojson(
             "file does not say which coordinate system it uses, so the shapes cannot be put "
             "on a map; latitude and longitude are left empty.", source.features,
         ).format(n=source.not_lonlat, total=source.features))
-    provenance.format = "geojson"
-    provenance.import_options = {**provenance.import_options, "source_crs": source.crs,
-                                 "types": dict(type_overrides or {})}
-    info = write_dataset(
-        pack, source, provenance, type_overrides=type_overrides,
-        geo=GeoColumns(crs=crs, geometry=source.geometry_name,
-                       latitude=source.latitude_name if source.mappable else "",
-                       longitude=source.longitude_name if source.mappable else ""),
-        warnings=warnings, progress=progress)
-    if source.failed_points:
-        # Only known once the rows are written: add the warning to the catalogue entry.
-        info.warnings.append(ngettext(
-            "{n:,} feature could not be converted to longitude/latitude and has no map "
-            "position.",
-            "{n:,} features could not be converted to longitude/latitude and have no map "
-            "position.", source.failed_points).format(n=source.failed_points))
-        with pack.atomic():
-            pack.conn.execute("UPDATE _tde_datasets SET warnings = ? WHERE id = ?",
-                              (json.dumps(info.warnings, ensure_ascii=False), info.id))
-    return info
+    return source, GeoColumns(
+        crs=crs, geometry=source.geometry_name,
+        latitude=source.latitude_name if source.mappable else "",
+        longitude=source.longitude_name if source.mappable else ""), warnings

@@ -194,11 +194,14 @@ class JsonSource(StreamedFileSource):
     """Records at a path of a JSON file (or each value of a JSON Lines file) as rows."""
 
     def __init__(self, path: Path, records: tuple[str, ...], multiple: bool,
-                 headers: list[str] | None = None, keep: list[int] | None = None) -> None:
+                 headers: list[str] | None = None, keep: list[int] | None = None,
+                 limit: int | None = None) -> None:
         super().__init__(path)
         self.records = records
         self.multiple = multiple
         self.keep = keep  # Socrata: positions of the visible columns in each row array
+        self.limit = limit  # a preview: keys from the first records only
+        self.cut_short = False  # the keys were learnt from the first ``limit`` records
         self.headers = headers if headers is not None else parse_guard(path, self._keys)
 
     def _items(self) -> Iterator[Any]:
@@ -209,7 +212,10 @@ class JsonSource(StreamedFileSource):
 
     def _keys(self) -> list[str]:
         keys: dict[str, None] = {}
-        for item in self._items():
+        for n, item in enumerate(self._items()):
+            if n == self.limit:
+                self.cut_short = True
+                break
             if isinstance(item, dict):
                 keys.update(dict.fromkeys(item))
             elif isinstance(item, list):
@@ -261,7 +267,7 @@ def _top_level(path: Path) -> dict[str, Any]:
     return found
 
 
-def _sniff(path: Path) -> str:
+def sniff(path: Path) -> str:
     """'array', 'lines' or 'object', from the first bytes of the file."""
     with _open_json(path) as f:
         head = f.read(65536)
@@ -295,55 +301,63 @@ def import_json(
     Columns are the record keys in order of first appearance. Raises
     :class:`ImportFailed` with a plain sentence (nothing written) for anything else.
     """
-    kind = _sniff(path)
-    warnings: list[str] = []
-    geo = GeoColumns()
+    kind = sniff(path)
     if kind in ("array", "lines"):
         provenance.format = "json" if kind == "array" else "jsonl"
         provenance.import_options = {**provenance.import_options, "layout": kind,
                                      "types": dict(type_overrides or {})}
-        info = _import_fast(pack, path, provenance, kind, warnings, type_overrides, progress)
+        info = _import_fast(pack, path, provenance, kind, [], type_overrides, progress)
         if info is not None:
             return info
-    if kind == "array":
-        source = JsonSource(path, (ITEM,), False)
-        provenance.format = "json"
-    elif kind == "lines":
-        source = JsonSource(path, (), True)
-        provenance.format = "jsonl"
-    else:
-        top = parse_guard(path, lambda: _top_level(path))
-        columns = _socrata_columns(top)
-        if columns is not None:
-            keep = [i for i, c in enumerate(columns) if not _hidden(c)]
-            headers = [str(columns[i].get("name") or columns[i].get("fieldName") or "")
-                       for i in keep]
-            source = JsonSource(path, ("data", ITEM), False, headers=headers, keep=keep)
-            provenance.format = "socrata-rows-json"
-            hidden = len(columns) - len(keep)
-            if hidden:
-                warnings.append(ngettext(
-                    "{n} hidden bookkeeping column of the portal export was left out.",
-                    "{n} hidden bookkeeping columns of the portal export were left out.",
-                    hidden).format(n=hidden))
-            for i in keep:
-                if str(columns[i].get("dataTypeName", "")).lower() in _SOCRATA_GEO_TYPES:
-                    # Socrata stores every geometry as WGS84 longitude/latitude.
-                    geo = GeoColumns(crs="EPSG:4326", geometry=headers[keep.index(i)])
-                    break
-        else:
-            arrays = [k for k, v in top.items() if v is list]
-            if len(arrays) != 1:
-                raise ImportFailed(_("{name} holds a single JSON object, not a list of "
-                                     "records.").format(name=path.name))
-            source = JsonSource(path, (arrays[0], ITEM), False)
-            provenance.format = "json"
-            warnings.append(_("The records were read from the list called {key}.").format(
-                key=arrays[0]))
+    source, geo, warnings, provenance.format = json_source(path, kind)
     provenance.import_options = {**provenance.import_options, "layout": kind,
                                  "types": dict(type_overrides or {})}
     return write_dataset(pack, source, provenance, type_overrides=type_overrides, geo=geo,
                          warnings=warnings, progress=progress)
+
+
+def json_source(path: Path, kind: str, limit: int | None = None
+                ) -> tuple[JsonSource, GeoColumns, list[str], str]:
+    """The rows of a JSON file of ``kind`` (:func:`sniff`) as the import reads them, its
+    map columns, the import's notes and the format name; for the import and its preview.
+
+    ``limit`` learns the columns from the first records only (a preview).
+    """
+    warnings: list[str] = []
+    geo = GeoColumns()
+    if kind == "array":
+        return JsonSource(path, (ITEM,), False, limit=limit), geo, warnings, "json"
+    if kind == "lines":
+        return JsonSource(path, (), True, limit=limit), geo, warnings, "jsonl"
+    top = parse_guard(path, lambda: _top_level(path))
+    columns = _socrata_columns(top)
+    if columns is not None:
+        keep = [i for i, c in enumerate(columns) if not _hidden(c)]
+        headers = [str(columns[i].get("name") or columns[i].get("fieldName") or "")
+                   for i in keep]
+        source = JsonSource(path, ("data", ITEM), False, headers=headers, keep=keep)
+        fmt = "socrata-rows-json"
+        hidden = len(columns) - len(keep)
+        if hidden:
+            warnings.append(ngettext(
+                "{n} hidden bookkeeping column of the portal export was left out.",
+                "{n} hidden bookkeeping columns of the portal export were left out.",
+                hidden).format(n=hidden))
+        for i in keep:
+            if str(columns[i].get("dataTypeName", "")).lower() in _SOCRATA_GEO_TYPES:
+                # Socrata stores every geometry as WGS84 longitude/latitude.
+                geo = GeoColumns(crs="EPSG:4326", geometry=headers[keep.index(i)])
+                break
+    else:
+        arrays = [k for k, v in top.items() if v is list]
+        if len(arrays) != 1:
+            raise ImportFailed(_("{name} holds a single JSON object, not a list of "
+                                 "records.").format(name=path.name))
+        source = JsonSource(path, (arrays[0], ITEM), False, limit=limit)
+        fmt = "json"
+        warnings.append(_("The records were read from the list called {key}.").format(
+            key=arrays[0]))
+    return source, geo, warnings, fmt
 
 
 def _import_fast(pack: Pack, path: Path, provenance: Provenance, layout: str,

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tde_desktop.core.errors import ImportFailed
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.importers import detect_format
 from tde_desktop.core.importers.catalogue import column_setup
 from tde_desktop.core.importers.type_rules import semantic_type
@@ -85,9 +85,7 @@ def preview(path: str | Path, *, encoding: str | None = None, delimiter: str | N
         return _csv_preview(path, encoding, delimiter, quote, (header_row, header_rows), rows)
     if fmt == "excel":
         return _sheet_preview(path, sheet, table, (header_row, header_rows), rows)
-    return Preview(format=fmt, notes=[_(
-        "JSON files are imported as they are written; there is nothing to choose before "
-        "the import.")])
+    return _json_preview(path, fmt, rows)
 
 
 def _typed_columns(headers: list[str], sample: list[list[str]]) -> list[PreviewColumn]:
@@ -151,6 +149,41 @@ def _csv_preview(path: Path, encoding: str | None, delimiter: str | None, quote:
         header_row=head.header_rows[0] + 1, header_rows=len(head.header_rows),
         rows_above=head.above,
         rows_below=lay.tail.left_out, notes=notes)
+
+
+# -- JSON and GeoJSON -----------------------------------------------------------------
+
+
+def _json_preview(path: Path, fmt: str, shown: int) -> Preview:
+    """The import's own row source (:func:`.json_import.json_source`,
+    :func:`.geojson_import.geojson_source`), with its columns learnt from the first
+    records only and read no further than the rows the types are found from."""
+    from tde_desktop.core.importers.catalogue import import_errors
+    from tde_desktop.core.importers.geojson_import import GeoJsonSource, geojson_source
+    from tde_desktop.core.importers.json_import import JsonSource, json_source, sniff
+
+    source: GeoJsonSource | JsonSource
+    with import_errors():
+        if fmt == "geojson":
+            source, _geo, notes = geojson_source(path, TYPE_SAMPLE_ROWS)
+        else:
+            source, _geo, notes, _fmt = json_source(path, sniff(path), TYPE_SAMPLE_ROWS)
+        reader = source.rows()
+        try:
+            data = list(itertools.islice(filter(None, reader), TYPE_SAMPLE_ROWS + 1))
+        finally:
+            getattr(reader, "close", lambda: None)()  # the file it holds open
+        columns = _typed_columns(source.headers, data[:TYPE_SAMPLE_ROWS])
+    cut_short = source.cut_short
+    if cut_short or len(data) > TYPE_SAMPLE_ROWS:
+        notes.append(ngettext(
+            "The columns and types shown come from the first {n:,} record; the import "
+            "reads every record, so it may find more.",
+            "The columns and types shown come from the first {n:,} records; the import "
+            "reads every record, so it may find more.", TYPE_SAMPLE_ROWS,
+        ).format(n=TYPE_SAMPLE_ROWS))
+    return Preview(format=fmt, columns=columns, rows=_square(data[:shown], len(columns)),
+                   notes=notes)
 
 
 # -- spreadsheets ---------------------------------------------------------------------

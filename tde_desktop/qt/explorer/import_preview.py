@@ -24,6 +24,8 @@ ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "latin-1", "iso-8859-15", "utf-16",
              "cp850", "gb18030", "big5", "shift_jis")
 #: rows a person can name as the header (the header must start in the first rows)
 MAX_HEADER_ROW = 9999
+#: characters of a cell shown (a GeoJSON shape can be a megabyte of text)
+MAX_CELL_CHARS = 300
 #: rows a header can be made of (their names joined, top to bottom)
 MAX_HEADER_ROWS = 9
 
@@ -185,7 +187,8 @@ class PreviewTable(QTableWidget):
         self.setHorizontalHeaderLabels([f"{c.name}\n{_(c.type)}" for c in columns])
         for r, row in enumerate(rows):
             for c, text in enumerate(row):
-                item = QTableWidgetItem(text)
+                item = QTableWidgetItem(text if len(text) <= MAX_CELL_CHARS
+                                        else text[:MAX_CELL_CHARS - 1] + "…")
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
                 self.setItem(r, c, item)
         if columns:
