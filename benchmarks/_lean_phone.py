@@ -94,6 +94,7 @@ class Connection:
             break
         self.run.requests += 1
         reader = self._reader
+        assert reader is not None
         status = int(head[9:12])
         length = _LENGTH.search(head)
         if length is not None:

@@ -19,7 +19,8 @@ Printed: throughput of each and their ratio, p50/p95/max send -> saved, answers 
 (acknowledged but not in the pack) and duplicated (more than one row for a phone's
 question), the server's peak memory, CPU per answer of the server and of the phones,
 HTTP requests per answer, the bytes of each page a phone loads, and the machine's load
-before and after. ``--profile FILE`` samples the server with py-spy (collapsed stacks).
+before and after. ``--profile FILE`` samples the server with py-spy (collapsed stacks of the thread
+holding the GIL: where its Python CPU goes).
 
     .venv/bin/python benchmarks/room_bench.py --phones 100
 """
@@ -246,7 +247,7 @@ def room(path: Path, questions: list[tuple[str, str]], phones: int, limit_s: flo
 
         if profile:  # sampled from the outside: the server runs as it always does
             spy = subprocess.Popen([_py_spy(), "record", "--pid", str(proc.pid), "--rate",
-                                    "250", "--format", "raw", "--threads", "--nonblocking",
+                                    "250", "--format", "raw", "--threads", "--gil", "--nonblocking",
                                     "--output", profile], stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
             time.sleep(1.0)

@@ -1,6 +1,6 @@
 """The Flask application of the room: request checks, the phone's identity and language.
 
-:func:`create_app` builds the app for one workshop of one pack. Each waitress
+:func:`create_app` builds the app for one workshop of one pack. Each server
 worker thread opens its own pack connection on its first request (SQLite
 connections belong to one thread) and keeps it. Before any page runs:
 
