@@ -83,14 +83,18 @@ def cmd_merge(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from tde_desktop.core.pack import Pack
     from tde_desktop.core.results.workbook import export_workbook
+    from tde_desktop.core.results.workbook_data import awaiting_approval, awaiting_line
 
     key, out = _workshop_and_out(args, ".xlsx")
     progress = _progress()
     with Pack.open(args.pack, read_only=True) as pack:
         workshop = find_workshop(pack, key)
+        print(awaiting_line(awaiting_approval(pack, workshop.id), args.include_unmoderated),
+              flush=True)
         try:
             sheets = export_workbook(pack, workshop.id, out, suppress_below=args.suppress_below,
                                      include_contacts=args.include_contacts, lang=args.lang,
+                                     include_unmoderated=args.include_unmoderated,
                                      progress=progress)
         finally:
             progress.finish()
@@ -211,6 +215,9 @@ def add_export_commands(sub: Any) -> None:
     p.add_argument("--suppress-below", type=int, default=5, metavar="N")
     p.add_argument("--include-contacts", action="store_true",
                    help=_("include contact details of people who agreed to be contacted"))
+    p.add_argument("--include-unmoderated", action="store_true",
+                   help=_("an internal copy: every answer as written, approved or not "
+                          "(by default free text appears only once approved)"))
     _lang_option(p)
     p.set_defaults(func=cmd_export)
 

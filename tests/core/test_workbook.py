@@ -55,10 +55,20 @@ def test_responses_match_the_pack(new_pack: Pack, built: dict[str, Any],
     assert len(rows) - 1 == len(live)
     codes = {p.id: p.code for p in built["people"]}
     assert [row[4] for row in rows[1:]] == [codes[x.participant_id] for x in live]
-    assert [row[5] or "" for row in rows[1:]] == [x.answer_text for x in live]
+    # nothing is approved yet: every free text reads as awaiting approval
+    assert [row[5] or "" for row in rows[1:]] == [
+        "(awaiting approval)" if x.answer_text else "" for x in live]
 
 
-def test_payloads_are_text_everywhere(book: openpyxl.Workbook) -> None:
+@pytest.mark.parametrize("internal", [False, True])
+def test_payloads_are_text_everywhere(new_pack: Pack, built: dict[str, Any], tmp_path: Path,
+                                      internal: bool) -> None:
+    if not internal:  # approved, so the default workbook shows them too
+        for note in moderation.notes(new_pack, built["workshop"].id):
+            moderation.set_status(new_pack, note.id, moderation.APPROVED)
+    out = tmp_path / "payloads.xlsx"
+    export_workbook(new_pack, built["workshop"].id, out, include_unmoderated=internal)
+    book = openpyxl.load_workbook(out)
     ws = book["Responses"]
     cells = [row[5] for row in ws.iter_rows(min_row=2) if row[5].value in PAYLOADS]
     assert {c.value for c in cells} == set(PAYLOADS)
@@ -151,8 +161,13 @@ def test_votes_tally_rank_and_chart(new_pack: Pack, built: dict[str, Any],
     assert "Dots or points" in votes[votes.index("<c:valAx>"):]
 
 
-def test_flags_requests_carry_follow_up_columns(built: dict[str, Any],
-                                               book: openpyxl.Workbook) -> None:
+def test_flags_requests_carry_follow_up_columns(new_pack: Pack, built: dict[str, Any],
+                                               tmp_path: Path) -> None:
+    for note in moderation.notes(new_pack, built["workshop"].id):
+        moderation.set_status(new_pack, note.id, moderation.APPROVED)
+    out = tmp_path / "approved.xlsx"
+    export_workbook(new_pack, built["workshop"].id, out)
+    book = openpyxl.load_workbook(out)
     flags = _values(book["Data quality flags"])
     assert flags[0][-4:] == ["Status", "Owner", "Response", "Date"]
     # the record's identifier columns let the department find it

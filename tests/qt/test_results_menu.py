@@ -55,7 +55,8 @@ def test_export_menu_writes_a_workbook(make_main_window: Any, baltimore_pack: Pa
     book = openpyxl.load_workbook(target)
     assert {"About", "Participants", "Responses", "Codebook"} <= set(book.sheetnames)
     answers = {str(c.value) for row in book["Responses"].iter_rows() for c in row}
-    assert "The corner store closed" in answers
+    assert "(awaiting approval)" in answers  # free text leaves only once approved
+    assert "The corner store closed" not in answers
     assert "results.xlsx" in window.statusBar().currentMessage()
     assert not list(tmp_path.glob("*.partial*"))  # the core wrote a temp file and renamed it
 
@@ -71,7 +72,8 @@ def test_csv_and_pdf_exports(make_main_window: Any, baltimore_pack: Path, qtbot:
     [responses_csv] = tmp_path.glob("* - Responses.csv")
     with responses_csv.open(encoding="utf-8-sig", newline="") as f:
         cells = {cell for row in csv.reader(f) for cell in row}
-    assert "Fix the alley lights" in cells
+    assert "(awaiting approval)" in cells  # moderated like the workbook
+    assert "Fix the alley lights" not in cells
     pdf = tmp_path / "heard.pdf"
     window.results.export_pdf(workshop.id, pdf)
     wait_idle(qtbot)

@@ -15,6 +15,8 @@ Guarantees:
 * every breakdown by a demographic field shows counts below ``suppress_below``
   as ``"<5"`` (or the threshold chosen);
 * participant text is always a text cell, never a formula;
+* free text appears only once approved (corrected where corrected), unless
+  ``include_unmoderated`` asks for an internal copy;
 * the file is written beside ``out_path`` and renamed into place only when
   complete.
 """
@@ -36,13 +38,18 @@ from tde_desktop.core.xlsx_safe import streaming_workbook
 
 def export_workbook(pack: Pack, workshop_id: str, out_path: str | Path, *,
                     suppress_below: int = 5, include_contacts: bool = False,
-                    lang: str | None = None,
+                    lang: str | None = None, include_unmoderated: bool = False,
                     progress: ProgressCallback | None = None) -> list[str]:
     """Write the workshop's results workbook to ``out_path``; returns the sheet names.
 
     Every header, sheet name and answer label is in ``lang`` (``en`` or ``es``;
     by default the workshop's first language), whatever language each
     participant answered in; each label has its stable code beside it.
+
+    Free text a participant wrote appears only once the facilitator approved the
+    answer (corrected where corrected); other answers read "(awaiting approval)" or
+    "(not approved)". ``include_unmoderated`` makes an internal copy with every
+    answer as written instead, and the About sheet says which was chosen.
 
     ``progress`` is called once per sheet and may raise :class:`Cancelled`, in
     which case any file already at ``out_path`` is left untouched.
@@ -55,7 +62,8 @@ def export_workbook(pack: Pack, workshop_id: str, out_path: str | Path, *,
     if lang is not None and lang not in SUPPORTED_LANGUAGES:
         raise ExportFailed(_("Unknown language: {lang}").format(lang=lang))
     with paused_gc():  # thousands of answers: see paused_gc
-        data = WorkbookData(pack, workshop_id, suppress_below=suppress_below, lang=lang)
+        data = WorkbookData(pack, workshop_id, suppress_below=suppress_below, lang=lang,
+                            include_unmoderated=include_unmoderated)
     with thread_language(data.lang):
         return _write(data, out, include_contacts, progress)
 

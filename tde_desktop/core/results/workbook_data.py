@@ -3,6 +3,11 @@
 :class:`WorkbookData` loads one workshop's exercises, its participants who have
 not withdrawn, and their live answers (undone answers and anything from a
 withdrawn participant are never loaded, so no sheet can show them).
+
+Free text leaves the laptop moderated: unless ``include_unmoderated`` is chosen
+(an internal copy), :meth:`WorkbookData.free` and :meth:`WorkbookData.main_text`
+give a participant's words only once the facilitator approved the answer (the
+corrected text where corrected), and otherwise a marker in the workbook's language.
 """
 
 from __future__ import annotations
@@ -11,12 +16,18 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from tde_desktop.core.i18n import _, translate
+from tde_desktop.core.i18n import N_, _, ngettext, translate
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.results.privacy import QUASI_IDENTIFIERS, KReport, k_anonymise
 from tde_desktop.core.workshop.exercises import Question, label_text
 from tde_desktop.core.workshop.participants import Participant, list_participants
 from tde_desktop.core.workshop.records import Exercise, Workshop, get_workshop, list_exercises
+
+#: What an unapproved answer's free text reads in the default (moderated) workbook.
+AWAITING = N_("(awaiting approval)")
+NOT_APPROVED = N_("(not approved)")
+#: Free text typed at sign-in is a demographic detail (see the Participants sheet).
+SIGN_IN_TEXT = N_("(sign-in detail, not shown)")
 
 
 @dataclass
@@ -42,6 +53,7 @@ class Answer:
     approved: bool = False
     corrected_text: str = ""  # the facilitator's typo correction, or ''
     id: str = ""
+    rejected: bool = False
 
     @property
     def moderated_text(self) -> str:
@@ -75,8 +87,10 @@ class WorkbookData:
     """A workshop as the workbook needs it; withdrawn participants are absent."""
 
     def __init__(self, pack: Pack, workshop_id: str, *, suppress_below: int = 5,
-                 lang: str | None = None) -> None:
+                 lang: str | None = None, include_unmoderated: bool = False) -> None:
         self.pack = pack
+        #: an internal copy with every participant's words as written, approved or not
+        self.include_unmoderated = include_unmoderated
         self.workshop: Workshop = get_workshop(pack, workshop_id)
         #: the one language of every label written out (answers keep their codes)
         self.lang = lang or (self.workshop.languages[0] if self.workshop.languages else "en")
@@ -92,7 +106,8 @@ class WorkbookData:
         questions = {(e.id, q.key): q for e in self.exercises for q in e.questions}
         self.answers: list[Answer] = []
         moderated = _has_moderation(pack)  # a pack older than moderation has no corrections
-        edited = "coalesce(m.edited_text, '')" if moderated else "''"
+        edited = ("coalesce(m.edited_text, ''), coalesce(m.rejected, 0)" if moderated
+                  else "'', 0")
         joined = ("LEFT JOIN _tde_moderation m ON m.response_id = r.id "
                        if moderated else "")
         cur = pack.conn.execute(
@@ -110,7 +125,7 @@ class WorkbookData:
                 exercise, questions.get((row[0], row[2])), person, row[2], json.loads(row[3]),
                 row[4], row[5], row[6], row[7], _json_list(row[8]), _json_list(row[9]),
                 row[10], row[11], row[12], row[13], row[14], bool(row[15]), str(row[16]),
-                str(row[17])))
+                str(row[18]), bool(row[17])))
 
     @property
     def safe_signin(self) -> list[dict[str, str]]:
@@ -123,6 +138,28 @@ class WorkbookData:
             self._safe, self.k_report = k_anonymise(rows, QUASI_IDENTIFIERS,
                                                     self.suppress_below)
         return self._safe
+
+    def free(self, a: Answer, text: Any) -> Any:
+        """A participant's free ``text`` from answer ``a`` as this workbook may show it: as
+        written when the answer is approved (or in an internal copy), else a marker:
+        "(awaiting approval)", "(not approved)" when rejected, and for a sign-in answer
+        a demographic marker. Empty text stays empty."""
+        if self.include_unmoderated or text in ("", None):
+            return text
+        if a.exercise.type == "sign_in":
+            return _(SIGN_IN_TEXT)
+        if a.approved:
+            return text
+        return _(NOT_APPROVED) if a.rejected else _(AWAITING)
+
+    def main_text(self, a: Answer) -> str:
+        """The answer's own text (a note, a request's "what", a flag's comment): with the
+        facilitator's correction when approved; as written in an internal copy; else the
+        marker of :meth:`free`."""
+        if self.include_unmoderated or not a.answer_text:
+            return a.answer_text
+        shown: str = self.free(a, a.corrected_text or a.answer_text)
+        return shown
 
     def of_kind(self, *kinds: str) -> list[Answer]:
         """Answers to questions of the given kinds, in the order they were given."""
@@ -171,3 +208,34 @@ class WorkbookData:
                 candidates.append(row[0] if row else None)
             ids += [i for i in candidates if i is not None and i not in ids]
         return ids
+
+
+def awaiting_approval(pack: Pack, workshop_id: str) -> int:
+    """How many free-text answers of the workshop's present participants await the
+    facilitator's approval (neither approved nor rejected; sign-in answers never do)."""
+    rejected = ("coalesce((SELECT m.rejected FROM _tde_moderation m "
+                "WHERE m.response_id = r.id), 0) = 0" if _has_moderation(pack) else "1")
+    row = pack.conn.execute(
+        "SELECT count(*) FROM _tde_responses r "
+        "JOIN _tde_exercises e ON e.id = r.exercise_id "
+        "JOIN _tde_participants p ON p.id = r.participant_id "
+        "WHERE r.workshop_id = ? AND r.deleted = 0 AND r.answer_text != '' "
+        "AND r.approved = 0 AND e.type != 'sign_in' AND p.withdrawn_at IS NULL AND "
+        + rejected, (workshop_id,)).fetchone()
+    return int(row[0])
+
+
+def awaiting_line(n: int, include_unmoderated: bool = False) -> str:
+    """One sentence for the facilitator before an export: how many notes await approval
+    and what the workbook will do with them."""
+    if n == 0:
+        return _("No notes await your approval.")
+    if include_unmoderated:
+        return ngettext("{n} note awaits your approval; this internal copy includes it as "
+                        "written.",
+                        "{n} notes await your approval; this internal copy includes them as "
+                        "written.", n).format(n=n)
+    return ngettext("{n} note awaits your approval; the workbook shows it as \"{marker}\" "
+                    "until you approve it in the console.",
+                    "{n} notes await your approval; the workbook shows them as \"{marker}\" "
+                    "until you approve them in the console.", n).format(n=n, marker=_(AWAITING))

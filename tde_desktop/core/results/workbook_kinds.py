@@ -94,8 +94,9 @@ def write_data_requests(wb: Any, data: WorkbookData) -> str | None:
     headers = [_("Who needs it"), _("What data"), _("Format"), _("Department"), _("Why"),
                _("Urgency"), _("Urgency code"), _("Participant or group"), _("Time (UTC)"),
                *(_(h) for h in FOLLOW_UP)]
-    rows = [[_answer_of(a, "who"), _answer_of(a, "what"), _answer_of(a, "format"),
-             _answer_of(a, "department"), _answer_of(a, "why"), data.label(a), a.answer_code,
+    rows = [[data.free(a, _answer_of(a, "who")), data.main_text(a),
+             data.free(a, _answer_of(a, "format")), data.free(a, _answer_of(a, "department")),
+             data.free(a, _answer_of(a, "why")), data.label(a), a.answer_code,
              a.participant.code, a.updated_at, None, None, None, None] for a in answers]
     kinds = ["text"] * 8 + ["datetime", "text", "text", "text", "date"]
     return table(wb, _("Data requests"), headers, rows, kinds=kinds).close()[0]
@@ -128,8 +129,8 @@ def write_flags(wb: Any, data: WorkbookData) -> str | None:
                _("Participant or group"), _("Time (UTC)"), *(_(h) for h in FOLLOW_UP)]
     rows = [[data.dataset_title(a.dataset_id), a.record_rowid,
              _record_summary(data, a.dataset_id, a.record_rowid), _answer_of(a, "column"),
-             data.label(a), a.answer_code, _answer_of(a, "comment"),
-             _answer_of(a, "correction"), a.participant.code, a.updated_at,
+             data.label(a), a.answer_code, data.main_text(a),
+             data.free(a, _answer_of(a, "correction")), a.participant.code, a.updated_at,
              None, None, None, None] for a in answers]
     kinds = ["text", "auto"] + ["text"] * 7 + ["datetime", "text", "text", "text", "date"]
     return table(wb, _("Data quality flags"), headers, rows, kinds=kinds).close()[0]
@@ -159,8 +160,9 @@ def write_questions(wb: Any, data: WorkbookData) -> str | None:
     answers = data.of_kind("question_asked")
     headers = [_("Question"), _("Other data needed"), _("Where it could come from"),
                _("Exercise"), _("Participant or group"), _("Time (UTC)")]
-    rows = [[_answer_of(a, "question"), _answer_of(a, "other_data"), _answer_of(a, "source"),
-             a.exercise.title, a.participant.code, a.updated_at] for a in answers]
+    rows = [[data.main_text(a), data.free(a, _answer_of(a, "other_data")),
+             data.free(a, _answer_of(a, "source")), a.exercise.title, a.participant.code,
+             a.updated_at] for a in answers]
     return table(wb, _("Questions asked"), headers, rows,
                  kinds=["text"] * 5 + ["datetime"]).close()[0]
 
@@ -169,8 +171,9 @@ def write_assets(wb: Any, data: WorkbookData) -> str | None:
     answers = data.of_kind("asset")
     headers = [_("Name"), _("Category"), _("Category code"), _("Location"), _("Grade"),
                _("Note"), _("Participant or group"), _("Time (UTC)")]
-    rows = [[_answer_of(a, "name"), data.label(a), a.answer_code, _answer_of(a, "location"),
-             a.rating, _answer_of(a, "note"), a.participant.code, a.updated_at]
+    rows = [[data.main_text(a), data.label(a), a.answer_code,
+             data.free(a, _answer_of(a, "location")), a.rating,
+             data.free(a, _answer_of(a, "note")), a.participant.code, a.updated_at]
             for a in answers]
     return table(wb, _("Assets"), headers, rows, kinds=[
         "text", "text", "text", "text", "auto", "text", "text", "datetime"]).close()[0]

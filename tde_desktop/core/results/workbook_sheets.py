@@ -20,7 +20,12 @@ from tde_desktop.core.results.privacy import (
     signin_label,
     suppress_breakdown,
 )
-from tde_desktop.core.results.workbook_data import WorkbookData
+from tde_desktop.core.results.workbook_data import (
+    AWAITING,
+    NOT_APPROVED,
+    SIGN_IN_TEXT,
+    WorkbookData,
+)
 from tde_desktop.core.workshop.exercises import label_text
 from tde_desktop.core.xlsx_sheet_writer import SheetWriter
 
@@ -119,6 +124,16 @@ def hidden_in_words(data: WorkbookData) -> list[str]:
                        ).format(n=beside))
     if data.k_report is not None:
         lines.append(_("Participants: {what}").format(what=describe(data.k_report)))
+    if data.include_unmoderated:
+        lines.append(_("Internal copy, not to be forwarded: Responses, Data requests, Data "
+                       "quality flags, Questions asked and Assets hold everything "
+                       "participants wrote, approved or not (chosen at export)."))
+    else:
+        lines.append(_("Free text on every sheet appears only once the facilitator "
+                       "approved it, with typos corrected; other answers read "
+                       "\"{awaiting}\" or \"{rejected}\", and free text typed at sign-in "
+                       "reads \"{sign_in}\".").format(
+            awaiting=_(AWAITING), rejected=_(NOT_APPROVED), sign_in=_(SIGN_IN_TEXT)))
     lines.append(_("Stories and quotes, Evaluation: free text appears only once the "
                    "facilitator approved it, with typos corrected; stories only with "
                    "consent to quote."))
@@ -167,6 +182,8 @@ def code_of(value: str) -> str:
 
 
 def write_responses(wb: Any, data: WorkbookData) -> str:
+    """Every live answer, one row each; free text as :meth:`WorkbookData.main_text` and
+    :meth:`WorkbookData.free` allow (approved and corrected, unless an internal copy)."""
     headers = [_("Exercise"), _("Exercise type"), _("Question"), _("Prompt"),
                _("Participant or group"), _("Answer text"), _("Label"), _("Code"),
                _("Rating"), _("Tags"), _("Amount"), _("Rank"), _("Time (UTC)")]
@@ -178,9 +195,14 @@ def write_responses(wb: Any, data: WorkbookData) -> str:
             prompts[key] = a.prompt
         return prompts[key]
 
+    def free_tags(a: Any) -> bool:  # a story's themes typed by the participant
+        return a.question is not None and a.question.kind == "story" and not a.question.options
+
     rows = ([a.exercise.title, a.exercise.type, a.question_key, prompt(a), a.participant.code,
-             a.answer_text, data.label(a), a.answer_code, a.rating,
-             "; ".join(a.tags) if a.tags else "", a.amount, a.rank, a.updated_at]
+             data.main_text(a), data.free(a, data.label(a)) if free_tags(a) else data.label(a),
+             a.answer_code, a.rating,
+             data.free(a, "; ".join(a.tags)) if free_tags(a) else "; ".join(a.tags),
+             a.amount, a.rank, a.updated_at]
             for a in data.answers)
     kinds = ["auto"] * 4 + ["text", "text", "text", "text", "auto", "text", "auto", "auto",
                             "datetime"]

@@ -45,7 +45,8 @@ class ExportOptionsDialog(QDialog):
     choice out (the CSV files follow the workshop's first language)."""
 
     def __init__(self, parent: QWidget | None = None, *, title: str = "",
-                 contacts: bool = True, lang: str | None = "en") -> None:
+                 contacts: bool = True, lang: str | None = "en",
+                 awaiting: int | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title or _("Export results"))
         self.setAccessibleName(title or _("Export results"))
@@ -79,6 +80,7 @@ class ExportOptionsDialog(QDialog):
         for widget in (self.contacts, self.contacts_note):
             widget.setVisible(contacts)
             layout.addWidget(widget)
+        self._moderation(layout, awaiting)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -91,15 +93,41 @@ class ExportOptionsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
+    def _moderation(self, layout: QVBoxLayout, awaiting: int | None) -> None:
+        """How many notes await approval, and the internal copy with every answer as
+        written (workbook only, off by default); hidden when ``awaiting`` is None."""
+        from tde_desktop.core.results.workbook_data import awaiting_line
+
+        self.awaiting = QLabel()
+        self.awaiting.setTextFormat(Qt.TextFormat.PlainText)
+        self.awaiting.setWordWrap(True)
+        self.awaiting.setAccessibleName(_("Notes awaiting approval"))
+        self.unmoderated = QCheckBox(_("Internal copy: include every answer as written, "
+                                       "approved or not (do not forward it)"))
+        self.unmoderated.setAccessibleName(_("Include answers not yet approved"))
+
+        def show_line() -> None:
+            self.awaiting.setText(awaiting_line(awaiting or 0, self.unmoderated.isChecked()))
+
+        self.unmoderated.toggled.connect(show_line)
+        show_line()
+        for widget in (self.awaiting, self.unmoderated):
+            widget.setVisible(awaiting is not None)
+            layout.addWidget(widget)
+
     def accept(self) -> None:
         """Remember the threshold, so the next export (workbook or PDF) offers it."""
         settings.set_suppress_below(self.threshold.value())
         super().accept()
 
     def options(self) -> dict[str, Any]:
-        return {"suppress_below": self.threshold.value(),
-                "include_contacts": self.contacts.isChecked() and self.contacts.isVisible(),
-                "lang": str(self.language.currentData())}
+        """The choices made; ``include_unmoderated`` only when the dialog offered it."""
+        chosen = {"suppress_below": self.threshold.value(),
+                  "include_contacts": self.contacts.isChecked() and self.contacts.isVisible(),
+                  "lang": str(self.language.currentData())}
+        if not self.unmoderated.isHidden():
+            chosen["include_unmoderated"] = self.unmoderated.isChecked()
+        return chosen
 
 
 def documents_dir() -> Path:
@@ -160,9 +188,15 @@ class ResultsActions:
         return languages[0] if languages else "en"
 
     def _ask_options(self, title: str, contacts: bool, workshop_id: str,
-                     language: bool = True) -> dict[str, Any] | None:
+                     language: bool = True, moderation: bool = False
+                     ) -> dict[str, Any] | None:
+        from tde_desktop.core.results.workbook_data import awaiting_approval
+
+        assert self.pack is not None
         lang = self._first_language(workshop_id) if language else None
-        dialog = ExportOptionsDialog(self.window, title=title, contacts=contacts, lang=lang)
+        awaiting = awaiting_approval(self.pack, workshop_id) if moderation else None
+        dialog = ExportOptionsDialog(self.window, title=title, contacts=contacts, lang=lang,
+                                     awaiting=awaiting)
         return dialog.options() if dialog.exec() else None
 
     def _ask_path(self, caption: str, name: str, pattern: str) -> Path | None:
@@ -181,7 +215,7 @@ class ResultsActions:
         """Workshop > Export results to Excel...: options, then where, then the export."""
         workshop_id = self._choose_workshop()
         options = workshop_id and self._ask_options(_("Export results to Excel"), True,
-                                                    workshop_id)
+                                                    workshop_id, moderation=True)
         if not workshop_id or not options:
             return None
         path = self._ask_path(_("Save the results workbook"),
@@ -194,10 +228,11 @@ class ResultsActions:
         return self.export_workbook(workshop_id, path, **options)
 
     def export_workbook(self, workshop_id: str, path: Path, *, suppress_below: int = 5,
-                        include_contacts: bool = False, lang: str | None = None
-                        ) -> Op | None:
+                        include_contacts: bool = False, lang: str | None = None,
+                        include_unmoderated: bool = False) -> Op | None:
         """Write the city-hall workbook in the background, in ``lang`` (by default the
-        workshop's first language); the status bar says where."""
+        workshop's first language), free text approved only unless ``include_unmoderated``
+        (an internal copy); the status bar says where."""
         if self.pack is None:
             return None
 
@@ -206,6 +241,7 @@ class ResultsActions:
 
             return export_workbook(pack, workshop_id, path, suppress_below=suppress_below,
                                    include_contacts=include_contacts, lang=lang,
+                                   include_unmoderated=include_unmoderated,
                                    progress=progress)
 
         return run_op(self.window, work, pack_path=self.pack.path,
