@@ -58,3 +58,26 @@ def format_number(value: float, decimals: int | None = None, lang: str | None = 
     whole = whole.replace(",", thousands) if len(digits) >= grouping else digits
     sign = "-" if number < 0 and text.strip("0.,") else ""  # never "-0"
     return sign + whole + (decimal + fraction if fraction else "")
+
+
+class LocalNumber:
+    """A number that writes itself with ``lang``'s marks inside ``str.format``.
+
+    For messages whose text (and translations) already say ``{n:,}`` or
+    ``{cost:,.0f}``: ``_("{n:,} rows").format(n=LocalNumber(16747))`` gives
+    "16.747 filas" in Spanish. Other format specs are Python's own.
+    """
+
+    def __init__(self, value: float, lang: str | None = None) -> None:
+        self.value = value
+        self.lang = lang
+
+    def __format__(self, spec: str) -> str:
+        if spec in ("", ","):
+            return format_number(self.value, lang=self.lang)
+        if spec.startswith(",.") and spec.endswith("f") and spec[2:-1].isdigit():
+            return format_number(self.value, int(spec[2:-1]), self.lang)
+        return format(self.value, spec)
+
+    def __str__(self) -> str:
+        return format_number(self.value, lang=self.lang)

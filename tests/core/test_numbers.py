@@ -93,3 +93,13 @@ def test_two_decimals_read_back(value: object, lang: str) -> None:
     text = format_number(number, 2, lang=lang)
     back = float(text.replace(thousands, "").replace(decimal, "."))
     assert back == pytest.approx(number, abs=0.005)
+
+
+def test_messages_that_say_comma_format_follow_the_language() -> None:
+    from tde_desktop.core.numbers import LocalNumber
+
+    assert "{n:,} filas".format(n=LocalNumber(16747, "es")) == "16.747 filas"
+    assert "{cost:,.0f}".format(cost=LocalNumber(25000.0, "es")) == "25.000"
+    assert "{cost:,.0f}".format(cost=LocalNumber(25000.0, "en")) == "25,000"
+    assert "{n:>6}".format(n=LocalNumber(42, "es")) == "    42"  # other specs are Python's
+    assert str(LocalNumber(1234567, "es")) == "1.234.567"

@@ -32,6 +32,7 @@ from tde_desktop.core.explore.filters import (
 from tde_desktop.core.explore.paging import count_rows
 from tde_desktop.core.explore.tidied import mapping_sql, tidy_map
 from tde_desktop.core.i18n import _, ngettext
+from tde_desktop.core.numbers import LocalNumber, format_number
 from tde_desktop.core.pack import quote
 
 if TYPE_CHECKING:
@@ -125,7 +126,7 @@ def column_labels(conn: sqlite3.Connection, table: str) -> dict[str, str]:
 
 def _caption(rows: int, filters: Sequence[Filter], labels: dict[str, str],
              extra: str = "") -> str:
-    text = ngettext("{n:,} row", "{n:,} rows", rows).format(n=rows)
+    text = ngettext("{n:,} row", "{n:,} rows", rows).format(n=LocalNumber(rows))
     described = describe_filters(filters, labels)
     text += "; " + (_("filters: {filters}").format(filters=described) if described
                     else _("no filters"))
@@ -202,7 +203,7 @@ def chart_data(conn: sqlite3.Connection, table: str, spec: ChartSpec,
         f"ORDER BY (rowid * 1103515245 + 12345) % 2147483648 LIMIT ?",
         [*params, MAX_SCATTER]).fetchall()
     extra = (ngettext("showing {n:,} sampled point", "showing {n:,} sampled points",
-                      len(points)).format(n=len(points))
+                      len(points)).format(n=LocalNumber(len(points)))
              if len(points) >= MAX_SCATTER else "")
     return ChartData("scatter", spec.title or _("{y} against {x}").format(y=yl, x=xl),
                      _caption(rows, filters, labels, extra), xl, yl,
@@ -221,7 +222,7 @@ def _sum_per_period(conn: sqlite3.Connection, table: str, spec: ChartSpec,
 
 
 def _fmt(v: float) -> str:
-    return f"{int(v):,}" if float(v).is_integer() else f"{v:,.1f}"
+    return format_number(v, 0 if float(v).is_integer() else 1)
 
 
 def draw_chart(figure: Figure, data: ChartData, spec: ChartSpec) -> None:

@@ -26,6 +26,7 @@ from tde_desktop.core.explore.filters import Filter, describe_filters, is_number
 from tde_desktop.core.explore.paging import count_rows
 from tde_desktop.core.explore.tidied import column_sql
 from tde_desktop.core.i18n import _, ngettext
+from tde_desktop.core.numbers import LocalNumber, format_number
 from tde_desktop.core.pack import DatasetInfo, Pack, quote
 
 if TYPE_CHECKING:
@@ -219,7 +220,8 @@ def _classes(counts: list[int]) -> list[tuple[int, int, str]]:
             bounds.append(b)
     low = positive[0]
     for b in bounds:
-        label = f"{low:,}" if low == b else f"{low:,}–{b:,}"
+        label = (format_number(low) if low == b
+                 else f"{format_number(low)}–{format_number(b)}")
         classes.append((low, b, label))
         low = b + 1
     return classes
@@ -264,15 +266,16 @@ def map_layers(pack: Pack, dataset: DatasetInfo, filters: Sequence[Filter] = (),
                                                             MAX_PIP_POINTS)
             _count_by_pip(pip, data)
         data.classes = _classes([a.count or 0 for a in data.areas])
-    parts = [ngettext("{n:,} row", "{n:,} rows", rows).format(n=rows)]
+    parts = [ngettext("{n:,} row", "{n:,} rows", rows).format(n=LocalNumber(rows))]
     located = _located_count(pack, dataset, filters) if points else 0
     if located < rows and points:
-        parts.append(_("{n:,} without a usable location").format(n=rows - located))
+        parts.append(_("{n:,} without a usable location").format(
+            n=LocalNumber(rows - located)))
     if len(points) < located:
         parts.append(ngettext("{n:,} sampled point shown", "{n:,} sampled points shown",
-                              len(points)).format(n=len(points)))
+                              len(points)).format(n=LocalNumber(len(points))))
     if data.unmatched:
-        parts.append(_("{n:,} not in any area").format(n=data.unmatched))
+        parts.append(_("{n:,} not in any area").format(n=LocalNumber(data.unmatched)))
     parts.append(_("filters: {filters}").format(filters=described) if described
                  else _("no filters"))
     data.caption = "; ".join(parts)

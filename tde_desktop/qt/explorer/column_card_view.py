@@ -14,6 +14,7 @@ from tde_desktop.core.explore import column_card
 from tde_desktop.core.explore.filters import format_value
 from tde_desktop.core.explore.labels import plain_label
 from tde_desktop.core.i18n import _, ngettext
+from tde_desktop.core.numbers import format_number
 from tde_desktop.core.pack import Pack
 from tde_desktop.qt.explorer.column_labels import column_tooltip, fill_column_box
 
@@ -34,7 +35,7 @@ class Histogram(QWidget):
             ngettext("{n} bar from {first} to {last}", "{n} bars from {first} to {last}",
                      len(counts)).format(n=len(counts), first=first, last=last) + "; "
             + ngettext("the tallest holds {n} row", "the tallest holds {n} rows",
-                       max(counts, default=0)).format(n=f"{max(counts, default=0):,}"))
+                       max(counts, default=0)).format(n=format_number(max(counts, default=0))))
         self.setVisible(bool(counts))
         self.update()
 
@@ -69,7 +70,7 @@ def card_text(card: column_card.ColumnCard) -> str:
         parts.append(f"<p><b>{e(_('Most common values'))}</b></p><table cellspacing='3'>")
         for value, n, pct in card.top:
             parts.append(f"<tr><td>{e(format_value(value))}</td>"
-                         f"<td align='right'>{n:,}</td>"
+                         f"<td align='right'>{format_number(n)}</td>"
                          f"<td align='right'>{e(column_card.format_pct(pct))}</td></tr>")
         parts.append("</table>")
     return "".join(parts)

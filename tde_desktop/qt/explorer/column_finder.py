@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from tde_desktop.core.explore.labels import plain_label
 from tde_desktop.core.i18n import _, ngettext
+from tde_desktop.core.numbers import format_number
 from tde_desktop.core.pack import ColumnInfo
 from tde_desktop.qt.explorer.column_labels import column_tooltip
 
@@ -130,5 +131,5 @@ class ColumnFinder(QWidget):
         self.summary.setText(ngettext("{shown} of {total} column shown; {listed} listed",
                                       "{shown} of {total} columns shown; {listed} listed",
                                       len(self.columns)).format(
-            shown=f"{self.visible_count():,}", total=f"{len(self.columns):,}",
-            listed=f"{len(self.matching_items()):,}"))
+            shown=format_number(self.visible_count()), total=format_number(len(self.columns)),
+            listed=format_number(len(self.matching_items()))))

@@ -1,6 +1,7 @@
 """What the dataset list's right-click menu does: edit details, replace, remove, undo.
 
-A removal can be undone from Edit > Undo until the pack is closed; closing (or
+A removal or a replacement can be undone from Edit > Undo until the pack is closed;
+closing (or
 opening) a pack empties the trash for good (see :mod:`tde_desktop.core.pack.datasets`).
 All writes run through :func:`run_op`, on a connection of their own.
 """
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.importers.replace import Replacement
+from tde_desktop.core.numbers import format_number
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.pack.datasets import Removal
 from tde_desktop.core.workshop.room_state import Change
@@ -30,12 +32,13 @@ log = logging.getLogger(__name__)
 
 
 class DatasetActions(QObject):
-    """Edit details..., Replace with a newer file..., Remove... and Edit > Undo remove."""
+    """Edit details..., Replace with a newer file..., Remove... and Edit > Undo (the last
+    removal or replacement)."""
 
     def __init__(self, window: Any) -> None:
         super().__init__(window)
         self.window = window
-        self.undo_stack: list[Removal] = []
+        self.undo_stack: list[Removal | Replacement] = []
         self.details_dialog: DatasetDetailsDialog | None = None
         self.confirm_box: QMessageBox | None = None
         self.undo_action = QAction(window)
@@ -57,8 +60,11 @@ class DatasetActions(QObject):
 
     def _update_undo(self) -> None:
         last = self.undo_stack[-1] if self.undo_stack else None
-        self.undo_action.setText(_("&Undo remove {title}").format(title=last.title)
-                                 if last else _("&Undo"))
+        if isinstance(last, Replacement):
+            self.undo_action.setText(_("&Undo replace {title}").format(title=last.dataset.title))
+        else:
+            self.undo_action.setText(_("&Undo remove {title}").format(title=last.title)
+                                     if last else _("&Undo"))
         self.undo_action.setEnabled(last is not None)
 
     def pack_opened(self) -> None:
@@ -162,7 +168,7 @@ class DatasetActions(QObject):
         lines = [_("{title} now holds {file}: {rows}.").format(
             title=info.title, file=info.original_filename,
             rows=ngettext("{n} row", "{n} rows", info.row_count).format(
-                n=f"{info.row_count:,}"))]
+                n=format_number(info.row_count)))]
         for items, text in (
                 (report.kept_descriptions, _("Descriptions kept: {names}")),
                 (report.dropped_descriptions, _("Descriptions dropped (column gone): {names}")),
@@ -171,6 +177,15 @@ class DatasetActions(QObject):
                  _("Saved views removed (a column they use is gone): {names}"))):
             if items:
                 lines.append(text.format(names=", ".join(items)))
+        if report.records_gone:
+            lines.append(ngettext(
+                "{n} flag is on a record no longer in the data; the workbook shows the "
+                "record as it was.",
+                "{n} flags are on records no longer in the data; the workbook shows the "
+                "records as they were.", report.records_gone).format(n=report.records_gone))
+        lines.append(_("You can undo this with Edit > Undo until you close the pack."))
+        self.undo_stack.append(report)
+        self._update_undo()
         self._refresh(info.id)
         show_message(self.window, "\n".join(lines), title=_("Dataset replaced"),
                      icon=QMessageBox.Icon.Information)
@@ -224,12 +239,15 @@ class DatasetActions(QObject):
             title=removal.title))
 
     def undo(self) -> None:
-        """Put back the dataset removed last."""
+        """Put back the dataset removed last, or the version replaced last."""
         path = self._path()
         if path is None or not self.undo_stack:
             return
         removal = self.undo_stack.pop()
         self._update_undo()
+        if isinstance(removal, Replacement):
+            self._undo_replace(path, removal)
+            return
 
         def work(pack: Pack, _progress: Any) -> int:
             from tde_desktop.core.pack.datasets import restore_dataset
@@ -241,6 +259,25 @@ class DatasetActions(QObject):
             self._refresh(dataset_id)
 
         run_op(self.window, work, pack_path=path, label=_("Putting the dataset back"),
+               cancellable=False, on_done=done, changes={Change.AGENDA})
+
+
+    def _undo_replace(self, path: Path, report: Replacement) -> None:
+        dataset_id, title = report.dataset.id, report.dataset.title
+        explorer = self.window.explorer
+        if explorer.dataset is not None and explorer.dataset.id == dataset_id:
+            explorer.set_dataset(None, None)  # its grid must not read a table being swapped
+
+        def work(pack: Pack, _progress: Any) -> int:
+            from tde_desktop.core.importers.replace import undo_replace
+
+            return undo_replace(pack, dataset_id).id
+
+        def done(restored: int) -> None:
+            self._status(_("{title} holds its earlier file again.").format(title=title))
+            self._refresh(restored)
+
+        run_op(self.window, work, pack_path=path, label=_("Putting the earlier file back"),
                cancellable=False, on_done=done, changes={Change.AGENDA})
 
 

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from tde_desktop.core.i18n import _
+from tde_desktop.core.numbers import format_number
 from tde_desktop.core.pack import DatasetInfo
 
 
@@ -26,8 +27,8 @@ def card_html(info: DatasetInfo, steps: Sequence[Any] = ()) -> str:
     the dataset's tidy steps (core/explore/tidy.py), listed with their original values."""
     e = html.escape
     rows = [
-        (_("Rows"), f"{info.row_count:,}"),
-        (_("Columns"), f"{info.column_count:,}"),
+        (_("Rows"), format_number(info.row_count)),
+        (_("Columns"), format_number(info.column_count)),
         (_("Publisher"), e(info.publisher)),
         (_("Licence"), e(info.licence)),
         (_("Retrieved"), e(info.retrieved_at)),

@@ -7,12 +7,13 @@ from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QMenu, QWidget
 
 from tde_desktop.core.i18n import _, ngettext
+from tde_desktop.core.numbers import format_number
 from tde_desktop.core.pack import DatasetInfo
 from tde_desktop.qt.common.ops import plain_tooltip
 
 
 def row_count_text(n: int) -> str:
-    return ngettext("{n} row", "{n} rows", n).format(n=f"{n:,}")
+    return ngettext("{n} row", "{n} rows", n).format(n=format_number(n))
 
 
 class DatasetList(QListWidget):

@@ -40,6 +40,7 @@ from tde_desktop.core.explore import paging
 from tde_desktop.core.explore.filters import Filter
 from tde_desktop.core.explore.labels import plain_label
 from tde_desktop.core.i18n import _
+from tde_desktop.core.numbers import format_number
 from tde_desktop.core.pack import ColumnInfo, DatasetInfo
 from tde_desktop.qt.common.ops import plain_tooltip, run_op
 from tde_desktop.qt.explorer.column_labels import column_tooltip
@@ -353,7 +354,7 @@ class DatasetTableModel(QAbstractTableModel):
                 return self.column_tooltip(column)
             return None
         if role == Qt.ItemDataRole.DisplayRole and 0 <= section < self._count:
-            return f"{section + 1:,}"
+            return format_number(section + 1)
         return None
 
     def column_tooltip(self, column: ColumnInfo) -> str:

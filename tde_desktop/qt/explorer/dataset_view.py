@@ -14,6 +14,7 @@ from PySide6.QtGui import QFontMetrics, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QHeaderView, QInputDialog, QTableView
 
 from tde_desktop.core.i18n import _
+from tde_desktop.core.numbers import format_number
 from tde_desktop.qt.explorer.grid_header import GridHeader
 
 #: copying more cells than this asks nothing but copies only this many
@@ -276,7 +277,8 @@ class DatasetView(QTableView):
         if model is None or model.rowCount() == 0:
             return
         number, ok = QInputDialog.getInt(
-            self, _("Go to row"), _("Row number (1 to {n}):").format(n=f"{model.rowCount():,}"),
+            self, _("Go to row"),
+            _("Row number (1 to {n}):").format(n=format_number(model.rowCount())),
             1, 1, model.rowCount())
         if ok:
             self.go_to_row(number)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from tde_desktop.core.explore import facets
 from tde_desktop.core.explore.filters import Filter, format_value, where_for
 from tde_desktop.core.i18n import _, ngettext
+from tde_desktop.core.numbers import format_number
 from tde_desktop.core.pack import ColumnInfo, Pack, quote
 from tde_desktop.qt.explorer.column_labels import fill_column_box
 
@@ -80,7 +81,7 @@ def facet_entries(pack: Pack, table: str, column: ColumnInfo, filters: list[Filt
         values = facets.facet(conn, table, column.name, filters, limit=MAX_CODE_VALUES + 1)
         return (_value_entries(values, column.name),
                 ngettext("{n} different value", "{n} different values",
-                         values.distinct).format(n=f"{values.distinct:,}"))
+                         values.distinct).format(n=format_number(values.distinct)))
     if column.type in NUMERIC:
         buckets = facets.numeric_buckets(conn, table, column.name, filters)
         entries = []
@@ -106,10 +107,10 @@ def facet_entries(pack: Pack, table: str, column: ColumnInfo, filters: list[Filt
                 else Filter(column.name, "is", v))
                for v, n in result.values]
     note = ngettext("{n} different value", "{n} different values",
-                    result.distinct).format(n=f"{result.distinct:,}")
+                    result.distinct).format(n=format_number(result.distinct))
     if result.other:
         note += "; " + ngettext("{n} row holds other values", "{n} rows hold other values",
-                                 result.other).format(n=f"{result.other:,}")
+                                 result.other).format(n=format_number(result.other))
     return entries, note
 
 
@@ -201,11 +202,11 @@ class FacetPanel(QWidget):
         self.entries = entries
         self.list.clear()
         for label, n, f in entries:
-            item = QListWidgetItem(f"{label}  \u2014  {n:,}")
+            item = QListWidgetItem(f"{label}  \u2014  {format_number(n)}")
             item.setData(Qt.ItemDataRole.UserRole, f)
             item.setData(Qt.ItemDataRole.AccessibleTextRole,
                          ngettext("{value}: {n} row", "{value}: {n} rows", n).format(
-                             value=label, n=f"{n:,}"))
+                             value=label, n=format_number(n)))
             self.list.addItem(item)
         self.note.setText(note if entries else _("No rows match these filters."))
 

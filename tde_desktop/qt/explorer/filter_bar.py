@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from tde_desktop.core.explore.filters import Filter
 from tde_desktop.core.explore.labels import plain_label
 from tde_desktop.core.i18n import _, ngettext
+from tde_desktop.core.numbers import format_number
 from tde_desktop.core.pack import ColumnInfo
 from tde_desktop.qt.common import theme
 from tde_desktop.qt.explorer.column_labels import fill_column_box
@@ -279,8 +280,8 @@ class FilterBar(QWidget):
             self.count_label.setText(_("Counting rows..."))
         elif matching == total:
             self.count_label.setText(
-                ngettext("{n} row", "{n} rows", total).format(n=f"{total:,}"))
+                ngettext("{n} row", "{n} rows", total).format(n=format_number(total)))
         else:
             self.count_label.setText(ngettext(
                 "{n} of {total} row match", "{n} of {total} rows match", total).format(
-                n=f"{matching:,}", total=f"{total:,}"))
+                n=format_number(matching), total=format_number(total)))

@@ -38,6 +38,7 @@ from tde_desktop.core.explore.tidy import (
     undo_step,
 )
 from tde_desktop.core.i18n import _, ngettext
+from tde_desktop.core.numbers import format_number
 from tde_desktop.core.pack import Pack
 from tde_desktop.qt.common.ops import run_op
 
@@ -118,10 +119,10 @@ class TidyDialog(QDialog):
             check.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
             check.setCheckState(Qt.CheckState.Checked)
             check.setData(Qt.ItemDataRole.AccessibleTextRole, _("Merge this cluster"))
-            values = "; ".join(f"{v} ({n:,})" for v, n in cluster.values)
+            values = "; ".join(f"{v} ({format_number(n)})" for v, n in cluster.values)
             shown = QTableWidgetItem(values)
             shown.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-            rows = QTableWidgetItem(f"{cluster.rows:,}")
+            rows = QTableWidgetItem(format_number(cluster.rows))
             rows.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
             into = QTableWidgetItem(cluster.suggested)
             into.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from tde_desktop.core.errors import TdeError
 from tde_desktop.core.explore import views
 from tde_desktop.core.i18n import _, ngettext
+from tde_desktop.core.numbers import format_number
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.safe_names import safe_file_stem
 from tde_desktop.qt.common import saved_files
@@ -70,7 +71,7 @@ def export_view(explorer: Any, path: Path) -> Op | None:
 
     def done(result: Any) -> None:
         text = ngettext("Saved {n} row to {path}.", "Saved {n} rows to {path}.",
-                        result.rows).format(n=f"{result.rows:,}", path=result.path)
+                        result.rows).format(n=format_number(result.rows), path=result.path)
         window = explorer.window()
         if hasattr(window, "statusBar"):
             window.statusBar().showMessage(text, 10_000)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from tde_desktop.core.errors import TdeError
 from tde_desktop.core.i18n import _
+from tde_desktop.core.numbers import format_number
 from tde_desktop.core.pack.backup import BackupInfo, list_backups, restore_backup
 
 
@@ -38,7 +39,7 @@ def backup_label(info: BackupInfo) -> str:
     """One line for the list: local date and time, reason, size."""
     when = info.created.astimezone().strftime("%Y-%m-%d %H:%M")
     return _("{when} — {reason} — {size} KB").format(
-        when=when, reason=reason_text(info.reason), size=f"{max(1, info.size // 1024):,}")
+        when=when, reason=reason_text(info.reason), size=format_number(max(1, info.size // 1024)))
 
 
 class RestoreDialog(QDialog):

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from tde_desktop import APP_TITLE
 from tde_desktop.core.errors import TdeError
 from tde_desktop.core.i18n import _, ngettext
+from tde_desktop.core.numbers import format_number
 from tde_desktop.core.pack import PACK_SUFFIX, Pack
 from tde_desktop.qt.common import settings
 from tde_desktop.qt.common.ops import Op, run_op, show_message
@@ -287,11 +288,11 @@ class MainWindow(WindowLook, QMainWindow):
     def _show_count(self, matching: int, total: int) -> None:
         if matching == total:
             self.count_label.setText(
-                ngettext("{n} row", "{n} rows", total).format(n=f"{total:,}"))
+                ngettext("{n} row", "{n} rows", total).format(n=format_number(total)))
         else:
             self.count_label.setText(ngettext(
                 "{n} of {total} row match", "{n} of {total} rows match", total).format(
-                n=f"{matching:,}", total=f"{total:,}"))
+                n=format_number(matching), total=format_number(total)))
 
     # -- importing -------------------------------------------------------------------------
 

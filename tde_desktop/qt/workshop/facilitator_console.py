@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from tde_desktop.core.errors import TdeError
 from tde_desktop.core.i18n import _, ngettext
+from tde_desktop.core.numbers import format_number
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.workshop import room_state
 from tde_desktop.core.workshop import workshops as ws
@@ -194,9 +195,9 @@ class FacilitatorConsole(ConsoleActions, QWidget):
         self.header.setText(ngettext("{title} \u2014 {status} \u2014 {n} participant",
                                      "{title} \u2014 {status} \u2014 {n} participants", people
                                      ).format(title=workshop.title, status=_(workshop.status),
-                                              n=people))
+                                              n=format_number(people)))
         for row, exercise in enumerate(self.exercises):
-            cell(self.table, row, 5).setText(str(counts.get(exercise.id, 0)))
+            cell(self.table, row, 5).setText(format_number(counts.get(exercise.id, 0)))
         if changes & {Change.ANSWERS, Change.MODERATION, Change.PARTICIPANTS, Change.AGENDA}:
             self.moderation.reload()
         self.undo_button.setEnabled(bool(self.undo_stack))

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox, QWidget
 
 from tde_desktop.core.i18n import translate
+from tde_desktop.core.numbers import LocalNumber
 from tde_desktop.qt.workshop.kiosk_answer import AnswerWidget, plain_label
 
 tr = translate  # texts in the participant's language; the catalogue finds tr("...")
@@ -119,7 +120,7 @@ class Amounts(AnswerWidget):
             label = option.text(self.lang)
             if option.cost is not None:
                 label = tr("{name} (up to {cost:,.0f})", self.lang).format(
-                    name=label, cost=option.cost)
+                    name=label, cost=LocalNumber(option.cost, self.lang))
             text = plain_label(label)
             spin = QSpinBox()
             spin.setAccessibleName(label)
@@ -143,7 +144,8 @@ class Amounts(AnswerWidget):
     def _update_left(self) -> None:
         used = sum(s.value() for s in self.spins.values())
         self.left.setText(tr("Spent {used:,} of {total:,.0f}", self.lang).format(
-            used=used, total=self.question.total))
+            used=LocalNumber(used, self.lang), total=LocalNumber(self.question.total or 0,
+                                                                 self.lang)))
 
     def value(self) -> Any:
         return {code: s.value() for code, s in self.spins.items() if s.value()}

@@ -281,6 +281,7 @@ class ProjectorWindow(QWidget):
             if not rows:
                 continue
             chart = BarChart()
+            chart.lang = self.lang
             chart.set_rows([(r.label, r.value) for r in rows], label_text(q.text, self.lang))
             self.charts[q.key] = chart
             self._add_panel(label_text(q.text, self.lang), chart)

@@ -14,6 +14,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from tde_desktop.core.i18n import _
+from tde_desktop.core.numbers import format_number
 from tde_desktop.qt.common.ops import plain_tooltip
 
 FONT_PT = 28
@@ -21,9 +22,10 @@ FONT_PT = 28
 NOTES_PER_BOARD = 9
 
 
-def format_value(value: float) -> str:
-    """A number as the room should read it: whole numbers without decimals, with commas."""
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:,.1f}"
+def format_value(value: float, lang: str | None = None) -> str:
+    """A number as the room should read it: whole numbers without decimals, one decimal
+    otherwise, with the marks of ``lang`` (the interface language when None)."""
+    return format_number(value, 0 if float(value).is_integer() else 1, lang)
 
 
 def plain_label(text: str = "", object_name: str = "", name: str = "") -> QLabel:
@@ -51,11 +53,13 @@ class BarChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows: list[tuple[str, float]] = []
+        self.lang: str | None = None  # the language the numbers are written in
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def set_rows(self, rows: list[tuple[str, float]], name: str = "") -> None:
         self.rows = list(rows)
-        described = "; ".join(f"{label}: {format_value(v)}" for label, v in self.rows)
+        described = "; ".join(f"{label}: {format_value(v, self.lang)}"
+                              for label, v in self.rows)
         self.setAccessibleName(name)
         self.setAccessibleDescription(described)
         self.setToolTip(plain_tooltip(described))
@@ -64,7 +68,7 @@ class BarChart(QWidget):
 
     def displayed(self) -> list[tuple[str, str]]:
         """(label, number as written on the bar) for every bar, in order."""
-        return [(label, format_value(v)) for label, v in self.rows]
+        return [(label, format_value(v, self.lang)) for label, v in self.rows]
 
     def minimumSizeHint(self) -> QSize:
         return QSize(200, self.MIN_ROW * max(1, len(self.rows)))
@@ -94,7 +98,7 @@ class BarChart(QWidget):
             painter.drawText(QRect(8, y, width, label_h),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom,
                              metrics.elidedText(label, Qt.TextElideMode.ElideRight, width))
-            number = format_value(value)
+            number = format_value(value, self.lang)
             need = metrics.horizontalAdvance(number) + 24
             bar = max(need, int(width * value / top)) if value else need
             bar_rect = QRect(8, y + label_h + 2, bar, bar_h)
