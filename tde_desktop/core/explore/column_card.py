@@ -23,6 +23,7 @@ from tde_desktop.core.explore.filters import (
 )
 from tde_desktop.core.explore.paging import count_rows
 from tde_desktop.core.i18n import _, ngettext
+from tde_desktop.core.numbers import format_number as in_language
 from tde_desktop.core.pack import ColumnInfo, quote
 
 NUMERIC_TYPES = ("integer", "number")
@@ -44,12 +45,12 @@ def format_pct(pct: float) -> str:
 
 
 def format_number(value: Any) -> str:
-    """A number with thousands separators and no needless decimals."""
+    """A number with the person's thousands marks and no needless decimals."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return format_value(value)
     if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+        return in_language(int(value))
+    return in_language(value)  # at most two decimals, in the person's language
 
 
 @dataclass
