@@ -65,6 +65,11 @@ BLOCK_BYTES = 384 << 10
 #: ones; a type that changes further down means writing again (see _Reader.read_all)
 CHOOSE_TYPES_BYTES = 8 << 20
 _STAGED = "staged"
+#: the scratch file is thrown away after a failure, so it needs no journal, no fsync
+#: and no lock others could share; 64 KiB pages take a sixteenth of the write calls.
+#: (The pack's own write, the copy, keeps its journal and sync: see _copy_into_pack.)
+_SCRATCH_PRAGMAS = ("PRAGMA page_size = 65536", "PRAGMA journal_mode = OFF",
+                    "PRAGMA synchronous = OFF", "PRAGMA locking_mode = EXCLUSIVE")
 #: the encodings this path reads, as Arrow names them. UTF-8 is read as it is (Arrow
 #: skips a byte-order mark); the Windows code page that Excel's "Save as CSV" writes,
 #: and Latin-1, are decoded to UTF-8 block by block as the file is read.
@@ -367,6 +372,8 @@ class _Scratch:
         try:
             self._db = adbc_driver_sqlite.connect(str(self.path))
             self._conn = adbc.AdbcConnection(self._db)
+            for pragma in _SCRATCH_PRAGMAS:  # before the transaction, on the empty file
+                self._run(pragma)
             self._conn.set_autocommit(False)
         except adbc.Error as exc:
             raise _NotForThisPath(str(exc).splitlines()[0]) from exc
@@ -380,16 +387,27 @@ class _Scratch:
                 self._insert.close()
             for sql in (f"DROP TABLE IF EXISTS {_STAGED}",
                         f"CREATE TABLE {_STAGED} ({_columns_sql(columns, kinds)})"):
-                statement = adbc.AdbcStatement(self._conn)
-                statement.set_sql_query(sql)
-                statement.execute_update()
-                statement.close()
+                self._run(sql)
             self._insert = adbc.AdbcStatement(self._conn)
             self._insert.set_options(**{
                 adbc.INGEST_OPTION_TARGET_TABLE: _STAGED,
                 adbc.INGEST_OPTION_MODE: adbc.INGEST_OPTION_MODE_APPEND})
         except adbc.Error as exc:
             raise _NotForThisPath(str(exc).splitlines()[0]) from exc
+
+    def _run(self, sql: str) -> None:
+        statement = self._adbc.AdbcStatement(self._conn)
+        try:
+            statement.set_sql_query(sql)
+            if sql.startswith("PRAGMA"):  # a pragma answers with a row: read and drop it
+                handle, _rows = statement.execute_query()
+                import pyarrow as pa
+
+                pa.RecordBatchReader._import_from_c(handle.address).read_all()
+            else:
+                statement.execute_update()
+        finally:
+            statement.close()
 
     def insert(self, batch: Any) -> None:
         try:
