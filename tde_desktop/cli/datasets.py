@@ -48,15 +48,18 @@ def cmd_edit(args: argparse.Namespace) -> int:
 def cmd_replace(args: argparse.Namespace) -> int:
     from tde_desktop.core.importers.replace import replace_dataset
     from tde_desktop.core.pack import Pack
+    from tde_desktop.core.pack.datasets import purge_trash
 
     progress = TerminalProgress()
     with Pack.open(args.pack) as pack:
         try:
             report = replace_dataset(pack, args.dataset, args.file,
                                      retrieved_at=args.retrieved_at, sheet=args.sheet,
-                                     encoding=args.encoding, progress=progress)
+                                     encoding=args.encoding, header_row=args.header_row,
+                                     header_rows=args.header_rows, progress=progress)
         finally:
             progress.finish()
+        purge_trash(pack)  # a command cannot be undone: the older version goes now
     info = report.dataset
     print(_("Replaced {title} with {file}: {row_text}.").format(
         title=info.title, file=info.original_filename,
@@ -72,11 +75,18 @@ def cmd_replace(args: argparse.Namespace) -> int:
     for items, text in lines:
         if items:
             print("  " + text.format(names=_names(items)))
-    if report.answers_on_records:
+    if report.records_found:
         print("  " + ngettext(
-            "{n} answer points at a record of the old file by its row number.",
-            "{n} answers point at records of the old file by their row numbers.",
-            report.answers_on_records).format(n=report.answers_on_records))
+            "{n} answer on a record (a flag) found its record in the newer file.",
+            "{n} answers on a record (flags) found their records in the newer file.",
+            report.records_found).format(n=report.records_found))
+    if report.records_gone:
+        print("  " + ngettext(
+            "{n} answer on a record (a flag) is on a record no longer in the data; the "
+            "workbook shows the record as it was.",
+            "{n} answers on a record (flags) are on records no longer in the data; the "
+            "workbook shows the records as they were.",
+            report.records_gone).format(n=report.records_gone))
     for warning in info.warnings:
         print("  " + _("Note: {warning}").format(warning=warning))
     return 0
@@ -109,4 +119,7 @@ def add_dataset_commands(sub: Any) -> None:
     p.add_argument("--retrieved-at", help=_("the date as YYYY-MM-DD (default: today)"))
     p.add_argument("--sheet")
     p.add_argument("--encoding")
+    p.add_argument("--header-row", type=int, help=_("the row where the header starts"))
+    p.add_argument("--header-rows", type=int,
+                   help=_("how many rows the header has (their names are joined)"))
     p.set_defaults(func=cmd_replace)

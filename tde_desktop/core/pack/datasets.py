@@ -8,6 +8,9 @@ leaves a pack without the dataset and with a trash that :func:`purge_trash` empt
 (the app does so when a pack is closed or opened). :func:`restore_dataset` puts a
 dataset back, also in one transaction, as long as the trash holds it.
 
+A replaced dataset's older version waits in the same trash, under the key
+``REPLACED_KEY + id`` (:func:`.importers.replace.undo_replace` puts it back).
+
 The trash is scratch space, not part of the catalogue: :mod:`.validate` checks only
 the table names in it, and a pack that arrives with one is emptied when the app opens it.
 """
@@ -27,6 +30,9 @@ from tde_desktop.core.pack.validate import TABLE_NAME
 
 #: where the records of removed datasets wait until the pack is closed
 TRASH = "_tde_trash"
+#: the trash key of a replaced dataset's older version is this plus the dataset's id
+#: (a removed dataset's key is its id), so both can wait at once
+REPLACED_KEY = 10**15
 _TRASH_TABLE = re.compile(r"_tde_trash_[0-9]{1,18}")
 #: the catalogue text a person can change after import
 EDITABLE = ("title", "description", "source_url", "publisher", "licence", "retrieved_at")
@@ -91,12 +97,14 @@ def _rows(pack: Pack, sql: str, params: tuple[Any, ...]) -> list[dict[str, Any]]
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
-def _has_table(pack: Pack, name: str) -> bool:
+def has_table(pack: Pack, name: str) -> bool:
+    """Whether the pack has a table called ``name``."""
     return pack.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
                              (name,)).fetchone() is not None
 
 
-def _ensure_trash(pack: Pack) -> None:
+def ensure_trash(pack: Pack) -> None:
+    """Create the trash table if the pack has none (inside the caller's transaction)."""
     pack.conn.execute(f"CREATE TABLE IF NOT EXISTS {TRASH} (dataset_id INTEGER PRIMARY KEY, "
                       "table_name TEXT NOT NULL, record TEXT NOT NULL, removed_at TEXT NOT NULL)")
 
@@ -115,7 +123,7 @@ def remove_dataset(pack: Pack, dataset: str | int) -> Removal:
     info = pack.dataset(dataset)
     conn = pack.conn
     with pack.atomic():
-        _ensure_trash(pack)
+        ensure_trash(pack)
         row = _rows(pack, "SELECT * FROM _tde_datasets WHERE id = ?", (info.id,))[0]
         columns = _rows(pack, "SELECT * FROM _tde_columns WHERE dataset_id = ?", (info.id,))
         views = _rows(pack, "SELECT * FROM _tde_views WHERE dataset_id = ?", (info.id,))
@@ -123,13 +131,13 @@ def remove_dataset(pack: Pack, dataset: str | int) -> Removal:
         marks = ",".join("?" * len(view_ids)) or "NULL"
         exercises = _rows(
             pack, "SELECT id, dataset_id, view_id FROM _tde_exercises WHERE dataset_id = ? "
-            f"OR view_id IN ({marks})", (info.id, *view_ids)) if _has_table(
+            f"OR view_id IN ({marks})", (info.id, *view_ids)) if has_table(
                 pack, "_tde_exercises") else []
         tidy = _rows(pack, "SELECT * FROM _tde_tidy WHERE dataset_id = ? ORDER BY id",
-                     (info.id,)) if _has_table(pack, "_tde_tidy") else []
+                     (info.id,)) if has_table(pack, "_tde_tidy") else []
         answers = conn.execute(
             "SELECT count(*) FROM _tde_responses WHERE dataset_id = ? AND record_rowid IS NOT "
-            "NULL", (info.id,)).fetchone()[0] if _has_table(pack, "_tde_responses") else 0
+            "NULL", (info.id,)).fetchone()[0] if has_table(pack, "_tde_responses") else 0
         trash_table = f"_tde_trash_{info.id}"
         conn.execute(f"DROP TABLE IF EXISTS {quote(trash_table)}")
         conn.execute(f"DELETE FROM {TRASH} WHERE dataset_id = ?", (info.id,))
@@ -149,11 +157,12 @@ def remove_dataset(pack: Pack, dataset: str | int) -> Removal:
 
 def trashed(pack: Pack) -> list[tuple[int, str]]:
     """(id, title) of each removed dataset that can still be restored, latest first."""
-    if not _has_table(pack, TRASH):
+    if not has_table(pack, TRASH):
         return []
     result = []
     for dataset_id, record in pack.conn.execute(
-            f"SELECT dataset_id, record FROM {TRASH} ORDER BY removed_at DESC, rowid DESC"):
+            f"SELECT dataset_id, record FROM {TRASH} WHERE dataset_id < ? "
+            "ORDER BY removed_at DESC, rowid DESC", (REPLACED_KEY,)):
         try:
             result.append((int(dataset_id), str(json.loads(record)["dataset"]["title"])))
         except (ValueError, KeyError, TypeError):
@@ -187,10 +196,10 @@ def restore_dataset(pack: Pack, dataset_id: int) -> DatasetInfo:
     if pack.read_only:
         raise TdeError(_("This pack is open read-only; nothing can be changed in it."))
     found = pack.conn.execute(f"SELECT table_name, record FROM {TRASH} WHERE dataset_id = ?",
-                              (dataset_id,)).fetchone() if _has_table(pack, TRASH) else None
+                              (dataset_id,)).fetchone() if has_table(pack, TRASH) else None
     gone = TdeError(_("That dataset can no longer be put back."))
     if found is None or not _TRASH_TABLE.fullmatch(str(found[0])) \
-            or not _has_table(pack, str(found[0])):
+            or not has_table(pack, str(found[0])):
         raise gone
     try:
         record = json.loads(found[1])
@@ -250,7 +259,7 @@ def _restore_tidy(pack: Pack, record: dict[str, Any], new_id: int) -> None:
     """The dataset's tidy steps (undone ones too), in their order; a step keeps its id
     unless another step took it meanwhile (then it is added at the end)."""
     steps = record.get("tidy") or []  # a record written before steps travelled has none
-    if not steps or not _has_table(pack, "_tde_tidy"):
+    if not steps or not has_table(pack, "_tde_tidy"):
         return
     for step in steps:
         values = {k: step[k] for k in _TIDY_COLUMNS}

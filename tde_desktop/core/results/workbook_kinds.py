@@ -122,13 +122,26 @@ def _record_summary(data: WorkbookData, dataset_id: int | None, rowid: int | Non
     return "; ".join(f"{c.original_name}={v}" for c, v in zip(keys, record, strict=True))
 
 
+def _flagged_record(data: WorkbookData, a: Answer) -> str:
+    """The record as it was flagged: the copy its answer keeps once the dataset was
+    replaced by a newer file (see core/importers/record_refs.py), else the record now."""
+    copy = _answer_of(a, "record")
+    if not isinstance(copy, list) or not copy:
+        return _record_summary(data, a.dataset_id, a.record_rowid)
+    text = "; ".join(f"{pair[0]}={'' if pair[1] is None else pair[1]}" for pair in copy[:3]
+                     if isinstance(pair, list) and len(pair) == 2)
+    if _answer_of(a, "record_gone"):
+        return _("(record no longer in the dataset)") + " " + text
+    return text
+
+
 def write_flags(wb: Any, data: WorkbookData) -> str | None:
     answers = data.of_kind("flag_record")
     headers = [_("Dataset"), _("Record id"), _("Record key fields"), _("Column"), _("Problem"),
                _("Problem code"), _("Comment"), _("Suggested correction"),
                _("Participant or group"), _("Time (UTC)"), *(_(h) for h in FOLLOW_UP)]
     rows = [[data.dataset_title(a.dataset_id), a.record_rowid,
-             _record_summary(data, a.dataset_id, a.record_rowid), _answer_of(a, "column"),
+             _flagged_record(data, a), _answer_of(a, "column"),
              data.label(a), a.answer_code, data.main_text(a),
              data.free(a, _answer_of(a, "correction")), a.participant.code, a.updated_at,
              None, None, None, None] for a in answers]
