@@ -25,18 +25,21 @@ import itertools
 import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tde_desktop.core.errors import Cancelled, ImportFailed, ProgressCallback, TdeError, report
+from tde_desktop.core.gc_pause import paused_gc
 from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.importers import excel_layout as layout
-from tde_desktop.core.importers import sheet_blocks
 from tde_desktop.core.importers.excel_layout import cell_text
 from tde_desktop.core.importers.fast_sheet import write_text_columns
 from tde_desktop.core.importers.sheet_text import column_texts
 from tde_desktop.core.importers.writer import Provenance, write_dataset
 from tde_desktop.core.pack import DatasetInfo, Pack
 from tde_desktop.core.pack.check import file_sha256
+
+if TYPE_CHECKING:
+    from tde_desktop.core.importers.sheet_blocks import BlockScan
 
 #: An .xlsx is a zip of XML; refuse workbooks that would unpack to more than this
 #: (a "zip bomb" is a few kilobytes that inflate to gigabytes).
@@ -81,6 +84,11 @@ class Workbook:
         self._held = None
         with contextlib.suppress(Exception):  # already closed
             self._book.close()
+
+    def let_go(self) -> None:
+        """Free the parsed sheet held (about 50 bytes a cell); it is parsed again if
+        asked for."""
+        self._held = None
 
     def sheets(self) -> list[tuple[str, bool]]:
         """(name, visible) of every worksheet, in workbook order (chart sheets left out)."""
@@ -159,7 +167,7 @@ def _check_zip(path: Path) -> None:
 
 
 def _choose_sheet(book: Workbook, sheet: str | None, progress: ProgressCallback | None
-                  ) -> tuple[str, sheet_blocks.BlockScan, list[str]]:
+                  ) -> tuple[str, BlockScan, list[str]]:
     """The sheet to import, its scan, and warnings about the choice."""
     sheets = book.sheets()
     names = [n for n, _v in sheets]
@@ -191,12 +199,18 @@ def _choose_sheet(book: Workbook, sheet: str | None, progress: ProgressCallback 
 
 
 def _scan(book: Workbook, sheet: str, progress: ProgressCallback | None
-          ) -> sheet_blocks.BlockScan:
+          ) -> BlockScan:
+    total = book.declared_rows(sheet)  # (parses the sheet)
+    # The parse is the peak of an import's memory: numpy, which sheet_blocks imports,
+    # comes only after it, so that its 15 MB are not added to that peak.
+    from tde_desktop.core.importers import sheet_blocks
+
     scan = sheet_blocks.BlockScan()
-    total = book.declared_rows(sheet)
-    for r, block in _row_blocks(book, sheet, 0, None):
-        scan.add_block(r, block)
-        report(progress, r + len(block), total, _("Reading sheet {sheet}").format(sheet=sheet))
+    with paused_gc():  # (rows hold no cycles; see gc_pause)
+        for r, block in _row_blocks(book, sheet, 0, None):
+            scan.add_block(r, block)
+            report(progress, r + len(block), total,
+                   _("Reading sheet {sheet}").format(sheet=sheet))
     return scan
 
 
@@ -228,7 +242,7 @@ def _row_blocks(book: Workbook, sheet: str, first: int, last: int | None
 def choose_table(book: Workbook, sheet: str | None, header_row: int | None,
                  table: int | None, progress: ProgressCallback | None = None,
                  header_rows: int | None = None
-                 ) -> tuple[str, sheet_blocks.BlockScan, list[str], list[layout.Table],
+                 ) -> tuple[str, BlockScan, list[str], list[layout.Table],
                             layout.Table]:
     """The sheet (see :func:`import_excel`), its scan, the notes so far, every table on
     it and the one chosen; the same choice for an import and for its preview."""
@@ -328,6 +342,8 @@ def import_excel(
     try:
         name, scan, warnings, tables, chosen = choose_table(book, sheet, header_row, table,
                                                             progress, header_rows)
+        from tde_desktop.core.importers import sheet_blocks
+
         sheet_blocks.find_end_scanned(
             chosen, scan, lambda: _row_blocks(book, name, chosen.first_data, None))
         warnings += table_notes(name, tables, table, chosen, scan)
@@ -339,10 +355,11 @@ def import_excel(
             "table": table or 1, "tables_on_sheet": len(tables),
             "types": dict(type_overrides or {}),
         }
+        scan.tail.clear()  # (rows kept for find_end_scanned only)
         info = write_text_columns(
             pack, lambda: _text_blocks(book, name, chosen, scan.timed), list(chosen.headers),
             provenance, sha256=lambda: file_sha256(path), warnings=warnings,
-            progress=progress, type_overrides=type_overrides)
+            progress=progress, type_overrides=type_overrides, release=book.let_go)
         if info is not None:
             return info
         source = ExcelSource(book, name, chosen, scan.timed)

@@ -13,8 +13,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
 from tde_desktop.core.errors import ImportFailed
 from tde_desktop.core.i18n import _, ngettext
 
@@ -271,6 +269,8 @@ def end_table(table: Table, nonblank: Sequence[int] | Any, counts: Sequence[int]
     holding the header again (``None``: none), and the last rows with a value as text
     (as many as :func:`find_end` holds). The same inputs give the same decisions,
     however the pass was made."""
+    import numpy as np  # (not at the top: see sheet_text)
+
     rows = np.asarray(nonblank, dtype=np.int64)
     if repeat is not None:
         wide = np.flatnonzero(np.asarray(counts, dtype=np.int64) > 2)

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from tde_desktop.core.errors import ProgressCallback, report
+from tde_desktop.core.gc_pause import paused_gc
 from tde_desktop.core.i18n import ngettext
 from tde_desktop.core.importers import fast_csv
 from tde_desktop.core.importers.catalogue import (
@@ -45,10 +46,13 @@ Blocks = Callable[[], Iterator[tuple[list[Any], tuple[int, int]]]]
 def write_text_columns(pack: Pack, blocks: Blocks, headers: list[str], provenance: Provenance,
                        *, sha256: Callable[[], str], warnings: list[str],
                        progress: ProgressCallback | None,
-                       type_overrides: dict[str, str] | None = None) -> DatasetInfo | None:
+                       type_overrides: dict[str, str] | None = None,
+                       release: Callable[[], None] | None = None) -> DatasetInfo | None:
     """Write the blocks of text columns ``blocks()`` gives as a new dataset.
 
-    ``blocks`` may be called twice (when a type changes after writing began).
+    ``blocks`` may be called twice (when a type changes after writing began);
+    ``release`` is called once the last block has been read, before the rows are
+    copied into the pack, so that what the blocks came from can be let go first.
     """
     if pack.conn.in_transaction or not set((type_overrides or {}).values()) <= {
             "text", "date", "datetime"}:  # (a forced number: see fast_csv._OVERRIDES)
@@ -72,6 +76,8 @@ def write_text_columns(pack: Pack, blocks: Blocks, headers: list[str], provenanc
                 if changed:
                     rows, missing, _c = _write(blocks, states, staged, columns, progress,
                                                [s.best() for s in states])
+            if release is not None:
+                release()
             return fast_csv._copy_into_pack(
                 pack, scratch, provenance, display, GeoColumns(), [*warnings, *name_warnings],
                 WrittenTable(table="", names=names, states=states, row_count=rows,
@@ -103,7 +109,7 @@ def _write(blocks: Blocks, states: list[Any], staged: Any, columns: list[str],
     waiting: list[Any] = []
     if final is not None:
         staged.create(columns, final)
-    with _Writer(staged) as writer:
+    with _Writer(staged) as writer, paused_gc():
         for texts, (done, total) in blocks():
             batch = pa.RecordBatch.from_arrays([_array(t) for t in texts], names=columns)
             rows += batch.num_rows

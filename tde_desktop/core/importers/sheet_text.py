@@ -6,6 +6,10 @@ same text for a block of rows, one column at a time, with the common columns (al
 text, all numbers, all dates, all booleans) converted by C-speed ``map`` calls and
 numpy, and any other column cell by cell through ``cell_text`` itself.
 ``tests/core/test_import_excel.py`` checks both against each other.
+
+numpy is imported where it is used, not with this module: an Excel import parses
+its sheet before anything needs numpy, and that parse is the import's peak of
+memory, which numpy's 15 MB would only raise.
 """
 
 from __future__ import annotations
@@ -14,8 +18,6 @@ import datetime as dt
 import itertools
 from collections.abc import Sequence
 from typing import Any
-
-import numpy as np
 
 from tde_desktop.core.importers.excel_layout import ERROR_VALUES, cell_text
 
@@ -53,6 +55,8 @@ def _text(col: Sequence[Any], timed: bool, strip: bool, numbers: bool) -> Any:
             out = ["" if v in ERROR_VALUES else v for v in out]
         return list(map(str.strip, out)) if strip else out
     if kinds == {float}:
+        import numpy as np
+
         values = np.array(col, dtype=np.float64)
         if numbers and np.isfinite(values).all():
             return values
@@ -70,6 +74,8 @@ def _text(col: Sequence[Any], timed: bool, strip: bool, numbers: bool) -> Any:
 
 def float_texts(values: Any, col: Sequence[float] | None = None) -> list[str]:
     """``cell_text`` of floats: whole ones below 1e15 without '.0', others by repr."""
+    import numpy as np
+
     finite = np.isfinite(values)
     whole = finite & (values == np.trunc(values)) & (np.abs(values) < 1e15)
     if whole.all():
