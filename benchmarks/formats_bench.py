@@ -10,8 +10,11 @@ Inputs are generated with fixed seeds (so every run reads the same bytes):
   venv for this benchmark only). Goal <= 2x.
 
 Every tool runs in its own process (see ``_measure.py``); ours imports into an empty pack
-made just before, untimed. Peak goal: under 200 MB (python-calamine alone peaks at about
-215 MB parsing the workbook, so the spreadsheet cannot meet it while calamine reads it).
+made just before, untimed. Peak goal: under 200 MB. The spreadsheet cannot meet it while
+python-calamine reads it: ``get_sheet_by_name`` alone peaks at 210-216 MB on this file,
+inside the parse, before any Python object exists (it holds a list of every cell and
+the grid made from it at once); ours adds the ~12 MB that Python, the pack and our
+modules take before the parse. ``excel_memory.py`` prints the stages.
 Wall and CPU seconds are both shown; the ratio is of wall time.
 
     python benchmarks/formats_bench.py [--rows-scale 0.1] [--workdir DIR] [--only excel]
