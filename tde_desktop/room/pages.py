@@ -9,9 +9,12 @@ exist only in the app, so no URL can reach them.
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, Response, current_app, g, make_response, redirect, render_template, request
+from markupsafe import escape
 from werkzeug.wrappers import Response as WResponse
 
 from tde_desktop.core.errors import TdeError
@@ -24,6 +27,18 @@ from tde_desktop.room.snapshot import Snapshot
 
 #: a device cookie lasts two days: a workshop, and the morning after
 DEVICE_COOKIE_AGE = 60 * 60 * 24 * 2
+#: what stands on a shared page for what differs between phones: a random word made
+#: when the room starts, which no text in a pack can foresee
+_MARK = "tde" + secrets.token_hex(8)
+MARK_CSRF, MARK_RID, MARK_CODE = (_MARK + part for part in ("csrf", "rid", "code"))
+#: shared pages a thread keeps for one snapshot at most (a bound, not a size a room reaches)
+SHARED_PAGES = 2000
+
+
+class _Someone:
+    """The participant a shared page is drawn for: a code to be filled in."""
+
+    code = MARK_CODE
 
 
 def workshop_id() -> str:
@@ -76,6 +91,27 @@ def page(template: str, status: int = 200, **context: Any) -> WResponse:
                            workshop=workshop, csrf=guard.csrf_token(g.token) if g.token
                            else "", path=request.full_path.rstrip("?"), **context)
     return Response(html, status=status, mimetype="text/html")
+
+
+def shared_page(key: tuple[str, ...], template: str, person: participants.Participant,
+                rid: str, context: Callable[[], dict[str, Any]]) -> WResponse:
+    """:func:`page` for a page that differs between phones only by its CSRF token, the
+    response id and the participant's code: drawn once per ``key`` (which must name
+    everything else the page shows, its language included) while the workshop's rows
+    stay the same, then filled in for this phone. The filled values are escaped, as
+    the template would have done."""
+    pages = snapshot().pages
+    html = pages.get(key)
+    if html is None:
+        if len(pages) >= SHARED_PAGES:
+            pages.clear()
+        html = pages[key] = render_template(
+            template, t=g.t, lang=g.lang, languages=SUPPORTED_LANGUAGES,
+            workshop=snapshot().workshop, csrf=MARK_CSRF, rid=MARK_RID, person=_Someone(),
+            path=request.full_path.rstrip("?"), **context())
+    body = html.replace(MARK_CSRF, guard.csrf_token(g.token)).replace(
+        MARK_RID, str(escape(rid))).replace(MARK_CODE, str(escape(person.code)))
+    return Response(body, status=200, mimetype="text/html")
 
 
 def open_exercise() -> records.Exercise | None:

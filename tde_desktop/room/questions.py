@@ -25,7 +25,13 @@ from tde_desktop.core.workshop import participants, records, responses
 from tde_desktop.core.workshop.answer_checks import AnswerRejected
 from tde_desktop.core.workshop.exercises import Question, label_text
 from tde_desktop.room import forms, guard
-from tde_desktop.room.pages import current_participant, page, snapshot, workshop_id
+from tde_desktop.room.pages import (
+    current_participant,
+    page,
+    shared_page,
+    snapshot,
+    workshop_id,
+)
 from tde_desktop.room.replies import WRITER, refuse, wants_json
 from tde_desktop.room.texts import dots_hint, field_labels
 
@@ -80,9 +86,16 @@ def question_page() -> WResponse:
     if exercise is None:
         return page("wait.html", workshop=workshop, person=person, ended=workshop.status ==
                     "ended")
+    key = request.args.get("k")
+    asked = snap.question(exercise.id, key) if key else None
+    if asked is not None and exercise.type != "sign_in":
+        # The page names its question: only this question's answer is read (a sign-in
+        # needs them all, to know whether the contact question is asked).
+        answered, stored = _answer(person.id, exercise.id, asked)
+        return _render_question(workshop, person, exercise, list(snap.questions[exercise.id]),
+                                asked, _filled(asked, stored), shared=not answered)
     given = _answers(person.id, exercise.id)
     questions = _questions(exercise, given)
-    key = request.args.get("k")
     if key is None:
         key = next((q.key for q in questions if q.key not in given), "")
     question = next((q for q in questions if q.key == key), None)
@@ -90,9 +103,25 @@ def question_page() -> WResponse:
         return page("done.html", workshop=workshop, person=person, exercise=exercise,
                     given=given, questions=[_shown(q) for q in questions],
                     title=exercise.text("title", g.lang))
-    filled = forms.form_fields(question, given.get(question.key)) \
-        if question.single_answer else {}
-    return _render_question(workshop, person, exercise, questions, question, filled)
+    return _render_question(workshop, person, exercise, questions, question,
+                            _filled(question, given.get(question.key)),
+                            shared=question.key not in given)
+
+
+def _answer(person_id: str, exercise_id: str, question: Question) -> tuple[bool, Any]:
+    """(whether the phone answered ``question``, its latest answer) where the page shows
+    it again (single-answer kinds); a kind that takes many answers starts empty."""
+    if not question.single_answer:
+        return False, None
+    row = g.pack.conn.execute(
+        "SELECT answer FROM _tde_responses WHERE participant_id = ? AND exercise_id = ? "
+        "AND question_key = ? AND deleted = 0 ORDER BY seq DESC LIMIT 1",
+        (person_id, exercise_id, question.key)).fetchone()
+    return (True, json.loads(row[0])) if row is not None else (False, None)
+
+
+def _filled(question: Question, answer: Any) -> dict[str, list[str]]:
+    return forms.form_fields(question, answer) if question.single_answer else {}
 
 
 def _shown(question: Question) -> Shown:
@@ -102,25 +131,36 @@ def _shown(question: Question) -> Shown:
 def _render_question(workshop: records.Workshop, person: participants.Participant,
                      exercise: records.Exercise, questions: list[Question], question: Question,
                      filled: dict[str, list[str]], error: str = "", status: int = 200,
-                     response_id: str | None = None) -> WResponse:
-    context: dict[str, Any] = {}
-    if question.kind == "flag_record":
-        context = _record_picker(exercise, filled)
-    if exercise.view_id is not None:
-        from tde_desktop.room.chart import station_png
+                     response_id: str | None = None, shared: bool = False) -> WResponse:
+    """The question page. ``shared``: the phone has not answered this question, so the
+    page is the same for every phone that has not (but for its tokens and code) and is
+    drawn once (:func:`~tde_desktop.room.pages.shared_page`); a record search differs
+    by what was searched, so it is always drawn."""
+    def context() -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        if question.kind == "flag_record":
+            found = _record_picker(exercise, filled)
+        if exercise.view_id is not None:
+            from tde_desktop.room.chart import station_png
 
-        try:
-            context["chart"] = station_png(g.pack, exercise.view_id, g.lang)
-        except TdeError:
-            context["chart"] = None
-    index = questions.index(question)
-    return page("question.html", status, workshop=workshop, person=person, exercise=exercise,
-                q=_shown(question), index=index + 1, total=len(questions),
-                title=exercise.text("title", g.lang),
-                instructions=exercise.text("instructions_participant", g.lang),
-                fields=field_labels(question.kind), dots_hint=dots_hint, filled=filled,
-                error=error,
-                rid=response_id or str(uuid.uuid4()), skip=forms.SKIP, **context)
+            try:
+                found["chart"] = station_png(g.pack, exercise.view_id, g.lang)
+            except TdeError:
+                found["chart"] = None
+        return dict(exercise=exercise, q=_shown(question),
+                    index=questions.index(question) + 1, total=len(questions),
+                    title=exercise.text("title", g.lang),
+                    instructions=exercise.text("instructions_participant", g.lang),
+                    fields=field_labels(question.kind), dots_hint=dots_hint, filled=filled,
+                    error=error, skip=forms.SKIP, **found)
+
+    rid = response_id or str(uuid.uuid4())
+    if shared and not error and status == 200 and question.kind != "flag_record" \
+            and set(request.args) <= {"k"} and exercise.view_id is None:
+        key = (exercise.id, question.key, g.lang, request.full_path, str(len(questions)))
+        return shared_page(key, "question.html", person, rid, context)
+    return page("question.html", status, workshop=workshop, person=person, rid=rid,
+                **context())
 
 
 def _record_picker(exercise: records.Exercise, filled: dict[str, list[str]]) -> dict[str, Any]:
@@ -161,8 +201,7 @@ def answer(exercise_id: str, key: str) -> WResponse:
         value, send = None, True
     try:
         if send:
-            with WRITER:
-                _send(person, exercise, question, value, response_id)
+            _send(person, exercise, question, value, response_id)
     except AnswerRejected as exc:
         if wants_json():
             return make_response({"error": str(exc)}, 422)
@@ -179,17 +218,21 @@ def answer(exercise_id: str, key: str) -> WResponse:
 
 def _send(person: participants.Participant, exercise: records.Exercise, question: Question,
           value: Any, response_id: str) -> None:
+    """Store the answer; the room's writer is held only while it is written (the
+    checks before it run beside other phones' writes)."""
     if exercise.type == "sign_in" and question.key == "contact":
         # A contact is kept on the participant record only, and only with consent.
-        participants.update_participant(g.pack, person.id, contact=value or "")
+        with WRITER:
+            participants.update_participant(g.pack, person.id, contact=value or "")
         return
     responses.submit_answer(
         g.pack, workshop_id=workshop_id(), exercise_id=exercise.id, participant_id=person.id,
         question_key=question.key, answer=value, device_id=person.device_id,
-        response_id=response_id, lang=g.lang)
+        response_id=response_id, lang=g.lang, writer=WRITER)
     if exercise.type == "sign_in" and question.key in SIGNIN_KEYS:
-        participants.update_participant(g.pack, person.id,
-                                        **{question.key: "" if value is None else value})
+        with WRITER:
+            participants.update_participant(g.pack, person.id,
+                                            **{question.key: "" if value is None else value})
 
 
 def _next_url(person: participants.Participant, exercise: records.Exercise, key: str) -> str:

@@ -11,7 +11,9 @@ next phone request, whatever the clock says; answers (written to other tables) n
 cause a rebuild.
 
 Objects in a :class:`Snapshot` are shared by the requests of one thread: read them,
-never change them.
+never change them. Its ``pages`` hold question pages drawn from these objects (see
+:func:`tde_desktop.room.pages.shared_page`): they go with the snapshot, so whatever
+makes the workshop's rows change draws them again.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from tde_desktop.core.errors import TdeError
@@ -36,6 +38,9 @@ class Snapshot:
     workshop: Workshop
     exercises: dict[str, Exercise]
     questions: dict[str, tuple[Question, ...]]
+    #: pages drawn from this snapshot, by what they show (one thread's, like the rest)
+    pages: dict[tuple[str, ...], str] = field(default_factory=dict, compare=False,
+                                              repr=False)
 
     def exercise(self, exercise_id: str) -> Exercise | None:
         """The exercise ``exercise_id`` if it belongs to this workshop, else None."""

@@ -19,11 +19,13 @@ in :mod:`tde_desktop.core.workshop.participants`.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
 import hashlib
 import json
 import uuid
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,12 +90,18 @@ def exercise_question(pack: Pack, workshop_id: str, exercise_id: str, key: str) 
     """
     row = pack.conn.execute("SELECT workshop_id, config FROM _tde_exercises WHERE id = ?",
                             (exercise_id,)).fetchone()
+    return copy.copy(_question_of(row, workshop_id, key))
+
+
+def _question_of(row: Any, workshop_id: str, key: str) -> Question:
+    """The (shared, never changed) question ``key`` of an exercise row that starts with
+    (workshop_id, config); :class:`AnswerRejected` as :func:`exercise_question` says."""
     if row is None or row[0] != workshop_id:
         raise AnswerRejected(_("This exercise is not part of this workshop."))
     question = _questions_by_key(str(row[1])).get(key)
     if question is None:
         raise AnswerRejected(_("This exercise has no question {key}.").format(key=key))
-    return copy.copy(question)
+    return question
 
 
 @functools.lru_cache(maxsize=64)
@@ -107,25 +115,38 @@ def _questions_by_key(config_text: str) -> dict[str, Question]:
     return found
 
 
+#: the exercise and the participant an answer names, in one look-up
+_EXERCISE_AND_PERSON = (
+    "SELECT e.workshop_id, e.config, p.workshop_id, p.withdrawn_at, p.id IS NOT NULL "
+    "FROM _tde_exercises e LEFT JOIN _tde_participants p ON p.id = ? WHERE e.id = ?")
+#: the next answer number, taken inside the write
+_NEXT_SEQ = "(SELECT coalesce(max(seq), 0) + 1 FROM _tde_responses)"
+
+
 def submit_answer(pack: Pack, *, workshop_id: str, exercise_id: str, participant_id: str,
                   question_key: str, answer: Any, device_id: str = "",
-                  response_id: str | None = None, lang: str = "en") -> Response:
+                  response_id: str | None = None, lang: str = "en",
+                  writer: AbstractContextManager[Any] | None = None) -> Response:
     """Check and store one answer; returns only after it is committed to disk.
 
     Raises :class:`AnswerRejected` (nothing stored) for an answer that does not fit,
     an unknown exercise or question, or a withdrawn participant. Must not be called
     inside another transaction (the commit *is* the acknowledgement). Answers to a
     closed exercise are still accepted, so an answer sent as it closes is not lost.
+
+    ``writer``, if given, is held from the start of the write to its commit only (the
+    checks before and the read after run outside it): a server whose threads share
+    one pack takes turns on it instead of SQLite's busy waiting.
     """
     if pack.conn.in_transaction:
         raise RuntimeError("submit_answer must run in its own transaction")
-    question = exercise_question(pack, workshop_id, exercise_id, question_key)
-    normal = validate_answer(question, answer, lang)
-    person = pack.conn.execute("SELECT workshop_id, withdrawn_at FROM _tde_participants "
-                               "WHERE id = ?", (participant_id,)).fetchone()
-    if person is None or person[0] != workshop_id:
+    conn = pack.conn
+    row = conn.execute(_EXERCISE_AND_PERSON, (participant_id, exercise_id)).fetchone()
+    question = _question_of(row, workshop_id, question_key)
+    normal = validate_answer(copy.copy(question), answer, lang)
+    if not row[4] or row[2] != workshop_id:
         raise AnswerRejected(_("Please sign in before answering."))
-    if person[1] is not None:
+    if row[3] is not None:
         raise AnswerRejected(_("This participant has withdrawn from the workshop."))
     answer_json = json.dumps(normal.answer, ensure_ascii=False, sort_keys=True)
     digest = hashlib.sha256("\x1f".join(
@@ -138,36 +159,51 @@ def submit_answer(pack: Pack, *, workshop_id: str, exercise_id: str, participant
         "dataset_id": normal.dataset_id, "record_rowid": normal.record_rowid,
         "amount": normal.amount, "rank": normal.rank, "content_hash": digest,
     }
-    conn = pack.conn
     # FULL makes each commit reach the disk even in WAL mode, so an acknowledged
     # answer also survives a power cut, not only a crash of the app.
     conn.execute("PRAGMA synchronous = FULL")
+    with writer if writer is not None else contextlib.nullcontext():
+        new_id = _write(pack, question, columns, response_id, workshop_id, exercise_id,
+                        participant_id, question_key, digest)
+    return get_response(pack, new_id)
+
+
+def _write(pack: Pack, question: Question, columns: dict[str, Any], response_id: str | None,
+           workshop_id: str, exercise_id: str, participant_id: str, question_key: str,
+           digest: str) -> str:
+    """The answer's one transaction, committed; returns the id of its row."""
+    conn = pack.conn
     conn.execute("BEGIN IMMEDIATE")
     try:
+        # Checked again inside the write: a withdrawal committed since the checks wins.
+        person = conn.execute("SELECT withdrawn_at FROM _tde_participants WHERE id = ?",
+                              (participant_id,)).fetchone()
+        if person is None or person[0] is not None:
+            raise AnswerRejected(_("This participant has withdrawn from the workshop."))
         target = _target(pack, question, response_id, exercise_id, participant_id,
                          question_key, digest)
         now = utc_now()
-        seq = conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM _tde_responses").fetchone()[0]
         if target is None:
             new_id = response_id or str(uuid.uuid4())
             columns.update(id=new_id, workshop_id=workshop_id, exercise_id=exercise_id,
                            participant_id=participant_id, question_key=question_key,
-                           created_at=now, updated_at=now, seq=seq)
-            conn.execute(f"INSERT INTO _tde_responses ({', '.join(columns)}) VALUES "
-                         f"({', '.join('?' * len(columns))})", tuple(columns.values()))
+                           created_at=now, updated_at=now)
+            conn.execute(f"INSERT INTO _tde_responses ({', '.join(columns)}, seq) VALUES "
+                         f"({', '.join('?' * len(columns))}, {_NEXT_SEQ})",
+                         tuple(columns.values()))
         else:
             new_id, same = target
             if not same:
-                columns.update(updated_at=now, seq=seq)
+                columns.update(updated_at=now)
                 sets = ", ".join(f"{k} = ?" for k in columns)
-                conn.execute(f"UPDATE _tde_responses SET {sets} WHERE id = ?",
-                             (*columns.values(), new_id))
+                conn.execute(f"UPDATE _tde_responses SET {sets}, seq = {_NEXT_SEQ} "
+                             "WHERE id = ?", (*columns.values(), new_id))
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
-    return get_response(pack, new_id)
+    return new_id
 
 
 def _target(pack: Pack, question: Question, response_id: str | None, exercise_id: str,
