@@ -22,6 +22,7 @@ from tde_desktop.core.importers.type_rules import (
     CENTURY_PIVOT,
     KINDS,
     LONG_DIGITS,
+    MAX_DIGITS,
     MISSING_MARKERS,
     NUMERIC_KINDS,
     PREFERENCE,
@@ -62,6 +63,7 @@ _PM = _strings(["P", "p"])
 _AM = _strings(["A", "a"])
 _ANCHORED = {name: f"^(?:{kind.pattern})$" for name, kind in KINDS.items()}
 _LONG_INTEGER = f"^(?:{LONG_DIGITS})$"
+_LONG_BYTES = _integer(MAX_DIGITS + 1, pa.int32(), np.int32)
 _SLASH_DATE = f"^(?:{SLASH_DATE_PARTS})$"
 _NULL_TEXT = pa.StringArray.from_buffers(1, pa.py_buffer(np.zeros(2, np.int32)),
                                          pa.py_buffer(b""), pa.py_buffer(b"\x00"), 1)[0]
@@ -108,10 +110,23 @@ def observe(state: ColumnState, column: Column, *, distinct: bool = True) -> boo
             state.kinds.discard(kind)
     # Whole values of too many digits make a column text; only decimal patterns let
     # them through (the integer ones stop at MAX_DIGITS). No marker looks like one.
-    if state.kinds & NUMERIC_KINDS and "integer" not in state.kinds and _true(
-            pc.any(pc.match_substring_regex(column, _LONG_INTEGER))):
+    if state.kinds & NUMERIC_KINDS and "integer" not in state.kinds and _has_long_digits(column):
         state.kinds -= NUMERIC_KINDS
     return distinct
+
+
+def _has_long_digits(column: Column) -> bool:
+    """Whether a value is a whole number of too many digits (:data:`LONG_DIGITS`).
+
+    Such a value is at least that many bytes long and has no decimal point, so the
+    pattern runs only on the values that pass those two cheap tests.
+    """
+    candidates = pc.and_(pc.greater_equal(pc.binary_length(column), _LONG_BYTES),
+                         pc.invert(pc.match_substring(column, ".")))
+    if not _true(pc.any(candidates)):
+        return False
+    return _true(pc.any(pc.match_substring_regex(pc.filter(column, candidates),
+                                                 _LONG_INTEGER)))
 
 
 def _has_value(column: Column) -> bool:
@@ -122,11 +137,11 @@ def _has_value(column: Column) -> bool:
 def convert(kind: str, column: Column) -> Column:
     """A batch of one column as it is stored for ``kind``; missing cells become null."""
     if kind in (TEXT, UNKNOWN):
-        return pc.if_else(pc.equal(column, _EMPTY), _NULL_TEXT, column)
+        return _null_where(column, pc.equal(column, _EMPTY))
     rules = KINDS[kind]
     if rules.slash_order:
         return _iso_dates(column, day_first=rules.day_first)
-    text = pc.if_else(pc.is_in(column, value_set=_MARKERS), _NULL_TEXT, column)
+    text = _null_where(column, pc.is_in(column, value_set=_MARKERS))
     if rules.thousands:
         text = pc.replace_substring(text, THOUSANDS, "")
     if kind in REAL_KINDS:
@@ -173,13 +188,31 @@ def _iso_dates(column: Column, *, day_first: bool) -> Column:
     return pc.if_else(missing, _NULL_TEXT, date)
 
 
+def _null_where(column: Column, is_null: Column) -> Column:
+    """``column`` with the cells where ``is_null`` holds made null.
+
+    A plain string array keeps its offsets and bytes (only a validity bitmap is made),
+    and comes back as it is when no cell is null; any other is copied by ``if_else``.
+    """
+    nulls = pc.sum(is_null).as_py() or 0
+    if (isinstance(column, pa.ChunkedArray) or column.offset or column.null_count
+            or not pa.types.is_string(column.type)):
+        return pc.if_else(is_null, _NULL_TEXT, column) if nulls else column
+    if not nulls:
+        return column
+    valid = pc.invert(is_null)
+    _none, offsets, data = column.buffers()
+    return pa.Array.from_buffers(column.type, len(column), [valid.buffers()[1], offsets, data],
+                                 nulls)
+
+
 #: dates written at one fixed width, as portals export them: width -> pattern, 12-hour.
 #: Not a rule of their own: a speed-up for values that already fit a slash-date kind of
 #: type_rules (tests/core/test_type_rules.py has an example of each width).
 _FIXED_SHAPES = {
-    10: (r"^[0-9]{2}/[0-9]{2}/[0-9]{4}$", False),
-    19: (r"^[0-9]{2}/[0-9]{2}/[0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2}$", False),
-    22: (r"^[0-9]{2}/[0-9]{2}/[0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} [AaPp][Mm]$", True),
+    10: ("00/00/0000", False),
+    19: ("00/00/0000 00:00:00", False),
+    22: ("00/00/0000 00:00:00 AM", True),
 }
 
 
@@ -189,21 +222,22 @@ def _fixed_width_iso(column: Column, missing: Column, *, day_first: bool) -> Col
     The bytes of the values are laid out as a matrix, one row per value, and the
     ISO text is assembled column by column of that matrix: no per-value work at all.
     """
-    values = pc.filter(column, pc.invert(missing))
+    some_missing = _true(pc.any(missing)) or column.null_count
+    values = pc.filter(column, pc.invert(missing)) if some_missing else column
     n = len(values)
     if n == 0:
         return None
     width = pc.min_max(pc.binary_length(values)).as_py()
     if width["min"] != width["max"] or width["min"] not in _FIXED_SHAPES:
         return None
-    pattern, twelve_hour = _FIXED_SHAPES[width["min"]]
-    if not _true(pc.all(pc.match_substring_regex(values, pattern))):
-        return None
     w = width["min"]
+    shape, twelve_hour = _FIXED_SHAPES[w]
     offsets = np.frombuffer(values.buffers()[1], dtype=np.int32, count=n + 1,
                             offset=values.offset * 4)
     raw = np.frombuffer(values.buffers()[2], dtype=np.uint8)
     text = raw[offsets[0]:offsets[0] + n * w].reshape(n, w)
+    if not _fits_shape(text, shape):
+        return None
     month, day = (text[:, 3:5], text[:, 0:2]) if day_first else (text[:, 0:2], text[:, 3:5])
     out_w = 10 if w == 10 else 19
     out = np.empty((n, out_w), dtype=np.uint8)
@@ -222,12 +256,47 @@ def _fixed_width_iso(column: Column, missing: Column, *, day_first: bool) -> Col
         out[:, 13] = out[:, 16] = ord(":")
         out[:, 14:16] = text[:, 14:16]
         out[:, 17:19] = text[:, 17:19]
+    if not some_missing:
+        return pa.StringArray.from_buffers(
+            n, pa.py_buffer(np.arange(0, (n + 1) * out_w, out_w, dtype=np.int32)),
+            pa.py_buffer(out))
     present = _bools(pc.invert(missing))
     new_offsets = np.zeros(len(column) + 1, dtype=np.int32)
     np.cumsum(np.where(present, out_w, 0), out=new_offsets[1:])
     return pa.StringArray.from_buffers(
         len(column), pa.py_buffer(new_offsets), pa.py_buffer(out),
         pa.py_buffer(np.packbits(present, bitorder="little")), len(column) - n)
+
+
+#: what each character of a _FIXED_SHAPES shape allows, as a byte range (after
+#: lower-casing the letters): "0" a digit, "A" the A of AM or P of PM, "M" an M
+_SHAPE_BYTES = {"0": (ord("0"), ord("9")), "A": (ord("a"), ord("p")), "M": (ord("m"), ord("m"))}
+
+
+def _shape_ranges(shape: str) -> tuple[Any, Any, Any]:
+    """The bytes each position of ``shape`` allows: a lower-casing mask, low, high - low."""
+    letters = np.array([0x20 if c in "AM" else 0 for c in shape], dtype=np.uint8)
+    low, high = zip(*(_SHAPE_BYTES.get(c, (ord(c), ord(c))) for c in shape), strict=True)
+    return letters, np.array(low, np.uint8), np.array(high, np.uint8) - np.array(low, np.uint8)
+
+
+_SHAPE_RANGES = {shape: _shape_ranges(shape) for shape, _twelve in _FIXED_SHAPES.values()}
+
+
+def _fits_shape(text: Any, shape: str) -> bool:
+    """Whether every row of the byte matrix ``text`` is written as ``shape``.
+
+    The regular expression ``[0-9]{2}/[0-9]{2}/...`` checked on whole columns of the
+    matrix, one byte position at a time, as a range of allowed bytes.
+    """
+    letters, low, span = _SHAPE_RANGES[shape]
+    if not bool(((text | letters) - low <= span).all()):  # (uint8: below low wraps high)
+        return False
+    ampm = shape.find("A")  # between a and p: only a or p
+    if ampm < 0:
+        return True
+    lower = text[:, ampm] | 0x20
+    return bool(((lower == ord("a")) | (lower == ord("p"))).all())
 
 
 def _bools(mask: Any) -> Any:
