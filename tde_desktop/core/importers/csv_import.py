@@ -219,8 +219,9 @@ def read_sample(path: Path, encoding: str | None = None,
         sample = f.read(SNIFF_BYTES)
     if not sample.strip():
         raise ImportFailed(_("{name} is empty.").format(name=path.name))
-    if b"\x00" in sample[:4096] and not sample.startswith((codecs.BOM_UTF16_LE,
-                                                          codecs.BOM_UTF16_BE)):
+    wide = sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (
+        encoding or "").lower().replace("_", "-") in ("utf-16", "utf-16-le", "utf-16-be")
+    if b"\x00" in sample[:4096] and not wide:
         raise ImportFailed(_("{name} does not look like a text file.").format(name=path.name))
     chosen = encoding or detect_encoding(sample)
     try:
@@ -259,8 +260,10 @@ def find_layout(path: Path, sample: bytes, encoding: str, *, delimiter: str | No
         dialect = detect_dialect(text, delimiter, quote)
     head = find_head(text, dialect, header_row, path.name, header_rows)
     start = _start_byte(sample, text, head, encoding)
-    tail = (find_tail(path, encoding, dialect, len(head.headers), start)
-            if start is not None and not keep_footer else Tail(path.stat().st_size))
+    # UTF-16: the Python path reads it, up to the end byte found here for its footer too
+    data_from = start if start is not None else _utf16_start(sample, text, head, encoding)
+    tail = (find_tail(path, encoding, dialect, len(head.headers), data_from)
+            if data_from is not None and not keep_footer else Tail(path.stat().st_size))
     stray = has_stray_quote(text[head.start_char:], dialect, len(head.headers))
     notes: list[str] = []
     if encoding in ("cp1252", "latin-1"):
@@ -295,6 +298,22 @@ def _start_byte(sample: bytes, text: str, head: Head, encoding: str) -> int | No
     if sample[bom:start].decode(codec, errors="replace") != text[:head.start_char]:
         return None
     return start
+
+
+def _utf16_start(sample: bytes, text: str, head: Head, encoding: str) -> int | None:
+    """The byte where the data rows of a UTF-16 file start, when it can be told exactly."""
+    bom = sample[:2]
+    order = {codecs.BOM_UTF16_LE: "utf-16-le", codecs.BOM_UTF16_BE: "utf-16-be"}.get(bom)
+    if encoding.lower() in ("utf-16-le", "utf-16-be"):
+        order, bom = encoding.lower(), b""
+    if encoding.lower() not in ("utf-16", "utf-16-le", "utf-16-be") or order is None:
+        return None
+    try:
+        before = text[:head.start_char].encode(order)
+    except UnicodeEncodeError:
+        return None
+    start = len(bom) + len(before)
+    return start if sample[len(bom):start] == before else None
 
 
 def _import_with(pack: Pack, path: Path, provenance: Provenance, sample: bytes,

@@ -122,6 +122,9 @@ def _csv_preview(path: Path, encoding: str | None, delimiter: str | None, quote:
         end = min(len(sample), lay.tail.end_byte)
         body = sample[lay.start:end].decode(chosen, errors="replace")
         whole = end == lay.tail.end_byte
+    elif lay.tail.end_byte < size and len(sample) >= size:  # UTF-16, footer left out
+        body = sample[:lay.tail.end_byte].decode(chosen, errors="replace")[head.start_char:]
+        whole = True
     else:
         body, whole = lay.text[head.start_char:], len(sample) >= size
     width = len(head.headers) if lay.stray else None

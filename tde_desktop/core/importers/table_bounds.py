@@ -10,6 +10,7 @@ header add columns. Rows are counted from 1 as a person sees them in a text edit
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import math
@@ -34,6 +35,8 @@ TAIL_BYTES = 64 << 10
 #: encodings whose bytes can be cut at a line end and counted back (the tail is read alone)
 _BYTE_ENCODINGS = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "cp1252": "cp1252",
                    "latin-1": "latin-1"}
+#: UTF-16 names and the byte order their bytes are read in (``utf-16`` from its BOM)
+_UTF16 = {"utf-16": "", "utf-16-le": "utf-16-le", "utf-16-be": "utf-16-be"}
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 
 
@@ -169,20 +172,26 @@ def find_tail(path: Path, encoding: str, dialect: Dialect, width: int,
               start_byte: int) -> Tail:
     """The totals and notes at the end of the file, read from its last lines."""
     size = path.stat().st_size
-    codec = _BYTE_ENCODINGS.get(encoding)
+    codec = _BYTE_ENCODINGS.get(encoding) or _utf16_codec(path, encoding)
     if codec is None:
         return Tail(size)
     begin = max(start_byte, size - TAIL_BYTES)
+    wide = codec.startswith("utf-16")
+    begin += (begin - start_byte) % 2 if wide else 0  # two bytes a code unit
     with path.open("rb") as f:
         f.seek(begin)
         data = f.read()
-    if begin > start_byte:  # start at a line end
+    if begin > start_byte and not wide:  # start at a line end
         cut = min((i for i in (data.find(b"\n"), data.find(b"\r")) if i >= 0), default=-1)
         data = data[cut + 1:] if cut >= 0 else b""
     try:
-        text = data.decode(codec)
+        text = data.decode(codec, errors="strict" if not wide or begin == start_byte
+                           else "surrogatepass")
     except UnicodeDecodeError:
         return Tail(size)
+    if begin > start_byte and wide:  # start at a line end (the cut unit is before it)
+        cut = min((i for i in (text.find("\n"), text.find("\r")) if i >= 0), default=-1)
+        text = text[cut + 1:] if cut >= 0 else ""
     lines = _LINE.findall(text)
     rows: list[list[str]] = []
     q = dialect.quotechar
@@ -201,7 +210,20 @@ def find_tail(path: Path, encoding: str, dialect: Dialect, width: int,
     n, note = footer_note(rows[first:])
     if not n and any(len(r) == 1 for r in rows[first:]):
         return Tail(size)  # an empty value of a one-column table: a row, not a blank line
-    return Tail(size - len("".join(footer).encode(codec)), n, [note] if n else [])
+    return Tail(size - len("".join(footer).encode(codec, errors="surrogatepass")), n,
+                [note] if n else [])
+
+
+def _utf16_codec(path: Path, encoding: str) -> str | None:
+    """The byte order to read a UTF-16 file's tail in (its BOM says, for ``utf-16``)."""
+    if encoding.lower() not in _UTF16:
+        return None
+    order = _UTF16[encoding.lower()]
+    if order:
+        return order
+    with path.open("rb") as f:
+        bom = f.read(2)
+    return {codecs.BOM_UTF16_LE: "utf-16-le", codecs.BOM_UTF16_BE: "utf-16-be"}.get(bom)
 
 
 @dataclass
