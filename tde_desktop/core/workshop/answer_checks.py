@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tde_desktop.core.errors import TdeError
-from tde_desktop.core.i18n import _, ngettext
+from tde_desktop.core.i18n import _, current_language, ngettext, thread_language
 from tde_desktop.core.workshop.exercises import Option, Question
 
 MAX_TEXT = 10_000
@@ -373,10 +373,18 @@ def validate_answer(question: Question, answer: Any, lang: str = "en") -> Normal
     """Check ``answer`` against ``question`` and return what should be stored.
 
     Guarantees: the returned ``answer`` is JSON-able and holds only cleaned text;
-    labels are in ``lang``. Raises :class:`AnswerRejected` (one plain sentence)
-    for an answer that does not fit; nothing else is raised for bad input.
+    labels are in ``lang``. Raises :class:`AnswerRejected` (one plain sentence, in
+    ``lang``) for an answer that does not fit; nothing else is raised for bad input.
     """
     checker = _CHECKERS.get(question.kind)
     if checker is None:
         raise AnswerRejected(_("Unknown question type: {kind}").format(kind=question.kind))
-    return checker(question, answer, lang)
+    try:
+        return checker(question, answer, lang)
+    except AnswerRejected:
+        if lang == current_language():
+            raise
+    # The refusal is for the participant: said again in their language (the checks
+    # write nothing, and what is stored stays as it was).
+    with thread_language(lang):
+        return checker(question, answer, lang)
