@@ -214,8 +214,9 @@ def _scan(book: Workbook, sheet: str, progress: ProgressCallback | None
     return scan
 
 
-#: rows converted to text at a time
-BLOCK_ROWS = 4096
+#: rows converted to text at a time (4096 held 4 MB more of a 200,000 x 12 sheet's
+#: import at once, for no measurable gain in time)
+BLOCK_ROWS = 2048
 
 
 def _row_blocks(book: Workbook, sheet: str, first: int, last: int | None
