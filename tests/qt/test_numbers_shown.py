@@ -53,3 +53,39 @@ def test_projector_bars_write_numbers_in_the_workshop_language(qtbot: Any) -> No
     assert chart.displayed() == [("Sí", "12.345"), ("No", "2,5")]
     chart.lang = "en"
     assert chart.displayed() == [("Sí", "12,345"), ("No", "2.5")]
+
+
+@pytest.fixture(scope="module")
+def sample_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tde_desktop.sample_pack import build
+
+    return build(out=tmp_path_factory.mktemp("sample") / "sample.tdepack")
+
+
+def test_station_bar_labels_follow_the_participants_language(qtbot: Any,
+                                                             sample_pack: Path) -> None:
+    """A Spanish participant on an English interface reads 5125 on the bars (Spanish
+    leaves four digits alone), not 5,125."""
+    from tde_desktop.core.pack import Pack
+    from tde_desktop.core.workshop import workshops as ws
+    from tde_desktop.qt.workshop.station_chart import StationChart, station_figure
+
+    assert i18n.current_language() == "en"
+    with Pack.open(sample_pack) as pack:
+        workshop = ws.list_workshops(pack)[0]
+        views = [e.view_id for e in ws.list_exercises(pack, workshop.id) if e.view_id]
+    chart = StationChart(14)
+    qtbot.addWidget(chart)
+    chart.resize(700, 500)
+    chart.show()
+    labels: list[str] = []
+    for view_id in views:  # the station whose bars pass a thousand
+        counted = station_figure(sample_pack, view_id, lang="es")
+        if counted.data.kind != "bar" or max(counted.data.values, default=0) < 1000:
+            continue
+        chart.view_id, chart.lang = counted.view_id, counted.lang
+        chart._counted(counted)
+        labels = [t.get_text() for ax in chart.figure.axes for t in ax.texts]
+        break
+    assert any(len(t) == 4 and t.isdigit() for t in labels), labels
+    assert not any("," in t for t in labels), labels

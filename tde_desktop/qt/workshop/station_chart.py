@@ -199,7 +199,8 @@ class StationChart(QWidget):
             self._draw(result)
 
     def _draw(self, result: StationFigure) -> None:
-        with warnings.catch_warnings():
+        # Bar labels are written here, in the participant's language too (16.747).
+        with warnings.catch_warnings(), thread_language(result.lang):
             # matplotlib warns when a label cannot fit; the chart is still right.
             warnings.simplefilter("ignore", UserWarning)
             # The caption is shown below as wrapping text; the title wraps in the figure.
