@@ -115,8 +115,8 @@ def decision_lines(info: Any) -> list[str]:
         lines.append(_("Header row: {value} (change with --header-row)").format(
             value=o["header_row"]))
     if isinstance(o.get("header_rows"), list):
-        lines.append(_("Header rows: {n} (change with --header-rows)").format(
-            n=len(o["header_rows"])))
+        lines.append(_("Header rows: {value} (change with --header-rows)").format(
+            value=len(o["header_rows"])))
     if "rows_above" in o:
         lines.append(_("Rows left out above the header: {n} (change with --header-row)").format(
             n=o["rows_above"]))
