@@ -189,6 +189,7 @@ class _Reader:
         self.rows = 0  # data rows, counted by the first pass
         self.missing = [0] * ncols  # cells stored as NULL, per column
         self.types_changed = False
+        self._first_cell: Any = None  # the header's first cell, as an Arrow scalar
 
     @contextlib.contextmanager
     def _batches(self, sha256: Any = None) -> Iterator[tuple[_CountingFile, Iterator[Any]]]:
@@ -245,7 +246,8 @@ class _Reader:
         distinct = [True] * len(states)  # check distinct values while values repeat
         waiting: list[Any] = []  # batches read before the types are chosen
         chosen: list[str] | None = None
-        with self._batches(sha256) as (source, batches), _Writer(staged) as writer:
+        writer = _ConvertingWriter(staged, len(states))
+        with self._batches(sha256) as (source, batches), writer:
             for n, batch in enumerate(batches, start=1):
                 self._check_second_table(batch)
                 for i, (state, column) in enumerate(zip(states, batch.columns, strict=True)):
@@ -261,7 +263,7 @@ class _Reader:
                     if [s.best() for s in states] != chosen:
                         self.types_changed = True
                     else:
-                        self.missing = writer.write(batch, chosen, self.missing)
+                        writer.write(batch, chosen, self.missing)
                 # The reader runs ahead of the batches handed out; each batch is about
                 # one block of the file.
                 report(self.progress, min(n * BLOCK_BYTES, self.total), self._total(),
@@ -270,18 +272,21 @@ class _Reader:
             if chosen is None:  # a small file: every batch waited
                 self._start(staged, writer, [s.best() for s in states], waiting)
             source.drain()  # anything after the last row still counts in the checksum
+        self.missing = writer.nulls
         return sha256.hexdigest()
 
     def _check_second_table(self, batch: Any) -> None:
         """Give the file to the Python path when a row repeats the header."""
         import pyarrow.compute as pc
 
-        from tde_desktop.core.importers.arrow_types import _strings
+        from tde_desktop.core.importers.arrow_types import _text
 
         cells = self.header_cells
         if len(cells) != batch.num_columns or not any(cells):
             return
-        same = pc.is_in(batch.column(0), value_set=_strings([cells[0]]))
+        if self._first_cell is None:
+            self._first_cell = _text(cells[0])
+        same = pc.equal(batch.column(0), self._first_cell)
         if not pc.any(same).as_py():
             return
         for row in batch.filter(same).to_pylist():
@@ -292,7 +297,7 @@ class _Reader:
                batches: list[Any]) -> None:
         staged.create(self.columns, kinds)
         for batch in batches:
-            self.missing = writer.write(batch, kinds, self.missing)
+            writer.write(batch, kinds, self.missing)
 
     def _total(self) -> int:
         """Progress is counted in bytes: one pass over the file, or two after a change."""
@@ -302,15 +307,16 @@ class _Reader:
         """Second pass, with the final types, into a fresh scratch table."""
         kinds = [s.best() for s in states]
         staged.create(self.columns, kinds)
-        self.missing = [0] * len(kinds)
         rows = 0
-        with self._batches() as (_source, batches), _Writer(staged) as writer:
+        writer = _ConvertingWriter(staged, len(kinds))
+        with self._batches() as (_source, batches), writer:
             for batch in batches:
-                self.missing = writer.write(batch, kinds, self.missing)
+                writer.write(batch, kinds, self.missing)
                 rows += batch.num_rows
                 report(self.progress, self.total + self.total * rows // max(1, self.rows),
                        2 * self.total, ngettext("Imported {n:,} row", "Imported {n:,} rows",
                                                 rows).format(n=rows))
+        self.missing = writer.nulls
 
 
 class _Writer:
@@ -352,6 +358,34 @@ class _Writer:
             self._wait()
         finally:
             self._worker.shutdown(wait=True)
+
+
+class _ConvertingWriter(_Writer):
+    """The writer of delimited files: batches are converted on the worker too.
+
+    The reading thread then only reads and checks types while the worker converts
+    and inserts the batch before. The cells stored as NULL are counted in
+    :attr:`nulls` (final once the block is left); ``write`` returns ``missing`` as given.
+    """
+
+    def __init__(self, staged: _Scratch, ncols: int) -> None:
+        super().__init__(staged)
+        self.nulls = [0] * ncols
+
+    def write(self, batch: Any, kinds: list[str], missing: list[int]) -> list[int]:
+        self._wait()
+        self._inserting = self._worker.submit(self._convert_and_insert, batch, list(kinds))
+        return missing
+
+    def _convert_and_insert(self, batch: Any, kinds: list[str]) -> None:
+        import pyarrow as pa
+
+        from tde_desktop.core.importers.arrow_types import convert
+
+        arrays = [convert(kind, column) for kind, column in zip(kinds, batch.columns,
+                                                                strict=True)]
+        self.staged.insert(pa.RecordBatch.from_arrays(arrays, names=batch.schema.names))
+        self.nulls = [m + a.null_count for m, a in zip(self.nulls, arrays, strict=True)]
 
 
 class _Scratch:
