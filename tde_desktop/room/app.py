@@ -18,12 +18,15 @@ The pages themselves are in :mod:`tde_desktop.room.pages`.
 from __future__ import annotations
 
 import contextlib
+import functools
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, g, request
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 from tde_desktop.core.errors import TdeError
 from tde_desktop.core.i18n import SUPPORTED_LANGUAGES, _, thread_language
@@ -80,12 +83,30 @@ class PackPerThread:
                 pack.conn.close()
 
 
-def phone_language(accept: Any, cookie: str | None) -> str:
-    """The phone's choice (cookie), else the best of Accept-Language, else English."""
+def phone_language(accept: str, cookie: str | None) -> str:
+    """The phone's choice (cookie), else the best of its Accept-Language header, else
+    English."""
     if cookie in SUPPORTED_LANGUAGES:
         return str(cookie)
-    best = accept.best_match(list(SUPPORTED_LANGUAGES)) if accept else None
+    return _best_language(accept, tuple(SUPPORTED_LANGUAGES)) if accept else "en"
+
+
+@functools.lru_cache(maxsize=256)
+def _best_language(accept: str, languages: tuple[str, ...]) -> str:
+    """The best of ``languages`` for an Accept-Language header (a phone sends the same
+    header on every request: it is read once)."""
+    best = parse_accept_header(accept, LanguageAccept).best_match(list(languages))
     return str(best or "en")
+
+
+def _warm(app: Flask) -> None:
+    """Compile every page template and make the page texts of every language when the
+    room starts, so that no phone's request waits for them."""
+    for name in app.jinja_env.list_templates():
+        app.jinja_env.get_template(name)
+    for lang in list(SUPPORTED_LANGUAGES):
+        with thread_language(lang):
+            texts_in(lang)
 
 
 def create_app(pack_path: Path, workshop_id: str, code: str) -> Flask:
@@ -113,8 +134,8 @@ def create_app(pack_path: Path, workshop_id: str, code: str) -> Flask:
             if len(seen) > 5000:  # made-up cookies must not grow it without end
                 for old in [k for k, at in list(seen.items()) if now - at > 60]:
                     seen.pop(old, None)
-        g.lang = phone_language(request.accept_languages, request.cookies.get(
-            guard.LANG_COOKIE))
+        g.lang = phone_language(request.headers.get("Accept-Language", ""),
+                                request.cookies.get(guard.LANG_COOKIE))
         g.lang_scope = thread_language(g.lang)
         g.lang_scope.__enter__()
         g.t = texts_in(g.lang)
@@ -143,7 +164,7 @@ def create_app(pack_path: Path, workshop_id: str, code: str) -> Flask:
 
     @app.after_request
     def _headers(response: Response) -> Response:
-        response.headers.update(guard.SECURITY_HEADERS)
+        response.headers.extend(guard.SECURITY_HEADER_ITEMS)  # no route sets them
         if not request.path.startswith("/static/"):
             response.headers["Cache-Control"] = "no-store"
         return response
@@ -159,4 +180,5 @@ def create_app(pack_path: Path, workshop_id: str, code: str) -> Flask:
 
     pages.register(app)
     questions.register(app)
+    _warm(app)
     return app

@@ -37,6 +37,8 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
 }
+#: the same, as the list of pairs added to each response (made once)
+SECURITY_HEADER_ITEMS = tuple(SECURITY_HEADERS.items())
 
 
 def new_device_token() -> str:
