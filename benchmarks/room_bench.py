@@ -344,11 +344,13 @@ def report(args: argparse.Namespace, phones: int, answers: int,
     print(f"room_bench: {phones} phones x {QUESTIONS} questions = {answers} answers, "
           f"think {args.think:g} s, client {args.client}, {os.cpu_count()} CPUs, "
           f"load before {loads[0]}, after {loads[1]}")
-    print(f"{'':34}{'answers':>9}{'seconds':>9}{'answers/s':>11}{'CPU ms/ans':>11}")
+    print(f"{'':34}{'answers':>9}{'seconds':>9}{'answers/s':>11}{'CPU ms/ans':>11}"
+          f"{'disk ms/ans':>12}")
     for label, (seconds, cpu) in zip(("floor before the room", "floor after the room"),
                                      floors, strict=True):
+        # what the floor did not spend on its CPU it spent waiting, mostly for the disk
         print(f"{label:34}{answers:>9}{seconds:>9.2f}{answers / seconds:>11.1f}"
-              f"{cpu * 1000 / answers:>11.2f}")
+              f"{cpu * 1000 / answers:>11.2f}{(seconds - cpu) * 1000 / answers:>12.2f}")
     print(f"{'floor (mean of the two)':34}{answers:>9}{floor_s:>9.2f}{floor_rate:>11.1f}")
     print(f"{'room: tde room over HTTP':34}{len(acked):>9}{result['wall']:>9.2f}"
           f"{room_rate:>11.1f}")
@@ -360,6 +362,10 @@ def report(args: argparse.Namespace, phones: int, answers: int,
     per = 1000 / max(1, len(acked))
     print(f"{'CPU per answer: server / phones (ms)':34}{result['cpu'] * per:>9.2f}"
           f"{result['client_cpu'] * per:>9.2f}")
+    # The server's Python runs on one core at a time (the GIL): this is the most answers
+    # a second it could serve, whatever the disk, with a core to itself.
+    print(f"{'server one-core ceiling (answers/s)':34}"
+          f"{1 / max(1e-9, result['cpu'] / max(1, len(acked))):>29.1f}")
     runs = result["runs"]
     print(f"{'HTTP requests / 429s per answer':34}"
           f"{sum(r.requests for r in runs) * per / 1000:>9.2f}"
