@@ -295,6 +295,11 @@ def message_boxes(window: Any, pack: Pack, workshop: ws.Workshop
         console.timer.stop()  # type: ignore[attr-defined]
         return console.end()  # type: ignore[attr-defined, no-any-return]
 
+    def back_to_console() -> QWidget:  # asked by the console locked while a kiosk is open
+        console = show(window._test_qtbot, FacilitatorConsole(pack, workshop.id))
+        console.timer.stop()  # type: ignore[attr-defined]
+        return console.lock_page.ask()  # type: ignore[attr-defined, no-any-return]
+
     saved = pack.path.parent / "results" / "Vacant buildings workshop results.xlsx"
     lock = LockInfo(pid=4242, hostname="facilitator-laptop", app_version="1.0",
                     since="2026-03-01T09:30:00+00:00", heartbeat="")
@@ -307,6 +312,7 @@ def message_boxes(window: Any, pack: Pack, workshop: ws.Workshop
         "remove a dataset": lambda: window.dataset_actions.ask_remove(
             pack.datasets()[0].id),
         "end the workshop": end_workshop,
+        "PIN, back to the console": back_to_console,
     }
 
 
@@ -456,3 +462,19 @@ def test_scroll_strips_are_found(qtbot: Any) -> None:
     problems = fit.fit_window(dialog, fit.SIZES["1366x768"], opened=True)
     assert any("2 scrolling strips" in p for p in problems), problems
     assert any("though the window could grow" in p for p in problems), problems
+
+
+def test_pin_dialog_opened_at_its_minimum_shows_its_whole_prompt(qtbot: Any,
+                                                                 pack: Pack) -> None:
+    """On X11 the PIN dialog opened at its minimum size, one line tall, and cut the
+    console's two-line prompt; shown, it is as tall as its wrapped text needs."""
+    from tde_desktop.qt.workshop.pin_dialog import PinDialog
+
+    text_size("100%")
+    made = create_from_agenda(pack, AGENDA, pin=PIN)
+    dialog = PinDialog(pack, made.id, None, "To come back to the facilitator console, "
+                       "type the facilitator PIN. " * 2)
+    dialog.resize(dialog.minimumSizeHint())  # the size the window system gave it
+    show(qtbot, dialog)
+    fit.settle()
+    assert not fit.too_short(dialog.prompt), fit.too_short(dialog.prompt)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -86,6 +87,16 @@ class PinDialog(QDialog):
         # layout (and so the dialog's minimum) knows it; remade when the text size changes,
         # so going back from 200% to 100% lets the dialog shrink again.
         self.prompt.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 26)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # A window is not held to its wrapped text's height: on X11 this dialog opened at
+        # its minimum, one line tall, and a two-line prompt was cut. Tall enough, always.
+        layout = self.layout()
+        if layout is not None and layout.hasHeightForWidth():
+            need = layout.totalHeightForWidth(self.width())
+            if need > self.height():
+                self.resize(self.width(), need)
+        super().showEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.FontChange:
