@@ -59,6 +59,7 @@ def _integer(value: int, arrow_type: Any, numpy_type: Any) -> Any:
 
 
 _MARKERS = _strings(sorted(MISSING_MARKERS))
+_MARKER_BYTES = max(len(m.encode()) for m in MISSING_MARKERS)
 _PM = _strings(["P", "p"])
 _AM = _strings(["A", "a"])
 _ANCHORED = {name: f"^(?:{kind.pattern})$" for name, kind in KINDS.items()}
@@ -94,8 +95,7 @@ def observe(state: ColumnState, column: Column, *, distinct: bool = True) -> boo
         unique = pc.unique(column)
         distinct = len(unique) * 2 < len(column)
         column = unique
-    missing = pc.is_in(column, value_set=_MARKERS)
-    if _true(pc.all(missing)):
+    if _all_markers(column):
         return distinct
     state.seen_value = True
     # (A value holding NUL matches no kind's pattern, so such a column becomes text
@@ -104,7 +104,7 @@ def observe(state: ColumnState, column: Column, *, distinct: bool = True) -> boo
     for kind in [k for k in PREFERENCE if k in state.kinds]:
         if kind in settled:
             continue
-        if _true(pc.all(pc.or_(missing, pc.match_substring_regex(column, _ANCHORED[kind])))):
+        if _fits_or_missing(column, _ANCHORED[kind]):
             settled |= WIDER.get(kind, frozenset())
         else:
             state.kinds.discard(kind)
@@ -113,6 +113,25 @@ def observe(state: ColumnState, column: Column, *, distinct: bool = True) -> boo
     if state.kinds & NUMERIC_KINDS and "integer" not in state.kinds and _has_long_digits(column):
         state.kinds -= NUMERIC_KINDS
     return distinct
+
+
+def _all_markers(column: Column) -> bool:
+    """Whether every value is a missing marker (never when one is longer than them all)."""
+    longest = pc.max(pc.binary_length(column)).as_py()
+    return longest is None or (longest <= _MARKER_BYTES
+                               and _true(pc.all(pc.is_in(column, value_set=_MARKERS))))
+
+
+def _fits_or_missing(column: Column, pattern: str) -> bool:
+    """Whether every value matches ``pattern`` or is a missing marker.
+
+    Only the values that do not match are looked up among the markers.
+    """
+    matched = pc.match_substring_regex(column, pattern)
+    if _true(pc.all(matched)):
+        return True
+    others = pc.filter(column, pc.invert(matched))
+    return _true(pc.all(pc.is_in(others, value_set=_MARKERS)))
 
 
 def _has_long_digits(column: Column) -> bool:
