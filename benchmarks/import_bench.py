@@ -17,11 +17,13 @@ migrations build the pack, imports pandas when it is installed.)
 Inputs: the three NYC tax-lot files of shared/data/large (gunzipped first, outside
 the timing), their concatenation (2,559,554 rows), and a generated 1,000,000-row
 311 file (see ``generate_311.py``). Prints one table row per input and tool: rows,
-wall seconds, peak MB and the ratio to ``sqlite3`` on the same input.
+wall and CPU seconds, peak MB and the ratios to ``sqlite3`` on the same input, in wall
+and in CPU seconds (the steadier one when other work shares the machine).
 
     python benchmarks/import_bench.py --quick                    # smoke run, 100k rows each
     python benchmarks/import_bench.py --inputs nyc2023,la311 --skip-slow --json out.json
     python benchmarks/import_bench.py --inputs nyc2023 --profile /tmp/ours.prof
+    python benchmarks/import_bench.py --skip-slow --repeat 3      # medians of 3 runs in turns
 """
 
 from __future__ import annotations
@@ -264,19 +266,37 @@ def run_one(tool: str, item: Input, workdir: Path) -> dict[str, object]:
 
 
 def print_table(results: list[dict[str, object]]) -> None:
-    floor = {r["input"]: r["wall_s"] for r in results if r["tool"] == "sqlite3" and r["ok"]}
+    """One row per input and tool; the ratios are to ``sqlite3`` on the same input, in wall
+    seconds and in CPU seconds (steadier when other work shares the machine)."""
+    floor = {r["input"]: r for r in results if r["tool"] == "sqlite3" and r["ok"]}
     rows = []
     for r in results:
         base = floor.get(r["input"])
-        ratio = f"{float(r['wall_s']) / float(base):.2f}x" if r["ok"] and base else "-"  # type: ignore[arg-type]
-        r["ratio_to_sqlite3"] = (round(float(r["wall_s"]) / float(base), 2)  # type: ignore[arg-type]
-                                 if r["ok"] and base else None)
+        for key, out in (("wall_s", "ratio_to_sqlite3"), ("cpu_s", "cpu_ratio_to_sqlite3")):
+            r[out] = (round(float(r[key]) / float(base[key]), 2)  # type: ignore[arg-type]
+                      if r["ok"] and base and float(base[key]) > 0 else None)  # type: ignore[arg-type]
+        ratio, cpu_ratio = (f"{r[k]:.2f}x" if r[k] is not None else "-"
+                            for k in ("ratio_to_sqlite3", "cpu_ratio_to_sqlite3"))
         rows.append([r["input"], r["csv_rows"], r["tool"],
                      r["wall_s"] if r["ok"] else "FAILED", r["cpu_s"], r["peak_mb"], ratio,
-                     r.get("db_mb", "-"), r.get("db_rows", "-")])
+                     cpu_ratio, r.get("db_mb", "-"), r.get("db_rows", "-")])
     print(_measure.format_table(
-        ["input", "rows", "tool", "wall s", "cpu s", "peak MB", "vs sqlite3", "db MB",
-         "rows in db"], rows))
+        ["input", "rows", "tool", "wall s", "cpu s", "peak MB", "vs sqlite3", "cpu vs sqlite3",
+         "db MB", "rows in db"], rows))
+
+
+def median_run(runs: list[dict[str, object]]) -> dict[str, object]:
+    """The runs of one tool on one input as one result: median wall and CPU seconds,
+    the highest peak; failed if any run failed."""
+    failed = [r for r in runs if not r["ok"]]
+    if failed or len(runs) == 1:
+        return failed[0] if failed else runs[0]
+    result = dict(sorted(runs, key=lambda r: float(r["wall_s"]))[len(runs) // 2])  # type: ignore[arg-type]
+    result["cpu_s"] = sorted(float(r["cpu_s"]) for r in runs)[len(runs) // 2]  # type: ignore[arg-type]
+    result["peak_mb"] = max(float(r["peak_mb"]) for r in runs)  # type: ignore[arg-type]
+    result["runs"] = [{k: r[k] for k in ("wall_s", "cpu_s", "peak_mb", "load_before")}
+                      for r in runs]
+    return result
 
 
 def _versions() -> dict[str, str]:
@@ -348,6 +368,9 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"leave out slow peers ({', '.join(sorted(SLOW_TOOLS))})")
     parser.add_argument("--quick", action="store_true",
                         help=f"use only the first {QUICK_ROWS:,} rows of each input")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run every tool this many times on each input, in turns, and "
+                             "print the median (default 1)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--workdir", type=Path,
                         help="where inputs and databases go; inputs already there are "
@@ -375,13 +398,18 @@ def main(argv: list[str] | None = None) -> int:
         print("versions: " + ", ".join(f"{k} {v}" for k, v in versions.items()))
         results = []
         for item in items:
-            for tool in tools:
-                print(f"  {item.name} ({item.rows:,} rows): {tool} ...", end=" ", flush=True)
-                result = run_one(tool, item, workdir)
-                print(f"{result['wall_s']:.1f} s" if result["ok"] else "FAILED", flush=True)
-                if not result["ok"]:
-                    print(str(result["error"]), file=sys.stderr)
-                results.append(result)
+            runs: dict[str, list[dict[str, object]]] = {tool: [] for tool in tools}
+            for _round in range(args.repeat):  # tools take turns, so load hits each alike
+                for tool in tools:
+                    print(f"  {item.name} ({item.rows:,} rows): {tool} ...", end=" ",
+                          flush=True)
+                    result = run_one(tool, item, workdir)
+                    print(f"{result['wall_s']:.1f} s, {result['cpu_s']:.1f} s CPU"
+                          if result["ok"] else "FAILED", flush=True)
+                    if not result["ok"]:
+                        print(str(result["error"]), file=sys.stderr)
+                    runs[tool].append(result)
+            results += [median_run(runs[tool]) for tool in tools]
         uptime_after = _measure.uptime_line()
         print()
         print_table(results)
