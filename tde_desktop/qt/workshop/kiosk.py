@@ -369,7 +369,8 @@ class Kiosk(QWidget):
             if event.isAutoRepeat():
                 return  # a held Enter key must not send several screens
             focus = self.focusWidget()
-            if isinstance(focus, QPushButton) and focus is not self.next_button:
+            if isinstance(focus, QPushButton) and focus is not self.next_button \
+                    and not focus.property("enter_means_next"):
                 focus.click()
             elif self.stack.currentIndex() == 1:
                 self.next()

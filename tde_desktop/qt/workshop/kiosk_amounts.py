@@ -44,6 +44,10 @@ class DotCounter(QWidget):
         for button in (self.minus, self.plus):
             button.setObjectName("dotButton")
             button.setAutoRepeat(False)
+            # A click does not take the keyboard, and Enter still means Next here (the
+            # kiosk reads this property); Space presses the button Tab reached.
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            button.setProperty("enter_means_next", True)
         self.minus.clicked.connect(lambda: self.setValue(self._value - 1))
         self.plus.clicked.connect(lambda: self.setValue(self._value + 1))
         row.addWidget(self.minus)

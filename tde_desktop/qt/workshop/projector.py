@@ -137,7 +137,10 @@ class ProjectorWindow(QWidget):
         if target is not None:
             area = target.availableGeometry()
             size = fit_size(area.size())
-            self.setGeometry(area.x(), area.y(), size.width(), size.height())
+            self.resize(size)
+            # move() places the frame, title bar included; setGeometry() placed the
+            # window's inside at the top, which put the title bar above the screen.
+            self.move(area.topLeft())
         if full_screen and len(screens) > 1:
             self.showFullScreen()
         else:
