@@ -148,10 +148,16 @@ def _starts_table(lines: list[str], options: dict[str, Any], width: int) -> bool
 
 def _names_first(lines: list[str], options: dict[str, Any], width: int) -> bool:
     """Whether the first line split ``width`` wide names every column, as a header under
-    a title does ('0|' under a header 'col0' is a value holding the character)."""
-    for row in csv.reader(lines, **options):
+    a title does ('0|' under a header 'col0' is a value holding the character), or is
+    the top row of a two-row header (',Budget,,Actual,') over a line that does."""
+    rows = csv.reader(lines, **options)
+    for row in rows:
         if len(row) >= width:  # (a ragged file's header may be wider than most rows)
-            return all(c.strip() for c in row[:width])
+            if all(c.strip() for c in row[:width]):
+                return True
+            under = next(rows, [])
+            return (not row[0].strip() and any(c.strip() for c in row)
+                    and len(under) >= width and all(c.strip() for c in under[:width]))
     return False
 
 

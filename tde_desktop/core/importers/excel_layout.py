@@ -198,7 +198,9 @@ def _table(scan: Scan, columns: list[int], merges: list[tuple[int, int, int, int
     if count is not None:
         header_rows = counted_header(header_rows, count, header_row is not None,
                                      scan.last_row + 1)
-    filled = _fill_merges(scan.sample, header_rows, merges)
+    # a sheet that merges no cells is read as the same table saved as text is
+    filled = _fill_merges(scan.sample, header_rows,
+                          merges or _text_spans(rows, columns, header_rows))
     kept = [c for c in columns if scan.col_last[c] >= header_rows[0]]
     headers = []
     for c in kept:
@@ -367,7 +369,9 @@ def find_header_rows(rows: list[list[str]], merges: list[tuple[int, int, int, in
 
 def _header_row(rows: list[list[str]], counts: list[int], nonblank: list[int],
                 min_names: int = 1) -> int:
-    """The first row about as wide as the table and mostly text."""
+    """The first row about as wide as the table and mostly text; else the first wide row
+    when it holds names and years ('Department, 2022, 2023' under a title), else the
+    first row."""
     wide = sorted(n for n in counts if n > 2)
     width = wide[len(wide) // 2] if wide else max(counts)
     # (a two-column table needs both names: a one-cell title row is not its header)
@@ -376,6 +380,11 @@ def _header_row(rows: list[list[str]], counts: list[int], nonblank: list[int],
         values = [v for v in rows[i] if v]
         if counts[i] >= need and sum(map(_texty, values)) >= 0.6 * len(values):
             return i
+    first_wide = next((i for i in nonblank if counts[i] >= need), None)
+    if first_wide is not None:
+        values = [v for v in rows[first_wide] if v]
+        if all(map(_heading, values)) and any(map(_texty, values)):
+            return first_wide
     return nonblank[0]
 
 
@@ -410,6 +419,28 @@ def _below(rows: list[list[str]], counts: list[int], h: int, columns: list[int],
         found.append(r)
         r += 1
     return found if r >= len(rows) or not counts[r] else []
+
+
+def spans(rows: list[list[str]]) -> list[tuple[int, int, int, int]]:
+    """Where no cells are merged (a text file, a sheet centred across a selection): each
+    name of a sparse row spans the empty cells to its right, up to the next name."""
+    merges = []
+    for r, row in enumerate(rows):
+        if 2 * sum(1 for v in row if v) > len(row):  # a row of names with a gap, not groups
+            continue
+        filled = [c for c, v in enumerate(row) if v] + [len(row)]
+        for c, nxt in zip(filled, filled[1:], strict=False):
+            if nxt - 1 > c:
+                merges.append((r, c, r, nxt - 1))
+    return merges
+
+
+def _text_spans(rows: list[list[str]], columns: list[int],
+                header_rows: list[int]) -> list[tuple[int, int, int, int]]:
+    """:func:`spans` of the header rows over the last one, in sheet columns (``rows``
+    hold the cells of ``columns``)."""
+    return [(r, columns[c0], r, columns[c1]) for r in header_rows[:-1] if r < len(rows)
+            for _r, c0, _r1, c1 in spans([rows[r]])]
 
 
 def _fill_merges(sample: list[list[str]], header_rows: list[int],

@@ -29,6 +29,7 @@ from tde_desktop.core.importers.excel_layout import (
     find_header_rows,
     footer_note,
     footer_start,
+    spans,
 )
 
 TAIL_BYTES = 64 << 10
@@ -77,19 +78,6 @@ def _records(text: str, dialect: Dialect) -> tuple[list[list[str]], list[int]]:
     return records, ends
 
 
-def _spans(rows: list[list[str]]) -> list[tuple[int, int, int, int]]:
-    """A text file's stand-in for merged cells: a heading over the empty cells to its right."""
-    merges = []
-    for r, row in enumerate(rows):
-        if 2 * sum(1 for v in row if v) > len(row):  # a row of names with a gap, not groups
-            continue
-        filled = [c for c, v in enumerate(row) if v] + [len(row)]
-        for c, nxt in zip(filled, filled[1:], strict=False):
-            if nxt - 1 > c:
-                merges.append((r, c, r, nxt - 1))
-    return merges
-
-
 def find_head(text: str, dialect: Dialect, header_row: int | None, name: str,
               header_rows: int | None = None) -> Head:
     """The header of the file whose first characters are ``text``.
@@ -105,7 +93,7 @@ def find_head(text: str, dialect: Dialect, header_row: int | None, name: str,
         raise ImportFailed(_("{name} is empty.").format(name=name))
     width = max(map(len, rows))
     rows = [r + [""] * (width - len(r)) for r in rows]
-    merges = _spans(rows)
+    merges = spans(rows)  # a text file's stand-in for merged cells
     notes: list[str] = []
     if header_row is not None:
         if header_row < 1 or header_row > len(rows):
