@@ -136,11 +136,11 @@ class ProjectorWindow(QWidget):
         target = screens[1] if len(screens) > 1 else QGuiApplication.primaryScreen()
         if target is not None:
             area = target.availableGeometry()
-            size = fit_size(area.size())
-            self.resize(size)
-            # move() places the frame, title bar included; setGeometry() placed the
-            # window's inside at the top, which put the title bar above the screen.
-            self.move(area.topLeft())
+            self.resize(fit_size(area.size()))
+            if len(screens) > 1:
+                self.move(area.topLeft())  # onto the projector's screen
+            # On the only screen the window manager places it: moved to the top-left
+            # before it is shown, its title bar went above the screen, out of reach.
         if full_screen and len(screens) > 1:
             self.showFullScreen()
         else:
