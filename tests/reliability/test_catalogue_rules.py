@@ -160,3 +160,36 @@ def test_a_table_rewritten_with_the_same_rules_still_opens(template: Path,
     _rewrite(path, "_tde_participants", "code TEXT NOT NULL,", '"code" text NOT NULL ,')
     with Pack.open(path, read_only=True) as pack:
         assert pack.title
+
+
+@pytest.mark.parametrize(("table", "column", "size"), [
+    ("_tde_datasets", "publisher", 10 * 1024 * 1024), ("_tde_datasets", "title", 10_001),
+    ("_tde_datasets", "description", 200_001), ("_tde_columns", "description_en", 300_000),
+    ("_tde_workshops", "title", 20_000), ("_tde_exercises", "title", 10 * 1024 * 1024)])
+def test_texts_longer_than_the_app_writes_are_refused(template: Path, tmp_path: Path,
+                                                      table: str, column: str,
+                                                      size: int) -> None:
+    """A 10 MB title or publisher held the main window for a minute; refused at open."""
+    path = copy_of(template, tmp_path / "long.tdepack")
+    tamper(path, (f'UPDATE {table} SET "{column}" = ?', ("x" * size,)))
+    before = digest(path)
+    with pytest.raises(TdeError) as refused:
+        Pack.open(path, read_only=True).close()
+    assert str(refused.value) == (f"long.tdepack was not opened: a text in {table}.{column} "
+                                  "is longer than tde-desktop ever writes.")
+    assert digest(path) == before
+
+
+def test_long_texts_the_app_writes_still_open(template: Path, tmp_path: Path) -> None:
+    path = copy_of(template, tmp_path / "long.tdepack")
+    tamper(path, ("UPDATE _tde_datasets SET title = ?, description = ?",
+                  ("t" * 10_000, "d" * 200_000)))
+    with Pack.open(path, read_only=True) as pack:
+        assert len(pack.datasets()[0].title) == 10_000
+    # an importer keeps a header as it is: a 1 MB column name is the app's own doing
+    source = tmp_path / "wide.csv"
+    source.write_bytes(b"a" * (1 << 20) + b",b\n1,2\n")
+    with Pack.create(tmp_path / "wide.tdepack", title="Wide") as pack:
+        import_file(pack, source, title="Wide")
+    with Pack.open(tmp_path / "wide.tdepack", read_only=True) as pack:
+        assert len(pack.datasets()) == 1

@@ -111,6 +111,29 @@ _SQL_TOKEN = re.compile(r"""'(?:[^']|'')*'?|"(?:[^"]|"")*"?|`(?:[^`]|``)*`?|\[[^
                         r"|--[^\n]*|/\*.*?(?:\*/|$)|[A-Za-z_][A-Za-z0-9_$]*|[0-9.]+|\S",
                         re.DOTALL)
 _PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+#: The longest text the app writes in a name or title (NAME) and in a description (PROSE), in
+#: characters. The screens lay such text out on the UI thread: a 10 MB dataset title held
+#: the window for 60 s of CPU, a 10 MB publisher 85 s, a 10 MB exercise title the console
+#: 22 s; 10,000 characters take under 0.1 s. Participants' answers are not limited here.
+NAME, PROSE = 10_000, 200_000
+LIMITS: dict[str, dict[str, int]] = {
+    "_tde_meta": {"value": PROSE},
+    "_tde_datasets": {
+        **dict.fromkeys(("table_name", "title", "source_url", "publisher", "licence",
+                         "retrieved_at", "original_filename", "format", "crs",
+                         "geometry_column", "latitude_column", "longitude_column"), NAME),
+        "description": PROSE},
+    # Not column names: the importers keep a header as it is, even a 1 MB one.
+    "_tde_columns": {"type": NAME, "unit": NAME, "description_en": PROSE,
+                     "description_es": PROSE},
+    "_tde_views": {"name": NAME},
+    "_tde_workshops": {
+        **dict.fromkeys(("title", "date", "venue", "neighbourhood", "host_department",
+                         "tde_step", "focus_area"), NAME)},
+    "_tde_exercises": {
+        **dict.fromkeys(("title", "type", "tde_step", "mode", "language"), NAME),
+        "instructions_facilitator": PROSE, "instructions_participant": PROSE},
+}
 #: Present in every pack, whatever its age (migration 1).
 REQUIRED = ("_tde_meta", "_tde_datasets", "_tde_columns")
 #: Rows that must point at a parent, checked even when a hand-made table lacks its foreign
@@ -160,7 +183,8 @@ def validate_catalogue(conn: sqlite3.Connection, name: str) -> None:
     every value the type and shape we write (ids, counts, flags, JSON lists and
     objects); every dataset's ``table_name`` matches ``^ds_[a-z0-9_]+$`` and is a
     table in the file; every catalogued column exists in its table; geometry and
-    coordinate columns name real columns; no row points at a missing parent (tidy
+    coordinate columns name real columns; names, titles and descriptions are no longer
+    than :data:`LIMITS`; no row points at a missing parent (tidy
     steps at their dataset and moderation rows at their answer too, declared foreign
     key or not). Only reads: the file is never changed.
     """
@@ -263,9 +287,24 @@ def _shape_problem(conn: sqlite3.Connection, table: str, shape: dict[str, str]) 
     where = " OR ".join(f"({cond})" for cond in conditions)
     bad_row = conn.execute(f'SELECT {flags} FROM "{table}" WHERE {where} LIMIT 1').fetchone()
     if bad_row is None:
-        return None
+        return _length_problem(conn, table)
     column = next((c for c, flag in zip(cols, bad_row, strict=True) if flag), cols[0])
     return _("a value in {table}.{column} has the wrong type or shape").format(
+        table=table, column=column)
+
+
+def _length_problem(conn: sqlite3.Connection, table: str) -> str | None:
+    """A name, title or description in ``table`` longer than :data:`LIMITS` allows."""
+    limits = LIMITS.get(table)
+    if not limits:
+        return None
+    flags = ", ".join(f'length("{col}") > {n}' for col, n in limits.items())
+    where = " OR ".join(f'length("{col}") > {n}' for col, n in limits.items())
+    row = conn.execute(f'SELECT {flags} FROM "{table}" WHERE {where} LIMIT 1').fetchone()
+    if row is None:
+        return None
+    column = next(c for c, flag in zip(limits, row, strict=True) if flag)
+    return _("a text in {table}.{column} is longer than tde-desktop ever writes").format(
         table=table, column=column)
 
 
