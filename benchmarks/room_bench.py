@@ -355,6 +355,8 @@ def report(args: argparse.Namespace, phones: int, answers: int,
     print(f"{'room: tde room over HTTP':34}{len(acked):>9}{result['wall']:>9.2f}"
           f"{room_rate:>11.1f}")
     print(f"{'throughput ratio room / floor':34}{room_rate / floor_rate:>29.2f}")
+    each = " / ".join(f"{room_rate * seconds / answers:.2f}" for seconds, _cpu in floors)
+    print(f"{'  ratio to the floor before / after':34}{each:>29}")
     print(f"{'send -> saved p50 / p95 / max (ms)':34}{p50:>9.1f}{p95:>9.1f}{worst:>11.1f}")
     print(f"{'acknowledged / stored rows':34}{len(acked):>9}{stored:>9}")
     print(f"{'lost / duplicated / phone errors':34}{lost:>9}{duplicated:>9}{len(errors):>11}")
