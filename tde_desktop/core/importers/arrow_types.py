@@ -160,7 +160,8 @@ def convert(kind: str, column: Column) -> Column:
     rules = KINDS[kind]
     if rules.slash_order:
         return _iso_dates(column, day_first=rules.day_first)
-    text = _null_where(column, pc.is_in(column, value_set=_MARKERS))
+    text = column if _no_markers(column) else _null_where(
+        column, pc.is_in(column, value_set=_MARKERS))
     if rules.thousands:
         text = pc.replace_substring(text, THOUSANDS, "")
     if kind in REAL_KINDS:
@@ -177,7 +178,7 @@ def _iso_dates(column: Column, *, day_first: bool) -> Column:
     """
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks()
-    missing = pc.is_in(column, value_set=_MARKERS)
+    missing = None if _no_markers(column) else pc.is_in(column, value_set=_MARKERS)
     fixed = _fixed_width_iso(column, missing, day_first=day_first)
     if fixed is not None:
         return fixed
@@ -204,7 +205,16 @@ def _iso_dates(column: Column, *, day_first: bool) -> Column:
         clock = pc.binary_join_element_wise(pc.utf8_lpad(pc.cast(hour, pa.string()), 2, "0"),
                                             part("mi"), seconds, _COLON)
         date = pc.if_else(has_time, pc.binary_join_element_wise(date, clock, _T), date)
-    return pc.if_else(missing, _NULL_TEXT, date)
+    return date if missing is None else pc.if_else(missing, _NULL_TEXT, date)
+
+
+def _no_markers(column: Column) -> bool:
+    """Whether no value can be a missing marker: each is longer than every marker.
+
+    (A null cell counts as one that could be: the caller then looks them up.)
+    """
+    shortest = pc.min(pc.binary_length(column)).as_py()
+    return not column.null_count and shortest is not None and shortest > _MARKER_BYTES
 
 
 def _null_where(column: Column, is_null: Column) -> Column:
@@ -235,13 +245,14 @@ _FIXED_SHAPES = {
 }
 
 
-def _fixed_width_iso(column: Column, missing: Column, *, day_first: bool) -> Column | None:
+def _fixed_width_iso(column: Column, missing: Column | None, *,
+                     day_first: bool) -> Column | None:
     """ISO text for a column of dates all written in one fixed-width shape, else None.
 
     The bytes of the values are laid out as a matrix, one row per value, and the
     ISO text is assembled column by column of that matrix: no per-value work at all.
     """
-    some_missing = _true(pc.any(missing)) or column.null_count
+    some_missing = missing is not None and (_true(pc.any(missing)) or column.null_count)
     values = pc.filter(column, pc.invert(missing)) if some_missing else column
     n = len(values)
     if n == 0:
