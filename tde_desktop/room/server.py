@@ -53,8 +53,13 @@ ALLOWED_NETWORKS = tuple(ipaddress.ip_network(n) for n in (
 CONNECTED_S = 60.0
 #: connections kept open at once (a phone keeps one; more than any room holds)
 CONNECTION_LIMIT = 500
-#: seconds an idle phone's connection stays open
-IDLE_S = 60
+#: seconds an idle phone's connection stays open, and the longest a worker waits for the
+#: rest of a request (a phone that drops off the Wi-Fi mid-request holds a worker that
+#: long; a phone's script polls every 3 s, so a phone in use keeps its connection)
+IDLE_S = 10
+#: seconds stop() waits for a worker still busy with a request before cutting its socket
+#: (an answer being written is still committed; the phone sends it again, stored once)
+STOP_WAIT_S = 1
 
 _log = logging.getLogger("tde_desktop.room")
 
@@ -271,7 +276,7 @@ def _http_server(address: tuple[str, int], app: Any, threads: int) -> Any:
             _log.debug("%s", msg, exc_info=traceback)
 
     server = Server(address, app, numthreads=threads, max=threads, server_name="tde-room",
-                    timeout=IDLE_S, request_queue_size=128, shutdown_timeout=5)
+                    timeout=IDLE_S, request_queue_size=128, shutdown_timeout=STOP_WAIT_S)
     server.keep_alive_conn_limit = CONNECTION_LIMIT
     server.max_request_body_size = 1 << 20  # the app's own limits are smaller still
     return server

@@ -3,6 +3,7 @@ and stops: from Python, and as `tde room` on Ctrl+C or SIGTERM."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import signal
 import socket
@@ -99,3 +100,40 @@ def test_cli_refuses_a_public_address(room_pack: tuple[Path, dict[str, Any]]) ->
     assert done.returncode == 1
     assert done.stderr.count("\n") == 1
     assert "private network" in done.stderr
+
+
+def _read_response(conn: socket.socket) -> bytes:
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += conn.recv(65536)
+    head, body = data.split(b"\r\n\r\n", 1)
+    found = re.search(rb"(?i)content-length: (\d+)", head)
+    assert found, head
+    while len(body) < int(found.group(1)):
+        body += conn.recv(65536)
+    return head
+
+
+def test_stop_closes_every_phones_connection_even_one_stuck_mid_request(
+        room: RoomServer) -> None:
+    idle = []
+    for _phone in range(20):  # phones between two taps keep their connection open
+        conn = socket.create_connection(("127.0.0.1", room.port), timeout=5)
+        conn.sendall(f"GET /state.json HTTP/1.1\r\nHost: 127.0.0.1:{room.port}\r\n\r\n"
+                     .encode())
+        assert b" 200 " in _read_response(conn)
+        idle.append(conn)
+    stuck = socket.create_connection(("127.0.0.1", room.port), timeout=5)
+    stuck.sendall(b"POST /a/x/y HTTP/1.1\r\n")  # dropped off the Wi-Fi mid-request
+    time.sleep(0.3)
+    began = time.monotonic()
+    room.stop()
+    assert time.monotonic() - began < 3
+    assert not room.running
+    for conn in idle:
+        with contextlib.suppress(ConnectionResetError):  # closed, as a reset or an end
+            assert conn.recv(10) == b""
+        conn.close()
+    stuck.close()
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", room.port), timeout=1)
