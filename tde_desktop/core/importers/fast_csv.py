@@ -361,31 +361,47 @@ class _Writer:
 
 
 class _ConvertingWriter(_Writer):
-    """The writer of delimited files: batches are converted on the worker too.
+    """The writer of delimited files: blocks are converted where there is time.
 
-    The reading thread then only reads and checks types while the worker converts
-    and inserts the batch before. The cells stored as NULL are counted in
-    :attr:`nulls` (final once the block is left); ``write`` returns ``missing`` as given.
+    A block goes to the worker whole (converted and inserted there) when the worker is
+    free, so the reading thread only reads and checks types; while the worker is still
+    busy with the block before, the reading thread converts the next one itself instead
+    of waiting. The cells stored as NULL are counted in :attr:`nulls` (final once the
+    block is left); ``write`` returns ``missing`` as given.
     """
 
     def __init__(self, staged: _Scratch, ncols: int) -> None:
         super().__init__(staged)
-        self.nulls = [0] * ncols
+        self._ncols = ncols
+        self._counts: list[list[int]] = []  # NULLs per block (appended by either thread)
+
+    @property
+    def nulls(self) -> list[int]:
+        """Cells stored as NULL so far, per column."""
+        return [sum(column) for column in zip(*self._counts, strict=True)] or [0] * self._ncols
 
     def write(self, batch: Any, kinds: list[str], missing: list[int]) -> list[int]:
-        self._wait()
-        self._inserting = self._worker.submit(self._convert_and_insert, batch, list(kinds))
+        if self._inserting is not None and not self._inserting.done():
+            converted = self._convert(batch, kinds)
+            self._wait()
+            self._inserting = self._worker.submit(self.staged.insert, converted)
+        else:
+            self._wait()
+            self._inserting = self._worker.submit(self._convert_and_insert, batch, list(kinds))
         return missing
 
-    def _convert_and_insert(self, batch: Any, kinds: list[str]) -> None:
+    def _convert(self, batch: Any, kinds: list[str]) -> Any:
         import pyarrow as pa
 
         from tde_desktop.core.importers.arrow_types import convert
 
         arrays = [convert(kind, column) for kind, column in zip(kinds, batch.columns,
                                                                 strict=True)]
-        self.staged.insert(pa.RecordBatch.from_arrays(arrays, names=batch.schema.names))
-        self.nulls = [m + a.null_count for m, a in zip(self.nulls, arrays, strict=True)]
+        self._counts.append([a.null_count for a in arrays])
+        return pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
+
+    def _convert_and_insert(self, batch: Any, kinds: list[str]) -> None:
+        self.staged.insert(self._convert(batch, kinds))
 
 
 class _Scratch:
