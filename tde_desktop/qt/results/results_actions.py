@@ -111,6 +111,8 @@ class ExportOptionsDialog(QDialog):
 
         self.unmoderated.toggled.connect(show_line)
         show_line()
+        if awaiting is not None:
+            layout.addSpacing(8)  # apart from the contacts note above
         for widget in (self.awaiting, self.unmoderated):
             widget.setVisible(awaiting is not None)
             layout.addWidget(widget)
