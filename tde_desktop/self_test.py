@@ -167,7 +167,7 @@ def step_window(state: _State) -> str:
 def step_answer(state: _State) -> str:
     assert state.copy is not None
     from tde_desktop.core.pack import Pack
-    from tde_desktop.core.workshop import responses, workshops
+    from tde_desktop.core.workshop import moderation, responses, workshops
 
     with Pack.open(state.copy) as pack:
         # A data-walk sticky note is the answer a workshop collects most; any written
@@ -188,9 +188,11 @@ def step_answer(state: _State) -> str:
             participant_id=person.id, question_key=question.key, answer=SELF_TEST_NOTE,
             device_id="self-test")
         after = len(responses.list_responses(pack, state.workshop_id))
+        # As the facilitator does before exporting: only approved words leave the laptop.
+        moderation.set_status(pack, stored.id, moderation.APPROVED)
     if after != before + 1 or stored.answer_text != SELF_TEST_NOTE:
         raise StepFailed(f"expected one more stored answer, found {after - before}")
-    return f"one note stored in '{exercise.title}' by participant {person.code}"
+    return f"one note stored in '{exercise.title}' by participant {person.code}, approved"
 
 
 def step_export(state: _State) -> str:
