@@ -16,9 +16,8 @@ learn the final types, and a second pass writes everything again with them. So,
 as in the Python path, every value is stored as the type of its whole column says.
 Rows go into a scratch SQLite file, which is then copied into the pack with one
 ``INSERT ... SELECT`` inside the pack's own transaction, so the pack is changed
-all at once or not at all. (The scratch file is needed because ADBC carries its
-own copy of SQLite, and two copies of SQLite must never open the same database
-file in one process: one closing the file drops the other's locks.)
+all at once or not at all (:mod:`.arrow_insert`, shared with the JSON and sheet
+paths, says why the scratch file is needed).
 
 Whatever this path would not handle exactly as the Python path does makes it
 return ``None`` before the pack is touched, and the caller uses the Python path:
@@ -33,29 +32,34 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import math
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from tde_desktop.core.errors import ProgressCallback, report
 from tde_desktop.core.i18n import ngettext
+from tde_desktop.core.importers import arrow_insert
 from tde_desktop.core.importers import column_types as ct
 from tde_desktop.core.importers.catalogue import (
     GeoColumns,
     Provenance,
     WrittenTable,
-    import_errors,
     prepare_columns,
-    unique_table_name,
-    write_catalogue,
 )
 from tde_desktop.core.importers.dialect import Dialect
 from tde_desktop.core.importers.scratch import scratch_file
-from tde_desktop.core.importers.type_rules import affinity
-from tde_desktop.core.pack import DatasetInfo, Pack, quote
+from tde_desktop.core.pack import DatasetInfo, Pack
 
 log = logging.getLogger(__name__)
+
+# The insert machinery lives in arrow_insert; the fast JSON and sheet paths reach it
+# through these names too.
+_NotForThisPath = arrow_insert.NotForThisPath
+_Writer = arrow_insert.Writer
+_ConvertingWriter = arrow_insert.ConvertingWriter
+_Scratch = arrow_insert.Scratch
+_copy_into_pack = arrow_insert.copy_into_pack
 
 #: bytes Arrow parses at a time. Its reader reads up to 32 blocks ahead on a background
 #: thread, so this sets the memory an import takes: at 384 KiB a million-row import
@@ -64,12 +68,6 @@ BLOCK_BYTES = 384 << 10
 #: rows are written with the types seen in this much of the file, usually the final
 #: ones; a type that changes further down means writing again (see _Reader.read_all)
 CHOOSE_TYPES_BYTES = 8 << 20
-_STAGED = "staged"
-#: the scratch file is thrown away after a failure, so it needs no journal, no fsync
-#: and no lock others could share; 64 KiB pages take a sixteenth of the write calls.
-#: (The pack's own write, the copy, keeps its journal and sync: see _copy_into_pack.)
-_SCRATCH_PRAGMAS = ("PRAGMA page_size = 65536", "PRAGMA journal_mode = OFF",
-                    "PRAGMA synchronous = OFF", "PRAGMA locking_mode = EXCLUSIVE")
 #: the encodings this path reads, as Arrow names them. UTF-8 is read as it is (Arrow
 #: skips a byte-order mark); the Windows code page that Excel's "Save as CSV" writes,
 #: and Latin-1, are decoded to UTF-8 block by block as the file is read.
@@ -99,6 +97,13 @@ class _CountingFile:
             self.sha256.update(head)
         self.done = len(head)
         self.closed = False
+        self.line_feeds = self.returns = 0  # line ends handed out, to count the lines
+        self.last = b""  # the last byte handed out
+
+    def lines(self) -> int:
+        """The lines handed out so far (LF, CRLF or CR-only line ends)."""
+        ends = self.line_feeds or self.returns
+        return ends + (1 if self.last not in (b"", b"\n", b"\r") else 0)
 
     def read(self, size: int = -1) -> bytes:
         if self.end is not None:
@@ -108,6 +113,10 @@ class _CountingFile:
         self.done += len(data)
         if self.sha256 is not None:
             self.sha256.update(data)
+        if self.end is not None:  # (not past the table, when drained)
+            self.line_feeds += data.count(b"\n")
+            self.returns += data.count(b"\r")
+            self.last = data[-1:] or self.last
         return data
 
     def drain(self) -> None:
@@ -169,10 +178,6 @@ def import_fast(pack: Pack, path: Path, provenance: Provenance, *, encoding: str
         pack.conn.execute("PRAGMA synchronous = FULL")
 
 
-class _NotForThisPath(Exception):
-    """Something in the file that only the Python path handles; nothing was written."""
-
-
 class _Reader:
     """One delimited file read by Arrow, batch by batch, as columns of text."""
 
@@ -190,6 +195,8 @@ class _Reader:
         self.missing = [0] * ncols  # cells stored as NULL, per column
         self.types_changed = False
         self._first_cell: Any = None  # the header's first cell, as an Arrow scalar
+        self._gap: _Gap | None = None  # a blank row was read, and what followed it
+        self._gap_seen_data = False  # a data row was read (a gap needs one above it)
 
     @contextlib.contextmanager
     def _batches(self, sha256: Any = None) -> Iterator[tuple[_CountingFile, Iterator[Any]]]:
@@ -250,6 +257,7 @@ class _Reader:
         with self._batches(sha256) as (source, batches), writer:
             for n, batch in enumerate(batches, start=1):
                 self._check_second_table(batch)
+                self._check_blank_rows(batch)
                 for i, (state, column) in enumerate(zip(states, batch.columns, strict=True)):
                     distinct[i] = observe(state, column, distinct=distinct[i])
                 self.rows += batch.num_rows
@@ -271,6 +279,8 @@ class _Reader:
                                 self.rows).format(n=self.rows))
             if chosen is None:  # a small file: every batch waited
                 self._start(staged, writer, [s.best() for s in states], waiting)
+            if source.lines() > self.rows:  # Arrow skipped empty lines (or values span lines)
+                self._check_empty_lines()
             source.drain()  # anything after the last row still counts in the checksum
         self.missing = writer.nulls
         return sha256.hexdigest()
@@ -292,6 +302,76 @@ class _Reader:
         for row in batch.filter(same).to_pylist():
             if list(row.values()) == cells:
                 raise _NotForThisPath("a second table under the first")
+
+    def _check_blank_rows(self, batch: Any) -> None:
+        """Give the file to the Python path when a second table starts under a blank row.
+
+        A blank row after data, a title and a row of names start a second table
+        (:func:`.table_bounds.scan_body`, whose rule :class:`_Gap` follows). A blank row
+        needs a blank first cell, so only batches with one are looked at closely, and
+        only the rows from a blank row until the rule is settled are read in Python.
+        """
+        import numpy as np
+        import pyarrow.compute as pc
+
+        from tde_desktop.core.importers.arrow_types import _EMPTY, _bools
+
+        def blank(column: Any) -> Any:
+            return pc.or_(pc.equal(column, _EMPTY), pc.utf8_is_space(column))
+
+        n = batch.num_rows
+        first = blank(batch.column(0))
+        if self._gap is None and not pc.any(first).as_py():
+            self._gap_seen_data = self._gap_seen_data or n > 0
+            return
+        for column in batch.columns[1:]:
+            first = pc.and_(first, blank(column))
+        rows = _bools(first)
+        i = 0
+        while i < n:
+            if self._gap is None:
+                blanks = np.flatnonzero(rows[i:])
+                if not len(blanks):
+                    self._gap_seen_data = True
+                    return
+                b = i + int(blanks[0])
+                self._gap_seen_data = self._gap_seen_data or b > i
+                if not self._gap_seen_data:  # blank rows before any data: no gap
+                    i = b + 1
+                    continue
+                self._gap = _Gap(self.header_cells, self.columns)
+                i = b
+            row = list(batch.slice(i, 1).to_pylist()[0].values())
+            if self._gap.settles(row):
+                raise _NotForThisPath("a second table starts under a blank row")
+            if self._gap.over:
+                self._gap = None
+            i += 1
+
+    def _check_empty_lines(self) -> None:
+        """Give the file to the Python path when a second table starts under an empty
+        line (Arrow skips empty lines; the Python path reads one as a blank row)."""
+        import csv
+        import re
+
+        assert self.span is not None
+        codec = "utf-8" if self.encoding.startswith("utf-8") else self.encoding
+        with self.path.open("rb") as f:
+            for seen, at in enumerate(_empty_lines(f, *self.span)):
+                if seen == _MOST_EMPTY_LINES:
+                    raise _NotForThisPath("too many empty lines to look under")
+                f.seek(max(self.span[0], at - (64 << 10)))
+                before = f.read(at - max(self.span[0], at - (64 << 10)))
+                if not before.strip(b"\r\n \t" + self.dialect.delimiter.encode()):
+                    continue  # no data above it: not a gap between tables
+                text = f.read(64 << 10).decode(codec, errors="replace")
+                gap = _Gap(self.header_cells, self.columns)
+                lines = re.split(r"\r\n|\r|\n", text)[:200]  # (not str.splitlines: \x1e...)
+                for row in csv.reader(lines, **self.dialect.reader_options()):
+                    if gap.settles(row):
+                        raise _NotForThisPath("a second table starts under an empty line")
+                    if gap.over:
+                        break
 
     def _start(self, staged: _Scratch, writer: _Writer, kinds: list[str],
                batches: list[Any]) -> None:
@@ -319,185 +399,52 @@ class _Reader:
         self.missing = writer.nulls
 
 
-class _Writer:
-    """Converts batches and hands them to SQLite on a worker thread.
-
-    SQLite inserts one batch while the next is converted (both run in C without the
-    GIL). Leaving the block waits for the last insert; a cancel waits too, and the
-    scratch file is then closed uncommitted.
-    """
-
-    def __init__(self, staged: _Scratch) -> None:
-        self.staged = staged
-        self._worker = ThreadPoolExecutor(1, thread_name_prefix="tde-import")
-        self._inserting: Future[None] | None = None
-
-    def __enter__(self) -> _Writer:
-        return self
-
-    def write(self, batch: Any, kinds: list[str], missing: list[int]) -> list[int]:
-        """Convert ``batch`` for ``kinds`` and queue it; returns ``missing`` with its NULLs."""
-        import pyarrow as pa
-
-        from tde_desktop.core.importers.arrow_types import convert
-
-        arrays = [convert(kind, column) for kind, column in zip(kinds, batch.columns,
-                                                                strict=True)]
-        converted = pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
-        self._wait()
-        self._inserting = self._worker.submit(self.staged.insert, converted)
-        return [m + a.null_count for m, a in zip(missing, arrays, strict=True)]
-
-    def _wait(self) -> None:
-        if self._inserting is not None:
-            inserting, self._inserting = self._inserting, None
-            inserting.result()
-
-    def __exit__(self, kind: object, exc: object, tb: object) -> None:
-        try:
-            self._wait()
-        finally:
-            self._worker.shutdown(wait=True)
+#: empty lines in a table whose next row is looked at; with more, the Python path reads it
+_MOST_EMPTY_LINES = 1000
+#: an empty line, as its first line end followed by another (LF, CRLF or CR-only)
+_EMPTY_LINES = (b"\n\n", b"\r\n\r\n", b"\r\r")
 
 
-class _ConvertingWriter(_Writer):
-    """The writer of delimited files: blocks are converted where there is time.
-
-    A block goes to the worker whole (converted and inserted there) when the worker is
-    free, so the reading thread only reads and checks types; while the worker is still
-    busy with the block before, the reading thread converts the next one itself instead
-    of waiting. The cells stored as NULL are counted in :attr:`nulls` (final once the
-    block is left); ``write`` returns ``missing`` as given.
-    """
-
-    def __init__(self, staged: _Scratch, ncols: int) -> None:
-        super().__init__(staged)
-        self._ncols = ncols
-        self._counts: list[list[int]] = []  # NULLs per block (appended by either thread)
-
-    @property
-    def nulls(self) -> list[int]:
-        """Cells stored as NULL so far, per column."""
-        return [sum(column) for column in zip(*self._counts, strict=True)] or [0] * self._ncols
-
-    def write(self, batch: Any, kinds: list[str], missing: list[int]) -> list[int]:
-        if self._inserting is not None and not self._inserting.done():
-            converted = self._convert(batch, kinds)
-            self._wait()
-            self._inserting = self._worker.submit(self.staged.insert, converted)
-        else:
-            self._wait()
-            self._inserting = self._worker.submit(self._convert_and_insert, batch, list(kinds))
-        return missing
-
-    def _convert(self, batch: Any, kinds: list[str]) -> Any:
-        import pyarrow as pa
-
-        from tde_desktop.core.importers.arrow_types import convert
-
-        arrays = [convert(kind, column) for kind, column in zip(kinds, batch.columns,
-                                                                strict=True)]
-        self._counts.append([a.null_count for a in arrays])
-        return pa.RecordBatch.from_arrays(arrays, names=batch.schema.names)
-
-    def _convert_and_insert(self, batch: Any, kinds: list[str]) -> None:
-        self.staged.insert(self._convert(batch, kinds))
+def _empty_lines(f: Any, start: int, end: int) -> Iterator[int]:
+    """The byte positions (in ``start`` to ``end`` of the open file ``f``) right after an
+    empty line's first line end, in no particular order; a few may repeat."""
+    chunk = 4 << 20
+    at = start
+    while at < end:
+        f.seek(at)
+        data = f.read(min(chunk + 4, end - at))
+        for needle in _EMPTY_LINES:
+            i = data.find(needle)
+            while i >= 0:
+                yield at + i + len(needle) // 2
+                i = data.find(needle, i + 1)
+        at += chunk
 
 
-class _Scratch:
-    """The scratch SQLite file, written through the ADBC driver's low-level API.
+class _Gap:
+    """The rows under a blank row, as :func:`.table_bounds.scan_body` reads them: a title
+    (one or two cells with letters) and then a row of names start a second table."""
 
-    (Its DB-API module would import pandas and double the memory of an import.)
-    """
+    def __init__(self, header_cells: list[str], columns: list[str]) -> None:
+        self.header_cells = header_cells
+        self.need = max(2, math.ceil(len(columns) / 2))
+        self.titled = False
+        self.over = False  # a row ended the gap without a second table
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def settles(self, row: list[str]) -> bool:
+        """Read the next row (the blank row first); True when a second table starts."""
+        from tde_desktop.core.importers.table_bounds import _wordy
 
-    def __enter__(self) -> _Scratch:
-        import adbc_driver_manager as adbc
-        import adbc_driver_sqlite
-
-        self._adbc = adbc
-        self._insert: Any = None
-        try:
-            self._db = adbc_driver_sqlite.connect(str(self.path))
-            self._conn = adbc.AdbcConnection(self._db)
-            for pragma in _SCRATCH_PRAGMAS:  # before the transaction, on the empty file
-                self._run(pragma)
-            self._conn.set_autocommit(False)
-        except adbc.Error as exc:
-            raise _NotForThisPath(str(exc).splitlines()[0]) from exc
-        return self
-
-    def create(self, columns: list[str], kinds: list[str]) -> None:
-        """(Re)create the scratch table with the given column types."""
-        adbc = self._adbc
-        try:
-            if self._insert is not None:
-                self._insert.close()
-            for sql in (f"DROP TABLE IF EXISTS {_STAGED}",
-                        f"CREATE TABLE {_STAGED} ({_columns_sql(columns, kinds)})"):
-                self._run(sql)
-            self._insert = adbc.AdbcStatement(self._conn)
-            self._insert.set_options(**{
-                adbc.INGEST_OPTION_TARGET_TABLE: _STAGED,
-                adbc.INGEST_OPTION_MODE: adbc.INGEST_OPTION_MODE_APPEND})
-        except adbc.Error as exc:
-            raise _NotForThisPath(str(exc).splitlines()[0]) from exc
-
-    def _run(self, sql: str) -> None:
-        statement = self._adbc.AdbcStatement(self._conn)
-        try:
-            statement.set_sql_query(sql)
-            if sql.startswith("PRAGMA"):  # a pragma answers with a row: read and drop it
-                handle, _rows = statement.execute_query()
-                import pyarrow as pa
-
-                pa.RecordBatchReader._import_from_c(handle.address).read_all()
-            else:
-                statement.execute_update()
-        finally:
-            statement.close()
-
-    def insert(self, batch: Any) -> None:
-        try:
-            self._insert.bind(batch)
-            self._insert.execute_update()
-        except self._adbc.Error as exc:
-            raise _NotForThisPath(str(exc).splitlines()[0]) from exc
-
-    def __exit__(self, kind: object, exc: object, tb: object) -> None:
-        try:
-            if kind is None:
-                self._conn.commit()
-        finally:
-            if self._insert is not None:
-                self._insert.close()
-            self._conn.close()
-            self._db.close()
-
-
-def _columns_sql(names: list[str], kinds: list[str]) -> str:
-    return ", ".join(f"{quote(n)} {affinity(k)}".rstrip()
-                     for n, k in zip(names, kinds, strict=True))
-
-
-def _copy_into_pack(pack: Pack, scratch: Path, provenance: Provenance, display: list[str],
-                    geo: GeoColumns | None, warnings: list[str],
-                    written: WrittenTable) -> DatasetInfo:
-    """Copy the scratch table into a new table of the pack, with its catalogue rows."""
-    conn = pack.conn
-    written.table = unique_table_name(pack, provenance.title)
-    kinds = [s.best() for s in written.states]
-    with import_errors():
-        conn.execute("ATTACH DATABASE ? AS tde_scratch", (str(scratch),))
-        try:
-            with pack.atomic():
-                conn.execute(f"CREATE TABLE {quote(written.table)} "
-                             f"({_columns_sql(written.names, kinds)})")
-                # Same column count and affinities: SQLite copies whole records.
-                conn.execute(f"INSERT INTO main.{quote(written.table)} "
-                             f"SELECT * FROM tde_scratch.{_STAGED}")
-                return write_catalogue(pack, written, display, provenance, geo, warnings)
-        finally:
-            conn.execute("DETACH DATABASE tde_scratch")
+        filled = sum(1 for c in row if c and c.strip())
+        if not filled:
+            return False
+        if row == self.header_cells:
+            return True
+        wordy = all(_wordy(c) for c in row if c and c.strip())
+        if filled <= 2 and not self.titled and wordy:
+            self.titled = True
+            return False
+        if self.titled and filled >= self.need and wordy:
+            return True
+        self.over = True
+        return False
