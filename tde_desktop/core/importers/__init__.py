@@ -84,9 +84,14 @@ def import_file(
                           **options)
     if fmt == "excel":
         from tde_desktop.core.importers.excel_import import import_excel
+        from tde_desktop.core.importers.sheet_onepass import import_streamed
 
-        return import_excel(pack, path, provenance, sheet=sheet, table=table,
-                            header_row=header_row, header_rows=header_rows, **options)
+        # (an .xlsx streamed in one pass when that gives the same result, else calamine)
+        return import_streamed(pack, path, provenance, sheet=sheet, table=table,
+                               header_row=header_row, header_rows=header_rows, **options
+                               ) or import_excel(pack, path, provenance, sheet=sheet,
+                                                 table=table, header_row=header_row,
+                                                 header_rows=header_rows, **options)
     if fmt == "geojson":
         from tde_desktop.core.importers.geojson_import import import_geojson
 
