@@ -86,18 +86,21 @@ def declared_rows(zf: zipfile.ZipFile, member: str) -> int:
     return int(m.group(2) or m.group(1)) if m else 0
 
 
-def read_xml(zf: zipfile.ZipFile, member: str) -> tuple[list[tuple[int, int, int, int]], bool]:
+def read_xml(zf: zipfile.ZipFile, member: str, errors: bool = False
+             ) -> tuple[list[tuple[int, int, int, int]], bool]:
     """The sheet's merged ranges as (first row, first col, last row, last col), 0-based
-    inclusive, as python-calamine gives them, and whether any cell holds an Excel error
-    value. The ranges are written after the cells, so the XML is inflated to its end
-    (zlib, about 0.2 s for 100 MB); only its last :data:`TAIL_BYTES` are kept."""
+    inclusive, as python-calamine gives them, and (when ``errors`` asks, else False)
+    whether any cell holds an Excel error value. The ranges are written after the
+    cells, so the XML is inflated to its end (zlib, about 0.2 s for 100 MB); only its
+    last :data:`TAIL_BYTES` are kept."""
     tail: deque[bytes] = deque()
     kept = 0
+    look = errors
     errors = False
 
     def keep(data: bytes) -> None:
         nonlocal kept, errors
-        if not errors:
+        if look and not errors:
             edge = tail[-1][-8:] + data[:8] if tail else b""
             errors = any(e in data or e in edge for e in _ERROR_CELL)
         tail.append(data)
@@ -141,22 +144,24 @@ class StreamSheet:
         self.name = name
         self.passes = 0
         self.total_height = declared_rows(reader.zip, reader.parts[name])
-        self._xml: tuple[list[tuple[int, int, int, int]], bool] | None = None
-
-    def _read_xml(self) -> tuple[list[tuple[int, int, int, int]], bool]:
-        if self._xml is None:
-            self._xml = read_xml(self._reader.zip, self._reader.parts[self.name])
-        return self._xml
+        self._merges: list[tuple[int, int, int, int]] | None = None
+        self._errors: bool | None = None
 
     @property
     def merged_cell_ranges(self) -> list[tuple[tuple[int, int], tuple[int, int]]]:
-        return [((r0, c0), (r1, c1)) for r0, c0, r1, c1 in self._read_xml()[0]]
+        if self._merges is None:
+            self._merges = read_xml(self._reader.zip, self._reader.parts[self.name])[0]
+        return [((r0, c0), (r1, c1)) for r0, c0, r1, c1 in self._merges]
 
     @property
     def error_cells(self) -> bool:
         """Whether a cell holds an Excel error value (its text, from the stream, is ''
-        from calamine; the same text typed in a cell is that text from both)."""
-        return self._read_xml()[1]
+        from calamine; the same text typed in a cell is that text from both). Reads
+        the sheet's XML again: asked only when a scan saw such text."""
+        if self._errors is None:
+            self._merges, self._errors = read_xml(self._reader.zip,
+                                                  self._reader.parts[self.name], errors=True)
+        return self._errors
 
     def iter_rows(self) -> Iterator[list[Any]]:
         """Every row from the first, as calamine's ``iter_rows`` gives its values (whole
