@@ -32,7 +32,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-import math
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -47,6 +46,7 @@ from tde_desktop.core.importers.catalogue import (
     WrittenTable,
     prepare_columns,
 )
+from tde_desktop.core.importers.csv_gaps import BlankRows, check_empty_lines
 from tde_desktop.core.importers.dialect import Dialect
 from tde_desktop.core.importers.scratch import scratch_file
 from tde_desktop.core.pack import DatasetInfo, Pack
@@ -195,8 +195,7 @@ class _Reader:
         self.missing = [0] * ncols  # cells stored as NULL, per column
         self.types_changed = False
         self._first_cell: Any = None  # the header's first cell, as an Arrow scalar
-        self._gap: _Gap | None = None  # a blank row was read, and what followed it
-        self._gap_seen_data = False  # a data row was read (a gap needs one above it)
+        self._gaps = BlankRows(self.header_cells, ncols)  # made again once header_cells is set
 
     @contextlib.contextmanager
     def _batches(self, sha256: Any = None) -> Iterator[tuple[_CountingFile, Iterator[Any]]]:
@@ -249,6 +248,7 @@ class _Reader:
         """
         from tde_desktop.core.importers.arrow_types import observe
 
+        self._gaps = BlankRows(self.header_cells, len(self.columns))
         sha256 = hashlib.sha256()
         distinct = [True] * len(states)  # check distinct values while values repeat
         waiting: list[Any] = []  # batches read before the types are chosen
@@ -257,7 +257,7 @@ class _Reader:
         with self._batches(sha256) as (source, batches), writer:
             for n, batch in enumerate(batches, start=1):
                 self._check_second_table(batch)
-                self._check_blank_rows(batch)
+                self._gaps.check(batch)
                 for i, (state, column) in enumerate(zip(states, batch.columns, strict=True)):
                     distinct[i] = observe(state, column, distinct=distinct[i])
                 self.rows += batch.num_rows
@@ -280,7 +280,8 @@ class _Reader:
             if chosen is None:  # a small file: every batch waited
                 self._start(staged, writer, [s.best() for s in states], waiting)
             if source.lines() > self.rows:  # Arrow skipped empty lines (or values span lines)
-                self._check_empty_lines()
+                check_empty_lines(self.path, self.span, self.encoding, self.dialect,
+                                  self.header_cells, len(self.columns))
             source.drain()  # anything after the last row still counts in the checksum
         self.missing = writer.nulls
         return sha256.hexdigest()
@@ -302,76 +303,6 @@ class _Reader:
         for row in batch.filter(same).to_pylist():
             if list(row.values()) == cells:
                 raise _NotForThisPath("a second table under the first")
-
-    def _check_blank_rows(self, batch: Any) -> None:
-        """Give the file to the Python path when a second table starts under a blank row.
-
-        A blank row after data, a title and a row of names start a second table
-        (:func:`.table_bounds.scan_body`, whose rule :class:`_Gap` follows). A blank row
-        needs a blank first cell, so only batches with one are looked at closely, and
-        only the rows from a blank row until the rule is settled are read in Python.
-        """
-        import numpy as np
-        import pyarrow.compute as pc
-
-        from tde_desktop.core.importers.arrow_types import _EMPTY, _bools
-
-        def blank(column: Any) -> Any:
-            return pc.or_(pc.equal(column, _EMPTY), pc.utf8_is_space(column))
-
-        n = batch.num_rows
-        first = blank(batch.column(0))
-        if self._gap is None and not pc.any(first).as_py():
-            self._gap_seen_data = self._gap_seen_data or n > 0
-            return
-        for column in batch.columns[1:]:
-            first = pc.and_(first, blank(column))
-        rows = _bools(first)
-        i = 0
-        while i < n:
-            if self._gap is None:
-                blanks = np.flatnonzero(rows[i:])
-                if not len(blanks):
-                    self._gap_seen_data = True
-                    return
-                b = i + int(blanks[0])
-                self._gap_seen_data = self._gap_seen_data or b > i
-                if not self._gap_seen_data:  # blank rows before any data: no gap
-                    i = b + 1
-                    continue
-                self._gap = _Gap(self.header_cells, self.columns)
-                i = b
-            row = list(batch.slice(i, 1).to_pylist()[0].values())
-            if self._gap.settles(row):
-                raise _NotForThisPath("a second table starts under a blank row")
-            if self._gap.over:
-                self._gap = None
-            i += 1
-
-    def _check_empty_lines(self) -> None:
-        """Give the file to the Python path when a second table starts under an empty
-        line (Arrow skips empty lines; the Python path reads one as a blank row)."""
-        import csv
-        import re
-
-        assert self.span is not None
-        codec = "utf-8" if self.encoding.startswith("utf-8") else self.encoding
-        with self.path.open("rb") as f:
-            for seen, at in enumerate(_empty_lines(f, *self.span)):
-                if seen == _MOST_EMPTY_LINES:
-                    raise _NotForThisPath("too many empty lines to look under")
-                f.seek(max(self.span[0], at - (64 << 10)))
-                before = f.read(at - max(self.span[0], at - (64 << 10)))
-                if not before.strip(b"\r\n \t" + self.dialect.delimiter.encode()):
-                    continue  # no data above it: not a gap between tables
-                text = f.read(64 << 10).decode(codec, errors="replace")
-                gap = _Gap(self.header_cells, self.columns)
-                lines = re.split(r"\r\n|\r|\n", text)[:200]  # (not str.splitlines: \x1e...)
-                for row in csv.reader(lines, **self.dialect.reader_options()):
-                    if gap.settles(row):
-                        raise _NotForThisPath("a second table starts under an empty line")
-                    if gap.over:
-                        break
 
     def _start(self, staged: _Scratch, writer: _Writer, kinds: list[str],
                batches: list[Any]) -> None:
@@ -397,54 +328,3 @@ class _Reader:
                        2 * self.total, ngettext("Imported {n:,} row", "Imported {n:,} rows",
                                                 rows).format(n=rows))
         self.missing = writer.nulls
-
-
-#: empty lines in a table whose next row is looked at; with more, the Python path reads it
-_MOST_EMPTY_LINES = 1000
-#: an empty line, as its first line end followed by another (LF, CRLF or CR-only)
-_EMPTY_LINES = (b"\n\n", b"\r\n\r\n", b"\r\r")
-
-
-def _empty_lines(f: Any, start: int, end: int) -> Iterator[int]:
-    """The byte positions (in ``start`` to ``end`` of the open file ``f``) right after an
-    empty line's first line end, in no particular order; a few may repeat."""
-    chunk = 4 << 20
-    at = start
-    while at < end:
-        f.seek(at)
-        data = f.read(min(chunk + 4, end - at))
-        for needle in _EMPTY_LINES:
-            i = data.find(needle)
-            while i >= 0:
-                yield at + i + len(needle) // 2
-                i = data.find(needle, i + 1)
-        at += chunk
-
-
-class _Gap:
-    """The rows under a blank row, as :func:`.table_bounds.scan_body` reads them: a title
-    (one or two cells with letters) and then a row of names start a second table."""
-
-    def __init__(self, header_cells: list[str], columns: list[str]) -> None:
-        self.header_cells = header_cells
-        self.need = max(2, math.ceil(len(columns) / 2))
-        self.titled = False
-        self.over = False  # a row ended the gap without a second table
-
-    def settles(self, row: list[str]) -> bool:
-        """Read the next row (the blank row first); True when a second table starts."""
-        from tde_desktop.core.importers.table_bounds import _wordy
-
-        filled = sum(1 for c in row if c and c.strip())
-        if not filled:
-            return False
-        if row == self.header_cells:
-            return True
-        wordy = all(_wordy(c) for c in row if c and c.strip())
-        if filled <= 2 and not self.titled and wordy:
-            self.titled = True
-            return False
-        if self.titled and filled >= self.need and wordy:
-            return True
-        self.over = True
-        return False
