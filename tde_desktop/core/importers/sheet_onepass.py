@@ -49,7 +49,12 @@ HEAD_ROWS = 4096
 
 
 class _Guessed(Exception):
-    """A decision made from the head of the sheet did not hold for the whole sheet."""
+    """The stream cannot give what the calamine way gives: that way imports the sheet."""
+
+
+class _Redo(Exception):
+    """A decision made from the head of the sheet did not hold for the whole sheet,
+    whose scan has the right ones: the rows are written again from a new stream."""
 
 
 def import_streamed(pack: Pack, path: Path, provenance: Provenance, *,
@@ -94,6 +99,7 @@ class _Import:
         self.header_row, self.table, self.header_rows = choice
         self.type_overrides, self.progress = type_overrides, progress
         self.warnings: list[str] = []
+        self.final: layout.Table | None = None  # (once the whole sheet was scanned)
         self.name = ""
         self.total = 0
 
@@ -158,14 +164,25 @@ class _Import:
         timed = scan.timed & set(chosen.columns)
         writing = _Writing(self, scan, head, stream, chosen, timed, guessed)
         self.provenance.format = "xlsx"
+        try:
+            info = self._write(writing.blocks, chosen)
+        except _Redo as exc:  # (nothing was written: the scan of the whole sheet decides)
+            log.info("written again: %s", exc)
+            final = self.final
+            assert final is not None
+            info = self._write(lambda: excel_import._text_blocks(
+                self.book, self.name, final, scan.timed), final)
+        if info is not None:
+            log.info("imported in %d pass(es) over the sheet", self.book.passes)
+        return info
+
+    def _write(self, blocks: Any, table: layout.Table) -> DatasetInfo | None:
         # (the writer the calamine way uses, looked up where tests put a spy on it)
-        info = excel_import.write_text_columns(  # type: ignore[attr-defined]
-            self.pack, writing.blocks, list(chosen.headers), self.provenance,
+        info: DatasetInfo | None = excel_import.write_text_columns(  # type: ignore[attr-defined]
+            self.pack, blocks, list(table.headers), self.provenance,
             sha256=lambda: file_sha256(self.book.path), warnings=self.warnings,
             progress=self.progress, type_overrides=self.type_overrides,
             release=self.book.let_go)
-        if info is not None:
-            log.info("imported in %d pass(es) over the sheet", self.book.passes)
         return info
 
     def _report(self, done: int) -> None:
@@ -174,20 +191,15 @@ class _Import:
 
     def finish(self, scan: Any, guessed: list[layout.Table], chosen: layout.Table,
                timed: set[int], written_to: int) -> layout.Table:
-        """The whole sheet's decisions, checked against the guessed ones; the notes and
-        import options of the import added."""
+        """The whole sheet's decisions, as the calamine way makes them from its scan,
+        with the notes and import options they give; raises :class:`_Redo` when they
+        are not the guessed ones (and :class:`_Guessed` for Excel error values)."""
         from tde_desktop.core.importers import sheet_blocks
 
         if scan.errors and self.book.stream(self.name).error_cells:
             raise _Guessed("Excel error values")
         tables, final = self._tables(scan)
-        if [_decided(t) for t in tables] != [_decided(t) for t in guessed]:
-            raise _Guessed("the tables changed")
-        if scan.timed & set(final.columns) != timed:
-            raise _Guessed("a date-time column")
         sheet_blocks.find_end_scanned(final, scan, lambda: _again(self, final.first_data))
-        if written_to > final.last_row:
-            raise _Guessed("rows were written under the end of the table")
         self.warnings += excel_import.table_notes(self.name, tables, self.table, final, scan)
         self.provenance.import_options = {
             **self.provenance.import_options, "sheet": self.name,
@@ -196,7 +208,22 @@ class _Import:
             "table": self.table or 1, "tables_on_sheet": len(tables),
             "types": dict(self.type_overrides or {}),
         }
+        self.final = final
+        self.check(guessed, tables, chosen, final, timed, scan.timed, written_to)
         return final
+
+    @staticmethod
+    def check(guessed: list[layout.Table], tables: list[layout.Table], chosen: layout.Table,
+              final: layout.Table, timed: set[int], now_timed: set[int], written_to: int
+              ) -> None:
+        """Raise :class:`_Redo` unless the rows written hold for the whole sheet."""
+        if [_decided(t) for t in tables] != [_decided(t) for t in guessed] or \
+                _decided(final) != _decided(chosen):
+            raise _Redo("the tables changed")
+        if now_timed & set(final.columns) != timed:
+            raise _Redo("a date-time column")
+        if written_to > final.last_row:
+            raise _Redo("rows were written under the end of the table")
 
 
 def _decided(table: layout.Table) -> dict[str, Any]:
