@@ -5,20 +5,20 @@ side-by-side tables, totals and notes at the end), then the typed write. Here th
 rows are read once, from :mod:`.sheet_stream`: the layout is decided from the head of
 the sheet (its first :data:`HEAD_ROWS` rows, held), the rows are written as they come,
 and the last rows are held back until the stream ends. Then the scan of the whole
-sheet decides again; the import stands only if every decision is the one made from
-the head:
+sheet decides as the calamine way does; the rows written stand if every decision
+is the one made from the head:
 
-- the same tables, with the same columns, header and last row, and the same
-  date-time columns;
-- no row written below where the table really ends (totals, notes, a second table);
-- no Excel error value in a cell (the stream gives its text, calamine an empty cell;
-  the same text typed in a cell is that text from both).
+- the same tables, with the same columns and header, and the same date-time columns;
+- no row written below where the table really ends (totals, notes, a second table).
 
-Otherwise nothing is written and :func:`import_streamed` returns ``None``, as it
-does for anything but an .xlsx/.xlsm with python-calamine-plus installed, a stream
-that fails, a choice of sheet or table it cannot make alone, or an import the fast
-writer does not take: the caller then imports the calamine way. When the fast writer
-needs a second pass (a type changed after writing began), the stream is read again.
+Otherwise they are let go and the rows are written again from a new stream, by the
+whole sheet's decisions. Nothing is written, and :func:`import_streamed` returns
+``None``, for an Excel error value in a cell (the stream gives its text, calamine an
+empty cell; the same text typed in a cell is that text from both), anything but an
+.xlsx/.xlsm with python-calamine-plus installed, a stream that fails, a choice of
+sheet or table it cannot make alone, or an import the fast writer does not take: the
+caller then imports the calamine way. When the fast writer needs a second pass (a
+type changed after writing began), the stream is read again too.
 """
 
 from __future__ import annotations
