@@ -405,3 +405,17 @@ def test_what_the_head_cannot_tell_is_imported_as_calamine_does(
     assert new == old
     assert old[0] == 200
     assert any("Total" in w for w in old[1])
+
+
+def test_options_import_as_the_calamine_way(made: list[Path], tmp_path: Path) -> None:
+    """A header row, a header of several rows and a column type given by a person."""
+    path = made[0]
+    for options in ({"sheet": "Clean", "header_row": 3},
+                    {"sheet": "Clean", "header_rows": 2},
+                    {"sheet": "Clean", "type_overrides": {"n": "text", "when": "date"}}):
+        old, new = import_both_ways(tmp_path, path, **options)
+        assert new is not None, options
+        assert new == old, options
+    old, new = import_both_ways(tmp_path, path, sheet="Clean", header_row=99)
+    assert isinstance(old, str)  # (refused by the calamine way, with its sentence)
+    assert new is None
