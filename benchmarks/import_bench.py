@@ -37,6 +37,7 @@ import os
 import platform
 import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -291,8 +292,10 @@ def median_run(runs: list[dict[str, object]]) -> dict[str, object]:
     failed = [r for r in runs if not r["ok"]]
     if failed or len(runs) == 1:
         return failed[0] if failed else runs[0]
-    result = dict(sorted(runs, key=lambda r: float(r["wall_s"]))[len(runs) // 2])  # type: ignore[arg-type]
-    result["cpu_s"] = sorted(float(r["cpu_s"]) for r in runs)[len(runs) // 2]  # type: ignore[arg-type]
+    wall = statistics.median(float(r["wall_s"]) for r in runs)  # type: ignore[arg-type]
+    result = dict(min(runs, key=lambda r: abs(float(r["wall_s"]) - wall)))  # type: ignore[arg-type]
+    result["wall_s"] = round(wall, 3)
+    result["cpu_s"] = round(statistics.median(float(r["cpu_s"]) for r in runs), 2)  # type: ignore[arg-type]
     result["peak_mb"] = max(float(r["peak_mb"]) for r in runs)  # type: ignore[arg-type]
     result["runs"] = [{k: r[k] for k in ("wall_s", "cpu_s", "peak_mb", "load_before")}
                       for r in runs]
