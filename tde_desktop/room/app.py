@@ -30,6 +30,7 @@ from werkzeug.http import parse_accept_header
 
 from tde_desktop.core.errors import TdeError
 from tde_desktop.core.i18n import SUPPORTED_LANGUAGES, _, thread_language
+from tde_desktop.core.numbers import format_number
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.workshop import records
 from tde_desktop.room import guard, pages, questions
@@ -123,6 +124,8 @@ def create_app(pack_path: Path, workshop_id: str, code: str) -> Flask:
                       ROOM_CLOSE=packs.close_all, ROOM_LIMITER=limiter, ROOM_SEEN={},
                       ROOM_SNAPSHOTS=SnapshotCache(workshop_id), ROOM_PEOPLE={})
     app.jinja_env.autoescape = True  # participant text is text, on every template
+    # Amounts in the phone's language: 1.000 in Spanish, 1,000 in English.
+    app.jinja_env.filters["number"] = lambda value: format_number(value, 0, lang=g.lang)
 
     @app.before_request
     def _checks() -> Any:

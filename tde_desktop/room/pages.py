@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response as WResponse
 
 from tde_desktop.core.errors import TdeError
 from tde_desktop.core.i18n import SUPPORTED_LANGUAGES
+from tde_desktop.core.numbers import format_number
 from tde_desktop.core.workshop import moderation, participants, records, tallies
 from tde_desktop.core.workshop.exercises import label_text
 from tde_desktop.room import guard
@@ -245,7 +246,8 @@ def chart(exercise_id: str) -> WResponse:
 
 
 def _number(value: float) -> str:
-    return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
+    """A tally in the phone's language: 16.747 in Spanish, 16,747 in English."""
+    return format_number(value, None if value == int(value) else 1, lang=g.lang)
 
 
 def register(app: Flask) -> None:

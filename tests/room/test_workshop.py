@@ -211,3 +211,18 @@ def test_status_counts_the_phones_for_the_console(room: RoomServer,
     phones[1].get("/withdraw")
     phones[1].post("/withdraw", {"confirm": "yes"})
     assert room.status().joined == 2
+
+
+def test_amounts_are_written_in_the_phones_language(room: RoomServer,
+                                                     room_pack: tuple[Path, Any]) -> None:
+    path, info = room_pack
+    open_only(path, info["exercises"]["budget"])
+    pages = {}
+    for lang in ("en", "es"):
+        phone = Phone(room, lang)
+        phone.join()
+        pages[lang] = phone.get("/q")
+    # The budget template's total of 100000: English groups with commas, Spanish with points.
+    assert "100,000" in pages["en"]
+    assert "100.000" in pages["es"]
+    assert "100,000" not in pages["es"]
