@@ -40,6 +40,7 @@ from shiboken6 import isValid
 from tde_desktop.core.errors import Cancelled, TdeError
 from tde_desktop.core.i18n import _
 from tde_desktop.core.workshop.room_state import ALL_CHANGES, Change, probe
+from tde_desktop.qt.common.shown_text import shown_tip
 
 log = logging.getLogger(__name__)
 
@@ -298,10 +299,11 @@ def show_message(parent: QWidget | None, text: str, *, title: str = "",
 def plain_tooltip(text: str) -> str:
     """``text`` (pack words: a value, a title, a description) as a tooltip that shows it
     exactly as written. Qt guesses whether a tooltip is markup; this one is always rich
-    text with every ``<`` and ``&`` escaped, line breaks kept, long lines wrapped."""
+    text with every ``<`` and ``&`` escaped, line breaks kept, long lines wrapped, and at
+    most :data:`~tde_desktop.qt.common.shown_text.TIP_LIMIT` characters of ``text``."""
     if not text:
         return ""
-    return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"
+    return "<qt>" + html.escape(shown_tip(text)).replace("\n", "<br>") + "</qt>"
 
 
 def show_exception(parent: QWidget | None, exc: BaseException) -> QMessageBox:

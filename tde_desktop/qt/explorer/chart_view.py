@@ -11,6 +11,7 @@ is first opened.
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from pathlib import Path
 from typing import Any
@@ -38,11 +39,21 @@ from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import ColumnInfo, Pack
 from tde_desktop.qt.common import theme
 from tde_desktop.qt.common.ops import error_text, run_op, show_message
+from tde_desktop.qt.common.shown_text import TIP_LIMIT, shown_text
 from tde_desktop.qt.explorer.column_labels import fill_column_box
 
 NUMERIC = ("integer", "number")
 DATES = ("date", "datetime")
 CHART_DPI = 96
+
+
+def on_screen(data: charts.ChartData) -> charts.ChartData:
+    """``data`` with its words (title, caption, axis and bar labels) cut to what the screen
+    lays out (:func:`shown_text`); saving the chart keeps them whole."""
+    return dataclasses.replace(
+        data, title=shown_text(data.title), caption=shown_text(data.caption, TIP_LIMIT),
+        x_label=shown_text(data.x_label), y_label=shown_text(data.y_label),
+        labels=[shown_text(label) for label in data.labels])
 
 
 def render_chart(data: charts.ChartData, spec: charts.ChartSpec, width: int, height: int,
@@ -259,7 +270,7 @@ class ChartView(QWidget):
 
         def work(p: Pack, _progress: object) -> tuple[charts.ChartData, Figure, QImage]:
             data = charts.chart_data(p.conn, info.table_name, spec, filters)
-            return (data, *render_chart(data, spec, *size))
+            return (data, *render_chart(on_screen(data), spec, *size))
 
         run_op(self, work, pack_path=pack.path, label=_("Counting for the chart"),
                on_done=lambda result: self._show(generation, spec, *result),
@@ -280,7 +291,8 @@ class ChartView(QWidget):
             return
         self.spec, self.data = spec, data
         self.canvas.show_image(figure, image)
-        self.canvas.setAccessibleDescription(f"{data.title}. {data.caption}")
+        shown = on_screen(data)
+        self.canvas.setAccessibleDescription(f"{shown.title}. {shown.caption}")
         self.message.setText("")
 
     def _rerender(self) -> None:
@@ -288,7 +300,7 @@ class ChartView(QWidget):
         if self.data is None or self.spec is None:
             return
         generation, data, spec, size = self._generation, self.data, self.spec, self._size()
-        run_op(self, lambda _progress: render_chart(data, spec, *size), quiet=True,
+        run_op(self, lambda _progress: render_chart(on_screen(data), spec, *size), quiet=True,
                label=_("Drawing the chart"), cancellable=False,
                on_done=lambda result: self._show(generation, spec, data, *result))
 

@@ -16,7 +16,9 @@ from tde_desktop.core.explore.labels import plain_label
 from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.numbers import format_number
 from tde_desktop.core.pack import Pack
-from tde_desktop.qt.explorer.column_labels import column_tooltip, fill_column_box
+from tde_desktop.qt.common.ops import plain_tooltip
+from tde_desktop.qt.common.shown_text import shown_text
+from tde_desktop.qt.explorer.column_labels import column_tooltip, fill_column_box, shown_label
 
 
 class Histogram(QWidget):
@@ -61,7 +63,9 @@ class Histogram(QWidget):
 
 def card_text(card: column_card.ColumnCard) -> str:
     """The card as HTML: the sentences, then the most common values."""
-    e = html.escape
+    def e(text: str) -> str:  # pack words, cut to what a card shows
+        return html.escape(shown_text(text))
+
     parts = [f"<h3>{e(card.label)}</h3>",
              f"<p><i>{e(_('Type: {type}').format(type=_(card.type)))}</i></p><ul>"]
     parts.extend(f"<li>{e(line)}</li>" for line in card.summary())
@@ -138,7 +142,7 @@ class ColumnCardView(QWidget):
         filters = list(self.explorer.filters)
         self._generation += 1
         generation = self._generation
-        self.text.setText(_("Looking at {name}...").format(name=html.escape(plain_label(column))))
+        self.text.setText(_("Looking at {name}...").format(name=html.escape(shown_label(column))))
         from tde_desktop.qt.common.ops import run_op
 
         def work(p: Pack, _progress: object) -> column_card.ColumnCard:
@@ -156,7 +160,8 @@ class ColumnCardView(QWidget):
         self.text.setText(card_text(card))
         info = self.explorer.dataset
         column = next((c for c in info.columns if c.name == card.name), None) if info else None
-        self.text.setToolTip(column_tooltip(column) if column is not None else card.name)
+        self.text.setToolTip(column_tooltip(column) if column is not None
+                            else plain_tooltip(card.name))
         hist = card.histogram or []
         if hist and len(hist[0]) == 3:
             counts = [int(b[2]) for b in hist]

@@ -18,7 +18,7 @@ from tde_desktop.core.explore.labels import plain_label
 from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.numbers import format_number
 from tde_desktop.core.pack import ColumnInfo
-from tde_desktop.qt.explorer.column_labels import column_tooltip
+from tde_desktop.qt.explorer.column_labels import column_tooltip, shown_label
 
 
 class ColumnFinder(QWidget):
@@ -65,7 +65,7 @@ class ColumnFinder(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         for c in self.columns:
-            item = QListWidgetItem(plain_label(c))
+            item = QListWidgetItem(shown_label(c))
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)
             item.setToolTip(column_tooltip(c))

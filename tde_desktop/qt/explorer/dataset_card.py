@@ -12,11 +12,13 @@ from PySide6.QtWidgets import QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWi
 from tde_desktop.core.i18n import _
 from tde_desktop.core.numbers import format_number
 from tde_desktop.core.pack import DatasetInfo
+from tde_desktop.qt.common.shown_text import PROSE_LIMIT, shown_text
 
 
 def breakable(url: str) -> str:
-    """Escaped text with zero-width spaces after / ? & so a long address can wrap."""
-    text = html.escape(url)
+    """Escaped text with zero-width spaces after / ? & so a long address can wrap (at most
+    a few hundred characters of it: :func:`shown_text`)."""
+    text = html.escape(shown_text(url))
     for ch in ("/", "?", "&amp;", "_", "."):
         text = text.replace(ch, ch + "\u200b")
     return text
@@ -24,15 +26,19 @@ def breakable(url: str) -> str:
 
 def card_html(info: DatasetInfo, steps: Sequence[Any] = ()) -> str:
     """The card as simple HTML (every value escaped; URLs made into links); ``steps`` are
-    the dataset's tidy steps (core/explore/tidy.py), listed with their original values."""
-    e = html.escape
+    the dataset's tidy steps (core/explore/tidy.py), listed with their original values.
+    Each pack value is cut to a bounded length (:func:`shown_text`) before it is escaped."""
+
+    def e(text: str) -> str:
+        return html.escape(shown_text(text))
+
     rows = [
         (_("Rows"), format_number(info.row_count)),
         (_("Columns"), format_number(info.column_count)),
         (_("Publisher"), e(info.publisher)),
         (_("Licence"), e(info.licence)),
         (_("Retrieved"), e(info.retrieved_at)),
-        (_("Source"), f'<a href="{e(info.source_url)}">{breakable(info.source_url)}</a>'
+        (_("Source"), f'<a href="{html.escape(info.source_url)}">{breakable(info.source_url)}</a>'
          if info.source_url else ""),
         (_("Original file"), breakable(info.original_filename)),
         # In groups of eight so it wraps in a narrow panel and is easy to read out.
@@ -42,7 +48,7 @@ def card_html(info: DatasetInfo, steps: Sequence[Any] = ()) -> str:
     ]
     parts = [f"<h2>{e(info.title)}</h2>"]
     if info.description:
-        parts.append(f"<p>{e(info.description)}</p>")
+        parts.append(f"<p>{html.escape(shown_text(info.description, PROSE_LIMIT))}</p>")
     parts.append("<table cellspacing='4'>")
     for label, value in rows:
         shown = value or f"<i>{e(_('not recorded'))}</i>"
@@ -55,8 +61,9 @@ def card_html(info: DatasetInfo, steps: Sequence[Any] = ()) -> str:
     if steps:
         labels = {c.name: c.original_name for c in info.columns}
         parts.append(f"<h3>{e(_('Tidied values (the original values are kept)'))}</h3><ul>")
-        parts.extend("<li>" + e(_("{column}: {old} \u2192 {new}").format(
-            column=labels.get(s.column, s.column), old=s.from_value, new=s.to_value)) + "</li>"
+        parts.extend("<li>" + html.escape(_("{column}: {old} \u2192 {new}").format(
+            column=shown_text(str(labels.get(s.column, s.column))),
+            old=shown_text(str(s.from_value)), new=shown_text(str(s.to_value)))) + "</li>"
             for s in steps)
         parts.append("</ul>")
     return "".join(parts)

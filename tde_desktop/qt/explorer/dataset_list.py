@@ -10,6 +10,7 @@ from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.numbers import format_number
 from tde_desktop.core.pack import DatasetInfo
 from tde_desktop.qt.common.ops import plain_tooltip
+from tde_desktop.qt.common.shown_text import shown_text
 
 
 def row_count_text(n: int) -> str:
@@ -55,12 +56,13 @@ class DatasetList(QListWidget):
         self.blockSignals(True)
         self.clear()
         for info in datasets:
-            text = f"{info.title}\n{row_count_text(info.row_count)}"
+            title = shown_text(info.title)
+            text = f"{title}\n{row_count_text(info.row_count)}"
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, info.id)
             item.setToolTip(plain_tooltip(info.description or info.title))
             item.setData(Qt.ItemDataRole.AccessibleTextRole,
-                         f"{info.title}, {row_count_text(info.row_count)}")
+                         f"{title}, {row_count_text(info.row_count)}")
             self.addItem(item)
         self.blockSignals(False)
         ids = [d.id for d in datasets]

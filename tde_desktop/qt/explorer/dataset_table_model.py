@@ -38,12 +38,12 @@ from shiboken6 import isValid
 
 from tde_desktop.core.explore import paging
 from tde_desktop.core.explore.filters import Filter
-from tde_desktop.core.explore.labels import plain_label
 from tde_desktop.core.i18n import _
 from tde_desktop.core.numbers import format_number
 from tde_desktop.core.pack import ColumnInfo, DatasetInfo
 from tde_desktop.qt.common.ops import plain_tooltip, run_op
-from tde_desktop.qt.explorer.column_labels import column_tooltip
+from tde_desktop.qt.common.shown_text import SHOWN_LIMIT, shown_text
+from tde_desktop.qt.explorer.column_labels import column_tooltip, shown_label
 
 log = logging.getLogger(__name__)
 
@@ -323,8 +323,9 @@ class DatasetTableModel(QAbstractTableModel):
         if column >= len(self.columns) or not index.isValid():
             return None
         role = int(role)
-        if role in (_DISPLAY, _EDIT):
-            return self._text(index.row(), column, wait=False)
+        if role in (_DISPLAY, _EDIT):  # drawn: a bounded amount (copying takes it whole)
+            text = self._text(index.row(), column, wait=False)
+            return text if text is None or len(text) <= SHOWN_LIMIT else shown_text(text)
         if role == _ALIGN:
             return self._align[column]
         if role == _TOOLTIP:
@@ -336,8 +337,8 @@ class DatasetTableModel(QAbstractTableModel):
             found, value = self._shown_value(index.row(), column)
             if not found:
                 return _("loading") if self.is_loading(index.row()) else None
-            name = plain_label(self.columns[column])
-            return f"{name}: {_('missing') if value is None else value}"
+            name = shown_label(self.columns[column])
+            return f"{name}: {_('missing') if value is None else shown_text(str(value))}"
         if role == _ACCESSIBLE_DESCRIPTION and self.is_loading(index.row()):
             return _("loading")
         return None
@@ -349,7 +350,7 @@ class DatasetTableModel(QAbstractTableModel):
                 return None
             column = self.columns[section]
             if role == Qt.ItemDataRole.DisplayRole:
-                return plain_label(column)
+                return shown_label(column)
             if role == Qt.ItemDataRole.ToolTipRole:
                 return self.column_tooltip(column)
             return None

@@ -21,6 +21,7 @@ from tde_desktop.core.errors import TdeError
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import DatasetInfo, Pack
 from tde_desktop.qt.common.ops import plain_tooltip, show_message
+from tde_desktop.qt.common.shown_text import shown_text
 
 COL_NAME, COL_TYPE, COL_MISSING, COL_EN, COL_ES = range(5)
 LANG_OF_COLUMN = {COL_EN: "en", COL_ES: "es"}
@@ -75,12 +76,13 @@ class DictionaryEditor(QWidget):
         self.table.setRowCount(len(columns))
         rows = max(1, info.row_count) if info is not None else 1
         for r, c in enumerate(columns):
-            fixed = [c.original_name, _(c.type), f"{100 * c.missing_count / rows:.0f}%"]
+            name = shown_text(c.original_name)
+            fixed = [name, _(c.type), f"{100 * c.missing_count / rows:.0f}%"]
             for col, text in enumerate(fixed):
                 item = QTableWidgetItem(text)
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 item.setData(Qt.ItemDataRole.UserRole, c.name)
-                item.setToolTip(plain_tooltip(text) if col == COL_NAME else "")
+                item.setToolTip(plain_tooltip(c.original_name) if col == COL_NAME else "")
                 self.table.setItem(r, col, item)
             for col, text in ((COL_EN, c.description_en), (COL_ES, c.description_es)):
                 item = QTableWidgetItem(text)

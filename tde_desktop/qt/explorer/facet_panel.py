@@ -27,6 +27,7 @@ from tde_desktop.core.explore.filters import Filter, format_value, where_for
 from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.numbers import format_number
 from tde_desktop.core.pack import ColumnInfo, Pack, quote
+from tde_desktop.qt.common.shown_text import shown_text
 from tde_desktop.qt.explorer.column_labels import fill_column_box
 
 NUMERIC = ("integer", "number")
@@ -201,7 +202,8 @@ class FacetPanel(QWidget):
             return
         self.entries = entries
         self.list.clear()
-        for label, n, f in entries:
+        for whole, n, f in entries:
+            label = shown_text(whole)
             item = QListWidgetItem(f"{label}  \u2014  {format_number(n)}")
             item.setData(Qt.ItemDataRole.UserRole, f)
             item.setData(Qt.ItemDataRole.AccessibleTextRole,

@@ -22,12 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 from tde_desktop.core.explore.filters import Filter
-from tde_desktop.core.explore.labels import plain_label
 from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.numbers import format_number
 from tde_desktop.core.pack import ColumnInfo
 from tde_desktop.qt.common import theme
-from tde_desktop.qt.explorer.column_labels import fill_column_box
+from tde_desktop.qt.common.shown_text import shown_text
+from tde_desktop.qt.explorer.column_labels import fill_column_box, shown_label
 from tde_desktop.qt.explorer.flow_layout import FlowLayout
 
 NUMERIC = {"integer", "number"}
@@ -201,7 +201,7 @@ class FilterBar(QWidget):
 
     def label_for(self, name: str) -> str:
         column = self.column(name)
-        return plain_label(column) if column is not None else name
+        return shown_label(column) if column is not None else shown_text(name)
 
     def _column_changed(self) -> None:
         column = self.column(str(self.column_box.currentData()))
@@ -255,7 +255,7 @@ class FilterBar(QWidget):
                 chip.hide()
                 chip.deleteLater()
         for i, f in enumerate(self.filters):
-            text = f.describe(self.label_for(f.column))
+            text = shown_text(f.describe(self.label_for(f.column)))
             chip = QToolButton()
             chip.setText(f"{text}  \u2715")
             chip.setToolTip(_("Remove this filter"))

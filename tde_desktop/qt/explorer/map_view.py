@@ -7,6 +7,7 @@ imports it only when the Map tab is first opened.
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from typing import Any
 
@@ -21,6 +22,7 @@ from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import Pack
 from tde_desktop.qt.common import theme
 from tde_desktop.qt.common.ops import error_text, run_op
+from tde_desktop.qt.common.shown_text import TIP_LIMIT, shown_text
 from tde_desktop.qt.explorer.column_labels import fill_column_box
 
 
@@ -75,7 +77,7 @@ class MapView(QWidget):
         self.boundary_box.addItem(_("(no areas: points only)"), None)
         for d in self._boundaries():
             if info is None or d.id != info.id:
-                self.boundary_box.addItem(d.title, d.id)
+                self.boundary_box.addItem(shown_text(d.title), d.id)
         # A dataset with a neighbourhood-like column and one boundary: offer the join.
         if self.boundary_box.count() > 1:
             self.boundary_box.setCurrentIndex(1)
@@ -141,10 +143,12 @@ class MapView(QWidget):
         with warnings.catch_warnings():
             # A narrow panel cannot fit every label; matplotlib says so, the map is still fine.
             warnings.simplefilter("ignore", UserWarning)
-            maps.draw_map(self.figure, data)
+            maps.draw_map(self.figure, dataclasses.replace(  # drawn: words cut, kept whole
+                data, title=shown_text(data.title), caption=shown_text(data.caption, TIP_LIMIT)))
             figure_look.apply_colours(self.figure, theme.chart_rc())
         self.canvas.draw_idle()
-        self.canvas.setAccessibleDescription(f"{data.title}. {data.caption}")
+        self.canvas.setAccessibleDescription(
+            f"{shown_text(data.title)}. {shown_text(data.caption, TIP_LIMIT)}")
         self.message.setText("")  # the caption is drawn on the map itself
 
     def _redraw(self) -> None:

@@ -41,6 +41,7 @@ from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.numbers import format_number
 from tde_desktop.core.pack import Pack
 from tde_desktop.qt.common.ops import run_op
+from tde_desktop.qt.common.shown_text import shown_text
 
 _CHECK, _VALUES, _ROWS, _INTO = range(4)
 
@@ -119,12 +120,13 @@ class TidyDialog(QDialog):
             check.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
             check.setCheckState(Qt.CheckState.Checked)
             check.setData(Qt.ItemDataRole.AccessibleTextRole, _("Merge this cluster"))
-            values = "; ".join(f"{v} ({format_number(n)})" for v, n in cluster.values)
+            values = shown_text("; ".join(f"{shown_text(v)} ({format_number(n)})"
+                                          for v, n in cluster.values))
             shown = QTableWidgetItem(values)
             shown.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
             rows = QTableWidgetItem(format_number(cluster.rows))
             rows.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-            into = QTableWidgetItem(cluster.suggested)
+            into = QTableWidgetItem(shown_text(cluster.suggested))
             into.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
                           | Qt.ItemFlag.ItemIsEditable)
             for c, item in ((_CHECK, check), (_VALUES, shown), (_ROWS, rows), (_INTO, into)):
@@ -139,8 +141,8 @@ class TidyDialog(QDialog):
             else _("No near-identical values found."))
         self.steps_list.clear()
         for step in steps:
-            done = QListWidgetItem(_("{old} \u2192 {new}").format(old=step.from_value,
-                                                                  new=step.to_value))
+            done = QListWidgetItem(_("{old} \u2192 {new}").format(
+                old=shown_text(str(step.from_value)), new=shown_text(str(step.to_value))))
             done.setData(Qt.ItemDataRole.UserRole, step.id)
             self.steps_list.addItem(done)
         self.undo_button.setEnabled(bool(steps))
@@ -153,6 +155,8 @@ class TidyDialog(QDialog):
         for r, cluster in enumerate(self.clusters):
             check, into = self.grid.item(r, _CHECK), self.grid.item(r, _INTO)
             target = into.text().strip() if into is not None else ""
+            if target == shown_text(cluster.suggested).strip():  # untouched: the whole value
+                target = cluster.suggested.strip()
             if check is not None and check.checkState() == Qt.CheckState.Checked and target:
                 result.append(([v for v, _n in cluster.values], target))
         return result
