@@ -96,3 +96,22 @@ def test_the_card_and_dictionary_show_a_bounded_name(qtbot, tmp_path: Path) -> N
         assert name.startswith("hhh")
     finally:
         pack.close()
+
+
+def test_a_note_longer_than_anyone_can_type_is_cut_in_the_console_and_on_the_projector(
+        qtbot) -> None:
+    from tde_desktop.core.workshop import moderation as mod
+    from tde_desktop.core.workshop.answer_checks import MAX_TEXT
+    from tde_desktop.qt.workshop.moderation import note_text
+    from tde_desktop.qt.workshop.projector_panels import plain_label
+
+    note = mod.Note("n1", "e1", "Walk", "note", "Prompt", "o" * LONG, "e" * LONG, mod.APPROVED)
+    shown = note_text(note, "1. Walk")
+    assert "e" * (MAX_TEXT - 1) + "\u2026" in shown
+    assert "o" * (MAX_TEXT - 1) + "\u2026" in shown
+    assert len(shown) < 2 * MAX_TEXT + 200
+    short = mod.Note("n2", "e1", "Walk", "note", "", "Too many empty houses", "", mod.PENDING)
+    assert note_text(short).startswith("Too many empty houses\n")
+    label = plain_label("n" * LONG, "note")
+    qtbot.addWidget(label)
+    assert len(label.text()) == MAX_TEXT

@@ -33,7 +33,9 @@ from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.workshop import moderation as mod
 from tde_desktop.core.workshop import workshops as ws
+from tde_desktop.core.workshop.answer_checks import MAX_TEXT
 from tde_desktop.core.workshop.room_state import Change
+from tde_desktop.qt.common.shown_text import PROSE_LIMIT, shown_text
 
 #: the console's step runner: (what, action, inverse, changes) -> succeeded
 Doer = Callable[[str, Callable[[], object], Callable[[], object] | None, frozenset[Change]],
@@ -46,14 +48,16 @@ MODERATION = frozenset({Change.MODERATION})
 def note_text(note: mod.Note, exercise: str = "") -> str:
     """A note as the list shows it: the exercise it came from (when ``exercise`` is
     given, as the "All exercises" filter does), prompt, text, status, and the
-    original once corrected."""
-    head = f"{note.prompt} \u2014 {note.text}" if note.prompt else note.text
+    original once corrected. Each is cut to what a participant can type (a stranger's pack
+    may hold more: :func:`shown_text`); the pack keeps the whole text."""
+    text = shown_text(note.text, MAX_TEXT)
+    head = f"{shown_text(note.prompt, PROSE_LIMIT)} \u2014 {text}" if note.prompt else text
     lines = [head, f"[{_(STATUS_TEXT[note.status])}]"]
     if exercise:
-        lines.insert(0, exercise)
+        lines.insert(0, shown_text(exercise))
     if note.edited:
         lines[-1] += " " + _("corrected; the participant wrote: {text}").format(
-            text=note.original)
+            text=shown_text(note.original, MAX_TEXT))
     return "\n".join(lines)
 
 
@@ -68,7 +72,8 @@ class NoteEditDialog(QDialog):
         self.setWindowTitle(_("Correct a note"))
         self.setAccessibleName(_("Correct a note"))
         layout = QVBoxLayout(self)
-        original = QLabel(_("The participant wrote: {text}").format(text=note.original))
+        original = QLabel(_("The participant wrote: {text}").format(
+            text=shown_text(note.original, MAX_TEXT)))
         original.setTextFormat(Qt.TextFormat.PlainText)
         original.setWordWrap(True)
         layout.addWidget(original)

@@ -15,7 +15,9 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWi
 
 from tde_desktop.core.i18n import _
 from tde_desktop.core.numbers import format_number
+from tde_desktop.core.workshop.answer_checks import MAX_TEXT
 from tde_desktop.qt.common.ops import plain_tooltip
+from tde_desktop.qt.common.shown_text import shown_text
 
 FONT_PT = 28
 #: notes on one board; more go on the next board (the facilitator pages through them)
@@ -29,14 +31,15 @@ def format_value(value: float, lang: str | None = None) -> str:
 
 
 def plain_label(text: str = "", object_name: str = "", name: str = "") -> QLabel:
-    """A wrapping label that never interprets its text as rich text (participants wrote it)."""
+    """A wrapping label that never interprets its text as rich text (participants wrote it)
+    and shows at most what a participant can type (:func:`shown_text`)."""
     label = QLabel()
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
     label.setObjectName(object_name)
     if name:
         label.setAccessibleName(name)
-    label.setText(text)
+    label.setText(shown_text(text, MAX_TEXT))
     return label
 
 
