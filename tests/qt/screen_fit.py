@@ -4,8 +4,10 @@ Offscreen there is no real 1366x768 screen, so a "screen" is a target size: a
 top-level window is resized to it (a dialog to the size it opens at on that
 screen, see :func:`opening_size`) and must then be exactly that size (it needs
 no more), with every visible interactive widget inside it, no widget squeezed
-below its minimum size, no word-wrapped label cut, and no text scrolling in a
-strip of its own (see :func:`scroll_strips`).
+below its minimum size, no word-wrapped label cut, no table heading cut (measured
+in bold, as Qt draws the heading of the current cell's column, see
+:func:`cut_headings`), and no text scrolling in a strip of its own (see
+:func:`scroll_strips`).
 Each check returns plain sentences naming the widget, so one failing run
 says everything that does not fit.
 """
@@ -141,7 +143,48 @@ def fit_window(window: QWidget, screen: QSize, *, opened: bool = False) -> list[
                         f"to {target.width()}x{target.height()}")
     problems += widget_problems(window, QRect(QPoint(0, 0), screen))
     if opened:
+        problems += cut_headings(window)
         problems += scroll_strips(window, screen)
+    return problems
+
+
+def cut_headings(window: QWidget) -> list[str]:
+    """Column headings of ``window``'s tables that are narrower than their text.
+
+    Qt draws the heading of the current cell's column in bold (highlighted
+    sections) but sizes headings for the plain font, so a heading that just fits
+    in plain type is cut ("How participants will b...") once its column is
+    current: each heading is measured in bold. Left out: headings on two lines,
+    headings whose whole text is in their tooltip, and columns capped on purpose
+    (a maximum section size).
+    """
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    problems: list[str] = []
+    horizontal = Qt.Orientation.Horizontal
+    for header in window.findChildren(QHeaderView):
+        model = header.model()
+        if (not header.isVisible() or header.window() is not window or model is None
+                or header.orientation() != horizontal):
+            continue
+        plain = QFontMetrics(header.font())
+        bold_font = QFont(header.font())
+        bold_font.setBold(True)
+        bold = QFontMetrics(bold_font)
+        for section in range(header.count()):
+            text = str(model.headerData(section, horizontal) or "")
+            if (header.isSectionHidden(section) or not text or "\n" in text
+                    or model.headerData(section, horizontal, Qt.ItemDataRole.ToolTipRole)):
+                continue
+            need = header.sectionSizeHint(section)
+            if header.highlightSections():
+                need += max(0, bold.horizontalAdvance(text) - plain.horizontalAdvance(text))
+            if header.sectionSize(section) + SLACK < min(need, header.maximumSectionSize()):
+                owner = header.parentWidget() or header
+                problems.append(f"the heading {text[:40]!r} of {describe(owner)} is "
+                                f"{header.sectionSize(section)} px wide, its bold text "
+                                f"needs {need} px (cut)")
     return problems
 
 

@@ -7,7 +7,8 @@ replaces the whole table in one transaction.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -39,14 +40,16 @@ class NextStepsEditor(QWidget):
         self.workshop_id = workshop_id
         self.setWindowTitle(_("Next steps"))
         self.setAccessibleName(_("Next steps"))
-        self.resize(1000, 420)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(_("Close the loop: what we heard, what the city will do, "
                                   "and how participants will hear back.")))
         self.table = QTableWidget(0, len(ws.NEXT_STEP_KEYS))
         self.table.setHorizontalHeaderLabels(headers())
         self.table.setAccessibleName(_("Next steps"))
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # Each column as wide as its heading, the last one taking the rest; a narrow window
+        # scrolls sideways rather than cutting "How participants will be told".
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
         for text, slot in ((_("&Add a row"), self.add_row), (_("&Remove row"), self.remove_row),
@@ -64,6 +67,28 @@ class NextStepsEditor(QWidget):
             self.add_row([step.get(k, "") for k in ws.NEXT_STEP_KEYS])
         if not self.table.rowCount():
             self.add_row()
+        self.fit_headings()
+
+    def fit_headings(self) -> int:
+        """Make each column wide enough for its whole heading, in bold (Qt draws the
+        heading of the current cell's column in bold); returns the table's total width."""
+        header = self.table.horizontalHeader()
+        plain = QFontMetrics(header.font())
+        bold_font = QFont(header.font())
+        bold_font.setBold(True)
+        bold = QFontMetrics(bold_font)
+        for col, text in enumerate(headers()):
+            extra = max(0, bold.horizontalAdvance(text) - plain.horizontalAdvance(text))
+            header.resizeSection(col, header.sectionSizeHint(col) + extra + 8)
+        total = header.length() + self.table.verticalHeader().sizeHint().width()
+        if not self.isVisible():  # opens wide enough for every heading (capped to the screen)
+            self.resize(max(1000, total + 60), 420)  # the window's margins and a scroll bar
+        return total
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self.fit_headings()  # View > Text size
 
     def add_row(self, values: list[str] | None = None) -> None:
         row = self.table.rowCount()

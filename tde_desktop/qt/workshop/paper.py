@@ -272,6 +272,10 @@ class PaperEntry(QWidget):
         self.code_col = len(headers)
         self.table = QTableWidget(0, len(headers) + 2)
         self.table.setHorizontalHeaderLabels([*headers, _("Code"), _("Result")])
+        for col, text in enumerate(headers):  # a long question is cut in its column
+            heading = self.table.horizontalHeaderItem(col)
+            if heading is not None:
+                heading.setToolTip(text)
         self.table.setAccessibleName(_("Paper sheets"))
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setDefaultSectionSize(200)
