@@ -9,16 +9,19 @@ on the first rows of the table. Nothing is written anywhere.
 
 It stays fast on large files: a delimited file is read only as far as the first
 megabyte (the sample every import detects from) and its last 64 KB (where totals
-and notes are); a workbook only in the sheet shown.
+and notes are); a workbook only in the sheet shown, and an .xlsx/.xlsm sheet as a
+stream of rows read once, never held whole (as the import reads it).
 """
 
 from __future__ import annotations
 
 import io
 import itertools
-from collections.abc import Iterator
+import logging
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from tde_desktop.core.errors import ImportFailed
 from tde_desktop.core.i18n import _, ngettext
@@ -26,10 +29,20 @@ from tde_desktop.core.importers import detect_format
 from tde_desktop.core.importers.catalogue import column_setup
 from tde_desktop.core.importers.type_rules import semantic_type
 
+if TYPE_CHECKING:
+    from tde_desktop.core.importers.excel_import import Workbook
+    from tde_desktop.core.importers.excel_layout import Table
+    from tde_desktop.core.importers.sheet_blocks import BlockScan
+
+log = logging.getLogger(__name__)
+
 #: data rows shown
 PREVIEW_ROWS = 20
 #: data rows the column types are found from (the shown ones among them)
 TYPE_SAMPLE_ROWS = 2000
+#: rows at the top of a streamed sheet kept from its scan for the sample (the header
+#: starts within the first 80 rows), so that the sheet is read only once
+HEAD_ROWS = 4096
 
 
 @dataclass
@@ -194,38 +207,111 @@ def _json_preview(path: Path, fmt: str, shown: int) -> Preview:
 
 def _sheet_preview(path: Path, sheet: str | None, table: int | None,
                    header: tuple[int | None, int | None], shown: int) -> Preview:
+    """An .xlsx/.xlsm sheet streamed as the import streams it (:mod:`.sheet_stream`),
+    read once in constant memory; the calamine way where the import takes it: another
+    kind of workbook, no stream reader, a stream that fails, Excel error values."""
     from tde_desktop.core.importers import excel_import as ex
-    from tde_desktop.core.importers import excel_layout as layout
+    from tde_desktop.core.importers.sheet_stream import NotStreamed, StreamWorkbook
 
+    try:
+        streamed = StreamWorkbook(path)
+    except NotStreamed as exc:
+        log.info("preview not streamed (%s)", exc)
+    else:
+        streamed.keep_head(HEAD_ROWS)
+        try:
+            got = _read_sheet(streamed, sheet, table, header, shown)
+        except Exception as exc:  # noqa: BLE001 - as the import: the calamine way says it
+            log.info("preview left to the calamine way (%s: %s)", type(exc).__name__, exc)
+            got = None
+        finally:
+            streamed.close()
+        if got is not None:
+            return got
     book = ex.Workbook(path)
     try:
-        names = [n for n, _visible in book.sheets()]
-        name, scan, notes, tables, chosen = ex.choose_table(book, sheet, header[0], table,
-                                                                header_rows=header[1])
-        seen: list[tuple[int, list[str]]] = []
-        filled_after: list[int] = []
-
-        def watched() -> Iterator[tuple[int, list[str]]]:
-            for r, cells in ex.projected_rows(book, name, chosen):
-                if any(cells):
-                    if len(seen) <= TYPE_SAMPLE_ROWS:
-                        seen.append((r, cells))
-                    filled_after.append(r)
-                yield r, cells
-
-        layout.find_end(chosen, watched())
-        notes += ex.table_notes(name, tables, table, chosen, scan)
-        data = [cells for r, cells in seen if r <= chosen.last_row][:TYPE_SAMPLE_ROWS]
-        headers = list(chosen.headers)
-        return Preview(
-            format="excel", columns=_typed_columns(headers, data),
-            rows=_square(data[:shown], len(headers)), header_row=chosen.header_rows[0] + 1,
-            header_rows=len(chosen.header_rows),
-            rows_above=sum(1 for row in scan.sample[:chosen.header_rows[0]]
-                           if any(row[c] for c in chosen.columns if c < len(row))),
-            rows_below=sum(1 for r in filled_after if r > chosen.last_row),
-            sheets=names, sheet=name, tables=[t.title for t in tables], table=table or 1,
-            notes=notes)
+        got = _read_sheet(book, sheet, table, header, shown)
+        assert got is not None  # (only a stream gives up)
+        return got
     finally:
         book.close()
 
+
+def _read_sheet(book: Workbook, sheet: str | None, table: int | None,
+                header: tuple[int | None, int | None], shown: int) -> Preview | None:
+    """The preview from one scan of the sheet, with the import's decisions; ``None``
+    when ``book`` is streamed and the sheet holds Excel error values."""
+    from tde_desktop.core.importers import excel_import as ex
+    from tde_desktop.core.importers import sheet_blocks
+    from tde_desktop.core.importers.sheet_stream import StreamWorkbook
+
+    names = [n for n, _visible in book.sheets()]
+    name, scan, notes, tables, chosen = ex.choose_table(book, sheet, header[0], table,
+                                                        header_rows=header[1])
+    kept: list[list[Any]] = []
+    if isinstance(book, StreamWorkbook):
+        if scan.errors and book.stream(name).error_cells:
+            return None
+        kept = book.stream(name).head
+    sheet_blocks.find_end_scanned(
+        chosen, scan, lambda: ex._row_blocks(book, name, chosen.first_data, None))
+    notes += ex.table_notes(name, tables, table, chosen, scan)
+    data, done = _table_sample([(chosen.first_data, kept[chosen.first_data:])], chosen)
+    if not done:  # (the rows kept from the scan end before the sample does)
+        blocks = ex._row_blocks(book, name, chosen.first_data, chosen.last_row)
+        try:
+            data = _table_sample(blocks, chosen)[0]
+        finally:
+            getattr(blocks, "close", lambda: None)()  # (the stream it holds open)
+    headers = list(chosen.headers)
+    return Preview(
+        format="excel", columns=_typed_columns(headers, data),
+        rows=_square(data[:shown], len(headers)), header_row=chosen.header_rows[0] + 1,
+        header_rows=len(chosen.header_rows),
+        rows_above=sum(1 for row in scan.sample[:chosen.header_rows[0]]
+                       if any(row[c] for c in chosen.columns if c < len(row))),
+        rows_below=_filled_below(scan, chosen),
+        sheets=names, sheet=name, tables=[t.title for t in tables], table=table or 1,
+        notes=notes)
+
+
+def _table_sample(blocks: Iterable[tuple[int, Sequence[Sequence[Any]]]], table: Table
+                  ) -> tuple[list[list[str]], bool]:
+    """The first :data:`TYPE_SAMPLE_ROWS` rows of the table holding a value, as the
+    stripped text of its columns, from ``blocks`` starting at its first data row; and
+    whether that is all of them (the table's end or the sample's size was reached)."""
+    from tde_desktop.core.importers.sheet_text import column_texts
+
+    data: list[list[str]] = []
+    for first, block in blocks:
+        rows = block[:max(0, table.last_row + 1 - first)]
+        texts = column_texts(rows, table.columns, None, strip=True)
+        for cells in zip(*texts, strict=True):
+            if any(cells):
+                data.append(list(cells))
+                if len(data) == TYPE_SAMPLE_ROWS:
+                    return data, True
+        if first + len(block) > table.last_row:
+            return data, True
+    return data, False
+
+
+def _filled_below(scan: BlockScan, table: Table) -> int:
+    """Rows under the table's end with text in one of its columns, from the cells the
+    scan saw showing text (the import leaves them out)."""
+    import numpy as np
+
+    count = 0
+    for first, n, _kinds, shown in scan.blocks:
+        lo = max(0, table.last_row + 1 - first)
+        if lo >= n:
+            continue
+        filled = np.zeros(n, dtype=bool)
+        for c in table.columns:
+            cells = shown[c] if c < len(shown) else False
+            if cells is True:
+                filled[:] = True
+            elif cells is not False:
+                filled |= np.unpackbits(cells, count=n).astype(bool)
+        count += int(np.count_nonzero(filled[lo:]))
+    return count

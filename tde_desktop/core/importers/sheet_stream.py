@@ -144,6 +144,10 @@ class StreamSheet:
         self.name = name
         self.passes = 0
         self.total_height = declared_rows(reader.zip, reader.parts[name])
+        #: the first rows of the first pass, kept when the reader was asked to
+        #: (:meth:`StreamWorkbook.keep_head`)
+        self.head: list[list[Any]] = []
+        self._keep = reader.keep
         self._merges: list[tuple[int, int, int, int]] | None = None
         self._errors: bool | None = None
 
@@ -168,8 +172,13 @@ class StreamSheet:
         numbers as floats); each call reads the sheet again from the file."""
         self.passes += 1
         self._reader.passes += 1
+        keep = self._keep if self.passes == 1 else 0
         for row in self._reader.book.stream_sheet_by_name(self.name):
-            yield [float(v) if type(v) is int else v for v in row]
+            out = [float(v) if type(v) is int else v for v in row]
+            if keep:
+                self.head.append(out)
+                keep -= 1
+            yield out
 
 
 class StreamReader:
@@ -181,6 +190,7 @@ class StreamReader:
 
         self.pcp = pcp
         self.passes = 0  # (over any sheet)
+        self.keep = 0  # (rows of each sheet's first pass kept: StreamSheet.head)
         self.zip = zipfile.ZipFile(path)
         try:
             self.parts = sheet_parts(self.zip)
@@ -232,6 +242,11 @@ class StreamWorkbook(excel_import.Workbook):
     def passes(self) -> int:
         """How many times a sheet was read."""
         return self._reader.passes
+
+    def keep_head(self, rows: int) -> None:
+        """Keep the first ``rows`` rows of each sheet's first pass from now on, in its
+        :attr:`StreamSheet.head`, so that they need not be read again."""
+        self._reader.keep = rows
 
     def stream(self, sheet: str) -> StreamSheet:
         """The sheet (read when its rows are asked for)."""
