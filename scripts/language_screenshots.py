@@ -30,7 +30,7 @@ ARABIC_STAND_IN = {
     "Welcome! Your answers are anonymous: you get a code, not a name. You can skip any "
     "question you do not want to answer.": "أهلاً بكم! إجاباتكم مجهولة الهوية: تحصلون على "
     "رمز، لا على اسم. يمكنكم تخطي أي سؤال لا تريدون الإجابة عنه.",
-    "Next (Enter)": "التالي (Enter)", "Back (Alt+B)": "رجوع (Alt+B)",
+    "Next (Enter)": "التالي (Enter)", "Back (Alt+←)": "رجوع (Alt+←)",
     "Undo my last answer": "تراجع عن إجابتي الأخيرة", "Datasets in this pack": "مجموعات البيانات",
 }
 

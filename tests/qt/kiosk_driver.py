@@ -24,7 +24,7 @@ def make_kiosk(qtbot: Any, pack: Pack, workshop: ws.Workshop) -> Kiosk:
     kiosk.show()
     qtbot.waitExposed(kiosk)
     kiosk.activateWindow()
-    qtbot.waitUntil(kiosk.isActiveWindow)  # shortcuts (Escape, Alt+B) need the window active
+    qtbot.waitUntil(kiosk.isActiveWindow)  # shortcuts (Escape, Alt+Left) need the window active
     return kiosk
 
 

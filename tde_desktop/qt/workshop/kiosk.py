@@ -135,7 +135,10 @@ class Kiosk(QWidget):
         self.retranslate()
         for keys in (QKeySequence(Qt.Key.Key_Escape), QKeySequence("Ctrl+Q")):
             QShortcut(keys, self).activated.connect(self.ask_unlock)
-        QShortcut(QKeySequence("Alt+B"), self).activated.connect(self.back)
+        # Back names Alt+Left, a key with the same name in every language (Alt+B, kept for
+        # those who learnt it, named a letter that is not in "Atrás").
+        for keys in (QKeySequence("Alt+Left"), QKeySequence("Alt+B")):
+            QShortcut(keys, self).activated.connect(self.back)
         QShortcut(QKeySequence("Alt+N"), self).activated.connect(self.next)
         if preview is not None:
             self.start(preview=True)

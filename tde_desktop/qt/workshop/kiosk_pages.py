@@ -227,11 +227,11 @@ def retranslate(kiosk: Kiosk) -> None:
     kiosk.welcome_note.setAccessibleName(tr("Message", lang))
     # Explicit shortcuts rather than mnemonics: some platforms turn mnemonics off.
     for widget, text, name in (
-            (kiosk.back_button, tr("Back (Alt+B)", lang), tr("Back", lang)),
+            (kiosk.back_button, tr("Back (Alt+←)", lang), tr("Back", lang)),
             (kiosk.undo_button, tr("Undo my last answer", lang),
              tr("Undo my last answer", lang)),
             (kiosk.next_button, tr("Next (Enter)", lang), tr("Next", lang)),
-            (kiosk.done_back, tr("Back (Alt+B)", lang), tr("Back", lang)),
+            (kiosk.done_back, tr("Back (Alt+←)", lang), tr("Back", lang)),
             (kiosk.pass_button, tr("Done: hand the laptop to the next person", lang),
              tr("Done: hand the laptop to the next person", lang))):
         widget.setText(text)
