@@ -11,8 +11,8 @@ import pytest
 
 from tde_desktop.core.importers import import_file
 from tde_desktop.core.importers.dialect import detect_dialect
-from tde_desktop.core.importers.excel_layout import find_header_rows
 from tde_desktop.core.importers.preview import preview
+from tde_desktop.core.importers.sheet_header import find_header_rows
 from tde_desktop.core.pack import Pack, quote
 from tests.core.test_import_preview import same_as_import
 from tests.core.test_table_bounds import both_paths, csv_text

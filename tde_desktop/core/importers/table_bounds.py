@@ -1,7 +1,7 @@
 """Where the table starts and ends in a delimited text file.
 
 Above the header: title, notes, source and blank lines, found with the same rules as
-on a spreadsheet (:func:`.excel_layout.find_header_rows`), so a CSV saved from a sheet
+on a spreadsheet (:func:`.sheet_header.find_header_rows`), so a CSV saved from a sheet
 is read as the sheet is. Below the table: totals, footnotes and notes, found in the
 last lines of the file. Inside: a second table under the first. Rows wider than the
 header add columns. Rows are counted from 1 as a person sees them in a text editor
@@ -22,13 +22,11 @@ from pathlib import Path
 from tde_desktop.core.errors import ImportFailed
 from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.importers.dialect import Dialect
-from tde_desktop.core.importers.excel_layout import (
-    SAMPLE_ROWS,
+from tde_desktop.core.importers.excel_layout import SAMPLE_ROWS, footer_note, footer_start
+from tde_desktop.core.importers.sheet_header import (
     _texty,
     counted_header,
     find_header_rows,
-    footer_note,
-    footer_start,
     spans,
 )
 
@@ -85,7 +83,7 @@ def find_head(text: str, dialect: Dialect, header_row: int | None, name: str,
     ``header_row`` (1-based) forces the header; otherwise a first row with every cell
     filled is the header (as in most files), else the sheet rules find it, with the
     rows stacked above or below it that head the same columns. ``header_rows`` forces
-    how many rows the header has (:func:`.excel_layout.counted_header`).
+    how many rows the header has (:func:`.sheet_header.counted_header`).
     """
     records, ends = _records(text, dialect)
     rows = [[c.strip() for c in r] for r in records]
