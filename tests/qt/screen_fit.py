@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QScrollArea,
     QSizePolicy,
+    QStyle,
     QTabBar,
     QTextEdit,
     QWidget,
@@ -151,12 +152,13 @@ def fit_window(window: QWidget, screen: QSize, *, opened: bool = False) -> list[
 def cut_headings(window: QWidget) -> list[str]:
     """Column headings of ``window``'s tables that are narrower than their text.
 
-    Qt draws the heading of the current cell's column in bold (highlighted
-    sections) but sizes headings for the plain font, so a heading that just fits
-    in plain type is cut ("How participants will b...") once its column is
-    current: each heading is measured in bold. Left out: headings on two lines,
-    headings whose whole text is in their tooltip, and columns capped on purpose
-    (a maximum section size).
+    Qt elides a heading to fit the plain font (its size hint): a Stretch column
+    of 200 px cut "How participants will be told" to "How participa...". It
+    then draws the heading of the current cell's column in bold, centred and
+    clipped to the section, so each heading must also hold its bold text and
+    the style's header margin. Left out: headings on two lines, headings whose
+    whole text is in their tooltip, and columns capped on purpose (a maximum
+    section size).
     """
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QFont, QFontMetrics
@@ -168,7 +170,7 @@ def cut_headings(window: QWidget) -> list[str]:
         if (not header.isVisible() or header.window() is not window or model is None
                 or header.orientation() != horizontal):
             continue
-        plain = QFontMetrics(header.font())
+        margin = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
         bold_font = QFont(header.font())
         bold_font.setBold(True)
         bold = QFontMetrics(bold_font)
@@ -177,9 +179,11 @@ def cut_headings(window: QWidget) -> list[str]:
             if (header.isSectionHidden(section) or not text or "\n" in text
                     or model.headerData(section, horizontal, Qt.ItemDataRole.ToolTipRole)):
                 continue
+            # Qt elides for the plain font (the size hint), then draws in bold, centred and
+            # clipped to the section: bold text needs its width and a little margin.
             need = header.sectionSizeHint(section)
             if header.highlightSections():
-                need += max(0, bold.horizontalAdvance(text) - plain.horizontalAdvance(text))
+                need = max(need, bold.horizontalAdvance(text) + margin)
             if header.sectionSize(section) + SLACK < min(need, header.maximumSectionSize()):
                 owner = header.parentWidget() or header
                 problems.append(f"the heading {text[:40]!r} of {describe(owner)} is "

@@ -63,6 +63,22 @@ def countdown(exercise: ws.Exercise, now: dt.datetime | None = None) -> str:
     return _("{t} left").format(t=mm_ss) if left >= 0 else _("over by {t}").format(t=mm_ss)
 
 
+class MessageLine(QLabel):
+    """The console's last message; it takes no room (a row of the agenda) while empty."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hide()
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
+        super().setText(text)
+        self.setVisible(bool(text))
+
+    def clear(self) -> None:
+        super().clear()
+        self.hide()
+
+
 def _button(text: str, slot: Callable[[], object]) -> QPushButton:
     button = QPushButton(text)
     button.setAccessibleName(text.replace("&", ""))
@@ -114,7 +130,9 @@ class FacilitatorConsole(ConsoleActions, QWidget):
         self.header = QLabel()
         self.header.setAccessibleName(_("Workshop"))
         self.header.setWordWrap(True)
-        self.header.setStyleSheet(f"font-size: {theme.scaled(16)}pt; font-weight: bold;")
+        # With large text a smaller heading, one line rather than two, leaves the agenda a row.
+        points = theme.scaled(16 if theme.text_scale() <= 1.25 else 12)
+        self.header.setStyleSheet(f"font-size: {points}pt; font-weight: bold;")
         layout.addWidget(self.header)
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs, 1)
@@ -137,22 +155,24 @@ class FacilitatorConsole(ConsoleActions, QWidget):
                                self.withdraw_button, self.next_steps_button, self.end_button)):
             bottom.addWidget(b, i // per_row, i % per_row)
         layout.addLayout(bottom)
-        self.message = QLabel()
+        self.message = MessageLine()
         self.message.setAccessibleName(_("Message"))
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
 
     def _build_agenda(self) -> QWidget:
+        """The agenda and its buttons: beside it at 100% text; below it with large text,
+        so the exercise titles keep the width and the list shows more exercises."""
         tab = QWidget()
-        body = QHBoxLayout(tab)
+        large = theme.text_scale() > 1.25
+        body = QVBoxLayout(tab) if large else QHBoxLayout(tab)
         self.table = AgendaTable([_(c) for c in COLUMNS])  # titles stretch and wrap
         self.table.itemSelectionChanged.connect(self._selection_changed)
         body.addWidget(self.table, 1)
-        side = QVBoxLayout()
+        side = QGridLayout()
         body.addLayout(side)
         self.run_button = _button(_("Start &workshop"), self._run)
         self.run_button.setStyleSheet("font-weight: bold;")
-        side.addWidget(self.run_button)
         self.start_button = _button(_("&Start"), self.start_selected)
         self.stop_button = _button(_("S&top"), self.stop_selected)
         self.reveal_button = _button(_("&Reveal results"), self.toggle_reveal)
@@ -160,10 +180,13 @@ class FacilitatorConsole(ConsoleActions, QWidget):
         self.edit_button = _button(_("&Edit agenda..."), self.edit_agenda)
         self.print_button = _button(_("&Print handout (PDF)..."), self.print_handout)
         self.paper_button = _button(_("Type &paper answers..."), self.paper_answers)
-        for b in (self.start_button, self.stop_button, self.reveal_button, self.show_button,
-                  self.edit_button, self.print_button, self.paper_button):
-            side.addWidget(b)
-        side.addStretch(1)
+        buttons = (self.run_button, self.start_button, self.stop_button, self.reveal_button,
+                   self.show_button, self.edit_button, self.print_button, self.paper_button)
+        per_row = 4 if large else 1
+        for i, b in enumerate(buttons):
+            side.addWidget(b, i // per_row, i % per_row)
+        if not large:
+            side.setRowStretch(len(buttons), 1)
         return tab
 
     @property
