@@ -118,7 +118,9 @@ def read_xml(zf: zipfile.ZipFile, member: str, errors: bool = False
             left = info.compress_size
             while left > 0 and (chunk := raw.read(min(left, 1 << 20))):
                 left -= len(chunk)
-                keep(inflate.decompress(chunk))
+                while chunk:  # (1 MB of XML at a time, not the 10-20 MB of a chunk)
+                    keep(inflate.decompress(chunk, 1 << 20))
+                    chunk = inflate.unconsumed_tail
             keep(inflate.flush())
         else:
             while chunk := f.read(1 << 20):
