@@ -230,6 +230,38 @@ def test_projector_fits(qtbot: Any, pack: Pack, workshop: ws.Workshop, size: str
     assert not failing, f"at {size}, {scale} text:\n{failing}"
 
 
+#: bars of a station's chart the projector shows before the reveal, at least (each bar's
+#: names and numbers in the chart's 24 pt-like type)
+STATION_BARS = 4
+
+
+@pytest.mark.parametrize("size", list(fit.SIZES))
+def test_projector_station_shows_its_bars(qtbot: Any, pack: Pack, workshop: ws.Workshop,
+                                          size: str) -> None:
+    """Before the reveal a data-walk station's chart takes the height its prompt leaves,
+    with no value axis (every bar has its number): at 1280x720 it showed 2 bars."""
+    from tde_desktop.qt.workshop.projector import ProjectorWindow
+
+    text_size("200%")  # the projector sets its own type; the facilitator's size is moot
+    station = next(e for e in ws.list_exercises(pack, workshop.id) if e.view_id)
+    projector = ProjectorWindow(pack, workshop.id)
+    show(qtbot, projector)
+    projector.exercise_id = station.id
+    projector.refresh()
+    chart = projector.station_chart
+    assert chart is not None
+    projector.resize(fit.SIZES[size])
+    qtbot.waitUntil(lambda: chart.shown is not None and not chart._redraw.isActive(),
+                    timeout=15000)
+    fit.settle()
+    bars = len(chart.figure.axes[0].patches)
+    groups = len(chart.shown.data.labels)
+    assert bars >= min(STATION_BARS, groups), (
+        f"{bars} of {groups} bars show in a {chart.canvas.width()}x{chart.canvas.height()} px "
+        f"chart; the prompt is {projector.prompt.height()} px, the title "
+        f"{projector.title.height()} px")
+
+
 # -- the facilitator console and the main window ---------------------------------------------
 
 

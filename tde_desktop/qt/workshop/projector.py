@@ -270,10 +270,14 @@ class ProjectorWindow(QWidget):
         if self.station_chart is None:
             from tde_desktop.qt.workshop.station_chart import StationChart
 
-            self.station_chart = StationChart(FONT_PT, max_bars=6)
+            # Every bar has its number: no value axis, so the room sees more bars.
+            self.station_chart = StationChart(FONT_PT, max_bars=8, value_axis=False)
             self.station_chart.caption.setStyleSheet(f"font-size: {FONT_PT - 6}pt;")
             self.prompt_layout.insertWidget(self.prompt_layout.count() - 1,
-                                            self.station_chart, 3)
+                                            self.station_chart, 1)
+            # The chart takes all the height the prompt leaves (the blank stretch below it
+            # took a quarter); without a chart the stretch still keeps the prompt on top.
+            self.prompt_layout.setStretch(self.prompt_layout.count() - 1, 0)
         self.station_chart.show_view(self.pack.path, view_id)
 
     def _fill_results(self, exercise: ws.Exercise, state: Any) -> None:

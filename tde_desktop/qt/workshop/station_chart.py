@@ -110,11 +110,13 @@ class StationChart(QWidget):
 
     drawn = Signal(int)  # the view id now on screen
 
-    def __init__(self, font_pt: float, max_bars: int = 8,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, font_pt: float, max_bars: int = 8, parent: QWidget | None = None,
+                 *, value_axis: bool = True) -> None:
         super().__init__(parent)
         self.font_pt = float(font_pt)
         self.max_bars = max_bars
+        #: False: a bar chart has no value axis (each bar has its number), so more bars fit
+        self.value_axis = value_axis
         self.view_id: int | None = None
         self.lang: str | None = None
         self.shown: StationFigure | None = None
@@ -210,12 +212,12 @@ class StationChart(QWidget):
             caption = result.data.caption
             if data.kind == "bar":
                 data = replace(data, x_label="")
-            charts.draw_chart(self.figure, data, result.spec)
+            self._draw_chart(data, result.spec)
             fit = self.bars_that_fit() if data.kind == "bar" else len(data.labels)
             if fit < len(data.labels):  # the names of more bars would overlap: fewer
                 data = replace(data, labels=data.labels[:fit], values=data.values[:fit])
                 caption = result.fewer.get(fit, caption)
-                charts.draw_chart(self.figure, data, result.spec)
+                self._draw_chart(data, result.spec)
             figure_look.apply_colours(self.figure, theme.chart_rc())  # high contrast too
         self.canvas.draw_idle()
         self.shown = result
@@ -224,6 +226,17 @@ class StationChart(QWidget):
         # Plain labels on the chart; the raw column names stay in the tooltip.
         self.canvas.setToolTip(", ".join(c for c in (result.spec.x, result.spec.y) if c))
         self.drawn.emit(result.view_id)
+
+    def _draw_chart(self, data: charts.ChartData, spec: charts.ChartSpec) -> None:
+        charts.draw_chart(self.figure, data, spec)
+        if self.value_axis or data.kind != "bar" or not self.figure.axes:
+            return
+        # The numbers are written on the bars: the value axis below them (ticks and
+        # "rows") only takes the height of a bar or two from a big-type screen.
+        ax = self.figure.axes[0]
+        ax.xaxis.set_visible(False)
+        height = max(1.0, self.figure.get_figheight() * self.figure.dpi)
+        self.figure.subplots_adjust(bottom=min(0.3, 0.1 * self.figure.dpi / height))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
