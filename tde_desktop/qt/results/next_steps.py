@@ -8,7 +8,6 @@ replaces the whole table in one transaction.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -70,16 +69,15 @@ class NextStepsEditor(QWidget):
         self.fit_headings()
 
     def fit_headings(self) -> int:
-        """Make each column wide enough for its whole heading, in bold (Qt draws the
-        heading of the current cell's column in bold); returns the table's total width."""
+        """Make each column as wide as its whole heading; returns the table's total width.
+
+        Headings stay in plain type (no bold heading for the current cell's column,
+        which would need more room than Qt gives it).
+        """
         header = self.table.horizontalHeader()
-        plain = QFontMetrics(header.font())
-        bold_font = QFont(header.font())
-        bold_font.setBold(True)
-        bold = QFontMetrics(bold_font)
-        for col, text in enumerate(headers()):
-            extra = max(0, bold.horizontalAdvance(text) - plain.horizontalAdvance(text))
-            header.resizeSection(col, header.sectionSizeHint(col) + extra + 8)
+        header.setHighlightSections(False)
+        for col in range(header.count()):
+            header.resizeSection(col, header.sectionSizeHint(col) + 8)
         total = header.length() + self.table.verticalHeader().sizeHint().width()
         if not self.isVisible():  # opens wide enough for every heading (capped to the screen)
             self.resize(max(1000, total + 60), 420)  # the window's margins and a scroll bar
