@@ -103,3 +103,24 @@ def test_pack_markup_is_shown_literally(make_main_window: Any, markup_pack: Path
             assert "<span" in text, (label.accessibleName(), label.text())
         if "X" in text and "street" in text:
             assert BOLD in text, (label.accessibleName(), label.text())
+
+
+def test_workshop_and_exercise_titles_are_shown_literally_in_the_console(
+        qtbot: Any, baltimore_pack: Path) -> None:
+    from tde_desktop.core.workshop import workshops as ws
+    from tde_desktop.qt.workshop.facilitator_console import FacilitatorConsole
+
+    with Pack.open(baltimore_pack) as pack:
+        workshop = ws.create_workshop(pack, f"Walk {BOLD}", languages=["en"])
+        ws.add_exercise(pack, workshop.id, type="evaluation", title=f"Rate {HUGE}", config={
+            "questions": [{"key": "r", "kind": "rating", "text": {"en": f"How {BOLD}?"}}]})
+        console = FacilitatorConsole(pack, workshop.id)
+        qtbot.addWidget(console)
+        console.show()
+        qtbot.waitExposed(console)
+        labels = [shown(label) for label in console.findChildren(QLabel) if label.text()]
+        assert any(f"Walk {BOLD}" in text for text in labels), labels  # the heading
+        for text in labels:
+            assert "HUGE" not in text or "<span" in text, text
+            assert "Walk X" not in text, text
+        console.close()

@@ -128,6 +128,7 @@ class FacilitatorConsole(ConsoleActions, QWidget):
         self.lock_page.unlocked.connect(self.unlock)
         self.stack.addWidget(self.lock_page)
         self.header = QLabel()
+        self.header.setTextFormat(Qt.TextFormat.PlainText)  # the workshop's title, as typed
         self.header.setAccessibleName(_("Workshop"))
         self.header.setWordWrap(True)
         # With large text a smaller heading, one line rather than two, leaves the agenda a row.
@@ -156,6 +157,7 @@ class FacilitatorConsole(ConsoleActions, QWidget):
             bottom.addWidget(b, i // per_row, i % per_row)
         layout.addLayout(bottom)
         self.message = MessageLine()
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # may quote titles from the pack
         self.message.setAccessibleName(_("Message"))
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
