@@ -115,3 +115,13 @@ def test_a_note_longer_than_anyone_can_type_is_cut_in_the_console_and_on_the_pro
     label = plain_label("n" * LONG, "note")
     qtbot.addWidget(label)
     assert len(label.text()) == MAX_TEXT
+
+
+def test_a_kiosk_box_shows_again_at_most_what_a_participant_can_type() -> None:
+    from tde_desktop.core.workshop.answer_checks import MAX_TEXT
+    from tde_desktop.qt.workshop.kiosk_text import typed
+
+    assert typed("Too many empty houses") == "Too many empty houses"
+    assert typed(None) == ""
+    assert len(typed("k" * LONG)) == MAX_TEXT
+    assert typed("k" * MAX_TEXT) == "k" * MAX_TEXT  # the longest answer comes back whole

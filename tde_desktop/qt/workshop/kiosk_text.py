@@ -8,6 +8,8 @@ from typing import Any
 from PySide6.QtWidgets import QButtonGroup, QCheckBox, QFormLayout, QGridLayout, QSpinBox
 
 from tde_desktop.core.i18n import translate
+from tde_desktop.core.workshop.answer_checks import MAX_TEXT
+from tde_desktop.qt.common.shown_text import shown_text
 from tde_desktop.qt.workshop.kiosk_answer import (
     AnswerWidget,
     TextBox,
@@ -19,6 +21,13 @@ from tde_desktop.qt.workshop.kiosk_answer import (
 tr = translate  # texts in the participant's language; the catalogue finds tr("...")
 
 
+def typed(value: Any) -> str:
+    """A stored answer as its box shows it again: at most what a participant can type
+    (a stranger's pack may hold megabytes, which the box would take minutes to lay out and
+    the answer checks would refuse anyway)."""
+    return shown_text(str(value or ""), MAX_TEXT)
+
+
 class OpenText(AnswerWidget):
     def build(self) -> None:
         self.text = TextBox(tr("Your answer", self.lang))
@@ -28,7 +37,7 @@ class OpenText(AnswerWidget):
         return self.text.toPlainText()
 
     def set_value(self, answer: Any) -> None:
-        self.text.setPlainText(str(answer or ""))
+        self.text.setPlainText(typed(answer))
 
 
 class StickyNote(AnswerWidget):
@@ -45,7 +54,7 @@ class StickyNote(AnswerWidget):
 
     def set_value(self, answer: Any) -> None:
         answer = answer if isinstance(answer, dict) else {"text": answer}
-        self.text.setPlainText(str(answer.get("text", "")))
+        self.text.setPlainText(typed(answer.get("text", "")))
         if self.group and answer.get("prompt"):
             self._check(self.group, answer["prompt"])
 
@@ -161,7 +170,7 @@ class Fields(AnswerWidget):
         for key, edit in self.edits.items():
             edit.setText(str(answer.get(key) or ""))
         if self.long is not None:
-            self.long.setPlainText(str(answer.get(self.long_key) or ""))
+            self.long.setPlainText(typed(answer.get(self.long_key)))
         if self.group is not None and answer.get(self.choice_key):
             self._check(self.group, answer[self.choice_key])
         if self.grade is not None and answer.get("grade") is not None:
