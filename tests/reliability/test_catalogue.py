@@ -47,6 +47,8 @@ def _cases(table: str) -> dict[str, Statements]:
             ("UPDATE _tde_datasets SET geometry_column = 'nope'", ()),),
         "row count as text": (("UPDATE _tde_datasets SET row_count = 'many'", ()),),
         "negative count": (("UPDATE _tde_columns SET missing_count = -1", ()),),
+        "row count past what a grid can count": (
+            ("UPDATE _tde_datasets SET row_count = 1000000000000000000", ()),),
         "import options not JSON": (("UPDATE _tde_datasets SET import_options = '{'", ()),),
         "warnings an object": (("UPDATE _tde_datasets SET warnings = '{}'", ()),),
         "exercise position as text": (("UPDATE _tde_exercises SET position = 'first'", ()),),

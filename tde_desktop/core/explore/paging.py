@@ -100,6 +100,17 @@ def count_rows(conn: sqlite3.Connection, table: str, filters: Sequence[Filter] =
     return int(_cached(key, lambda: conn.execute(sql, params).fetchone()[0]))
 
 
+def row_bound(conn: sqlite3.Connection, table: str) -> int:
+    """At most how many rows ``table`` holds: its largest rowid (one b-tree seek), or 0.
+
+    Rows are numbered from 1, so this is never below the true count. The catalogue's
+    count is checked against it before a grid is sized: a results-only pack keeps the
+    counts of tables it left empty, and a stranger's pack may claim anything.
+    """
+    return max(0, int(conn.execute(f"SELECT max(rowid) FROM {quote(table)}").fetchone()[0]
+                      or 0))
+
+
 def _dense(conn: sqlite3.Connection, table: str) -> bool:
     """True when the rowids are exactly 1..N (no gaps), so offset n is rowid n + 1."""
     def compute() -> bool:

@@ -31,7 +31,7 @@ _ID_GLOB = "*[^A-Za-z0-9_-]*"
 _COLUMN_TYPE = re.compile(r"[a-z][a-z0-9_]{0,31}")
 
 # Each catalogue table and the shape of every column it must have (and no other).
-# int: integer; flag: 0 or 1; count: integer >= 0; text / text?: text (or NULL);
+# int: integer; flag: 0 or 1; count: integer from 0 to MAX_COUNT; text / text?: text (or NULL);
 # num / num?: number (or NULL); id / id?: short key text (or NULL); json / list / object: JSON
 # text (any value, an array, an object).
 SHAPES: dict[str, dict[str, str]] = {
@@ -147,13 +147,17 @@ PARENTS = (
      "(SELECT 1 FROM _tde_responses r WHERE r.id = m.response_id) LIMIT 1"),
 )
 
+#: the largest count a pack may claim: a grid, a list or a progress bar counts in 32 bits,
+#: and no pack a laptop carries holds two billion rows of anything
+MAX_COUNT = 2**31 - 1
+
 _BAD: dict[str, str] = {
     "int": "typeof({c}) != 'integer'",
     "int?": "typeof({c}) NOT IN ('integer', 'null')",
     "num": "typeof({c}) NOT IN ('integer', 'real')",
     "num?": "typeof({c}) NOT IN ('integer', 'real', 'null')",
     "flag": "typeof({c}) != 'integer' OR {c} NOT IN (0, 1)",
-    "count": "typeof({c}) != 'integer' OR {c} < 0",
+    "count": "typeof({c}) != 'integer' OR {c} < 0 OR {c} > " + str(MAX_COUNT),
     "text": "typeof({c}) != 'text'",
     "text?": "typeof({c}) NOT IN ('text', 'null')",
     "id": f"typeof({{c}}) != 'text' OR length({{c}}) NOT BETWEEN 1 AND 64 "

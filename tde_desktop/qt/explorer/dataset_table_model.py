@@ -97,7 +97,7 @@ class DatasetTableModel(QAbstractTableModel):
         self._pages: OrderedDict[int, list[tuple[Any, ...]]] = OrderedDict()
         self._texts: dict[int, list[tuple[str, ...]]] = {}  # the same pages, as cell text
         self._last: tuple[int, list[tuple[str, ...]]] | None = None  # the page read last
-        self._count = self._compute_count() if count is None else count
+        self._count = self._shown_count(self._compute_count() if count is None else count)
         self.pages_fetched = 0  # for tests: proves the table is read in pages
         self._align = [int((_RIGHT if c.type in NUMERIC_TYPES else _LEFT).value)
                        for c in self.columns]
@@ -109,12 +109,16 @@ class DatasetTableModel(QAbstractTableModel):
             return int(self.dataset.row_count)
         return int(paging.count_rows(self.conn, self.dataset.table_name, self.filters))
 
+    def _shown_count(self, count: int) -> int:
+        """``count``, but never more rows than the table can hold (see paging.row_bound)."""
+        return min(count, paging.row_bound(self.conn, self.dataset.table_name))
+
     def set_filters(self, filters: Sequence[Filter], count: int | None = None) -> None:
         """Show only rows matching ``filters``; ``count`` saves a count if already known."""
         self.beginResetModel()
         self.filters = tuple(filters)
         self._forget_pages()
-        self._count = self._compute_count() if count is None else count
+        self._count = self._shown_count(self._compute_count() if count is None else count)
         self.endResetModel()
 
     def set_descriptions(self, columns: list[ColumnInfo]) -> None:
