@@ -170,6 +170,25 @@ def test_flag_record_search_pick_then_flag(qtbot: Any, pack: Pack) -> None:
     kiosk.allow_close = True
 
 
+def test_the_record_finder_leaves_with_its_question(qtbot: Any, pack: Pack) -> None:
+    workshop = make_workshop(pack, open_types=("check_data", "dot_vote"))
+    kiosk = make_kiosk(qtbot, pack, workshop)
+    click(qtbot, kiosk.start_button)
+    at = next(i for i, step in enumerate(kiosk.steps) if step.question.kind == "flag_record")
+    kiosk.show_step(at)
+    finder = kiosk.widget
+    assert isinstance(finder, kw.FlagRecord)
+    qtbot.waitUntil(finder.isVisible)
+    later = next(i for i, step in enumerate(kiosk.steps) if step.question.kind == "dot_vote")
+    kiosk.show_step(later)
+    # At once, before Qt's deferred deletions run: no search box under the next question.
+    assert not [w for w in kiosk.findChildren(kw.FlagRecord) if w.isVisible()]
+    votes = kiosk.widget
+    assert type(votes).__name__ == "DotVote"
+    qtbot.waitUntil(votes.isVisible)
+    assert not [w for w in kiosk.findChildren(kw.FlagRecord) if w.isVisible()]
+
+
 def test_record_search_is_quick_on_every_notice(pack: Pack) -> None:
     import time
 

@@ -213,6 +213,7 @@ class Kiosk(QWidget):
         old = self.widget
         if old is not None and old.scrolls_itself:
             self.answer_column.removeWidget(old)
+            old.hide()  # gone now, not when Qt gets round to deleting it
             old.deleteLater()
         self.widget = widget
         if widget.scrolls_itself:
