@@ -11,9 +11,10 @@ so it is safe on a worker thread while another figure is drawn elsewhere.
 Every language reads in a chart (:func:`literal_text`): DejaVu Sans has no Chinese,
 Japanese or Korean letters, so each text gets a list of fonts, DejaVu Sans first and
 then a CJK font found on the machine (matplotlib falls back glyph by glyph).
-matplotlib neither joins Arabic letters nor orders right-to-left text, so text
-holding Arabic, Persian or Hebrew is shaped (``arabic-reshaper``) and put in display
-order (``python-bidi``) line by line; in a right-to-left language titles and
+matplotlib 3.11 built with libraqm joins Arabic letters and orders right-to-left text
+itself, so text is given to it as written; an older matplotlib does neither, and there
+text holding Arabic, Persian or Hebrew is shaped (``arabic-reshaper``) and put in
+display order (``python-bidi``) line by line. In a right-to-left language titles and
 captions start at the right edge.
 """
 
@@ -85,9 +86,29 @@ def font_families() -> tuple[str, ...]:
     return ("DejaVu Sans", *dict.fromkeys(found[:2]))
 
 
+@functools.cache
+def lays_out_text_itself() -> bool:
+    """True when this matplotlib joins and orders right-to-left text itself (it is built
+    with libraqm, as the 3.11 wheels are). Shaping the text first would then turn it
+    round a second time: letters unjoined, words backwards."""
+    from matplotlib import ft2font
+
+    return bool(getattr(ft2font, "__libraqm_version__", ""))
+
+
 def shaped(text: str) -> str:
-    """``text`` as matplotlib must draw it to read right: Arabic letters joined and every
-    line holding right-to-left letters in display order; other text unchanged."""
+    """``text`` as matplotlib must be given it to read right: as written where matplotlib
+    lays out complex text itself; otherwise Arabic letters joined and every line holding
+    right-to-left letters in display order. Other text is unchanged."""
+    if not _RTL_LETTERS.search(text) or lays_out_text_itself():
+        return text
+    return shaped_by_hand(text)
+
+
+def shaped_by_hand(text: str) -> str:
+    """``text`` with Arabic letters joined (arabic-reshaper) and each line holding
+    right-to-left letters put in display order (python-bidi): what an older matplotlib,
+    which draws letters one by one from left to right, needs."""
     if not _RTL_LETTERS.search(text):
         return text
     import arabic_reshaper
