@@ -69,6 +69,8 @@ class TidyDialog(QDialog):
             [_("Merge"), _("Values (rows)"), _("Rows"), _("Merge into")])
         self.grid.horizontalHeader().setSectionResizeMode(_VALUES,
                                                           QHeaderView.ResizeMode.Stretch)
+        self.grid.horizontalHeader().setHighlightSections(False)  # no bold, wider heading
+        self._fit_headings()
         self.grid.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.merge_button = QPushButton(_("&Merge selected"))
         self.merge_button.clicked.connect(self.merge_selected)
@@ -131,7 +133,7 @@ class TidyDialog(QDialog):
                           | Qt.ItemFlag.ItemIsEditable)
             for c, item in ((_CHECK, check), (_VALUES, shown), (_ROWS, rows), (_INTO, into)):
                 self.grid.setItem(r, c, item)
-        self.grid.resizeColumnToContents(_CHECK)
+        self._fit_headings()
         self.merge_button.setEnabled(bool(clusters))
         self.note.setText(ngettext(
             "{n} cluster of near-identical values. Tick the ones to merge and check the "
@@ -146,6 +148,15 @@ class TidyDialog(QDialog):
             done.setData(Qt.ItemDataRole.UserRole, step.id)
             self.steps_list.addItem(done)
         self.undo_button.setEnabled(bool(steps))
+
+    def _fit_headings(self) -> None:
+        """Every narrow column as wide as its heading and values ("Merge into" whole at
+        200% text); a long suggested value takes at most a third of the grid."""
+        header = self.grid.horizontalHeader()
+        for column in (_CHECK, _ROWS, _INTO):
+            self.grid.resizeColumnToContents(column)
+        cap = max(header.sectionSizeHint(_INTO), self.grid.viewport().width() // 3)
+        header.resizeSection(_INTO, min(header.sectionSize(_INTO), cap))
 
     # -- merging and undoing ---------------------------------------------------------------
 
