@@ -192,7 +192,16 @@ def validate_catalogue(conn: sqlite3.Connection, name: str) -> None:
     steps at their dataset and moderation rows at their answer too, declared foreign
     key or not). Only reads: the file is never changed.
     """
-    problem = _problem(conn)
+    # One read transaction: every query sees the same committed state of the file, even
+    # while another program (a second window, the phone server) commits an import.
+    began = not conn.in_transaction
+    if began:
+        conn.execute("BEGIN DEFERRED")
+    try:
+        problem = _problem(conn)
+    finally:
+        if began and conn.in_transaction:
+            conn.execute("COMMIT")
     if problem is not None:
         raise DamagedCatalogue(_("{name} was not opened: {problem}.").format(
             name=name, problem=problem))
