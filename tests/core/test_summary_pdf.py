@@ -154,3 +154,15 @@ def test_handout_prints_only_moderated_text_and_no_place_words(new_pack: Pack,
     assert themes[1] == "basura (2): “…vacías en la ave Monroe, basura”"
     text = pdf_text(write_summary_pdf(new_pack, ws.id, tmp_path / "p.pdf").read_bytes())
     assert "HYPERLINK" not in text
+
+
+def test_a_sign_no_font_has_prints_as_a_box_not_an_error(new_pack: Pack, built: dict[str, Any],
+                                                         tmp_path: Path) -> None:
+    # pytest turns warnings from tde_desktop into errors: a missing glyph must not stop it.
+    workshop = built["workshop"]
+    with new_pack.atomic():
+        new_pack.conn.execute("UPDATE _tde_workshops SET title = ? WHERE id = ?",
+                              ("Market night \u060b", workshop.id))
+    out = write_summary_pdf(new_pack, workshop.id, tmp_path / "sign.pdf")
+    assert page_count(out.read_bytes()) == 1
+    assert "Market night" in pdf_text(out.read_bytes())
