@@ -68,6 +68,11 @@ def main() -> int:
                     phone.tap(phone.find("form.answer button[type=submit]")[0])
                     phone.wait_for(lambda: phone.find(".error:not([hidden])"))
                     shot(phone, f"{10 + number:02d}_{name}_refused")
+                if name == "dot_vote":  # two dots placed with +: one left, said in words
+                    plus = phone.find("fieldset.dots button.more")
+                    for button in (plus[0], plus[1]):
+                        phone.tap(button)
+                    shot(phone, f"{10 + number:02d}_{name}_placed")
                 if name == "check_data":
                     phone.tap(phone.find("a.record")[0])
                     phone.wait_for(lambda: bool(phone.find("form.answer")))

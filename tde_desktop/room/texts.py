@@ -73,6 +73,10 @@ def page_texts() -> dict[str, str]:
         "chart": _("Chart"),
         "rank_hint": _("Give each choice a place: 1 is the most important."),
         "budget_hint": _("Share out {total} across the choices."),
+        # the same words as the kiosk's + and - buttons (room.js fills in the numbers)
+        "dot_more": _("One dot more on {option}"),
+        "dot_less": _("One dot less on {option}"),
+        "dots_left": _("Dots left: {left} of {total}"),
         "your_answer": _("Your answer"),
         "your_note": _("Your note"),
         "your_story": _("Your story"),

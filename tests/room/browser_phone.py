@@ -196,6 +196,11 @@ class BrowserPhone:
         for field in self.find("form.answer textarea, form.answer input[type=text]"):
             if not field.get_attribute("value"):
                 self.type(field, text)
+        more = self.find("form.answer .dotrow button.more")
+        if more:  # a dot vote with our script: tap + as a person would (2 and 1 dots)
+            for button in (more[0], more[0], more[1]):
+                self.tap(button)
+            return
         numbers = self.find("form.answer input[type=number]")
         step_one = bool(numbers) and numbers[0].get_attribute("step") == "1"
         for i, field in enumerate(numbers[:2]):

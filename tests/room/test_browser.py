@@ -89,3 +89,44 @@ def test_three_browser_phones_run_a_whole_workshop(phones: list[BrowserPhone],
         min_row=2, values_only=True))
     assert len(rows) == len(stored)
     assert {row[4] for row in rows} == {p.code for p in people}
+
+
+def test_a_phone_places_dots_with_plus_and_minus(room: RoomServer,
+                                                 room_pack: tuple[Path, Any]) -> None:
+    """With our script, a dot vote has + and - buttons named for their choice, says what
+    is left, and stops + once every dot is placed; what is sent is what the screen said."""
+    if not available():
+        if on_ci():
+            pytest.fail("chromium, chromium-driver and selenium are needed on CI")
+        pytest.skip("needs chromium, chromium-driver and selenium")
+    path, info = room_pack
+    open_only(path, info["exercises"]["dot_vote"])
+    phone = BrowserPhone("en")
+    try:
+        phone.join(room.join_url)
+        phone.wait_for(lambda: bool(phone.find("fieldset.dots .dotrow")))
+        more = phone.find("fieldset.dots button.more")
+        less = phone.find("fieldset.dots button.less")
+        assert len(more) == len(less) == len(phone.find("fieldset.dots input")) >= 2
+        label = phone.find("fieldset.dots label")[0].text
+        assert more[0].get_attribute("aria-label") == f"One dot more on {label}"
+        assert "Dots left: 3 of 3" in phone.text()
+        assert not less[0].is_enabled()  # nothing to take back yet
+        for _tap in range(3):
+            phone.tap(more[0])
+        assert "Dots left: 0 of 3" in phone.text()
+        assert not any(b.is_enabled() for b in more)  # every dot is placed
+        phone.tap(less[0])
+        phone.tap(more[1])
+        assert "Dots left: 0 of 3" in phone.text()
+        rect = more[0].rect
+        assert rect["width"] >= 48
+        assert rect["height"] >= 48
+        phone.tap(phone.find("form.answer button[type=submit]")[0])
+        phone.wait_for(lambda: not phone.find("fieldset.dots"))
+    finally:
+        phone.quit()
+    with Pack.open(path) as pack:
+        stored = [r for r in responses.list_responses(pack, info["workshop"])
+                  if r.question_key == "priorities"]
+    assert [r.answer for r in stored] == [{"parks": 2, "lights": 1}]

@@ -44,6 +44,55 @@
     attempt();
   }
 
+  // Dot votes: large - and + buttons beside each number, and the dots left written out;
+  // + stops when every dot is placed, so the page never reads "4 of 3".
+  function dots(set) {
+    var total = parseInt(set.dataset.total, 10) || 0;
+    var inputs = Array.prototype.slice.call(set.querySelectorAll("input[type=number]"));
+    var left = document.createElement("p");
+    left.className = "left";
+    left.setAttribute("aria-live", "polite");
+    set.appendChild(left);
+    function count(input) {
+      var n = parseInt(input.value, 10);
+      return isNaN(n) || n < 0 ? 0 : n;
+    }
+    function update() {
+      var used = inputs.reduce(function (sum, input) { return sum + count(input); }, 0);
+      var rest = Math.max(0, total - used);
+      left.textContent = set.dataset.left.replace("{left}", rest).replace("{total}", total);
+      inputs.forEach(function (input) {
+        input.previousSibling.disabled = count(input) <= 0;
+        input.nextSibling.disabled = rest <= 0 || count(input) >= parseInt(input.max, 10);
+      });
+    }
+    function button(text, label, step, input) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = step > 0 ? "more" : "less";
+      b.textContent = text;
+      b.setAttribute("aria-label", label);
+      b.addEventListener("click", function () {
+        input.value = String(Math.max(0, count(input) + step));
+        dirty = true;
+        update();
+      });
+      return b;
+    }
+    inputs.forEach(function (input) {
+      if (input.value === "") { input.value = "0"; }  // a count, read as a count
+      var row = document.createElement("div");
+      row.className = "dotrow";
+      input.parentNode.insertBefore(row, input);
+      row.appendChild(button("\u2212", input.dataset.less, -1, input));
+      row.appendChild(input);
+      row.appendChild(button("+", input.dataset.more, 1, input));
+    });
+    set.addEventListener("input", update);
+    update();
+  }
+  document.querySelectorAll("fieldset.dots").forEach(dots);
+
   document.querySelectorAll("form.answer").forEach(function (form) {
     form.addEventListener("input", function () { dirty = true; });
     form.addEventListener("submit", function (event) {
