@@ -1,10 +1,12 @@
 """Numbers as the person reads them: the thousands and decimal marks of their language.
 
 "16,747 filas" reads wrong in Spanish, where it is "16.747 filas". Screens format
-the counts they show with :func:`format_number`; files for other programs
-(workbooks, CSV, JSON) keep plain numbers and never go through it. Digits stay
-Western (0-9) in every language, Arabic included: that is what the city's own
-tables and the workbook use, so a number reads the same on every screen.
+the counts they show with :func:`format_number`, and the numbers of a table's cells
+with :func:`readable_float` (15 significant digits, as a spreadsheet shows them);
+files for other programs (workbooks, CSV, JSON) keep plain, exact numbers and never
+go through either. Digits stay Western (0-9) in every language, Arabic included:
+that is what the city's own tables and the workbook use, so a number reads the
+same on every screen.
 """
 
 from __future__ import annotations
@@ -58,6 +60,36 @@ def format_number(value: float, decimals: int | None = None, lang: str | None = 
     whole = whole.replace(",", thousands) if len(digits) >= grouping else digits
     sign = "-" if number < 0 and text.strip("0.,") else ""  # never "-0"
     return sign + whole + (decimal + fraction if fraction else "")
+
+
+#: significant digits a spreadsheet shows of a number (Excel and LibreOffice: 15)
+SHOWN_DIGITS = 15
+
+
+def readable_float(value: float, *, point_zero: bool = False) -> str:
+    """``value`` as a spreadsheet shows a number cell: at most 15 significant digits.
+
+    A sum stored by Excel as 8218656.600000001 reads "8218656.6", and 0.1 + 0.2 reads
+    "0.3", as in Excel and LibreOffice; the stored number itself is never changed.
+    Guarantees: no trailing zeros; the shortest text of the number rounded to 15
+    significant digits, otherwise written as Python writes floats (no exponent from
+    0.0001 up to below 1e16, an exponent beyond: "1e-07", "1e+20"); a whole number
+    without ".0" unless ``point_zero`` (for screens that always showed it); zero
+    never "-0"; ``nan`` and infinities as Python writes them. Plain marks (a dot, no
+    grouping): for cells of a table, where :func:`format_number` is for counts.
+    """
+    text = repr(value)
+    if len(text) > SHOWN_DIGITS + 1:  # (a repr has '.' or 'e': 16 characters hold 15 digits)
+        rounded = f"{value:.{SHOWN_DIGITS}g}"
+        # (the shortest text of the rounded number; near the largest float, rounding up
+        # overflows, and the rounded digits are shown as they are)
+        shortest = repr(float(rounded))
+        text = rounded if shortest.endswith("inf") else shortest
+    if text[0] == "-" and not value:  # -0.0
+        text = text[1:]
+    if not point_zero and text.endswith(".0"):
+        text = text[:-2]
+    return text
 
 
 class LocalNumber:

@@ -28,6 +28,7 @@ from tde_desktop.core.errors import TdeError
 from tde_desktop.core.explore.search import fts_table, search_filter_sql
 from tde_desktop.core.explore.tidied import column_sql
 from tde_desktop.core.i18n import _
+from tde_desktop.core.numbers import readable_float
 from tde_desktop.core.pack import quote
 
 OPS = ("is", "is_not", "contains", "starts_with", "between", "gt", "lt", "empty",
@@ -52,6 +53,8 @@ def format_value(value: object) -> str:
         value = value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, float):  # as a spreadsheet shows it: 8218656.6, not ...600000001
+        return readable_float(value)
     text = str(value)
     m = _ISO_DATE.match(text) or _ISO_DATETIME.match(text)
     if m:

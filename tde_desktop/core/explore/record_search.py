@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tde_desktop.core.explore.labels import plain_label
+from tde_desktop.core.numbers import readable_float
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.pack.pack_file import ColumnInfo, quote
 
@@ -91,9 +92,12 @@ def search_records(conn: sqlite3.Connection, table: str, columns: Sequence[Colum
 
 
 def _shown(value: object) -> str:
-    """A value as a person reads it: a date-time shows as its date (enough to know a record)."""
+    """A value as a person reads it: a date-time shows as its date (enough to know a record),
+    a float as a spreadsheet shows it (15 significant digits), as the grid shows it."""
     if value is None:
         return ""
+    if type(value) is float:
+        return readable_float(value, point_zero=True)
     text = str(value)
     if _DATE_TIME.match(text):
         return text[:10]

@@ -28,6 +28,7 @@ from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.importers import detect_format
 from tde_desktop.core.importers.catalogue import column_setup
 from tde_desktop.core.importers.type_rules import semantic_type
+from tde_desktop.core.numbers import readable_float
 
 if TYPE_CHECKING:
     from tde_desktop.core.importers.excel_import import Workbook
@@ -256,17 +257,18 @@ def _read_sheet(book: Workbook, sheet: str | None, table: int | None,
     sheet_blocks.find_end_scanned(
         chosen, scan, lambda: ex._row_blocks(book, name, chosen.first_data, None))
     notes += ex.table_notes(name, tables, table, chosen, scan)
-    data, done = _table_sample([(chosen.first_data, kept[chosen.first_data:])], chosen)
+    data, seen, done = _table_sample([(chosen.first_data, kept[chosen.first_data:])], chosen,
+                                     shown)
     if not done:  # (the rows kept from the scan end before the sample does)
         blocks = ex._row_blocks(book, name, chosen.first_data, chosen.last_row)
         try:
-            data = _table_sample(blocks, chosen)[0]
+            data, seen, _done = _table_sample(blocks, chosen, shown)
         finally:
             getattr(blocks, "close", lambda: None)()  # (the stream it holds open)
     headers = list(chosen.headers)
     return Preview(
         format="excel", columns=_typed_columns(headers, data),
-        rows=_square(data[:shown], len(headers)), header_row=chosen.header_rows[0] + 1,
+        rows=_square(seen, len(headers)), header_row=chosen.header_rows[0] + 1,
         header_rows=len(chosen.header_rows),
         rows_above=sum(1 for row in scan.sample[:chosen.header_rows[0]]
                        if any(row[c] for c in chosen.columns if c < len(row))),
@@ -275,25 +277,38 @@ def _read_sheet(book: Workbook, sheet: str | None, table: int | None,
         notes=notes)
 
 
-def _table_sample(blocks: Iterable[tuple[int, Sequence[Sequence[Any]]]], table: Table
-                  ) -> tuple[list[list[str]], bool]:
+def _table_sample(blocks: Iterable[tuple[int, Sequence[Sequence[Any]]]], table: Table,
+                  shown: int) -> tuple[list[list[str]], list[list[str]], bool]:
     """The first :data:`TYPE_SAMPLE_ROWS` rows of the table holding a value, as the
-    stripped text of its columns, from ``blocks`` starting at its first data row; and
-    whether that is all of them (the table's end or the sample's size was reached)."""
+    stripped text of its columns (the text the import types), from ``blocks`` starting
+    at its first data row; the first ``shown`` of them as a person reads them (see
+    :func:`_seen`); and whether that is all of them (the table's end or the sample's
+    size was reached)."""
     from tde_desktop.core.importers.sheet_text import column_texts
 
     data: list[list[str]] = []
+    seen: list[list[str]] = []
     for first, block in blocks:
         rows = block[:max(0, table.last_row + 1 - first)]
         texts = column_texts(rows, table.columns, None, strip=True)
-        for cells in zip(*texts, strict=True):
+        for i, cells in enumerate(zip(*texts, strict=True)):
             if any(cells):
                 data.append(list(cells))
+                if len(seen) < shown:
+                    seen.append(_seen(rows[i], table.columns, cells))
                 if len(data) == TYPE_SAMPLE_ROWS:
-                    return data, True
+                    return data, seen, True
         if first + len(block) > table.last_row:
-            return data, True
-    return data, False
+            return data, seen, True
+    return data, seen, False
+
+
+def _seen(row: Sequence[Any], columns: list[int], cells: Sequence[str]) -> list[str]:
+    """``cells`` of ``row`` as a spreadsheet shows them: a number cell to 15 significant
+    digits (Excel's sum 8218656.600000001 reads 8218656.6); the import stores the
+    number itself."""
+    return [readable_float(row[c]) if text and c < len(row) and type(row[c]) is float
+            else text for c, text in zip(columns, cells, strict=True)]
 
 
 def _filled_below(scan: BlockScan, table: Table) -> int:

@@ -4,7 +4,9 @@ The table is never read whole: rows come from :func:`paging.fetch_rows` in pages
 of :data:`PAGE_SIZE`, and only the :data:`MAX_PAGES` most recently used pages
 are kept, so scrolling a 2.5-million-row dataset costs the same memory as a
 small one. Each page keeps its cells already formatted as text next to the
-values, so the view's many repeated ``data()`` calls per repaint are lookups.
+values (a float to 15 significant digits, as a spreadsheet shows it: Excel's sum
+8218656.600000001 reads 8218656.6), so the view's many repeated ``data()`` calls
+per repaint are lookups.
 ``rowCount`` is the cached count of rows that match the current
 filters; the explorer computes it in the background (ops) and hands it in.
 
@@ -39,7 +41,7 @@ from shiboken6 import isValid
 from tde_desktop.core.explore import paging
 from tde_desktop.core.explore.filters import Filter
 from tde_desktop.core.i18n import _
-from tde_desktop.core.numbers import format_number
+from tde_desktop.core.numbers import format_number, readable_float
 from tde_desktop.core.pack import ColumnInfo, DatasetInfo
 from tde_desktop.qt.common.ops import plain_tooltip, run_op
 from tde_desktop.qt.common.shown_text import SHOWN_LIMIT, shown_text
@@ -170,7 +172,9 @@ class DatasetTableModel(QAbstractTableModel):
     def _store(self, number: int, page: list[tuple[Any, ...]]) -> None:
         self._pages[number] = page
         self._pages.move_to_end(number)
-        self._texts[number] = [tuple("" if v is None else str(v) for v in r) for r in page]
+        self._texts[number] = [tuple("" if v is None else readable_float(v, point_zero=True)
+                                     if type(v) is float else str(v) for v in r)
+                               for r in page]
         while len(self._pages) > MAX_PAGES:
             old, _rows = self._pages.popitem(last=False)
             self._texts.pop(old, None)
@@ -336,13 +340,13 @@ class DatasetTableModel(QAbstractTableModel):
             found, value = self._shown_value(index.row(), column)
             if not found:
                 return None
-            return _("(missing)") if value is None else plain_tooltip(str(value))
+            return _("(missing)") if value is None else plain_tooltip(_value_text(value))
         if role == _ACCESSIBLE:
             found, value = self._shown_value(index.row(), column)
             if not found:
                 return _("loading") if self.is_loading(index.row()) else None
             name = shown_label(self.columns[column])
-            return f"{name}: {_('missing') if value is None else shown_text(str(value))}"
+            return f"{name}: {_('missing') if value is None else shown_text(_value_text(value))}"
         if role == _ACCESSIBLE_DESCRIPTION and self.is_loading(index.row()):
             return _("loading")
         return None
@@ -371,6 +375,12 @@ class DatasetTableModel(QAbstractTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         return _FLAGS
+
+
+def _value_text(value: Any) -> str:
+    """A stored value as its cell shows it: a float to 15 significant digits, as a
+    spreadsheet shows it (the pack keeps the number itself)."""
+    return readable_float(value, point_zero=True) if type(value) is float else str(value)
 
 
 def _file_of(conn: sqlite3.Connection) -> Path | None:
