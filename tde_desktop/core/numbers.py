@@ -80,11 +80,13 @@ def readable_float(value: float, *, point_zero: bool = False) -> str:
     """
     text = repr(value)
     if len(text) > SHOWN_DIGITS + 1:  # (a repr has '.' or 'e': 16 characters hold 15 digits)
-        rounded = f"{value:.{SHOWN_DIGITS}g}"
-        # (the shortest text of the rounded number; near the largest float, rounding up
-        # overflows, and the rounded digits are shown as they are)
-        shortest = repr(float(rounded))
-        text = rounded if shortest.endswith("inf") else shortest
+        rounded = f"{value:.{SHOWN_DIGITS}g}"  # (without trailing zeros)
+        if "e" not in rounded:
+            text = rounded if "." in rounded else rounded + ".0"
+        else:  # Python's notation: 1e+15 is written out, 1e+16 keeps its exponent
+            shortest = repr(float(rounded))
+            # (near the largest float, rounding up overflows: the digits as they are)
+            text = rounded if shortest.endswith("inf") else shortest
     if text[0] == "-" and not value:  # -0.0
         text = text[1:]
     if not point_zero and text.endswith(".0"):
