@@ -159,6 +159,30 @@ def shoot_console(pack: Any, workshop: Any, out: Path, prefix: str) -> None:
     console.close()
 
 
+def shoot_room(pack: Any, workshop: Any, out: Path, prefix: str) -> None:
+    """Phones joining: the console's Phones tab with the room started (on 127.0.0.1
+    here; in a room, the laptop's hotspot address), then the projector on the open
+    exercise, with the QR code in its corner for phones that join late."""
+    from tde_desktop.qt.workshop.facilitator_console import FacilitatorConsole
+
+    console = FacilitatorConsole(pack, workshop.id)
+    console.phones.host, console.phones.port = "127.0.0.1", 0
+    console.showMaximized()
+    console.tabs.setCurrentWidget(console.phones)
+    console.phones.start()
+    for _wait in range(100):
+        if console.phones.running:
+            break
+        settle(0.1)
+    settle(1.0)
+    grab_screen(out, f"{prefix}_61_console_phones.png")
+    projector = console.open_projector(full_screen=True)
+    settle(1.5)
+    grab_screen(out, f"{prefix}_49_projector_join.png")
+    projector.close()
+    console.close()
+
+
 def shoot_workshop(out: Path, size: str, scale: float) -> int:
     """Every kiosk, projector and console screen at ``scale`` text on this X screen."""
     from tde_desktop.core.pack import Pack
@@ -172,6 +196,7 @@ def shoot_workshop(out: Path, size: str, scale: float) -> int:
         shoot_kiosk(pack, workshop, out, prefix)
         shoot_projector(pack, workshop, out, prefix)
         shoot_console(pack, workshop, out, prefix)
+        shoot_room(pack, workshop, out, prefix)
         settle()
     app.processEvents()
     shutil.rmtree(pack_path.parent, ignore_errors=True)

@@ -73,7 +73,7 @@ def test_toggle_shows_qr_address_and_live_counts(qtbot: Any, console: Any) -> No
         submit_answer(other, workshop_id=console.workshop_id, exercise_id=station.id,
                       participant_id=person, question_key="note",
                       answer={"text": "<i>lights</i>", "prompt": "notice"})
-    qtbot.waitUntil(lambda: f"{station.title}: 1 answered" in panel.answered.text(),
+    qtbot.waitUntil(lambda: f"{station.title}: 1 answered" in panel.answered_lines(),
                     timeout=10_000)
     for label in panel.findChildren(QLabel):
         assert label.textFormat() == Qt.TextFormat.PlainText

@@ -537,3 +537,31 @@ def test_pin_dialog_opened_at_its_minimum_shows_its_whole_prompt(qtbot: Any,
     show(qtbot, dialog)
     fit.settle()
     assert not fit.too_short(dialog.prompt), fit.too_short(dialog.prompt)
+
+
+@pytest.mark.parametrize(("size", "scale"), SCREENS)
+def test_console_phones_tab_fits(qtbot: Any, pack: Pack, workshop: ws.Workshop, size: str,
+                                 scale: str) -> None:
+    """The Phones tab with phones joining: QR code, address, counts and the answers of
+    every exercise (a long agenda scrolls in its list instead of growing the window)."""
+    from tde_desktop.qt.workshop.facilitator_console import FacilitatorConsole
+
+    text_size(scale)
+    console = FacilitatorConsole(pack, workshop.id)
+    console.timer.stop()
+    panel = console.phones
+    panel.host, panel.port = "127.0.0.1", 0
+    show(qtbot, console)
+    console.tabs.setCurrentWidget(panel)
+    try:
+        panel.start()
+        qtbot.waitUntil(lambda: panel.running, timeout=10_000)
+        exercises = len(ws.list_exercises(pack, workshop.id))
+        qtbot.waitUntil(lambda: panel.answered.count() == exercises, timeout=10_000)
+        fit.settle()
+        problems = fit.fit_window(console, fit.SIZES[size])
+        assert not problems, f"Phones tab at {size}, {scale} text:\n  " + "\n  ".join(
+            problems)
+        assert panel.qr.pixmap().width() >= 200  # a code phones can scan from a seat
+    finally:
+        panel.stop_now()

@@ -24,7 +24,15 @@ from typing import Any
 from PySide6.QtCore import QByteArray, QCoreApplication, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 from shiboken6 import isValid
 
 from tde_desktop.core.i18n import _, ngettext
@@ -32,6 +40,7 @@ from tde_desktop.core.pack import Pack
 from tde_desktop.core.workshop import workshops as ws
 from tde_desktop.core.workshop.room_state import Change
 from tde_desktop.qt.common.ops import error_text, run_op, watch_pack
+from tde_desktop.qt.common.shown_text import shown_text
 
 #: how often the count of phones heard from lately is redrawn (memory only)
 CONNECTED_MS = 5000
@@ -145,16 +154,21 @@ class PhonesPanel(QWidget):
         self.qr = QLabel()
         self.qr.setTextFormat(Qt.TextFormat.PlainText)  # a picture; never markup
         self.qr.setAccessibleName(_("QR code to join from a phone"))
-        row.addWidget(self.qr)
+        row.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignTop)
         column = QVBoxLayout()
         row.addLayout(column, 1)
         self.address = _plain("", 28, _("Address to join from a phone"))
         column.addWidget(self.address)
         self.people = _plain("", 0, _("Phones"))
         column.addWidget(self.people)
-        self.answered = _plain("", 0, _("Answers per exercise"))
-        column.addWidget(self.answered)
-        column.addStretch(1)
+        # A list, not a label: a long agenda at large text scrolls instead of running
+        # off the bottom of the console.
+        self.answered = QListWidget()
+        self.answered.setAccessibleName(_("Answers per exercise"))
+        self.answered.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.answered.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.answered.setWordWrap(True)
+        column.addWidget(self.answered, 1)
         self.message = _plain("", 0, _("Message"))
         layout.addWidget(self.message)
         self._show_stopped()
@@ -293,11 +307,17 @@ class PhonesPanel(QWidget):
             return
         self._joined = status.joined
         self._show_connected(status.connected)
-        self.answered.setText("\n".join(
-            ngettext("{title}: {n} answered", "{title}: {n} answered",
-                     status.answered.get(eid, 0)).format(title=title,
-                                                         n=status.answered.get(eid, 0))
-            for eid, title in titles))
+        lines = [ngettext("{title}: {n} answered", "{title}: {n} answered",
+                          status.answered.get(eid, 0)).format(
+                              title=shown_text(title), n=status.answered.get(eid, 0))
+                 for eid, title in titles]
+        if lines != self.answered_lines():
+            self.answered.clear()
+            self.answered.addItems(lines)  # items are plain text: no markup rendered
+
+    def answered_lines(self) -> list[str]:
+        """The lines of the answers-per-exercise list, as shown."""
+        return [self.answered.item(i).text() for i in range(self.answered.count())]
 
     def _show_connected(self, connected: int | None = None) -> None:
         if self.server is None:
