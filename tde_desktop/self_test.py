@@ -272,51 +272,23 @@ def step_chart(state: _State) -> str:
 
 
 def step_fast_import(state: _State) -> str:
-    """The compiled CSV importer (pyarrow and the ADBC SQLite driver) loads and runs.
+    """The compiled CSV importer (pyarrow and the ADBC SQLite driver) loads and runs."""
+    from tde_desktop.self_test_imports import ImportStepFailed, fast_csv_import
 
-    Without it imports still work, through the Python importer, but a large file
-    takes about four times as long: worth knowing on an installed copy.
-    """
-    import logging
-
-    from tde_desktop.core.importers import fast_csv
-    from tde_desktop.core.importers.dialect import detect_dialect
-    from tde_desktop.core.importers.table_bounds import find_head
-    from tde_desktop.core.importers.writer import Provenance
-    from tde_desktop.core.pack import Pack
-
-    # In the Windows code page, as Excel saves a CSV: the decoding is checked too.
-    src = state.work / "fast-import.csv"
-    src.write_text("count,amount,opened,place\n" + "".join(
-        f"{i},{i / 4},01/05/2023 01:05:00 PM,Peñalolén\n" for i in range(5000)),
-        encoding="cp1252")
-    reasons: list[str] = []
-    handler = logging.Handler()
-    handler.emit = lambda record: reasons.append(record.getMessage())  # type: ignore[method-assign]
-    fast_csv.log.addHandler(handler)
-    fast_csv.log.setLevel(logging.INFO)
     try:
-        with Pack.create(state.work / "fast-import.tdepack", title="Self-test") as pack:
-            text = src.read_bytes().decode("cp1252")
-            dialect = detect_dialect(text)
-            head = find_head(text, dialect, None, src.name)
-            start = len(text[:head.start_char].encode("cp1252"))  # the data rows' first byte
-            info = fast_csv.import_fast(
-                pack, src, Provenance(title="Fast import"), encoding="cp1252", dialect=dialect,
-                span=(start, src.stat().st_size), headers=head.headers,
-                header_cells=head.header_cells, geo=None, warnings=[], progress=None)
-            if info is None:
-                raise StepFailed("the fast CSV importer did not run ("
-                                 + ("; ".join(reasons) or "no reason given") + ")")
-            types = [c.type for c in info.columns]
-            place = pack.conn.execute(f"SELECT place FROM {info.table_name} LIMIT 1").fetchone()
-    finally:
-        fast_csv.log.removeHandler(handler)
-    if types != ["integer", "number", "datetime", "text"]:
-        raise StepFailed(f"the fast CSV importer gave the types {types}")
-    if place != ("Peñalolén",):
-        raise StepFailed(f"the fast CSV importer read {place[0]!r} for 'Peñalolén'")
-    return f"{info.row_count} rows through Arrow and the ADBC SQLite driver"
+        return fast_csv_import(state.work)
+    except ImportStepFailed as exc:
+        raise StepFailed(str(exc)) from exc
+
+
+def step_sheet_import(state: _State) -> str:
+    """An .xlsx is read by the streaming reader (python-calamine-plus) and imported."""
+    from tde_desktop.self_test_imports import ImportStepFailed, sheet_import
+
+    try:
+        return sheet_import(state.work)
+    except ImportStepFailed as exc:
+        raise StepFailed(str(exc)) from exc
 
 
 def step_phone(state: _State) -> str:
@@ -346,6 +318,7 @@ STEPS: list[tuple[str, Callable[[_State], str]]] = [
     ("re-open workbook", step_reopen),
     ("chart", step_chart),
     ("fast import", step_fast_import),
+    ("sheet import", step_sheet_import),
     ("phone", step_phone),
     ("bundle untouched", step_untouched),
 ]

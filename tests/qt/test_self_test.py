@@ -17,6 +17,9 @@ def test_every_self_test_step_passes(tmp_path: Path, capsys: pytest.CaptureFixtu
     fast = next(line for line in lines if "fast import" in line)
     assert fast.startswith("ok ")
     assert "5000 rows through Arrow" in fast
+    sheet = next(line for line in lines if "sheet import" in line)
+    assert sheet.startswith("ok ")
+    assert "2000 rows streamed by python-calamine-plus" in sheet
     phone = next(line for line in lines if line.split()[1:2] == ["phone:"])
     assert phone.startswith("ok ")
     assert "stored once" in phone
@@ -38,6 +41,25 @@ def test_a_missing_fast_importer_is_reported_with_its_reason(
     state = self_test._State(work=tmp_path)
     with pytest.raises(self_test.StepFailed, match="did not run.*adbc_driver"):
         self_test.step_fast_import(state)
+
+
+def test_a_missing_stream_reader_is_reported(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without python-calamine-plus an .xlsx is still imported (by calamine), more
+    slowly: the self-test says the stream reader did not load."""
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_stream(name: str, *args: object, **kwargs: object) -> object:
+        if name == "python_calamine_plus":
+            raise ImportError(f"No module named {name!r}")
+        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builtins, "__import__", no_stream)
+    state = self_test._State(work=tmp_path)
+    with pytest.raises(self_test.StepFailed, match="stream reader did not load.*calamine_plus"):
+        self_test.step_sheet_import(state)
 
 
 def test_the_phone_step_fails_plainly_when_no_exercise_takes_a_note(tmp_path: Path) -> None:
