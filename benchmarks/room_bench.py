@@ -227,11 +227,14 @@ def _threaded_load(url: str, questions: list[tuple[str, str]], phones: int, limi
 
 
 def room(path: Path, questions: list[tuple[str, str]], phones: int, limit_s: float,
-         think: float, client: str, profile: str | None) -> dict[str, Any]:
+         think: float, client: str, profile: str | None, bare: bool = False) -> dict[str, Any]:
+    """The phones against ``tde room`` (or, ``bare``, against ``_bare_room.py``)."""
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "tde_desktop.cli.main", "room", str(path),
-                             "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    command = ([str(ROOT / "benchmarks" / "_bare_room.py"), str(path), str(port)] if bare
+               else ["-m", "tde_desktop.cli.main", "room", str(path), "--host", "127.0.0.1",
+                     "--port", str(port)])
+    proc = subprocess.Popen([sys.executable, *command], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
     spy = None
     try:
         assert proc.stdout is not None
@@ -299,6 +302,9 @@ def main() -> int:
                         "thread with a requests session each")
     parser.add_argument("--profile", metavar="FILE", help="sample the server with py-spy "
                         "(collapsed stacks in FILE; py-spy must be installed)")
+    parser.add_argument("--bare", action="store_true", help="also run the same phones "
+                        "against _bare_room.py, the least any Python server does per "
+                        "answer (needs aiohttp: pip install -e .[bench])")
     args = parser.parse_args()
     phones = max(1, min(args.phones, MAX_PHONES))
     load_before = _load()
@@ -307,7 +313,7 @@ def main() -> int:
     try:
         base = tmp / "base.tdepack"
         workshop_id, exercise_id, questions = build_pack(base)
-        for name in ("floor.tdepack", "floor2.tdepack", "room.tdepack"):
+        for name in ("floor.tdepack", "floor2.tdepack", "room.tdepack", "bare.tdepack"):
             shutil.copy(base, tmp / name)
         answers = phones * QUESTIONS
         # The floor before and after the room: the disk's sync time drifts on a shared
@@ -315,6 +321,9 @@ def main() -> int:
         floors = [floor(tmp / "floor.tdepack", workshop_id, exercise_id, questions, phones)]
         result = room(tmp / "room.tdepack", questions, phones, args.limit, args.think,
                       args.client, args.profile)
+        if args.bare:
+            result["bare"] = room(tmp / "bare.tdepack", questions, phones, args.limit,
+                                  args.think, args.client, None, bare=True)
         floors.append(floor(tmp / "floor2.tdepack", workshop_id, exercise_id, questions,
                             phones))
         runs: list[PhoneRun] = result["runs"]
@@ -358,6 +367,8 @@ def report(args: argparse.Namespace, phones: int, answers: int,
     each = " / ".join(f"{room_rate * seconds / answers:.2f}" for seconds, _cpu in floors)
     print(f"{'  ratio to the floor before / after':34}{each:>29}")
     print(f"{'send -> saved p50 / p95 / max (ms)':34}{p50:>9.1f}{p95:>9.1f}{worst:>11.1f}")
+    if "bare" in result:
+        _report_bare(result["bare"], floor_rate)
     print(f"{'acknowledged / stored rows':34}{len(acked):>9}{stored:>9}")
     print(f"{'lost / duplicated / phone errors':34}{lost:>9}{duplicated:>9}{len(errors):>11}")
     print(f"{'server peak memory (MB)':34}{result['memory']:>29.1f}")
@@ -377,6 +388,18 @@ def report(args: argparse.Namespace, phones: int, answers: int,
         print(f"  {name:32}{size:>29,}")
     if errors:
         print("first errors:", errors[:5])
+
+
+def _report_bare(bare: dict[str, Any], floor_rate: float) -> None:
+    """The bound: the same phones against the bare aiohttp server."""
+    acked = sum(len(run.acked) for run in bare["runs"])
+    errors = sum(len(run.errors) for run in bare["runs"])
+    rate = acked / bare["wall"]
+    print(f"{'bare aiohttp server (a bound)':34}{acked:>9}{bare['wall']:>9.2f}{rate:>11.1f}")
+    print(f"{'  its ratio to the floor':34}{rate / floor_rate:>29.2f}")
+    print(f"{'  its CPU per answer: server / phones':34}"
+          f"{bare['cpu'] * 1000 / max(1, acked):>9.2f}"
+          f"{bare['client_cpu'] * 1000 / max(1, acked):>9.2f}   errors {errors}")
 
 
 if __name__ == "__main__":
