@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 
 from tde_desktop.core.explore.filters import Filter
 from tde_desktop.core.pack import Pack
+from tde_desktop.qt.common.text_direction import plain
 from tests.qt.conftest import wait_idle
 
 
@@ -106,7 +107,7 @@ def test_facet_click_adds_an_is_filter(make_main_window, baltimore_pack, qtbot):
             "SELECT policedistrict, count(*) c FROM ds_vacant_building_notices "
             "GROUP BY 1 ORDER BY c DESC LIMIT 1").fetchone()
     first = panel.list.item(0)
-    assert first.text() == f"{top}  \u2014  {n:,}"
+    assert plain(first.text()) == f"{top}  \u2014  {n:,}"
     rect = panel.list.visualItemRect(first)
     qtbot.mouseClick(panel.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     wait_idle(qtbot)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QAbstractItemView, QFrame, QHeaderView, QInputDial
 
 from tde_desktop.core.i18n import _
 from tde_desktop.core.numbers import format_number
+from tde_desktop.qt.common.text_direction import ValueDirectionDelegate
 from tde_desktop.qt.explorer.grid_header import GridHeader
 
 #: copying more cells than this asks nothing but copies only this many
@@ -31,6 +32,8 @@ class DatasetView(QTableView):
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        # Each value reads in its own direction ("2041 W NORTH AVE" in an Arabic window too).
+        self.setItemDelegate(ValueDirectionDelegate(self))
         self.setHorizontalHeader(GridHeader(self))
         header = self.horizontalHeader()
         header.setSectionsMovable(True)
@@ -45,6 +48,7 @@ class DatasetView(QTableView):
 
         self.frozen = QTableView(self)
         self.frozen.setHorizontalHeader(GridHeader(self.frozen))
+        self.frozen.setItemDelegate(ValueDirectionDelegate(self.frozen))
         self.frozen.setAccessibleName(_("First column, kept in view"))
         self.frozen.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.frozen.verticalHeader().hide()

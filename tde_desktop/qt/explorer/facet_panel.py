@@ -28,6 +28,7 @@ from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.numbers import format_number
 from tde_desktop.core.pack import ColumnInfo, Pack, quote
 from tde_desktop.qt.common.shown_text import shown_text
+from tde_desktop.qt.common.text_direction import isolate
 from tde_desktop.qt.explorer.column_labels import fill_column_box
 
 NUMERIC = ("integer", "number")
@@ -204,7 +205,9 @@ class FacetPanel(QWidget):
         self.list.clear()
         for whole, n, f in entries:
             label = shown_text(whole)
-            item = QListWidgetItem(f"{label}  \u2014  {format_number(n)}")
+            # The value keeps its own direction ("2041 W NORTH AVE" in Arabic too) and
+            # stays on its side of the count; the screen reader gets the plain value.
+            item = QListWidgetItem(f"{isolate(label)}  \u2014  {format_number(n)}")
             item.setData(Qt.ItemDataRole.UserRole, f)
             item.setData(Qt.ItemDataRole.AccessibleTextRole,
                          ngettext("{value}: {n} row", "{value}: {n} rows", n).format(

@@ -42,6 +42,7 @@ from tde_desktop.core.numbers import format_number
 from tde_desktop.core.pack import Pack
 from tde_desktop.qt.common.ops import run_op
 from tde_desktop.qt.common.shown_text import shown_text
+from tde_desktop.qt.common.text_direction import ValueDirectionDelegate, isolate, plain
 
 _CHECK, _VALUES, _ROWS, _INTO = range(4)
 
@@ -72,6 +73,7 @@ class TidyDialog(QDialog):
         self.grid.horizontalHeader().setHighlightSections(False)  # no bold, wider heading
         self._fit_headings()
         self.grid.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.grid.setItemDelegateForColumn(_INTO, ValueDirectionDelegate(self.grid))
         self.merge_button = QPushButton(_("&Merge selected"))
         self.merge_button.clicked.connect(self.merge_selected)
         self.steps_list = QListWidget()
@@ -122,9 +124,10 @@ class TidyDialog(QDialog):
             check.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
             check.setCheckState(Qt.CheckState.Checked)
             check.setData(Qt.ItemDataRole.AccessibleTextRole, _("Merge this cluster"))
-            values = shown_text("; ".join(f"{shown_text(v)} ({format_number(n)})"
+            values = shown_text("; ".join(f"{isolate(shown_text(v))} ({format_number(n)})"
                                           for v, n in cluster.values))
             shown = QTableWidgetItem(values)
+            shown.setData(Qt.ItemDataRole.AccessibleTextRole, plain(values))
             shown.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
             rows = QTableWidgetItem(format_number(cluster.rows))
             rows.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
@@ -144,8 +147,10 @@ class TidyDialog(QDialog):
         self.steps_list.clear()
         for step in steps:
             done = QListWidgetItem(_("{old} \u2192 {new}").format(
-                old=shown_text(str(step.from_value)), new=shown_text(str(step.to_value))))
+                old=isolate(shown_text(str(step.from_value))),
+                new=isolate(shown_text(str(step.to_value)))))
             done.setData(Qt.ItemDataRole.UserRole, step.id)
+            done.setData(Qt.ItemDataRole.AccessibleTextRole, plain(done.text()))
             self.steps_list.addItem(done)
         self.undo_button.setEnabled(bool(steps))
 

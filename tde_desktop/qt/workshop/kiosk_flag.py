@@ -23,6 +23,7 @@ from tde_desktop.core.explore.record_search import (
 from tde_desktop.core.i18n import ngettext, thread_language, translate
 from tde_desktop.core.pack.pack_file import ColumnInfo
 from tde_desktop.qt.common.ops import error_text, plain_tooltip, run_op
+from tde_desktop.qt.common.text_direction import ValueDirectionDelegate, isolate
 from tde_desktop.qt.workshop.kiosk_answer import plain_label as label_widget
 from tde_desktop.qt.workshop.kiosk_text import Fields
 
@@ -87,6 +88,7 @@ class FlagRecord(Fields):
         self.matches = MatchList()
         self.matches.setAccessibleName(tr("Matching records: pick the one to flag", lang))
         self.matches.setWordWrap(True)
+        self.matches.setItemDelegate(ValueDirectionDelegate(self.matches))  # records as written
         self.matches.setMinimumHeight(120)
         self.found = label_widget(name=tr("How many records match", lang))
         self.chosen = label_widget(name=tr("The record you picked", lang))
@@ -177,7 +179,7 @@ class FlagRecord(Fields):
             _set_visible(item, form)
         if form and self.record is not None:
             self.chosen.setText(tr("You picked: {record}", self.lang).format(
-                record=self.record.headline() + "\n" + self.record.details()))
+                record=isolate(self.record.headline()) + "\n" + self.record.details()))
 
     def first_input(self) -> QWidget | None:
         return self.edits["comment"] if self.record is not None else self.search
