@@ -8,7 +8,14 @@ from typing import Any
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from tde_desktop.core.explore import column_card
 from tde_desktop.core.explore.filters import format_value
@@ -17,8 +24,8 @@ from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.numbers import format_number
 from tde_desktop.core.pack import Pack
 from tde_desktop.qt.common.ops import plain_tooltip
-from tde_desktop.qt.common.shown_text import shown_text
 from tde_desktop.qt.explorer.column_labels import column_tooltip, fill_column_box, shown_label
+from tde_desktop.qt.explorer.dataset_card import RIGHT, table_row, wrappable
 
 
 class Histogram(QWidget):
@@ -61,21 +68,26 @@ class Histogram(QWidget):
         painter.end()
 
 
-def card_text(card: column_card.ColumnCard) -> str:
-    """The card as HTML: the sentences, then the most common values."""
-    def e(text: str) -> str:  # pack words, cut to what a card shows
-        return html.escape(shown_text(text))
+def card_text(card: column_card.ColumnCard, rtl: bool = False) -> str:
+    """The card as HTML: the sentences, then the most common values. Pack words are cut to
+    what a card shows and may break anywhere in a long run (:func:`wrappable`), so the card
+    wraps to its panel; ``rtl`` puts each value on the right of its count, as read in
+    Arabic. Each value is its own paragraph, laid out in its own direction."""
+    def e(text: str) -> str:
+        return wrappable(text)
 
     parts = [f"<h3>{e(card.label)}</h3>",
              f"<p><i>{e(_('Type: {type}').format(type=_(card.type)))}</i></p><ul>"]
     parts.extend(f"<li>{e(line)}</li>" for line in card.summary())
     parts.append("</ul>")
     if card.top and card.type not in column_card.NUMERIC_TYPES:
-        parts.append(f"<p><b>{e(_('Most common values'))}</b></p><table cellspacing='3'>")
+        parts.append(f"<p><b>{e(_('Most common values'))}</b></p>"
+                     f"<table cellspacing='3'{RIGHT if rtl else ''}>")
+        number = "<td align='left'>" if rtl else "<td align='right'>"  # counts line up
         for value, n, pct in card.top:
-            parts.append(f"<tr><td>{e(format_value(value))}</td>"
-                         f"<td align='right'>{format_number(n)}</td>"
-                         f"<td align='right'>{e(column_card.format_pct(pct))}</td></tr>")
+            parts.append(table_row([f"<td>{e(format_value(value))}</td>",
+                                    f"{number}{format_number(n)}</td>",
+                                    f"{number}{e(column_card.format_pct(pct))}</td>"], rtl))
         parts.append("</table>")
     return "".join(parts)
 
@@ -92,6 +104,8 @@ class ColumnCardView(QWidget):
         self.text = QLabel()
         self.text.setAccessibleName(_("Column card"))
         self.text.setWordWrap(True)
+        # Wrap to the panel's width: a long value never widens the label past the panel.
+        self.text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.text.setTextFormat(Qt.TextFormat.RichText)
         self.text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
@@ -157,7 +171,7 @@ class ColumnCardView(QWidget):
         if generation != self._generation:
             return
         self.card = card
-        self.text.setText(card_text(card))
+        self.text.setText(card_text(card, rtl=self.isRightToLeft()))
         info = self.explorer.dataset
         column = next((c for c in info.columns if c.name == card.name), None) if info else None
         self.text.setToolTip(column_tooltip(column) if column is not None
