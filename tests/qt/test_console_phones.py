@@ -129,3 +129,30 @@ def test_quitting_the_app_stops_the_server(qtbot: Any, console: Any) -> None:
     QApplication.instance().aboutToQuit.emit()  # what quit() sends before the loop ends
     assert not server.running
     assert console.phones.server is None
+
+
+def test_the_facilitator_picks_the_network_address(qtbot: Any, console: Any) -> None:
+    """The Network list offers the laptop's addresses and this laptop alone; the room
+    listens on the one chosen, the list is locked while phones may join, and the
+    choice is offered first next time."""
+    from tde_desktop.qt.workshop.console_room import PhonesPanel
+
+    panel = console.phones
+    panel.host = None  # nothing forced: the list decides
+    qtbot.waitUntil(lambda: panel.network.findData("127.0.0.1") >= 0, timeout=10_000)
+    assert "this laptop only" in panel.network.itemText(panel.network.findData("127.0.0.1"))
+    assert all(panel.network.itemData(i) != "0.0.0.0" for i in range(panel.network.count()))
+    panel.network.setCurrentIndex(panel.network.findData("127.0.0.1"))
+    console.tabs.setCurrentWidget(panel)
+    qtbot.keyClick(console, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)
+    assert panel.network.hasFocus()  # Alt+O, as the label says
+    server = start(qtbot, console)
+    assert server.host == "127.0.0.1"
+    assert server.join_url.startswith("http://127.0.0.1:")
+    assert not panel.network.isEnabled()  # no changing the address under the phones
+    qtbot.mouseClick(panel.toggle, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not panel.running and panel.network.isEnabled(), timeout=10_000)
+    again = PhonesPanel(console.pack, console.workshop_id)
+    qtbot.addWidget(again)
+    qtbot.waitUntil(lambda: again.network.count() > 0, timeout=10_000)
+    assert again.network.currentData() == "127.0.0.1"

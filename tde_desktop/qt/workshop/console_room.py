@@ -26,6 +26,7 @@ from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -40,10 +41,14 @@ from tde_desktop.core.pack import Pack
 from tde_desktop.core.workshop import workshops as ws
 from tde_desktop.core.workshop.room_state import Change
 from tde_desktop.qt.common.ops import error_text, run_op, watch_pack
+from tde_desktop.qt.common.settings import settings
 from tde_desktop.qt.common.shown_text import shown_text
 
 #: how often the count of phones heard from lately is redrawn (memory only)
 CONNECTED_MS = 5000
+#: the settings key of the network address the facilitator last let phones join at
+ADDRESS_KEY = "room/address"
+LOOPBACK = "127.0.0.1"
 
 
 def qr_pixmap(svg: str, side: int) -> QPixmap:
@@ -55,6 +60,13 @@ def qr_pixmap(svg: str, side: int) -> QPixmap:
     renderer.render(painter, QRectF(0, 0, side, side))
     painter.end()
     return pixmap
+
+
+def _local_addresses(_progress: Callable[..., None]) -> list[str]:
+    """The laptop's private addresses (asks the operating system; off the UI thread)."""
+    from tde_desktop.room.server import local_addresses
+
+    return local_addresses()
 
 
 def _plain(text: str = "", points: int = 0, name: str = "") -> QLabel:
@@ -137,6 +149,9 @@ class PhonesPanel(QWidget):
         self.timer.setInterval(CONNECTED_MS)
         self.timer.timeout.connect(self._show_connected)
         self._build()
+        run_op(self, _local_addresses, on_done=self._show_addresses,
+               on_error=lambda _exc: self._show_addresses([]), quiet=True,
+               cancellable=False)
         watch_pack(pack, self, self._on_changes)
         app = QCoreApplication.instance()
         if app is not None:
@@ -149,6 +164,20 @@ class PhonesPanel(QWidget):
         self.toggle.setCheckable(True)
         self.toggle.clicked.connect(self._toggled)
         layout.addWidget(self.toggle)
+        # A laptop with a VPN or virtual machines has several addresses; the first
+        # guess may not be the one the phones' Wi-Fi reaches.
+        choose = QHBoxLayout()
+        self.network = QComboBox()
+        self.network.setAccessibleName(_("Network address phones join at"))
+        self.network.setToolTip(_("The laptop's address on the room's Wi-Fi. If phones "
+                                  "cannot open the page, stop, pick another and start "
+                                  "again."))
+        label = QLabel(_("Netw&ork:"))
+        label.setTextFormat(Qt.TextFormat.PlainText)  # (Alt+O still reaches the list)
+        label.setBuddy(self.network)
+        choose.addWidget(label)
+        choose.addWidget(self.network, 1)
+        layout.addLayout(choose)
         row = QHBoxLayout()
         layout.addLayout(row, 1)
         self.qr = QLabel()
@@ -173,6 +202,22 @@ class PhonesPanel(QWidget):
         layout.addWidget(self.message)
         self._show_stopped()
 
+    def _show_addresses(self, addresses: list[str]) -> None:
+        """Offer the laptop's private addresses (found off the UI thread), the one
+        chosen last time first if it is still there, and this laptop alone."""
+        self.network.clear()
+        for address in addresses:
+            self.network.addItem(address, address)
+        self.network.addItem(_("{address} (this laptop only, for a test)").format(
+            address=LOOPBACK), LOOPBACK)
+        chosen = self.network.findData(str(settings().value(ADDRESS_KEY, "")))
+        self.network.setCurrentIndex(max(0, chosen))
+
+    def chosen_host(self) -> str | None:
+        """The address to listen on: the one given to the panel, else the one chosen
+        (None before the addresses are listed: the server picks the likeliest)."""
+        return self.host or self.network.currentData() or None
+
     # -- starting and stopping -----------------------------------------------------------
 
     @property
@@ -194,7 +239,9 @@ class PhonesPanel(QWidget):
         self._busy = True
         self.toggle.setEnabled(False)
         self.message.setText(_("Starting..."))
-        path, workshop_id, host, port = self.pack.path, self.workshop_id, self.host, self.port
+        self.network.setEnabled(False)
+        path, workshop_id, port = self.pack.path, self.workshop_id, self.port
+        host = self.chosen_host()
 
         def start(_progress: Callable[..., None]) -> Any:
             server = RoomServer(path, workshop_id, host=host, port=port)
@@ -221,6 +268,8 @@ class PhonesPanel(QWidget):
         self.toggle.setText(_("Stop phones joining"))
         self.toggle.setAccessibleName(self.toggle.text())
         self.message.setText(_("Phones can join: scan the QR code or type the address."))
+        if not self.host:  # chosen here: offered first next time
+            settings().setValue(ADDRESS_KEY, server.host)
         svg = server.qr_svg()
         self.qr.setPixmap(qr_pixmap(svg, 280))
         self.address.setText(server.join_url)
@@ -259,6 +308,7 @@ class PhonesPanel(QWidget):
 
     def _show_stopped(self) -> None:
         self.timer.stop()
+        self.network.setEnabled(True)
         self.toggle.setChecked(False)
         self.toggle.setText(_("Let phones join"))
         self.toggle.setAccessibleName(self.toggle.text())
