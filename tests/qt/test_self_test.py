@@ -26,18 +26,24 @@ def test_every_self_test_step_passes(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert capsys.readouterr().out.splitlines() == lines
 
 
-def test_a_missing_fast_importer_is_reported_with_its_reason(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def without_module(monkeypatch: pytest.MonkeyPatch, prefix: str) -> None:
+    """Imports of modules whose name starts with ``prefix`` fail, as on a copy that
+    lacks the library."""
     import builtins
 
     real_import = builtins.__import__
 
-    def no_adbc(name: str, *args: object, **kwargs: object) -> object:
-        if name.startswith("adbc_driver"):
+    def refusing(name: str, *args: object, **kwargs: object) -> object:
+        if name.startswith(prefix):
             raise ImportError(f"No module named {name!r}")
         return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(builtins, "__import__", no_adbc)
+    monkeypatch.setattr(builtins, "__import__", refusing)
+
+
+def test_a_missing_fast_importer_is_reported_with_its_reason(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    without_module(monkeypatch, "adbc_driver")
     state = self_test._State(work=tmp_path)
     with pytest.raises(self_test.StepFailed, match="did not run.*adbc_driver"):
         self_test.step_fast_import(state)
@@ -47,16 +53,7 @@ def test_a_missing_stream_reader_is_reported(tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """Without python-calamine-plus an .xlsx is still imported (by calamine), more
     slowly: the self-test says the stream reader did not load."""
-    import builtins
-
-    real_import = builtins.__import__
-
-    def no_stream(name: str, *args: object, **kwargs: object) -> object:
-        if name == "python_calamine_plus":
-            raise ImportError(f"No module named {name!r}")
-        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(builtins, "__import__", no_stream)
+    without_module(monkeypatch, "python_calamine_plus")
     state = self_test._State(work=tmp_path)
     with pytest.raises(self_test.StepFailed, match="stream reader did not load.*calamine_plus"):
         self_test.step_sheet_import(state)
