@@ -19,6 +19,7 @@ from tde_desktop.core.explore.facets import numeric_buckets
 from tde_desktop.core.explore.filters import Filter, format_value
 from tde_desktop.core.explore.record_search import record_by_rowid, search_records
 from tde_desktop.core.importers import import_file
+from tde_desktop.core.importers.excel_layout import footer_note
 from tde_desktop.core.importers.preview import preview
 from tde_desktop.core.numbers import readable_float
 from tde_desktop.core.pack import Pack
@@ -94,6 +95,13 @@ def test_sheet_preview_shows_the_sum_as_the_spreadsheet_does() -> None:
     assert auditing[names.index("Class 100")] == "7104934.73"
     numbers = [cell for row in view.rows for cell in row if re.fullmatch(r"-?\d+\.\d+", cell)]
     assert max(map(significant_digits, numbers)) <= 15
+
+
+def test_the_note_on_a_left_out_total_row_quotes_it_as_the_spreadsheet_shows_it() -> None:
+    note = preview(shared(BUDGET), sheet=SHEET).notes[-1]
+    assert note.startswith("The last row (Total 2373758954.32 1188737137.32 66839398.72 ")
+    assert footer_note([["Total", "0.30000000000000004", "12345678901234567890", "x.5"]])[1]\
+        .startswith("The last row (Total 0.3 12345678901234567890 x.5) looks like")
 
 
 def test_import_keeps_the_stored_number_and_screens_read_it_plainly(budget_pack: Path

@@ -23,9 +23,11 @@ from tde_desktop.core.importers.sheet_header import (
     counted_header,
     find_header_rows,
 )
+from tde_desktop.core.numbers import readable_float
 
 SAMPLE_ROWS = 80  # the header must start within the first 80 rows
 MAX_FOOTER_ROWS = 20
+_LONG_DECIMAL = re.compile(r"-?\d+\.\d+")
 _TOTAL = re.compile(r"(grand\s+)?totals?\b|total\s+general\b|sum\b|suma\b", re.IGNORECASE)
 _NOTE = re.compile(r"(\*|†|‡|\(\d+\)|\d+\)|notes?\b|sources?\b|notas?\b|fuentes?\b)",
                    re.IGNORECASE)
@@ -315,10 +317,18 @@ def footer_start(rows: list[list[str]], width: int) -> int:
     return i
 
 
+def _quoted(text: str) -> str:
+    """A cell quoted in a note: a number with more digits than a spreadsheet shows
+    (Excel's sum 2373758954.3199997) as it shows it (2373758954.32)."""
+    if len(text) > 16 and _LONG_DECIMAL.fullmatch(text):
+        return readable_float(float(text))
+    return text
+
+
 def footer_note(rows: list[list[str]]) -> tuple[int, str]:
     """How many of ``rows`` (the totals and notes under a table) hold text, and the note
     that says they were left out, quoting them."""
-    shown = [" ".join(c.strip() for c in r if c.strip()) for r in rows]
+    shown = [" ".join(_quoted(c.strip()) for c in r if c.strip()) for r in rows]
     shown = [s for s in shown if s]
     text = " / ".join(shown)
     if len(text) > 80:
