@@ -25,6 +25,7 @@ from tde_desktop.core.explore.paging import count_rows
 from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.numbers import format_number as in_language
 from tde_desktop.core.pack import ColumnInfo, quote
+from tde_desktop.core.text_direction import isolate
 
 NUMERIC_TYPES = ("integer", "number")
 DATE_TYPES = ("date", "datetime")
@@ -76,7 +77,10 @@ class ColumnCard:
     histogram: list[tuple[float, float, int]] | list[tuple[str, int]] | None = None
 
     def summary(self) -> list[str]:
-        """Plain sentences for a participant, most useful first."""
+        """Plain sentences for a participant, most useful first, for the screen only: each
+        value from the pack in them (the most common one, the range) is isolated
+        (:func:`~tde_desktop.core.text_direction.isolate`), so "2041 W NORTH AVE" or
+        "-76.6" reads as written inside an Arabic sentence."""
         if self.rows == 0:
             return [_("There are no rows to describe.")]
         present = self.rows - self.missing
@@ -88,18 +92,19 @@ class ColumnCard:
         if self.top and not numeric and self.top[0][2] >= 1 and self.top[0][1] > 1:
             value, _count, pct = self.top[0]
             lines.append(_("Most common: {value}, {pct} of rows").format(
-                value=format_value(value), pct=format_pct(pct)))
+                value=isolate(format_value(value)), pct=format_pct(pct)))
         if self.minimum is not None:
             if numeric:
                 lines.append(_("Ranges from {low} to {high}; half are at or below {mid}").format(
-                    low=format_number(self.minimum), high=format_number(self.maximum),
-                    mid=format_number(self.median)))
+                    low=isolate(format_number(self.minimum)),
+                    high=isolate(format_number(self.maximum)),
+                    mid=isolate(format_number(self.median))))
             else:
                 # Dates only: a time of day here is mostly a time-zone artefact of exports.
                 lines.append(_("From {low} to {high}; half are on or before {mid}").format(
-                    low=format_value(str(self.minimum)[:10]),
-                    high=format_value(str(self.maximum)[:10]),
-                    mid=format_value(str(self.median)[:10])))
+                    low=isolate(format_value(str(self.minimum)[:10])),
+                    high=isolate(format_value(str(self.maximum)[:10])),
+                    mid=isolate(format_value(str(self.median)[:10]))))
         if self.missing:
             lines.append(_("{pct} of rows have no value").format(
                 pct=format_pct(self.missing_pct)))

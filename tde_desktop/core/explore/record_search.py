@@ -18,6 +18,7 @@ from tde_desktop.core.explore.labels import plain_label
 from tde_desktop.core.numbers import readable_float
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.pack.pack_file import ColumnInfo, quote
+from tde_desktop.core.text_direction import isolate
 
 _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
 
@@ -41,10 +42,17 @@ class Record:
         """The first key value (an address, say), for the first line of a list item."""
         return next((v for _label, v in self.fields if v), str(self.rowid))
 
+    def pairs(self) -> list[tuple[str, str]]:
+        """The other key columns that hold a value, as (label, value), in order."""
+        return [(label, value) for label, value in self.fields[1:] if value]
+
     def details(self) -> str:
-        """The other key values as ``label: value`` pairs, for the second line."""
-        return "  \u00b7  ".join(f"{label}: {value}" for label, value in self.fields[1:]
-                                 if value)
+        """The other key values as ``label: value`` pairs, for the second line on screen.
+
+        Each value is isolated (:func:`~tde_desktop.core.text_direction.isolate`) so an
+        address or a negative number reads as written in an Arabic window; for text that is
+        stored, compared or written to a file, use :meth:`pairs`."""
+        return "  \u00b7  ".join(f"{label}: {isolate(value)}" for label, value in self.pairs())
 
 
 def key_columns(columns: Sequence[ColumnInfo], limit: int = 4) -> list[ColumnInfo]:

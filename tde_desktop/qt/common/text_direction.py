@@ -25,16 +25,11 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-#: FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE (Unicode bidirectional algorithm)
-FSI = "\u2068"
-PDI = "\u2069"
+from tde_desktop.core.text_direction import FSI, PDI, isolate, plain
+
+__all__ = ["FSI", "PDI", "ValueDirectionDelegate", "isolate", "plain"]
+
 _AUTO = Qt.LayoutDirection.LayoutDirectionAuto
-
-
-def isolate(text: str) -> str:
-    """``text`` between FSI and PDI: drawn in the direction of its first strong letter and
-    kept as one unit inside the surrounding line; "" stays "" (nothing to isolate)."""
-    return f"{FSI}{text}{PDI}" if text else text
 
 
 class ValueDirectionDelegate(QStyledItemDelegate):
@@ -52,8 +47,3 @@ class ValueDirectionDelegate(QStyledItemDelegate):
         option.displayAlignment = QStyle.visualAlignment(
             option.direction, option.displayAlignment)
         option.direction = _AUTO
-
-
-def plain(text: str) -> str:
-    """``text`` without the isolates :func:`isolate` adds, for a screen reader or a test."""
-    return text.replace(FSI, "").replace(PDI, "")
