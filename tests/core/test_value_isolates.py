@@ -69,7 +69,10 @@ def test_record_details_isolate_values_and_keep_fields_plain(new_pack: Pack,
     details = first.details()
     assert isolate("21-0001") in details
     assert isolate("OPEN") in details
-    assert details.count(FSI) == details.count(PDI) == len(first.pairs()) == 2
+    assert details.count(FSI) == details.count(PDI) == 2 * len(first.pairs()) == 4
+    # each pair reads in its label's direction: "status: open", never "open :status"
+    assert details == (f"{isolate('referenceid: ' + isolate('21-0001'))}  \u00b7  "
+                       f"{isolate('status: ' + isolate('OPEN'))}")
     assert plain(details) == "referenceid: 21-0001  \u00b7  status: OPEN"
     # what is kept, compared and stored carries no marks
     assert not any(_marked(label) or _marked(value) for label, value in first.fields)
@@ -79,7 +82,7 @@ def test_record_details_isolate_values_and_keep_fields_plain(new_pack: Pack,
     fourth = record_by_rowid(new_pack.conn, table, keys, 4)
     assert fourth is not None
     assert fourth.pairs() == [("referenceid", "21-0004")]
-    assert fourth.details() == f"referenceid: {isolate('21-0004')}"
+    assert fourth.details() == isolate(f"referenceid: {isolate('21-0004')}")
     [stored] = new_pack.conn.execute(
         f'SELECT address FROM "{table}" WHERE rowid = ?', (first.rowid,)).fetchone()
     assert stored == ADDRESS

@@ -49,10 +49,13 @@ class Record:
     def details(self) -> str:
         """The other key values as ``label: value`` pairs, for the second line on screen.
 
-        Each value is isolated (:func:`~tde_desktop.core.text_direction.isolate`) so an
-        address or a negative number reads as written in an Arabic window; for text that is
-        stored, compared or written to a file, use :meth:`pairs`."""
-        return "  \u00b7  ".join(f"{label}: {isolate(value)}" for label, value in self.pairs())
+        Each value, and each pair, is isolated (see :mod:`tde_desktop.core.text_direction`):
+        an address or a negative number reads as written in an Arabic window, and a pair
+        reads in its label's direction ("status: open", not "open :status") while the pairs
+        follow the window's. For text that is stored, compared or written to a file, use
+        :meth:`pairs`."""
+        return "  \u00b7  ".join(isolate(f"{label}: {isolate(value)}")
+                                 for label, value in self.pairs())
 
 
 def key_columns(columns: Sequence[ColumnInfo], limit: int = 4) -> list[ColumnInfo]:
