@@ -161,14 +161,17 @@ def shoot_console(pack: Any, workshop: Any, out: Path, prefix: str) -> None:
 
 def shoot_room(pack: Any, workshop: Any, out: Path, prefix: str) -> None:
     """Phones joining: the console's Phones tab with the room started (on 127.0.0.1
-    here; in a room, the laptop's hotspot address), then the projector on the open
-    exercise, with the QR code in its corner for phones that join late."""
+    here; in a room, the laptop's hotspot address) and the room's Wi-Fi typed in, then
+    the projector with both codes: large on its waiting page, in its corner during an
+    exercise."""
     from tde_desktop.qt.workshop.facilitator_console import FacilitatorConsole
 
     console = FacilitatorConsole(pack, workshop.id)
     console.phones.host, console.phones.port = "127.0.0.1", 0
     console.showMaximized()
     console.tabs.setCurrentWidget(console.phones)
+    console.phones.wifi_name.setText("Community centre")
+    console.phones.wifi_password.setText("vacants2024")
     console.phones.start()
     for _wait in range(100):
         if console.phones.running:
@@ -178,7 +181,13 @@ def shoot_room(pack: Any, workshop: Any, out: Path, prefix: str) -> None:
     grab_screen(out, f"{prefix}_61_console_phones.png")
     projector = console.open_projector(full_screen=True)
     settle(1.5)
-    grab_screen(out, f"{prefix}_49_projector_join.png")
+    grab_screen(out, f"{prefix}_49_projector_join_exercise.png")
+    with pack.atomic():  # back to before the first exercise: the waiting page
+        pack.conn.execute("UPDATE _tde_workshops SET current_exercise_id = NULL WHERE id = ?",
+                          (workshop.id,))
+    projector.refresh()  # type: ignore[attr-defined]
+    settle(1.5)
+    grab_screen(out, f"{prefix}_49_projector_join_waiting.png")
     projector.close()
     console.close()
 

@@ -156,3 +156,31 @@ def test_the_facilitator_picks_the_network_address(qtbot: Any, console: Any) -> 
     qtbot.addWidget(again)
     qtbot.waitUntil(lambda: again.network.count() > 0, timeout=10_000)
     assert again.network.currentData() == "127.0.0.1"
+
+
+def test_the_room_wifi_shows_on_the_projector(qtbot: Any, console: Any) -> None:
+    """The Wi-Fi name and password typed in the Phones tab show on the projector as a
+    first step, with a code that joins the Wi-Fi; they are kept on this laptop (its
+    settings), never in the pack."""
+    from tde_desktop.qt.common.settings import settings
+
+    panel = console.phones
+    projector = console.open_projector(full_screen=False)
+    qtbot.addWidget(projector)
+    badge = projector.join_badge
+    start(qtbot, console)
+    assert not badge.wifi_qr.isVisible()  # no Wi-Fi typed: one step only
+    assert badge.address.text().startswith("Join from your phone:")
+    qtbot.keyClicks(panel.wifi_name, "Centre <b>Wi-Fi</b>")
+    qtbot.keyClicks(panel.wifi_password, "vacants2024")
+    assert badge.wifi_qr.isVisible()
+    assert not badge.wifi_qr.pixmap().isNull()
+    assert badge.wifi_text.text().splitlines() == [
+        "1. Join the Wi-Fi:", "Centre <b>Wi-Fi</b>", "Password: vacants2024"]
+    assert badge.wifi_text.textFormat() == Qt.TextFormat.PlainText
+    assert badge.address.text().startswith("2. Open the page:")
+    assert settings().value("room/wifi_name") == "Centre <b>Wi-Fi</b>"
+    dump = "\n".join(console.pack.conn.iterdump())
+    assert "vacants2024" not in dump  # the pack goes to city hall: not the password
+    panel.wifi_name.clear()
+    assert not badge.wifi_qr.isVisible()

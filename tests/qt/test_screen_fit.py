@@ -565,3 +565,41 @@ def test_console_phones_tab_fits(qtbot: Any, pack: Pack, workshop: ws.Workshop, 
         assert panel.qr.pixmap().width() >= 200  # a code phones can scan from a seat
     finally:
         panel.stop_now()
+
+
+@pytest.mark.parametrize(("size", "scale"), SCREENS)
+def test_projector_with_both_join_codes_fits(qtbot: Any, pack: Pack, workshop: ws.Workshop,
+                                             size: str, scale: str) -> None:
+    """While phones may join, the projector shows the Wi-Fi code and the join code:
+    large on the waiting page, small during an exercise; either way the window fits
+    and both codes stay big enough to scan."""
+    import io
+
+    import segno
+
+    from tde_desktop.qt.workshop.projector import ProjectorWindow
+
+    text_size(scale)
+    screen = fit.SIZES[size]
+    projector = ProjectorWindow(pack, workshop.id)
+    url, svg = "http://192.168.137.1:8470/j/K7QM", io.BytesIO()
+    segno.make(url, error="m").save(svg, kind="svg", scale=8)
+    projector.show_join(url, svg.getvalue().decode())
+    projector.show_wifi("Community centre workshop", "vacants2024")
+    show(qtbot, projector)
+    exercise = ws.list_exercises(pack, workshop.id)[0]
+    problems = {}
+    for label, shown in (("waiting", None), ("during an exercise", exercise.id)):
+        with pack.atomic():
+            pack.conn.execute("UPDATE _tde_workshops SET current_exercise_id = ? "
+                              "WHERE id = ?", (shown, workshop.id))
+        projector.refresh()
+        fit.settle()
+        badge = projector.join_badge
+        found = fit.fit_window(projector, screen)
+        for code in (badge.wifi_qr, badge.qr):
+            if not code.isVisible() or code.pixmap().width() < 120:
+                found.append(f"{code.accessibleName()} is not shown at 120 px or more")
+        problems[f"projector {label}"] = found
+    failing = report(problems)
+    assert not failing, f"at {size}, {scale} text:\n{failing}"

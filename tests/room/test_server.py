@@ -137,3 +137,26 @@ def test_stop_closes_every_phones_connection_even_one_stuck_mid_request(
     stuck.close()
     with pytest.raises(ConnectionRefusedError):
         socket.create_connection(("127.0.0.1", room.port), timeout=1)
+
+
+def test_the_wifi_code_holds_the_network_as_phones_read_it() -> None:
+    """The Wi-Fi QR code carries WIFI:T:WPA;S:<name>;P:<password>;; with ; , : \\ and "
+    escaped, so a name such as 'Centre; 2nd floor' joins the right network; an open
+    network (no password) says T:nopass."""
+    import io
+
+    import segno
+
+    from tde_desktop.room.server import wifi_qr_svg
+
+    def svg_of(payload: str) -> str:
+        out = io.BytesIO()
+        segno.make(payload, error="m").save(out, kind="svg", scale=8, border=2)
+        return out.getvalue().decode()
+
+    def matrix(svg: str) -> str:
+        return svg.split("<path", 1)[1]  # the modules, without the title
+
+    assert matrix(wifi_qr_svg('Centre; 2nd "floor"', "a:b\\c")) == matrix(
+        svg_of('WIFI:T:WPA;S:Centre\\; 2nd \\"floor\\";P:a\\:b\\\\c;;'))
+    assert matrix(wifi_qr_svg("Open room", "")) == matrix(svg_of("WIFI:T:nopass;S:Open room;;"))

@@ -12,8 +12,10 @@ redrawn every few seconds without touching the pack.
 
 The server stops when the facilitator stops it, when the workshop ends
 (:meth:`PhonesPanel.stop`, called by the console), when the console closes, and
-when the app quits (``aboutToQuit``). :class:`JoinBadge` shows the same QR code
-and address on the projector.
+when the app quits (``aboutToQuit``). Above the counts, the facilitator picks the
+laptop's address phones join at (**Network**) and may type the room's Wi-Fi name and
+password, which stay on this laptop; :class:`~.join_badge.JoinBadge` shows the Wi-Fi,
+the QR codes and the address on the projector.
 """
 
 from __future__ import annotations
@@ -21,14 +23,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPainter, QPixmap
-from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QPushButton,
     QVBoxLayout,
@@ -43,23 +44,15 @@ from tde_desktop.core.workshop.room_state import Change
 from tde_desktop.qt.common.ops import error_text, run_op, watch_pack
 from tde_desktop.qt.common.settings import settings
 from tde_desktop.qt.common.shown_text import shown_text
+from tde_desktop.qt.workshop.join_badge import plain_text, qr_pixmap
 
 #: how often the count of phones heard from lately is redrawn (memory only)
 CONNECTED_MS = 5000
 #: the settings key of the network address the facilitator last let phones join at
 ADDRESS_KEY = "room/address"
+#: the settings keys of the room's Wi-Fi (kept on this laptop, never in the pack)
+WIFI_KEYS = ("room/wifi_name", "room/wifi_password")
 LOOPBACK = "127.0.0.1"
-
-
-def qr_pixmap(svg: str, side: int) -> QPixmap:
-    """The QR code ``svg`` drawn on white, ``side`` pixels square."""
-    pixmap = QPixmap(side, side)
-    pixmap.fill(QColor("white"))
-    renderer = QSvgRenderer(QByteArray(svg.encode("utf-8")))
-    painter = QPainter(pixmap)
-    renderer.render(painter, QRectF(0, 0, side, side))
-    painter.end()
-    return pixmap
 
 
 def _local_addresses(_progress: Callable[..., None]) -> list[str]:
@@ -69,66 +62,13 @@ def _local_addresses(_progress: Callable[..., None]) -> list[str]:
     return local_addresses()
 
 
-def _plain(text: str = "", points: int = 0, name: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    if points:
-        label.setStyleSheet(f"font-size: {points}pt; font-weight: bold;")
-    if name:
-        label.setAccessibleName(name)
-    return label
-
-
-class JoinBadge(QWidget):
-    """The QR code and the address, for the projector: large while the room waits for
-    the first exercise, a small corner badge after; hidden while phones cannot join."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.url = ""
-        self.svg = ""
-        self.big = True
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addStretch(1)
-        self.qr = QLabel()
-        self.qr.setTextFormat(Qt.TextFormat.PlainText)  # a picture; never markup
-        self.qr.setAccessibleName(_("QR code to join from a phone"))
-        layout.addWidget(self.qr)
-        self.address = _plain("", 0, _("Address to join from a phone"))
-        self.address.setWordWrap(False)
-        layout.addWidget(self.address)
-        self.hide()
-
-    def set_join(self, url: str, svg: str) -> None:
-        """Show ``url`` and its QR code ``svg``; an empty ``url`` hides the badge."""
-        self.url, self.svg = url, svg
-        self._draw()
-
-    def set_big(self, big: bool) -> None:
-        """Large (the room is waiting) or a small corner badge."""
-        if big != self.big:
-            self.big = big
-            self._draw()
-
-    def _draw(self) -> None:
-        if not self.url:
-            self.hide()
-            return
-        side = 360 if self.big else 140
-        self.qr.setPixmap(qr_pixmap(self.svg, side))
-        self.address.setText(_("Join from your phone:") + "\n" + self.url)
-        self.address.setStyleSheet(f"font-size: {32 if self.big else 16}pt;")
-        self.show()
-
-
 class PhonesPanel(QWidget):
     """Starts and stops the room server for one workshop and shows the room's counts."""
 
     #: the join address (empty when phones can no longer join) and its QR code
     join_changed = Signal(str, str)
+    #: the room's Wi-Fi name and password, as typed (shown on the projector)
+    wifi_changed = Signal(str, str)
 
     def __init__(self, pack: Pack, workshop_id: str, parent: QWidget | None = None,
                  host: str | None = None, port: int | None = None) -> None:
@@ -178,6 +118,7 @@ class PhonesPanel(QWidget):
         choose.addWidget(label)
         choose.addWidget(self.network, 1)
         layout.addLayout(choose)
+        layout.addLayout(self._build_wifi())
         row = QHBoxLayout()
         layout.addLayout(row, 1)
         self.qr = QLabel()
@@ -186,9 +127,9 @@ class PhonesPanel(QWidget):
         row.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignTop)
         column = QVBoxLayout()
         row.addLayout(column, 1)
-        self.address = _plain("", 28, _("Address to join from a phone"))
+        self.address = plain_text("", 28, _("Address to join from a phone"))
         column.addWidget(self.address)
-        self.people = _plain("", 0, _("Phones"))
+        self.people = plain_text("", 0, _("Phones"))
         column.addWidget(self.people)
         # A list, not a label: a long agenda at large text scrolls instead of running
         # off the bottom of the console.
@@ -198,9 +139,40 @@ class PhonesPanel(QWidget):
         self.answered.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.answered.setWordWrap(True)
         column.addWidget(self.answered, 1)
-        self.message = _plain("", 0, _("Message"))
+        self.message = plain_text("", 0, _("Message"))
         layout.addWidget(self.message)
         self._show_stopped()
+
+    def _build_wifi(self) -> QHBoxLayout:
+        """The room's Wi-Fi name and password: optional, remembered on this laptop (not
+        in the pack, which goes to city hall), shown on the projector with a QR code
+        that joins a phone to the Wi-Fi."""
+        row = QHBoxLayout()
+        self.wifi_name, self.wifi_password = QLineEdit(), QLineEdit()
+        for edit, key, text, name in (
+                (self.wifi_name, WIFI_KEYS[0], _("W&i-Fi name:"), _("Wi-Fi name")),
+                (self.wifi_password, WIFI_KEYS[1], _("Passwor&d:"), _("Wi-Fi password"))):
+            edit.setText(str(settings().value(key, "") or "")[:64])
+            edit.setMaxLength(64)  # a Wi-Fi name is at most 32 bytes, a password 63
+            edit.setAccessibleName(name)
+            edit.setPlaceholderText(_("optional, for the projector"))
+            edit.textChanged.connect(self._wifi_typed)
+            label = QLabel(text)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setBuddy(edit)
+            row.addWidget(label)
+            row.addWidget(edit, 1)
+        return row
+
+    def _wifi_typed(self, _text: str = "") -> None:
+        name, password = self.wifi()
+        settings().setValue(WIFI_KEYS[0], name)
+        settings().setValue(WIFI_KEYS[1], password)
+        self.wifi_changed.emit(name, password)
+
+    def wifi(self) -> tuple[str, str]:
+        """The room's Wi-Fi name and password as typed (``""`` when not given)."""
+        return self.wifi_name.text().strip(), self.wifi_password.text()
 
     def _show_addresses(self, addresses: list[str]) -> None:
         """Offer the laptop's private addresses (found off the UI thread), the one

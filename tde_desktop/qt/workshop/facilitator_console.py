@@ -142,6 +142,7 @@ class FacilitatorConsole(ConsoleActions, QWidget):
         self.tabs.addTab(self.moderation, _("&Free text"))
         self.phones = PhonesPanel(self.pack, self.workshop_id)
         self.phones.join_changed.connect(self._show_join)
+        self.phones.wifi_changed.connect(self._show_wifi)
         self.workshop_ended.connect(lambda _wid: self.phones.stop())
         self.tabs.addTab(self.phones, _("Phones"))
         bottom = QGridLayout()
@@ -351,6 +352,7 @@ class FacilitatorConsole(ConsoleActions, QWidget):
         if self.projector is None:
             self.projector = ProjectorWindow(self.pack, self.workshop_id)
         self.projector.show_on_best_screen(full_screen)  # type: ignore[attr-defined]
+        self._show_wifi(*self.phones.wifi())
         server = self.phones.server
         if self.phones.running:
             self._show_join(server.join_url, server.qr_svg())
@@ -360,6 +362,11 @@ class FacilitatorConsole(ConsoleActions, QWidget):
         """The projector shows the QR code and address while phones may join."""
         if self.projector is not None:
             self.projector.show_join(url, svg)  # type: ignore[attr-defined]
+
+    def _show_wifi(self, name: str, password: str) -> None:
+        """The projector shows the room's Wi-Fi (with phones' join code) as typed."""
+        if self.projector is not None:
+            self.projector.show_wifi(name, password)  # type: ignore[attr-defined]
 
     def edit_agenda(self) -> QWidget:
         from tde_desktop.qt.workshop.agenda_editor import AgendaEditor

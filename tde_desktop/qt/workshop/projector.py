@@ -30,7 +30,7 @@ from tde_desktop.core.workshop import workshops as ws
 from tde_desktop.core.workshop.exercises import label_text
 from tde_desktop.core.workshop.room_state import Change
 from tde_desktop.qt.common.ops import watch_pack
-from tde_desktop.qt.workshop.console_room import JoinBadge
+from tde_desktop.qt.workshop.join_badge import JoinBadge
 from tde_desktop.qt.workshop.projector_panels import (
     FONT_PT,
     NOTES_PER_BOARD,
@@ -170,6 +170,10 @@ class ProjectorWindow(QWidget):
         """Show the address phones join at and its QR code; ``""`` hides them."""
         self.join_badge.set_join(url, svg)
 
+    def show_wifi(self, name: str, password: str) -> None:
+        """Show the room's Wi-Fi as the first step while phones may join (``""``: none)."""
+        self.join_badge.set_wifi(name, password)
+
     def show_panel(self, index: int) -> int:
         """Show result panel ``index`` (clamped); returns the index shown."""
         if not self.panels:
@@ -226,8 +230,10 @@ class ProjectorWindow(QWidget):
             self.prompt.setText(_("The workshop will start soon."))
             self._fill_questions(None)
             self.status.clear()
+            self.status.hide()  # nothing to count yet: its line goes to the join codes
             self.pages.setCurrentIndex(0)
             return
+        self.status.show()
         self.title.setText(exercise.text("title", self.lang))
         self.status.setText(ngettext("{n} answered so far", "{n} answered so far", state[3]
                                      ).format(n=state[3]))
