@@ -44,6 +44,8 @@ def answer_page(phone: Phone, kind: str, n: int, text: str) -> str:
         assert rowid, phone.html
         phone.get(f"/q?k=flag&rowid={rowid.group(1)}")
         html = phone.html
+    if kind == "flag_record":  # the picked record rides in a hidden field, as in a browser
+        fields["record_rowid"] = phone.hidden("record_rowid")
     for name, value in list(fields.items()):
         if value is None:
             fields[name] = options(html, name)[n % len(options(html, name))]

@@ -96,6 +96,12 @@ def test_three_phones_run_a_whole_workshop(room: RoomServer, room_pack: tuple[Pa
     assert len(rows) == len(stored)
     codes = {row[4] for row in rows}
     assert len(codes) == 3
+    # each phone's flag names the dataset and the record, for the department's log
+    flags = list(openpyxl.load_workbook(out, read_only=True)["Data quality flags"].iter_rows(
+        min_row=2, values_only=True))
+    assert len(flags) == 3
+    assert {row[0] for row in flags} == {"Notices"}
+    assert [row[2] for row in flags] == [f"notice_id=N000{row[1]}" for row in flags]
 
 
 def test_markup_is_shown_as_text_everywhere(room: RoomServer, room_pack: tuple[Path, Any]

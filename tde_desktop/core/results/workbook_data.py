@@ -121,10 +121,16 @@ class WorkbookData:
             exercise = exercises.get(row[0])
             if person is None or exercise is None:  # withdrawn, or exercise removed
                 continue
+            question = questions.get((row[0], row[2]))
+            # A record flagged from a phone before answers named their dataset is a
+            # record of the exercise's dataset (the only one it shows).
+            dataset_id = exercise.dataset_id if (
+                row[10] is None and row[11] is not None and question is not None
+                and question.kind == "flag_record") else row[10]
             self.answers.append(Answer(
-                exercise, questions.get((row[0], row[2])), person, row[2], json.loads(row[3]),
+                exercise, question, person, row[2], json.loads(row[3]),
                 row[4], row[5], row[6], row[7], _json_list(row[8]), _json_list(row[9]),
-                row[10], row[11], row[12], row[13], row[14], bool(row[15]), str(row[16]),
+                dataset_id, row[11], row[12], row[13], row[14], bool(row[15]), str(row[16]),
                 str(row[18]), bool(row[17])))
 
     @property

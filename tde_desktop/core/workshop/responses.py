@@ -117,8 +117,9 @@ def _questions_by_key(config_text: str) -> dict[str, Question]:
 
 #: the exercise and the participant an answer names, in one look-up
 _EXERCISE_AND_PERSON = (
-    "SELECT e.workshop_id, e.config, p.workshop_id, p.withdrawn_at, p.id IS NOT NULL "
-    "FROM _tde_exercises e LEFT JOIN _tde_participants p ON p.id = ? WHERE e.id = ?")
+    "SELECT e.workshop_id, e.config, p.workshop_id, p.withdrawn_at, p.id IS NOT NULL, "
+    "e.dataset_id FROM _tde_exercises e LEFT JOIN _tde_participants p ON p.id = ? "
+    "WHERE e.id = ?")
 #: the next answer number, taken inside the write
 _NEXT_SEQ = "(SELECT coalesce(max(seq), 0) + 1 FROM _tde_responses)"
 
@@ -143,7 +144,8 @@ def submit_answer(pack: Pack, *, workshop_id: str, exercise_id: str, participant
     conn = pack.conn
     row = conn.execute(_EXERCISE_AND_PERSON, (participant_id, exercise_id)).fetchone()
     question = _question_of(row, workshop_id, question_key)
-    normal = validate_answer(copy.copy(question), answer, lang)
+    normal = validate_answer(copy.copy(question), _in_exercise_dataset(question, answer, row[5]),
+                             lang)
     if not row[4] or row[2] != workshop_id:
         raise AnswerRejected(_("Please sign in before answering."))
     if row[3] is not None:
@@ -166,6 +168,17 @@ def submit_answer(pack: Pack, *, workshop_id: str, exercise_id: str, participant
         new_id = _write(pack, question, columns, response_id, workshop_id, exercise_id,
                         participant_id, question_key, digest)
     return get_response(pack, new_id)
+
+
+def _in_exercise_dataset(question: Question, answer: Any, dataset_id: int | None) -> Any:
+    """A flagged record that does not name its dataset is a record of the exercise's
+    dataset (the only one a check-the-data exercise shows): a phone's form, or a paper
+    answer typed in, names the record only. Without it the data-quality log would not
+    say which dataset or record was flagged."""
+    if (question.kind == "flag_record" and isinstance(answer, dict) and dataset_id is not None
+            and answer.get("dataset_id") is None and answer.get("record_rowid") is not None):
+        return {**answer, "dataset_id": dataset_id}
+    return answer
 
 
 def _write(pack: Pack, question: Question, columns: dict[str, Any], response_id: str | None,
