@@ -184,3 +184,25 @@ def test_the_room_wifi_shows_on_the_projector(qtbot: Any, console: Any) -> None:
     assert "vacants2024" not in dump  # the pack goes to city hall: not the password
     panel.wifi_name.clear()
     assert not badge.wifi_qr.isVisible()
+
+
+def test_the_codes_come_off_the_projector_while_phones_keep_answering(
+        qtbot: Any, console: Any) -> None:
+    panel = console.phones
+    server = start(qtbot, console)
+    projector = console.open_projector(full_screen=False)
+    qtbot.addWidget(projector)
+    assert projector.join_badge.isVisible()
+    panel.show_codes.click()  # the facilitator takes the codes off
+    assert not projector.join_badge.isVisible()
+    assert panel.running
+    phone = join(server.join_url)  # the room still lets a phone in
+    assert phone.get(server.join_url.split("/j/")[0] + "/q", timeout=10).status_code == 200
+    console.projector.close()
+    console.projector = None
+    again = console.open_projector(full_screen=False)  # opened again: still off
+    qtbot.addWidget(again)
+    assert not again.join_badge.isVisible()
+    panel.show_codes.click()
+    assert again.join_badge.isVisible()
+    assert server.join_url in again.join_badge.address.text()

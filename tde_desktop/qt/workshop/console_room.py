@@ -26,6 +26,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -80,6 +81,7 @@ class PhonesPanel(QWidget):
         self.host = host  # None: the laptop's private address (the room's Wi-Fi)
         self.port = DEFAULT_PORT if port is None else port
         self.server: Any = None  # a RoomServer while started (or starting)
+        self._svg = ""  # its join address as a QR code
         self._busy = False  # a start or stop is on its way
         self._reading = False  # a count is being read; another change waits for it
         self._dirty = False
@@ -119,6 +121,11 @@ class PhonesPanel(QWidget):
         choose.addWidget(self.network, 1)
         layout.addLayout(choose)
         layout.addLayout(self._build_wifi())
+        # Once everyone is in, the results may want the projector's corner back; the
+        # room keeps running, and a latecomer's codes are one tick away.
+        self.show_codes = QCheckBox(_("Show the &QR codes on the projector"))
+        self.show_codes.setChecked(True)
+        self.show_codes.toggled.connect(lambda _on: self._announce())
         row = QHBoxLayout()
         layout.addLayout(row, 1)
         self.qr = QLabel()
@@ -131,6 +138,7 @@ class PhonesPanel(QWidget):
         column.addWidget(self.address)
         self.people = plain_text("", 0, _("Phones"))
         column.addWidget(self.people)
+        column.addWidget(self.show_codes)
         # A list, not a label: a long agenda at large text scrolls instead of running
         # off the bottom of the console.
         self.answered = QListWidget()
@@ -246,8 +254,24 @@ class PhonesPanel(QWidget):
         self.qr.setPixmap(qr_pixmap(svg, 280))
         self.address.setText(server.join_url)
         self.timer.start()
-        self.join_changed.emit(server.join_url, svg)
+        self._svg = svg
+        self._announce()
         self.refresh()
+
+    def _announce(self) -> None:
+        """Tell the projector the join address and code, or ``""`` to hide them (phones
+        cannot join, or the facilitator took the codes off the projector)."""
+        server = self.server
+        if server is not None and self.show_codes.isChecked():
+            self.join_changed.emit(server.join_url, self._svg)
+        else:
+            self.join_changed.emit("", "")
+
+    def codes_on_projector(self) -> tuple[str, str]:
+        """The join address and QR code the projector shows now (``""`` for none)."""
+        if self.running and self.show_codes.isChecked():
+            return self.server.join_url, self._svg
+        return "", ""
 
     def _failed(self, exc: BaseException) -> None:
         self._busy = False

@@ -353,9 +353,9 @@ class FacilitatorConsole(ConsoleActions, QWidget):
             self.projector = ProjectorWindow(self.pack, self.workshop_id)
         self.projector.show_on_best_screen(full_screen)  # type: ignore[attr-defined]
         self._show_wifi(*self.phones.wifi())
-        server = self.phones.server
-        if self.phones.running:
-            self._show_join(server.join_url, server.qr_svg())
+        url, svg = self.phones.codes_on_projector()
+        if url:
+            self._show_join(url, svg)
         return self.projector
 
     def _show_join(self, url: str, svg: str) -> None:
