@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from tde_desktop.core.importers import fast_csv, import_file
@@ -82,6 +82,21 @@ def test_backslash_escapes_and_doubled_quotes(tmp_path: Path,
     info, rows, _cols = both_paths(tmp_path, monkeypatch, src)
     assert rows == [('say "hi"', 1), ("x, y", 2)]
     assert info.import_options["escape"] == "double"
+
+
+def test_a_value_ending_in_a_backslash_is_no_escape(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # '"\\' as Python's csv module writes it ('"""\\"'), and a Windows folder: read with
+    # backslash escapes, both swallowed their closing quote
+    src = tmp_path / "backslash_end.csv"
+    src.write_text('a,b\n"""\\",1\n"C:\\temp\\",2\n', encoding="utf-8")
+    info, rows, _cols = both_paths(tmp_path, monkeypatch, src)
+    assert rows == [('"\\', 1), ("C:\\temp\\", 2)]
+    assert info.import_options["escape"] == "double"
+    src.write_text('a\n"""\\"\n', encoding="utf-8")  # one column, one value
+    info, rows, _cols = both_paths(tmp_path, monkeypatch, src)
+    assert rows == [('"\\',)]
+    assert detect_dialect('a;b\n"say \\"hi\\"";1\n"x";2\n').escapechar == "\\"
 
 
 def test_a_stray_quote_does_not_swallow_the_rest_of_the_file(
@@ -186,9 +201,32 @@ def write_file(path: Path, spec: dict[str, Any]) -> None:
     path.write_bytes(body.encode(spec["encoding"]))
 
 
+def spec(delimiter: str, quotechar: str, escape: str, quoting: int, preamble: list[str],
+         footer: list[str], rows: list[list[str]]) -> dict[str, Any]:
+    return {"delimiter": delimiter, "quotechar": quotechar, "escape": escape,
+            "quoting": quoting, "newline": "\n", "encoding": "utf-8", "preamble": preamble,
+            "footer": footer, "pad": False, "headers": [f"h{i}x" for i in range(len(rows[0]))],
+            "rows": rows, "word": "t"}
+
+
+SOURCE, NOTE = "Source: City of {w}", "Note: figures are {w}"
+
+
 @settings(max_examples=60, deadline=None, phases=[Phase.explicit, Phase.generate],
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(spec=dialect_files())
+# More lines of 'Label: text' around a table than rows in it: the colon splits them alike
+# but only the table's rows follow one another (tab and space files, both quotes)
+@example(spec=spec("\t", '"', "backslash", csv.QUOTE_MINIMAL, [SOURCE] * 3, [NOTE] * 2,
+                   [['vz"1"', "vvloqs"], ["vuk1aa 2", "vdecb13aa"], ["va1aa 2", 'vz"1"']]))
+@example(spec=spec(" ", "'", "backslash", csv.QUOTE_ALL, [SOURCE] * 2 + ["Budget report {w}"],
+                   ["Source: {w} office"] * 2 + [NOTE],
+                   [["vzb2' a", "vkb"], ["vnc32", "vdc3b"], ["vhevtpe", "vxy"]]))
+# a title with as many words as columns over a comma-plus-space table: not a space file
+@example(spec=spec(", ", "'", "double", csv.QUOTE_MINIMAL, [SOURCE] * 3, [NOTE] * 3,
+                   [["vgh", "vtxdkpja", "vcmmlxd13", "vnxfxwb,"],
+                    ["vx'3'c", "vrdvtét b", "vr", "vmc,"],
+                    ["vr", "vbb'3aa'", "vscchrv12c,,b", "vlhurrr11 12"]]))
 def test_any_table_in_any_dialect_reads_back_exactly(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spec: dict[str, Any]) -> None:
     src = tmp_path / "random.csv"

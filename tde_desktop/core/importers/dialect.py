@@ -14,7 +14,7 @@ import io
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 #: in order of preference when two split the lines equally well
@@ -85,10 +85,44 @@ def detect_quote(text: str) -> str:
 
 
 def detect_escape(text: str, quotechar: str) -> str | None:
-    """``'\\\\'`` when quotes inside fields are escaped with a backslash, else ``None``."""
+    """``'\\\\'`` when quotes inside fields are escaped with a backslash, else ``None``:
+    the more frequent of ``\\"`` and ``""`` in ``text`` (:func:`detect_dialect` then
+    checks the guess by reading the sample both ways)."""
     escaped = text.count("\\" + quotechar)
     doubled = text.count(quotechar * 2) - text.count(quotechar * 3)
     return "\\" if escaped and escaped >= doubled else None
+
+
+def _misreads(lines: list[str], dialect: Dialect) -> tuple[bool, int]:
+    """How badly ``lines`` read in ``dialect``: whether a rule of quoting is broken (a
+    quote that never closes, something other than a delimiter or a line end after a
+    closing quote), and how many rows come out another width than the first.
+
+    Doubled quotes are read in both ways: a file escaping with a backslash has ``""``
+    only for an empty value, and csv's strict mode checks what follows a closing quote
+    only when doubling is on.
+    """
+    options = {**dialect.reader_options(), "doublequote": True, "strict": True}
+    widths: list[int] = []
+    try:
+        widths.extend(len(row) for row in csv.reader(lines, **options) if row)
+    except csv.Error:
+        return True, 0
+    return False, sum(1 for w in widths if w != widths[0])
+
+
+def _checked_escape(lines: list[str], dialect: Dialect) -> Dialect:
+    """``dialect`` with the other escaping when that one reads ``lines`` better.
+
+    A value ending in a backslash is no escape: ``"C:\\temp\\",1``, or ``\"\"\"\\"``,
+    which is how Python's csv module writes ``"\\``, read well only with doubled quotes;
+    ``"say \\"hi\\"",1`` only with backslashes.
+    """
+    q = dialect.quotechar
+    if q is None or "\\" + q not in "".join(lines):
+        return dialect  # no backslash before a quote: both ways read alike
+    other = replace(dialect, escapechar=None if dialect.escapechar else "\\")
+    return other if _misreads(lines, other) < _misreads(lines, dialect) else dialect
 
 
 def detect_delimiter(text: str, quotechar: str = '"', escapechar: str | None = None) -> str:
@@ -102,6 +136,8 @@ def detect_delimiter(text: str, quotechar: str = '"', escapechar: str | None = N
     for delim in DELIMITERS:
         if delim in RARE_DELIMITERS and 2 * best_score[0] >= sum(1 for line in lines if line):
             break  # a usual delimiter splits half the lines alike: colons and spaces are text
+        if delim == " " and best == "," and _space_after_commas(lines, quotechar, escapechar):
+            break  # the spaces of a comma-plus-space table: one after each comma
         # Read with quotes and without, keeping the better: a stray quote must not hide
         # the delimiter by swallowing the lines after it (and a comma may have a space
         # after it, before a quoted value).
@@ -114,6 +150,10 @@ def detect_delimiter(text: str, quotechar: str = '"', escapechar: str | None = N
             if not counts:
                 continue
             width, agree = Counter(counts).most_common(1)[0]
+            if delim in RARE_DELIMITERS:
+                # 'Source: x' above a table and 'Note: y' under it are split alike too,
+                # but only a table's rows follow one another
+                agree = _longest_run(csv.reader(lines, **options), width)
             score = (agree, width)
             # One line split alike proves nothing unless it starts the table: a tab, a
             # pipe or a space inside the one value of a one-column file is text.
@@ -127,6 +167,18 @@ def detect_delimiter(text: str, quotechar: str = '"', escapechar: str | None = N
     if best == "," and _space_after_commas(lines, quotechar, escapechar):
         return COMMA_SPACE
     return best
+
+
+def _longest_run(rows: Iterable[list[str]], width: int) -> int:
+    """How many rows split ``width`` wide follow one another at most (rows of nothing
+    but delimiters, a table's blank rows, neither count nor break a run)."""
+    longest = run = 0
+    for row in rows:
+        if len(row) > 1 and not any(c.strip() for c in row):
+            continue
+        run = run + 1 if len(row) == width else 0
+        longest = max(longest, run)
+    return longest
 
 
 def _starts_table(lines: list[str], options: dict[str, Any], width: int) -> bool:
@@ -183,12 +235,23 @@ def detect_dialect(text: str, delimiter: str | None = None,
                    quote: str | None = None) -> Dialect:
     """The dialect of a file from a sample of its text; a given delimiter or quote wins.
 
-    ``quote`` may be ``'"'``, ``"'"`` or ``""`` (no quoting at all).
+    ``quote`` may be ``'"'``, ``"'"`` or ``""`` (no quoting at all). Quotes escaped with
+    a backslash are chosen only if the sample does not read better with doubled quotes
+    (every quote closing, only a delimiter after it), and the other way round.
     """
     lines = "\n".join(_sample_lines(text))  # (the first lines tell as well as 1 MB)
     quotechar = (quote or None) if quote is not None else detect_quote(lines)
     escapechar = detect_escape(lines, quotechar) if quotechar else None
     chosen = delimiter or detect_delimiter(text, quotechar or '"', escapechar)
+    found = _dialect(chosen, quotechar, escapechar)
+    checked = _checked_escape(lines.split("\n"), found)
+    if checked.escapechar != escapechar and not delimiter:  # the delimiter read it wrongly
+        chosen = detect_delimiter(text, quotechar or '"', checked.escapechar)
+        checked = _dialect(chosen, quotechar, checked.escapechar)
+    return checked
+
+
+def _dialect(chosen: str, quotechar: str | None, escapechar: str | None) -> Dialect:
     if chosen == COMMA_SPACE:
         return Dialect(",", quotechar, escapechar, skipinitialspace=True)
     return Dialect(chosen, quotechar, escapechar)
