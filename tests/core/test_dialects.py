@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, Phase, example, given, settings
+from hypothesis import HealthCheck, Phase, example, given, seed, settings
 from hypothesis import strategies as st
 
 from tde_desktop.core.importers import fast_csv, import_file
 from tde_desktop.core.importers.dialect import Dialect, detect_dialect, read_rows
 from tde_desktop.core.pack import Pack, quote
+
+#: TDE_SEED=N replays one run of the random examples (else hypothesis picks a seed)
+REPLAY = seed(int(os.environ["TDE_SEED"])) if os.environ.get("TDE_SEED") else lambda f: f
 
 
 def table(pack: Pack, info: Any) -> list[tuple[Any, ...]]:
@@ -212,6 +216,7 @@ def spec(delimiter: str, quotechar: str, escape: str, quoting: int, preamble: li
 SOURCE, NOTE = "Source: City of {w}", "Note: figures are {w}"
 
 
+@REPLAY
 @settings(max_examples=60, deadline=None, phases=[Phase.explicit, Phase.generate],
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(spec=dialect_files())

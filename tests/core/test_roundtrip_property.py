@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import csv
+import os
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, example, given, seed, settings
 from hypothesis import strategies as st
 
 from tde_desktop.core.importers import import_file
@@ -14,6 +15,10 @@ from tde_desktop.core.importers.excel_layout import footer_start
 from tde_desktop.core.importers.table_bounds import Head, scan_body
 from tde_desktop.core.importers.type_rules import MISSING_MARKERS
 from tde_desktop.core.pack import Pack
+
+#: TDE_SEED=N replays one run of the random examples (else hypothesis picks a seed)
+REPLAY = seed(int(os.environ["TDE_SEED"])) if os.environ.get("TDE_SEED") else lambda f: f
+
 
 text_cell = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
@@ -61,6 +66,7 @@ def table_as_read(table: list[list[str]]) -> list[list[str]]:
     return table if body.rows is None else table[:body.rows]
 
 
+@REPLAY
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tables())
 @example([[""], ["1.9737770433773592e-306"]])  # SQLite's own text-to-REAL rounds this wrongly
