@@ -232,6 +232,13 @@ SOURCE, NOTE = "Source: City of {w}", "Note: figures are {w}"
                    [["vgh", "vtxdkpja", "vcmmlxd13", "vnxfxwb,"],
                     ["vx'3'c", "vrdvtét b", "vr", "vmc,"],
                     ["vr", "vbb'3aa'", "vscchrv12c,,b", "vlhurrr11 12"]]))
+# every value quoted after ', ', some holding ',"': read without the space the rows come
+# out as wide, but only with it do the quotes close where they should
+@example(spec=spec(", ", '"', "double", csv.QUOTE_ALL, ["Budget report {w}"],
+                   ["* provisional", NOTE],
+                   [["vckazc112c", "vcjbcunc", "vpgj", 'vs2 c"11', "vyporp"],
+                    ['viawc,"bc', "vuxé11ba", "vgzeb,", 'vsuyyyx"c 1c3', 'vzyclvh"'],
+                    ['vyem 3," 3', "vy3", 'vitems1 1 3"', 'vcenter1""1', "va"]]))
 def test_any_table_in_any_dialect_reads_back_exactly(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spec: dict[str, Any]) -> None:
     src = tmp_path / "random.csv"

@@ -220,12 +220,17 @@ def _agreement(lines: list[str], dialect: Dialect) -> int:
 
 def _space_after_commas(lines: list[str], quotechar: str, escapechar: str | None) -> bool:
     """Whether the file is written with comma-plus-space: read so, its rows agree better
-    (quoted values after ', '), or every field after a comma starts with a space."""
+    (quoted values after ', '), only so do its quotes close where they should (a value
+    holding ',"' read without the space may still come out as wide), or every field
+    after a comma starts with a space."""
     plain, spaced = (Dialect(",", quotechar, escapechar, skipinitialspace=s)
                      for s in (False, True))
     a0, a1 = _agreement(lines, plain), _agreement(lines, spaced)
     if a1 != a0:
         return a1 > a0
+    broken = _misreads(lines, plain)[0], _misreads(lines, spaced)[0]
+    if broken[0] != broken[1]:
+        return broken[0]
     later = [f for r in csv.reader(lines, **plain.reader_options()) if len(r) > 1
              for f in r[1:] if f]
     return len(later) >= 2 and sum(1 for f in later if f.startswith(" ")) >= 0.95 * len(later)
