@@ -75,6 +75,8 @@ def table_as_read(table: list[list[str]]) -> list[list[str]]:
 @example([['"\\']])
 @example([["", '"\\'], ["C:\\temp\\", "x"]])
 @example([['"\\', ""], [",0", ""]])  # (read with backslashes, no quote is left open)
+# values starting with an apostrophe quote nothing: not a file quoted with '
+@example([["", "00", "'"], ["0", "00", "'"]])
 # a blank row, a title and a row of names: a second table, left out with a note
 @example([["", "0", ""], ["", "", ""], ["", "", "A"], ["", "A", "A"]])
 def test_random_tables_round_trip(table: list[list[str]]) -> None:

@@ -70,9 +70,13 @@ def _sample_lines(text: str) -> list[str]:
 
 
 def _field_quotes(text: str, q: str) -> int:
-    """How many fields in ``text`` look quoted with ``q`` (opened at a field's start)."""
+    """How many fields in ``text`` look quoted with ``q``: opened at a field's start and
+    closed at its end on the same line (an apostrophe opening a value, as in ``'00123``
+    or a lone ``'``, quotes nothing)."""
     seps = re.escape("".join(DELIMITERS))
-    return len(re.findall(rf"(?:^|[{seps}]){re.escape(q)}", text, flags=re.MULTILINE))
+    q = re.escape(q)
+    quoted = rf"(?:^|[{seps}]){q}(?:[^{q}\n]|{q}{q}|\\{q})*?{q}(?=[{seps}]|$)"
+    return len(re.findall(quoted, text, flags=re.MULTILINE))
 
 
 def detect_quote(text: str) -> str:
