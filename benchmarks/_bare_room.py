@@ -15,6 +15,7 @@ server would add to the floor at least; ``tde room`` does all of those too.
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import uuid
 from pathlib import Path
@@ -115,11 +116,17 @@ def make_app(path: Path) -> web.Application:
     return app
 
 
-def main() -> None:
-    path, port = Path(sys.argv[1]), int(sys.argv[2])
-    app = make_app(path)
+async def serve(path: Path, port: int) -> None:
+    """Listen on 127.0.0.1:``port``; the address is printed once the socket listens."""
+    runner = web.AppRunner(make_app(path), access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
     print(f"Phones join at http://127.0.0.1:{port}/j/BARE", flush=True)
-    web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None)
+    await asyncio.Event().wait()  # until the bench ends the process
+
+
+def main() -> None:
+    asyncio.run(serve(Path(sys.argv[1]), int(sys.argv[2])))
 
 
 if __name__ == "__main__":
