@@ -261,11 +261,7 @@ class PhonesPanel(QWidget):
     def _announce(self) -> None:
         """Tell the projector the join address and code, or ``""`` to hide them (phones
         cannot join, or the facilitator took the codes off the projector)."""
-        server = self.server
-        if server is not None and self.show_codes.isChecked():
-            self.join_changed.emit(server.join_url, self._svg)
-        else:
-            self.join_changed.emit("", "")
+        self.join_changed.emit(*self.codes_on_projector())
 
     def codes_on_projector(self) -> tuple[str, str]:
         """The join address and QR code the projector shows now (``""`` for none)."""
