@@ -10,12 +10,22 @@ replies. There is no rate limit, Host check, language, snapshot freshness, earli
 answer, template or security header. What it costs per answer is what any Python
 server would add to the floor at least; ``tde room`` does all of those too.
 
-    .venv/bin/python benchmarks/_bare_room.py PACK PORT   # prints the join address
+With ``WORKERS`` above 1 it runs that many server processes on one listening socket
+(forked, so Linux or macOS only), each with its own pack connection; their writes take
+turns on one cross-process lock, as threads take turns on the room's writer. This asks
+whether a second core helps: on the 2-core development machine it does not (the phones,
+the kernel's loopback and the disk sync share the same two cores).
+
+    .venv/bin/python benchmarks/_bare_room.py PACK PORT [WORKERS]   # prints the join address
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import multiprocessing
+import signal
+import socket
 import sys
 import uuid
 from pathlib import Path
@@ -49,8 +59,11 @@ class _Form(dict[str, list[str]]):
         return dict.get(self, key, [])
 
 
-def make_app(path: Path) -> web.Application:
+def make_app(path: Path, writer: Any = None) -> web.Application:
+    """The bare app on the pack at ``path``; ``writer`` (a lock) is held around each write."""
+    writer = writer if writer is not None else contextlib.nullcontext()
     pack = Pack.open(path)
+    pack.conn.execute("PRAGMA busy_timeout = 10000")
     workshop_id = records.list_workshops(pack)[0].id
     snapshot = SnapshotCache(workshop_id).get(pack.conn)
     exercise = snapshot.open_exercise()
@@ -62,6 +75,15 @@ def make_app(path: Path) -> web.Application:
     def token(request: web.Request) -> str:
         found = request.cookies.get(guard.DEVICE_COOKIE, "")
         return found if guard.valid_token(found) else ""
+
+    def person_of(device: str) -> participants.Participant:
+        """The phone's participant (read from the pack if another process signed it in)."""
+        person = people.get(device)
+        if person is None:
+            row = pack.conn.execute("SELECT id FROM _tde_participants WHERE device_id = ?",
+                                    (guard.device_id(device),)).fetchone()
+            person = people[device] = participants.get_participant(pack, str(row[0]))
+        return person
 
     async def form(request: web.Request) -> _Form:
         return _Form(parse_qs((await request.read()).decode()))
@@ -80,8 +102,9 @@ def make_app(path: Path) -> web.Application:
         device, fields = token(request), await form(request)
         if not guard.csrf_ok(device, fields.get("csrf")):
             return web.Response(status=403)
-        people[device] = participants.add_participant(pack, workshop_id,
-                                                      device_id=guard.device_id(device))
+        with writer:
+            people[device] = participants.add_participant(pack, workshop_id,
+                                                          device_id=guard.device_id(device))
         return web.Response(status=303, headers={"Location": "/q"})
 
     async def question(request: web.Request) -> web.Response:
@@ -96,12 +119,12 @@ def make_app(path: Path) -> web.Application:
         device, fields = token(request), await form(request)
         if not guard.csrf_ok(device, fields.get("csrf")):
             return web.Response(status=403)
-        key, person = request.match_info["key"], people[device]
+        key, person = request.match_info["key"], person_of(device)
         value, _empty = forms.raw_answer(questions[key], fields)
         rid = str(fields.get("rid"))
         responses.submit_answer(pack, workshop_id=workshop_id, exercise_id=exercise.id,
                                 participant_id=person.id, question_key=key, answer=value,
-                                device_id=person.device_id, response_id=rid)
+                                device_id=person.device_id, response_id=rid, writer=writer)
         after = keys[keys.index(key) + 1:]
         return web.json_response({"saved": True, "id": rid,
                                   "next": f"/q?k={after[0] if after else ''}"})
@@ -116,17 +139,57 @@ def make_app(path: Path) -> web.Application:
     return app
 
 
-async def serve(path: Path, port: int) -> None:
-    """Listen on 127.0.0.1:``port``; the address is printed once the socket listens."""
-    runner = web.AppRunner(make_app(path), access_log=None)
+async def _serve_on(path: Path, sock: socket.socket, writer: Any = None,
+                    ready: Any = None) -> None:
+    """Serve on the listening ``sock`` until SIGTERM; ``ready`` is released once it does."""
+    runner = web.AppRunner(make_app(path, writer), access_log=None)
     await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
+    await web.SockSite(runner, sock).start()
+    if ready is None:
+        print(f"Phones join at http://127.0.0.1:{sock.getsockname()[1]}/j/BARE", flush=True)
+    else:
+        ready.release()
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    await stop.wait()
+    await runner.cleanup()
+
+
+def _worker(path: Path, sock: socket.socket, writer: Any, ready: Any) -> None:
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+    asyncio.run(_serve_on(path, sock, writer, ready))
+
+
+def serve(path: Path, port: int, workers: int = 1) -> None:
+    """Listen on 127.0.0.1:``port`` with ``workers`` processes; the address is printed once
+    every one of them listens. Ends on SIGTERM, with its workers."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
+    sock.listen(256)
+    sock.setblocking(False)
+    if workers <= 1:
+        asyncio.run(_serve_on(path, sock))
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})  # for sigwait below
+    context = multiprocessing.get_context("fork")
+    writer, ready = context.Lock(), context.Semaphore(0)
+    processes = [context.Process(target=_worker, args=(path, sock, writer, ready))
+                 for _i in range(workers)]
+    for process in processes:
+        process.start()
+    for _process in processes:
+        ready.acquire()
     print(f"Phones join at http://127.0.0.1:{port}/j/BARE", flush=True)
-    await asyncio.Event().wait()  # until the bench ends the process
+    signal.sigwait({signal.SIGTERM})
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=10)
 
 
 def main() -> None:
-    asyncio.run(serve(Path(sys.argv[1]), int(sys.argv[2])))
+    serve(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 1)
 
 
 if __name__ == "__main__":

@@ -187,10 +187,13 @@ def peak_rss_mb(pid: int) -> float:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds the process has used (Linux), or -1 where unknown."""
+    """User + system CPU seconds the process and its child processes have used (Linux),
+    or -1 where unknown."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        return ((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+                + sum(max(0.0, cpu_seconds(int(child))) for child in children))
     except (OSError, ValueError, IndexError):
         return -1.0
 
@@ -227,10 +230,12 @@ def _threaded_load(url: str, questions: list[tuple[str, str]], phones: int, limi
 
 
 def room(path: Path, questions: list[tuple[str, str]], phones: int, limit_s: float,
-         think: float, client: str, profile: str | None, bare: bool = False) -> dict[str, Any]:
-    """The phones against ``tde room`` (or, ``bare``, against ``_bare_room.py``)."""
+         think: float, client: str, profile: str | None, bare: int = 0) -> dict[str, Any]:
+    """The phones against ``tde room`` (or, ``bare``, against ``_bare_room.py`` with that
+    many processes)."""
     port = _free_port()
-    command = ([str(ROOT / "benchmarks" / "_bare_room.py"), str(path), str(port)] if bare
+    command = ([str(ROOT / "benchmarks" / "_bare_room.py"), str(path), str(port), str(bare)]
+               if bare
                else ["-m", "tde_desktop.cli.main", "room", str(path), "--host", "127.0.0.1",
                      "--port", str(port)])
     proc = subprocess.Popen([sys.executable, *command], cwd=ROOT, stdout=subprocess.PIPE,
@@ -278,7 +283,7 @@ def room(path: Path, questions: list[tuple[str, str]], phones: int, limit_s: flo
         for name, size in run.pages.items():
             pages[name] = max(pages.get(name, 0), size)
     return {"wall": wall, "runs": runs, "memory": memory, "pages": pages, "cpu": cpu,
-            "client_cpu": client_cpu}
+            "client_cpu": client_cpu, "workers": bare}
 
 
 def count_rows(path: Path, acked: list[str]) -> tuple[int, int, int]:
@@ -305,6 +310,9 @@ def main() -> int:
     parser.add_argument("--bare", action="store_true", help="also run the same phones "
                         "against _bare_room.py, the least any Python server does per "
                         "answer (needs aiohttp: pip install -e .[bench])")
+    parser.add_argument("--bare-workers", type=int, default=1, metavar="N",
+                        help="run the bare server as N processes on one socket (Linux, "
+                        "macOS): does a second core help?")
     args = parser.parse_args()
     phones = max(1, min(args.phones, MAX_PHONES))
     load_before = _load()
@@ -323,7 +331,8 @@ def main() -> int:
                       args.client, args.profile)
         if args.bare:
             result["bare"] = room(tmp / "bare.tdepack", questions, phones, args.limit,
-                                  args.think, args.client, None, bare=True)
+                                  args.think, args.client, None,
+                                  bare=max(1, args.bare_workers))
         floors.append(floor(tmp / "floor2.tdepack", workshop_id, exercise_id, questions,
                             phones))
         runs: list[PhoneRun] = result["runs"]
@@ -395,7 +404,8 @@ def _report_bare(bare: dict[str, Any], floor_rate: float) -> None:
     acked = sum(len(run.acked) for run in bare["runs"])
     errors = sum(len(run.errors) for run in bare["runs"])
     rate = acked / bare["wall"]
-    print(f"{'bare aiohttp server (a bound)':34}{acked:>9}{bare['wall']:>9.2f}{rate:>11.1f}")
+    label = f"bare aiohttp, {bare['workers']} process(es)"
+    print(f"{label:34}{acked:>9}{bare['wall']:>9.2f}{rate:>11.1f}")
     print(f"{'  its ratio to the floor':34}{rate / floor_rate:>29.2f}")
     print(f"{'  its CPU per answer: server / phones':34}"
           f"{bare['cpu'] * 1000 / max(1, acked):>9.2f}"
