@@ -33,7 +33,10 @@ Rules (each makes merging order-independent and idempotent):
 * Moderation decisions and tidy steps come along with the rows they belong to
   (see :mod:`.merge_decisions`).
 * Dataset ids, saved-view ids and the dataset ids inside answers are local to
-  a pack; they are translated through the datasets' checksums and titles.
+  a pack; they are translated through the datasets' checksums and titles. A flag
+  stored without its dataset (a phone's, before answers named it) counts as a flag on
+  its exercise's dataset (:func:`~tde_desktop.core.workshop.flag_dataset.flag_dataset_id`)
+  and arrives with it.
   Packs whose datasets differ are refused unless ``allow_different_data``.
 """
 
@@ -58,6 +61,7 @@ from tde_desktop.core.results.merge_report import (
     table_word,
 )
 from tde_desktop.core.results.merge_rows import BOOKKEEPING, content_hash
+from tde_desktop.core.workshop.flag_dataset import fill_flag_datasets
 
 #: Bookkeeping that still travels with the version kept live.
 _FOLLOW_WINNER = frozenset({"updated_at", "content_hash", "device_id"})
@@ -86,6 +90,7 @@ def merge_packs(target: Pack, other_path: str | Path, *, allow_different_data: b
     with Pack.open(other_path, read_only=True) as other:
         dataset_map = map_datasets(target, other, allow_different_data, merge_report)
         rows = {name: _read(other.conn, name) for name in TABLE_NAMES}
+    rows["_tde_responses"] = fill_flag_datasets(rows["_tde_responses"], rows["_tde_exercises"])
     merger = Merger(target, merge_report, dataset_map)
     steps = len(_ROW_TABLES) + 1
     target.conn.execute("PRAGMA secure_delete = ON")  # withdrawn answers leave no trace
@@ -181,6 +186,8 @@ class Merger:
             if table == "_tde_responses" and self._withdrawn(incoming["participant_id"]):
                 continue  # the person withdrew in this pack: their answers stay out
             existing = self.row(table, "id", incoming["id"])
+            if existing is not None and table == "_tde_responses":
+                existing = self._with_flag_dataset(existing)
             if existing is None:
                 self._add(table, incoming)
                 counts.added += 1
@@ -207,6 +214,14 @@ class Merger:
                     answer["view_id"] = self.views.get(int(answer["view_id"]))
                 row["answer"] = json.dumps(answer, ensure_ascii=False, sort_keys=True)
         return row
+
+    def _with_flag_dataset(self, row: dict[str, Any]) -> dict[str, Any]:
+        """An answer of the target as the incoming ones are read: a flag stored without
+        its dataset is on its exercise's dataset, so the same answer is not a conflict."""
+        if row["dataset_id"] is not None:
+            return row
+        exercise = self.row("_tde_exercises", "id", row["exercise_id"])
+        return fill_flag_datasets([row], [exercise] if exercise is not None else [])[0]
 
     def _withdrawn(self, participant_id: str) -> bool:
         found = self.conn.execute("SELECT withdrawn_at FROM _tde_participants WHERE id = ?",

@@ -27,6 +27,7 @@ from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.pack import DatasetInfo, Pack, quote
 from tde_desktop.core.pack.table_copy import create_like, table_columns
 from tde_desktop.core.results.privacy import HIDDEN, QUASI_IDENTIFIERS, describe, k_anonymise
+from tde_desktop.core.workshop.flag_dataset import flag_dataset_id, question_kinds
 
 RESPONSE_COLUMNS: dict[str, str] = {
     "workshop": "Workshop title",
@@ -148,6 +149,12 @@ def _prompt_lookup(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
     return prompts
 
 
+def _kind_lookup(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
+    return {(ex_id, key): kind
+            for ex_id, config in conn.execute("SELECT id, config FROM src._tde_exercises")
+            for key, kind in question_kinds(config).items()}
+
+
 def _copy_participants(conn: sqlite3.Connection, k: int, fields: Sequence[str]) -> str:
     """Participants of each workshop, k-anonymised; returns what was done, in words."""
     rows = conn.execute(
@@ -197,17 +204,23 @@ def _copy_workshops(conn: sqlite3.Connection, k: int = 5,
         "CASE WHEN e.type = 'data_story' AND r.answer_code != 'quote' THEN '' "
         "WHEN r.approved != 1 THEN '' WHEN " + edited + " != '' THEN " + edited + " "
         "ELSE r.answer_text END, r.answer_label, r.answer_code, r.rating, r.tags, r.amount, "
-        "d.table_name, r.record_rowid, r.updated_at "
+        "r.dataset_id, r.record_rowid, r.updated_at, e.dataset_id "
         "FROM src._tde_responses r "
         "JOIN src._tde_participants p ON p.id = r.participant_id "
         "JOIN src._tde_exercises e ON e.id = r.exercise_id "
         "JOIN src._tde_workshops w ON w.id = r.workshop_id "
-        "LEFT JOIN src._tde_datasets d ON d.id = r.dataset_id " + joined +
+        + joined +
         "WHERE r.deleted = 0 AND p.withdrawn_at IS NULL "
         "ORDER BY w.date, e.position, r.seq").fetchall()
+    tables = dict(conn.execute("SELECT id, table_name FROM src._tde_datasets").fetchall())
+    kinds = _kind_lookup(conn)
+    # A flag stored without its dataset (a phone's, before answers named it) is on its
+    # exercise's dataset.
     conn.executemany(
         f"INSERT INTO responses VALUES ({', '.join('?' * len(RESPONSE_COLUMNS))})",
-        [(r[0], r[1], r[2], r[4], prompts.get((r[3], r[4]), ""), *r[5:]) for r in rows])
+        [(r[0], r[1], r[2], r[4], prompts.get((r[3], r[4]), ""), *r[5:12],
+          tables.get(flag_dataset_id(kinds.get((r[3], r[4])), r[12], r[13], r[15])),
+          r[13], r[14]) for r in rows])
     described = _("Anonymised: codes only, no contact details; withdrawn participants "
                   "and stories without consent to quote are left out.")
     return {

@@ -6,8 +6,9 @@ checksums included, so :func:`tde_desktop.core.results.merge.merge_packs` can st
 tell whether two packs were made with the same data), the datasets' tidy steps, saved
 views, every workshop table, the facilitator's moderation (approvals, rejections and
 corrections, so the city gets the text as approved) and the merge-conflict log.
-Each dataset table is present with the same columns but no rows. The metadata
-key ``results_only`` is ``"1"``.
+A flag stored without its dataset (a phone's, before answers named it) is written with
+its exercise's dataset. Each dataset table is present with the same columns but no rows.
+The metadata key ``results_only`` is ``"1"``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from tde_desktop.core.explore.export_view import ExportFailed, replace_when_done
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import Pack, utc_now
 from tde_desktop.core.pack.table_copy import create_like, table_columns
+from tde_desktop.core.workshop.flag_dataset import fill_flag_datasets
 
 #: Copied whole, in an order that satisfies the foreign keys.
 COPIED_TABLES = ("_tde_datasets", "_tde_columns", "_tde_tidy", "_tde_views", "_tde_workshops",
@@ -63,6 +65,7 @@ def write_results_pack(pack: Pack, out_path: str | Path, *,
                         report(progress, i, steps, _("Copying {table}").format(
                             table=table.removeprefix("_tde_")))
                         _copy_rows(pack.conn, new.conn, table)
+                    _name_flag_datasets(new.conn)
                     report(progress, steps - 1, steps, _("Adding empty data tables"))
                     _empty_data_tables(pack.conn, new.conn)
                 # One self-contained file: nothing beside it to lose when it is copied.
@@ -94,6 +97,20 @@ def _copy_rows(src: sqlite3.Connection, dst: sqlite3.Connection, table: str) -> 
         rows = (tuple(0 if i == at else v for i, v in enumerate(row)) for row in rows)
     dst.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(cols))})",
                     rows)
+
+
+def _name_flag_datasets(conn: sqlite3.Connection) -> None:
+    """Flags stored without their dataset (a phone's, before answers named it) leave
+    naming their exercise's dataset, as every reader of the pack takes them."""
+    cur = conn.execute("SELECT id, exercise_id, question_key, dataset_id, record_rowid "
+                       "FROM _tde_responses WHERE dataset_id IS NULL AND record_rowid IS NOT NULL")
+    names = [d[0] for d in cur.description]
+    old = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+    exercises = [{"id": i, "config": c, "dataset_id": d} for i, c, d in conn.execute(
+        "SELECT id, config, dataset_id FROM _tde_exercises")]
+    conn.executemany("UPDATE _tde_responses SET dataset_id = ? WHERE id = ?",
+                     [(r["dataset_id"], r["id"]) for r in fill_flag_datasets(old, exercises)
+                      if r["dataset_id"] is not None])
 
 
 def _empty_data_tables(src: sqlite3.Connection, dst: sqlite3.Connection) -> None:

@@ -20,6 +20,7 @@ from tde_desktop.core.i18n import N_, _, ngettext, translate
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.results.privacy import QUASI_IDENTIFIERS, KReport, k_anonymise
 from tde_desktop.core.workshop.exercises import Question, label_text
+from tde_desktop.core.workshop.flag_dataset import flag_dataset_id
 from tde_desktop.core.workshop.participants import Participant, list_participants
 from tde_desktop.core.workshop.records import Exercise, Workshop, get_workshop, list_exercises
 
@@ -124,9 +125,8 @@ class WorkbookData:
             question = questions.get((row[0], row[2]))
             # A record flagged from a phone before answers named their dataset is a
             # record of the exercise's dataset (the only one it shows).
-            dataset_id = exercise.dataset_id if (
-                row[10] is None and row[11] is not None and question is not None
-                and question.kind == "flag_record") else row[10]
+            dataset_id = flag_dataset_id(question.kind if question is not None else None,
+                                         row[10], row[11], exercise.dataset_id)
             self.answers.append(Answer(
                 exercise, question, person, row[2], json.loads(row[3]),
                 row[4], row[5], row[6], row[7], _json_list(row[8]), _json_list(row[9]),
