@@ -66,10 +66,11 @@ def test_grid_shows_the_total_as_excel_does(make_main_window: Any, budget_pack: 
     assert "8218656.6" in cell.data(Qt.ItemDataRole.ToolTipRole)
     assert "600000001" not in cell.data(Qt.ItemDataRole.ToolTipRole)
     assert cell.data(Qt.ItemDataRole.AccessibleTextRole).endswith(": 8218656.6")
-    # whole numbers keep the grid's '2500000.0'; only the noise goes
+    # whole numbers read as a spreadsheet shows them too: 2500000, never '2500000.0'
     shown = [model.index(r, c).data() for r in range(model.rowCount())
              for c in range(model.columnCount())]
-    assert "2500000.0" in shown
+    assert "2500000" in shown
+    assert not [t for t in shown if isinstance(t, str) and re.fullmatch(r"-?\d+\.0", t)]
     assert too_long(shown) == []
     view = window.explorer.view
     view.selectionModel().select(cell, QItemSelectionModel.SelectionFlag.ClearAndSelect)

@@ -104,11 +104,12 @@ def search_records(conn: sqlite3.Connection, table: str, columns: Sequence[Colum
 
 def _shown(value: object) -> str:
     """A value as a person reads it: a date-time shows as its date (enough to know a record),
-    a float as a spreadsheet shows it (15 significant digits), as the grid shows it."""
+    a float as a spreadsheet shows it (15 significant digits, a whole one without ".0"),
+    as the grid shows it."""
     if value is None:
         return ""
     if type(value) is float:
-        return readable_float(value, point_zero=True)
+        return readable_float(value)
     text = str(value)
     if _DATE_TIME.match(text):
         return text[:10]

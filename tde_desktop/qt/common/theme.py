@@ -69,6 +69,17 @@ QRadioButton::indicator {{ width: {box}px; height: {box}px; border: 2px solid {t
 QRadioButton::indicator:checked {{ background: {accent}; }}
 """
 
+# Calm theme, text above 100%: Fusion's own boxes, ticks and circles in the calm colours,
+# only as much larger as the text, or a 14 px box sits beside 200% words and is hard to
+# hit. At 100% Fusion's own size is kept.
+INDICATOR_SIZE = """
+QCheckBox::indicator, QRadioButton::indicator, QAbstractItemView::indicator,
+QGroupBox::indicator {{ width: {box}px; height: {box}px; }}
+"""
+
+#: an indicator's side at 100% text, in pixels (Fusion's own)
+INDICATOR_PX = 14
+
 
 def _palette(colours: dict[str, str]) -> QPalette:
     role = QPalette.ColorRole
@@ -110,12 +121,17 @@ def scaled(points: float) -> int:
 
 
 def style_sheet() -> str:
-    """The application style sheet for the current theme (focus borders 2 px, 4 px in HC)."""
+    """The application style sheet for the current theme (focus borders 2 px, 4 px in HC).
+
+    Check boxes and radio buttons grow with the text size in both themes: drawn by Fusion
+    in the calm one (above 100%), as thick white boxes in high contrast."""
     c = colours()
     sheet = STYLE.format(focus=4 if is_high_contrast() else 2, **c)
+    box = scaled(INDICATOR_PX)
     if is_high_contrast():
-        box = scaled(14)
         sheet += INDICATORS.format(box=box, radius=box // 2 + 2, **c)
+    elif text_scale() > 1.0:
+        sheet += INDICATOR_SIZE.format(box=box)
     return sheet
 
 

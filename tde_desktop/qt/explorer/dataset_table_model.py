@@ -172,7 +172,7 @@ class DatasetTableModel(QAbstractTableModel):
     def _store(self, number: int, page: list[tuple[Any, ...]]) -> None:
         self._pages[number] = page
         self._pages.move_to_end(number)
-        self._texts[number] = [tuple("" if v is None else readable_float(v, point_zero=True)
+        self._texts[number] = [tuple("" if v is None else readable_float(v)
                                      if type(v) is float else str(v) for v in r)
                                for r in page]
         while len(self._pages) > MAX_PAGES:
@@ -378,9 +378,10 @@ class DatasetTableModel(QAbstractTableModel):
 
 
 def _value_text(value: Any) -> str:
-    """A stored value as its cell shows it: a float to 15 significant digits, as a
-    spreadsheet shows it (the pack keeps the number itself)."""
-    return readable_float(value, point_zero=True) if type(value) is float else str(value)
+    """A stored value as its cell shows it: a float to 15 significant digits and a whole
+    one without ".0" (2500000), as a spreadsheet shows it (the pack keeps the number
+    itself)."""
+    return readable_float(value) if type(value) is float else str(value)
 
 
 def _file_of(conn: sqlite3.Connection) -> Path | None:
