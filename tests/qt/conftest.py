@@ -1,6 +1,6 @@
-"""Qt fixtures: a temporary settings store, a main-window factory on real packs, and the
-workshop builders and dialog stand-ins several test modules share (kiosk driving is in
-``kiosk_driver.py``)."""
+"""Qt fixtures: a temporary settings store, a main-window factory on real packs, the
+facilitator's console on a workshop, and the workshop builders and dialog stand-ins
+several test modules share (kiosk driving is in ``kiosk_driver.py``)."""
 
 from __future__ import annotations
 
@@ -120,6 +120,26 @@ def answered_workshop(pack: Pack, notes: list[str], device: str = "laptop-1") ->
         responses.submit_answer(pack, workshop_id=workshop.id, exercise_id=station.id,
                                 participant_id=person.id, question_key="note", answer=note)
     return workshop
+
+
+@pytest.fixture
+def console(qtbot: Any, baltimore_pack: Path) -> Iterator[Any]:
+    """The facilitator's console, shown, on the template agenda (PIN :data:`PIN`) of a fresh
+    Baltimore pack, its Phones tab set to serve on 127.0.0.1 at a free port (``.pack`` and
+    ``.workshop_id`` say what it shows). Afterwards the room server, if started, and the
+    console's timer stop and the pack closes."""
+    from tde_desktop.qt.workshop.facilitator_console import FacilitatorConsole
+
+    pack = Pack.open(baltimore_pack)
+    workshop = create_from_agenda(pack, AGENDA, pin=PIN)
+    window = FacilitatorConsole(pack, workshop.id)
+    window.phones.host, window.phones.port = "127.0.0.1", 0
+    qtbot.addWidget(window)
+    window.show()
+    yield window
+    window.phones.stop_now()
+    window.timer.stop()
+    pack.close()
 
 
 def save_as(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:

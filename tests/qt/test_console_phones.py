@@ -4,7 +4,6 @@ address and live counts, and the projector shows the QR code while phones may jo
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,25 +13,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.workshop import workshops as ws
-from tde_desktop.core.workshop.agenda import create_from_agenda
 from tde_desktop.core.workshop.responses import submit_answer
-from tde_desktop.qt.workshop.facilitator_console import FacilitatorConsole
-
-PIN = "2468"
-
-
-@pytest.fixture
-def console(qtbot: Any, baltimore_pack: Path) -> Any:
-    pack = Pack.open(baltimore_pack)
-    workshop = create_from_agenda(pack, "data_walk_vacant_buildings", pin=PIN)
-    window = FacilitatorConsole(pack, workshop.id)
-    window.phones.host, window.phones.port = "127.0.0.1", 0
-    qtbot.addWidget(window)
-    window.show()
-    yield window
-    window.phones.stop_now()
-    window.timer.stop()
-    pack.close()
 
 
 def start(qtbot: Any, window: Any) -> Any:

@@ -11,23 +11,13 @@ import pytest
 
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.workshop import workshops as ws
-from tde_desktop.core.workshop.agenda import create_from_agenda
 from tde_desktop.core.workshop.responses import submit_answer
-from tde_desktop.qt.workshop.facilitator_console import FacilitatorConsole
-
-PIN = "2468"
 
 
 @pytest.fixture
-def room(qtbot: Any, baltimore_pack: Path) -> Any:
-    pack = Pack.open(baltimore_pack)
-    workshop = create_from_agenda(pack, "data_walk_vacant_buildings", pin=PIN)
-    console = FacilitatorConsole(pack, workshop.id)
-    qtbot.addWidget(console)
-    console.show()
-    yield pack, workshop, console
-    console.timer.stop()
-    pack.close()
+def room(console: Any) -> tuple[Pack, ws.Workshop, Any]:
+    """The pack, the workshop and the console of ``console`` (tests/qt/conftest.py)."""
+    return console.pack, ws.get_workshop(console.pack, console.workshop_id), console
 
 
 def note(pack: Pack, workshop: ws.Workshop, exercise: ws.Exercise, text: str) -> None:

@@ -2,15 +2,19 @@
 
 Shared by the command-line fuzzer (``test_hostile_packs.py``) and the one that opens each
 pack in the main window (``test_hostile_packs_gui.py``): the fields a stranger can edit
-by group, the hostile values, a hypothesis strategy of one to three changes, and
+by group, the hostile values, a hypothesis strategy of one to three changes,
 :func:`apply` to write them with plain SQL (renaming the real table or column too when
-asked, so that some tampering passes the checks at open).
+asked, so that some tampering passes the checks at open), and :class:`PackTimer` for the
+line each prints a pack.
 """
 
 from __future__ import annotations
 
 import contextlib
 import sqlite3
+import time
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,3 +109,21 @@ def apply(path: Path, changes: list[Mutation]) -> None:
         statements.append((f'UPDATE "{m.table}" SET "{m.column}" = ?{where}', params))
         with contextlib.suppress(sqlite3.Error):  # NOT NULL, UNIQUE...: that change is skipped
             tamper(path, *statements)
+
+
+class PackTimer:
+    """Times each pack a fuzzer tries: :meth:`timed` wraps one pack and, when it passes,
+    prints ``pack N: 1.2 s, [table.column, ...]`` (N is ``tally["packs"]``, counted by the
+    fuzzer inside the block); :attr:`slowest` is the longest pack so far, in seconds."""
+
+    def __init__(self) -> None:
+        self.slowest = 0.0
+
+    @contextlib.contextmanager
+    def timed(self, changes: list[Mutation], tally: Counter[str]) -> Iterator[None]:
+        started = time.monotonic()
+        yield
+        took = time.monotonic() - started
+        self.slowest = max(self.slowest, took)
+        fields = [f"{m.table}.{m.column}" for m in changes]
+        print(f"  pack {tally['packs']}: {took:.1f} s, {fields}", flush=True)

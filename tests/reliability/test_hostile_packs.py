@@ -18,7 +18,6 @@ import contextlib
 import io
 import shutil
 import tempfile
-import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -29,7 +28,7 @@ from hypothesis import HealthCheck, given, seed, settings
 from tde_desktop.cli.main import main
 from tde_desktop.core.pack import Pack
 from tests.reliability.conftest import LONG, SEED, Scenario
-from tests.reliability.hostile_fields import Mutation, apply, mutations
+from tests.reliability.hostile_fields import Mutation, PackTimer, apply, mutations
 from tests.reliability.stranger_pack import build, digest, listing
 
 EXAMPLES = 300 if LONG else 30
@@ -102,15 +101,14 @@ def test_hostile_packs_through_every_command(
                "command's own target; the source pack unchanged")
     runs = scenario("strangers: hostile packs, every command", checked)
     tally: Counter[str] = Counter()
-    slowest = [0.0]
+    timer = PackTimer()
 
     @seed(SEED)
     @settings(max_examples=EXAMPLES, deadline=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(changes=mutations())
     def one(changes: list[Mutation]) -> None:
-        started = time.monotonic()
-        with tempfile.TemporaryDirectory() as tmp:
+        with timer.timed(changes, tally), tempfile.TemporaryDirectory() as tmp:
             work = Path(tmp)
             (work / "pack").mkdir()
             stranger = work / "pack" / "stranger.tdepack"
@@ -141,13 +139,9 @@ def test_hostile_packs_through_every_command(
             assert digest(stranger) == before_hash, "a command changed the source pack"
             tally["packs"] += 1
             runs.trial()
-        took = time.monotonic() - started
-        slowest[0] = max(slowest[0], took)
-        fields = [f"{m.table}.{m.column}" for m in changes]
-        print(f"  pack {tally['packs']}: {took:.1f} s, {fields}", flush=True)
 
     one()
     print(f"hostile packs: {tally['packs']} packs ({tally['packs refused at open']} refused "
           f"at open), {tally['commands']} commands, "
           f"{tally['refused']} refused in one line, {tally['passed']} passed, "
-          f"0 written outside the target; slowest pack {slowest[0]:.1f} s")
+          f"0 written outside the target; slowest pack {timer.slowest:.1f} s")

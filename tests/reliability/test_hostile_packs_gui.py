@@ -36,7 +36,14 @@ import pytest
 from hypothesis import HealthCheck, example, given, seed, settings
 
 from tests.reliability.conftest import LONG, SEED, Scenario
-from tests.reliability.hostile_fields import BIG_MARK, HOSTILE_TEXT, Mutation, apply, mutations
+from tests.reliability.hostile_fields import (
+    BIG_MARK,
+    HOSTILE_TEXT,
+    Mutation,
+    PackTimer,
+    apply,
+    mutations,
+)
 from tests.reliability.stranger_pack import build, digest
 
 pytest.importorskip("PySide6")
@@ -212,7 +219,7 @@ def test_hostile_packs_opened_in_the_main_window(
                "projector with no markup rendered, its tables unchanged")
     runs = scenario("strangers: hostile packs opened in the main window", checked)
     tally: Counter[str] = Counter()
-    slowest, slowest_cpu = [0.0], [0.0]
+    timer, slowest_cpu = PackTimer(), [0.0]
     window = main_window
 
     @seed(SEED)
@@ -221,8 +228,7 @@ def test_hostile_packs_opened_in_the_main_window(
                                      HealthCheck.function_scoped_fixture])
     @given(changes=mutations())
     def one(changes: list[Mutation]) -> None:
-        started = time.monotonic()
-        with tempfile.TemporaryDirectory() as tmp:
+        with timer.timed(changes, tally), tempfile.TemporaryDirectory() as tmp:
             stranger = Path(tmp) / "stranger.tdepack"
             shutil.copyfile(template, stranger)
             apply(stranger, changes)
@@ -267,10 +273,6 @@ def test_hostile_packs_opened_in_the_main_window(
             assert not lock_path(stranger).exists()
             tally["packs"] += 1
             runs.trial()
-        took = time.monotonic() - started
-        slowest[0] = max(slowest[0], took)
-        fields = [f"{m.table}.{m.column}" for m in changes]
-        print(f"  pack {tally['packs']}: {took:.1f} s, {fields}", flush=True)
 
     for table, column in UNBOUNDED:
         one = example(changes=[Mutation(table, column, BIG_MARK, True)])(one)
@@ -280,7 +282,7 @@ def test_hostile_packs_opened_in_the_main_window(
           f"with one sentence, {tally['accepted']} accepted and shown "
           f"({tally['workshops shown']} with console and projector); "
           f"{tally['bytes changed by legitimate writes']} changed only by legitimate writes; "
-          f"slowest pack {slowest[0]:.1f} s ({slowest_cpu[0]:.2f} s of CPU to open and look), "
+          f"slowest pack {timer.slowest:.1f} s ({slowest_cpu[0]:.2f} s of CPU to open and look), "
           f"all {time.monotonic() - t0:.1f} s")
 
 
