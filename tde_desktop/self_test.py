@@ -186,7 +186,7 @@ def step_answer(state: _State) -> str:
         stored = responses.submit_answer(
             pack, workshop_id=state.workshop_id, exercise_id=exercise.id,
             participant_id=person.id, question_key=question.key, answer=SELF_TEST_NOTE,
-            device_id="self-test")
+            device_id="self-test", lang="en")  # the note is written in English
         after = len(responses.list_responses(pack, state.workshop_id))
         # As the facilitator does before exporting: only approved words leave the laptop.
         moderation.set_status(pack, stored.id, moderation.APPROVED)

@@ -171,7 +171,7 @@ def test_a_pack_from_before_tidy_steps(pack: Pack) -> None:
         with pytest.raises(TdeError):
             merge_values(old, "Residents", "neighbourhood", ["BROADWAY EAST"], "Broadway East")
     with Pack.open(path) as upgraded:  # opened for editing: migration 6 adds the table
-        assert upgraded.conn.execute("PRAGMA user_version").fetchone()[0] == 6
+        assert upgraded.conn.execute("PRAGMA user_version").fetchone()[0] >= 6  # and later
         merge_values(upgraded, "Residents", "neighbourhood", ["BROADWAY EAST"], "Broadway East")
         table = upgraded.dataset("Residents").table_name
         assert dict(facet(upgraded.conn, table, "neighbourhood").values)["Broadway East"] == 8

@@ -109,11 +109,11 @@ def test_only_consented_stories_and_quotes(new_pack: Pack, built: dict[str, Any]
     assert "Quoted story" in texts
     assert "Private story" not in texts
     # a story carries its own consent; other quotes need consent given at sign-in
-    assert [row[7] for row in rows if row[0] == "Story"] == [built["people"][2].code]
+    assert [row[8] for row in rows if row[0] == "Story"] == [built["people"][2].code]
     consenting = {p.code for p in built["people"] if p.consent_quote}
     quotes = [row for row in rows if row[0] == "Quote"]
     assert quotes
-    assert {row[7] for row in quotes} <= consenting
+    assert {row[8] for row in quotes} <= consenting
 
 
 def test_small_counts_are_suppressed(book: openpyxl.Workbook) -> None:

@@ -113,8 +113,8 @@ CASES: dict[str, tuple[str, str, str] | str] = {
         "_tde_participants", "code TEXT NOT NULL,",
         "code TEXT NOT NULL CHECK (length(code) < 100),"),
     "CHECK on the whole answers table": (
-        "_tde_responses", "content_hash TEXT NOT NULL DEFAULT ''",
-        "content_hash TEXT NOT NULL DEFAULT '', CHECK (seq >= 0)"),
+        "_tde_responses", "lang TEXT NOT NULL DEFAULT ''",  # the last column
+        "lang TEXT NOT NULL DEFAULT '', CHECK (seq >= 0)"),
     "default approval changed": (
         "_tde_responses", "approved INTEGER NOT NULL DEFAULT 0",
         "approved INTEGER NOT NULL DEFAULT 1"),

@@ -8,4 +8,4 @@ checks it, so adding a migration means bumping this number too.
 APPLICATION_ID = 0x54444531
 
 #: How many migrations this version of the app knows (PRAGMA user_version of a current pack).
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7

@@ -249,6 +249,16 @@ def m006_tidy(db: Database) -> None:
     db.execute("CREATE INDEX _tde_tidy_column ON _tde_tidy(dataset_id, \"column\")")
 
 
+@migrations()
+def m007_answer_language(db: Database) -> None:
+    """The language each answer was given in: a code such as ``es`` (the phone's, the
+    kiosk participant's choice, the paper sheet's), '' for answers stored before it was
+    recorded. Adds a column, so the table's text changes (see core/pack/validate.py)."""
+    have = {row[1] for row in db.execute("PRAGMA table_info(_tde_responses)").fetchall()}
+    if "lang" not in have:  # a pack whose upgrade stopped before its version was written
+        db.execute("ALTER TABLE _tde_responses ADD COLUMN lang TEXT NOT NULL DEFAULT ''")
+
+
 def schema_version() -> int:
     """How many migrations this version of the app knows."""
     return len(migrations._migrations)

@@ -10,8 +10,9 @@ counts or reads dataset rows, so it stays cheap on a pack of millions of rows.
 
 Each catalogue table's ``CREATE TABLE`` text must also be the one the migrations
 wrote (compared after :func:`normalised_sql`): a ``CHECK``, default, ``COLLATE`` or
-generated column added by hand would change what a write does. Migrations only
-ever create tables, so the text of a table is the same at every schema version.
+generated column added by hand would change what a write does. Migrations create
+tables, and a column added later (:data:`ADDED_COLUMNS`) gives its table a second text:
+a pack older than that migration may have the table as it was before.
 """
 
 from __future__ import annotations
@@ -73,7 +74,8 @@ SHAPES: dict[str, dict[str, str]] = {
         "updated_at": "text", "seq": "int", "answer": "json", "answer_text": "text",
         "answer_label": "text", "answer_code": "text", "rating": "num?", "tags": "list",
         "items": "list", "dataset_id": "int?", "record_rowid": "int?", "amount": "num?",
-        "rank": "int?", "approved": "flag", "deleted": "flag", "content_hash": "text"},
+        "rank": "int?", "approved": "flag", "deleted": "flag", "content_hash": "text",
+        "lang": "text"},
     "_tde_merge_conflicts": {
         "id": "int", "table_name": "text", "row_id": "text", "kept_hash": "text",
         "set_aside_hash": "text", "set_aside_row": "json", "source": "text",
@@ -98,11 +100,18 @@ SCHEMA_DIGESTS: dict[str, str] = {
     "_tde_workshops": "c16b18d2d8fe61a3d49ab3380836b821",
     "_tde_exercises": "e5fa65db391d6844fcf062e3780be817",
     "_tde_participants": "007a1899b3f2221f1393be69e2ca5773",
-    "_tde_responses": "3ef93a91b6b8764fca8d52df57031fca",
+    "_tde_responses": "b654abef31704b8802198a46fad2bcb7",
     "_tde_merge_conflicts": "4608f02ac8f9665c7e9ab0f74ee7c178",
     "_tde_moderation": "62c461850da8e7e8d375868ffec7db12",
     "_tde_tidy": "d8add91da54406b0010fe7cf5579f0a3",
     "_tde_trash": "1908363b071ac2a357b0693b39bd0cd7",
+}
+#: Columns a later migration added to a catalogue table: table -> (the migration's number,
+#: the columns, the digest of the table's text before it). A pack older than that migration
+#: may have the table without them (an upgrade that stopped before writing the version may
+#: have added them already); it gets them when opened for writing.
+ADDED_COLUMNS: dict[str, tuple[int, frozenset[str], str]] = {
+    "_tde_responses": (7, frozenset({"lang"}), "3ef93a91b6b8764fca8d52df57031fca"),
 }
 #: UNIQUE indexes made by CREATE INDEX on catalogue tables (the migrations make none).
 KNOWN_UNIQUE_INDEXES: frozenset[str] = frozenset()
@@ -229,12 +238,13 @@ def _problem(conn: sqlite3.Connection) -> str | None:
     for table in REQUIRED:
         if table not in tables:
             return _("its catalogue table {table} is missing").format(table=table)
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     for table, shape in SHAPES.items():
         if table in tables:
-            found = _shape_problem(conn, table, shape)
+            found = _shape_problem(conn, table, _shape_at(conn, table, shape, version))
             if found:
                 return found
-    found = _schema_text_problem(conn)
+    found = _schema_text_problem(conn, version)
     if found:
         return found
     found = _dataset_problem(conn, tables)
@@ -271,13 +281,30 @@ def schema_digest(sql: str) -> str:
     return hashlib.sha256(normalised_sql(sql).encode("utf-8")).hexdigest()[:32]
 
 
-def _schema_text_problem(conn: sqlite3.Connection) -> str | None:
+def _shape_at(conn: sqlite3.Connection, table: str, shape: dict[str, str],
+              version: int) -> dict[str, str]:
+    """The columns ``table`` must have in a pack of schema ``version``: without the ones
+    a later migration added (:data:`ADDED_COLUMNS`) when the pack is older and has none
+    of them."""
+    added = ADDED_COLUMNS.get(table)
+    if added is None or version >= added[0]:
+        return shape
+    have = {r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')}
+    if have & added[1]:
+        return shape
+    return {col: kind for col, kind in shape.items() if col not in added[1]}
+
+
+def _schema_text_problem(conn: sqlite3.Connection, version: int) -> str | None:
     """A catalogue table whose ``CREATE TABLE`` text is not ours (a ``CHECK``, a default,
     a collation added by hand), or a ``UNIQUE`` index on one that we never create."""
     for table, sql in conn.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name IN "
             f"({', '.join('?' * len(SCHEMA_DIGESTS))})", tuple(SCHEMA_DIGESTS)):
-        if not isinstance(sql, str) or schema_digest(sql) != SCHEMA_DIGESTS[table]:
+        added = ADDED_COLUMNS.get(table)
+        allowed = {SCHEMA_DIGESTS[table]} | (
+            {added[2]} if added is not None and version < added[0] else set())
+        if not isinstance(sql, str) or schema_digest(sql) not in allowed:
             return _("the table {table} has rules that tde-desktop never writes").format(
                 table=table)
     for table in SCHEMA_DIGESTS:

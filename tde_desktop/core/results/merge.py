@@ -64,7 +64,7 @@ from tde_desktop.core.results.merge_rows import BOOKKEEPING, content_hash
 from tde_desktop.core.workshop.flag_dataset import fill_flag_datasets
 
 #: Bookkeeping that still travels with the version kept live.
-_FOLLOW_WINNER = frozenset({"updated_at", "content_hash", "device_id"})
+_FOLLOW_WINNER = frozenset({"updated_at", "content_hash", "device_id", "lang"})
 #: Merged row by row, in this order (views first: exercises point at them).
 _ROW_TABLES = ("_tde_views", "_tde_workshops", "_tde_exercises", "_tde_participants",
                "_tde_responses")

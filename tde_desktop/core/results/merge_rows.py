@@ -17,8 +17,10 @@ BOOKKEEPING: dict[str, frozenset[str]] = {
                                  "current_exercise_id", "started_at", "ended_at"}),
     "_tde_exercises": frozenset({"position", "status", "opened_at", "closed_at", "revealed"}),
     "_tde_participants": frozenset({"code", "created_at", "device_id", "withdrawn_at"}),
+    # lang: the language an answer was given in says how it came, not what it is; a pack
+    # older than migration 7 has none, and its answers are not conflicts for that
     "_tde_responses": frozenset({"created_at", "updated_at", "seq", "device_id", "approved",
-                                 "deleted", "content_hash"}),
+                                 "deleted", "content_hash", "lang"}),
     "_tde_views": frozenset({"id", "created_at"}),
     "_tde_moderation": frozenset({"updated_at"}),
     "_tde_tidy": frozenset({"id", "undone_at"}),

@@ -46,6 +46,8 @@ RESPONSE_COLUMNS: dict[str, str] = {
     "dataset_table": "Table of the dataset a record flag or story points at",
     "record_rowid": "Row id, in that table, of the record flagged or referred to",
     "answered_at": "When the answer was last given (UTC)",
+    "language": "Language the answer was given in, as a code (en, es, zh_CN, ar...); empty "
+                "for answers given before the app recorded it",
 }
 PARTICIPANT_COLUMNS: dict[str, str] = {
     "workshop": "Workshop title",
@@ -149,6 +151,12 @@ def _prompt_lookup(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
     return prompts
 
 
+def _lang_column(conn: sqlite3.Connection) -> str:
+    """The answers' language, or '' from a pack older than migration 7."""
+    have = {r[1] for r in conn.execute("PRAGMA src.table_info(_tde_responses)")}
+    return "r.lang" if "lang" in have else "''"
+
+
 def _kind_lookup(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
     return {(ex_id, key): kind
             for ex_id, config in conn.execute("SELECT id, config FROM src._tde_exercises")
@@ -204,8 +212,8 @@ def _copy_workshops(conn: sqlite3.Connection, k: int = 5,
         "CASE WHEN e.type = 'data_story' AND r.answer_code != 'quote' THEN '' "
         "WHEN r.approved != 1 THEN '' WHEN " + edited + " != '' THEN " + edited + " "
         "ELSE r.answer_text END, r.answer_label, r.answer_code, r.rating, r.tags, r.amount, "
-        "r.dataset_id, r.record_rowid, r.updated_at, e.dataset_id "
-        "FROM src._tde_responses r "
+        "r.dataset_id, r.record_rowid, r.updated_at, e.dataset_id, " + _lang_column(conn) +
+        " FROM src._tde_responses r "
         "JOIN src._tde_participants p ON p.id = r.participant_id "
         "JOIN src._tde_exercises e ON e.id = r.exercise_id "
         "JOIN src._tde_workshops w ON w.id = r.workshop_id "
@@ -220,7 +228,7 @@ def _copy_workshops(conn: sqlite3.Connection, k: int = 5,
         f"INSERT INTO responses VALUES ({', '.join('?' * len(RESPONSE_COLUMNS))})",
         [(r[0], r[1], r[2], r[4], prompts.get((r[3], r[4]), ""), *r[5:12],
           tables.get(flag_dataset_id(kinds.get((r[3], r[4])), r[12], r[13], r[15])),
-          r[13], r[14]) for r in rows])
+          r[13], r[14], r[16]) for r in rows])
     described = _("Anonymised: codes only, no contact details; withdrawn participants "
                   "and stories without consent to quote are left out.")
     return {

@@ -55,6 +55,7 @@ class Answer:
     corrected_text: str = ""  # the facilitator's typo correction, or ''
     id: str = ""
     rejected: bool = False
+    lang: str = ""  # the language it was given in (a code), '' if not recorded
 
     @property
     def moderated_text(self) -> str:
@@ -74,6 +75,12 @@ class Answer:
 def _has_moderation(pack: Pack) -> bool:
     return pack.conn.execute("SELECT 1 FROM sqlite_master WHERE name = '_tde_moderation'"
                              ).fetchone() is not None
+
+
+def _lang_column(pack: Pack) -> str:
+    """The answers' language, or '' in a pack older than migration 7 opened read-only."""
+    have = {r[1] for r in pack.conn.execute("PRAGMA table_info(_tde_responses)")}
+    return "r.lang" if "lang" in have else "''"
 
 
 def _json_list(raw: str | None) -> list[Any]:
@@ -114,7 +121,8 @@ class WorkbookData:
         cur = pack.conn.execute(
             "SELECT exercise_id, participant_id, question_key, answer, answer_text, "
             "answer_label, answer_code, rating, tags, items, dataset_id, record_rowid, amount, "
-            "rank, r.updated_at, approved, " + edited + ", r.id FROM _tde_responses r "
+            "rank, r.updated_at, approved, " + edited + ", r.id, " + _lang_column(pack)
+            + " FROM _tde_responses r "
             + joined + "WHERE workshop_id = ? AND deleted = 0 ORDER BY seq",
             (workshop_id,))
         for row in cur:
@@ -131,7 +139,7 @@ class WorkbookData:
                 exercise, question, person, row[2], json.loads(row[3]),
                 row[4], row[5], row[6], row[7], _json_list(row[8]), _json_list(row[9]),
                 dataset_id, row[11], row[12], row[13], row[14], bool(row[15]), str(row[16]),
-                str(row[18]), bool(row[17])))
+                str(row[18]), bool(row[17]), str(row[19])))
 
     @property
     def safe_signin(self) -> list[dict[str, str]]:

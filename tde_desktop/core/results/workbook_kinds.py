@@ -9,7 +9,7 @@ from typing import Any
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import quote
 from tde_desktop.core.results.workbook_data import Answer, WorkbookData
-from tde_desktop.core.results.workbook_sheets import FOLLOW_UP, table
+from tde_desktop.core.results.workbook_sheets import FOLLOW_UP, language_name, table
 from tde_desktop.core.workshop.tallies import tally
 from tde_desktop.core.xlsx_sheet_writer import SheetWriter
 
@@ -92,13 +92,14 @@ def _answer_of(a: Answer, key: str) -> Any:
 def write_data_requests(wb: Any, data: WorkbookData) -> str | None:
     answers = data.of_kind("data_request")
     headers = [_("Who needs it"), _("What data"), _("Format"), _("Department"), _("Why"),
-               _("Urgency"), _("Urgency code"), _("Participant or group"), _("Time (UTC)"),
-               *(_(h) for h in FOLLOW_UP)]
+               _("Urgency"), _("Urgency code"), _("Language"), _("Participant or group"),
+               _("Time (UTC)"), *(_(h) for h in FOLLOW_UP)]
     rows = [[data.free(a, _answer_of(a, "who")), data.main_text(a),
              data.free(a, _answer_of(a, "format")), data.free(a, _answer_of(a, "department")),
              data.free(a, _answer_of(a, "why")), data.label(a), a.answer_code,
-             a.participant.code, a.updated_at, None, None, None, None] for a in answers]
-    kinds = ["text"] * 8 + ["datetime", "text", "text", "text", "date"]
+             language_name(a.lang), a.participant.code, a.updated_at, None, None, None, None]
+            for a in answers]
+    kinds = ["text"] * 9 + ["datetime", "text", "text", "text", "date"]
     return table(wb, _("Data requests"), headers, rows, kinds=kinds).close()[0]
 
 
@@ -138,14 +139,14 @@ def _flagged_record(data: WorkbookData, a: Answer) -> str:
 def write_flags(wb: Any, data: WorkbookData) -> str | None:
     answers = data.of_kind("flag_record")
     headers = [_("Dataset"), _("Record id"), _("Record key fields"), _("Column"), _("Problem"),
-               _("Problem code"), _("Comment"), _("Suggested correction"),
+               _("Problem code"), _("Comment"), _("Suggested correction"), _("Language"),
                _("Participant or group"), _("Time (UTC)"), *(_(h) for h in FOLLOW_UP)]
     rows = [[data.dataset_title(a.dataset_id), a.record_rowid,
              _flagged_record(data, a), _answer_of(a, "column"),
              data.label(a), a.answer_code, data.main_text(a),
-             data.free(a, _answer_of(a, "correction")), a.participant.code, a.updated_at,
-             None, None, None, None] for a in answers]
-    kinds = ["text", "auto"] + ["text"] * 7 + ["datetime", "text", "text", "text", "date"]
+             data.free(a, _answer_of(a, "correction")), language_name(a.lang),
+             a.participant.code, a.updated_at, None, None, None, None] for a in answers]
+    kinds = ["text", "auto"] + ["text"] * 8 + ["datetime", "text", "text", "text", "date"]
     return table(wb, _("Data quality flags"), headers, rows, kinds=kinds).close()[0]
 
 
@@ -154,42 +155,45 @@ def write_stories(wb: Any, data: WorkbookData) -> str:
     consent to quote, and notes or open answers from participants who consented to
     be quoted at sign-in. Meant to be forwarded, so nothing unmoderated is on it."""
     headers = [_("Kind"), _("Exercise"), _("Title or prompt"), _("Text"), _("Themes"),
-               _("Theme codes"), _("Place"), _("Participant or group"), _("Time (UTC)")]
+               _("Theme codes"), _("Place"), _("Language"), _("Participant or group"),
+               _("Time (UTC)")]
     rows: list[list[Any]] = []
     for a in data.of_kind("story"):
         if a.answer_code == "quote" and a.moderated_text:
             rows.append([_("Story"), a.exercise.title, _answer_of(a, "title"),
                          a.moderated_text, data.label(a), ";".join(a.tags),
-                         _answer_of(a, "place"), a.participant.code, a.updated_at])
+                         _answer_of(a, "place"), language_name(a.lang), a.participant.code,
+                         a.updated_at])
     for a in data.of_kind("sticky_note", "open_text", "plan_feedback"):
         if a.participant.consent_quote and a.moderated_text:
             rows.append([_("Quote"), a.exercise.title, a.prompt, a.moderated_text,
-                         data.label(a), a.answer_code, "", a.participant.code, a.updated_at])
-    kinds = ["text"] * 8 + ["datetime"]
+                         data.label(a), a.answer_code, "", language_name(a.lang),
+                         a.participant.code, a.updated_at])
+    kinds = ["text"] * 9 + ["datetime"]
     return table(wb, _("Stories and quotes"), headers, rows, kinds=kinds).close()[0]
 
 
 def write_questions(wb: Any, data: WorkbookData) -> str | None:
     answers = data.of_kind("question_asked")
     headers = [_("Question"), _("Other data needed"), _("Where it could come from"),
-               _("Exercise"), _("Participant or group"), _("Time (UTC)")]
+               _("Exercise"), _("Language"), _("Participant or group"), _("Time (UTC)")]
     rows = [[data.main_text(a), data.free(a, _answer_of(a, "other_data")),
-             data.free(a, _answer_of(a, "source")), a.exercise.title, a.participant.code,
-             a.updated_at] for a in answers]
+             data.free(a, _answer_of(a, "source")), a.exercise.title, language_name(a.lang),
+             a.participant.code, a.updated_at] for a in answers]
     return table(wb, _("Questions asked"), headers, rows,
-                 kinds=["text"] * 5 + ["datetime"]).close()[0]
+                 kinds=["text"] * 6 + ["datetime"]).close()[0]
 
 
 def write_assets(wb: Any, data: WorkbookData) -> str | None:
     answers = data.of_kind("asset")
     headers = [_("Name"), _("Category"), _("Category code"), _("Location"), _("Grade"),
-               _("Note"), _("Participant or group"), _("Time (UTC)")]
+               _("Note"), _("Language"), _("Participant or group"), _("Time (UTC)")]
     rows = [[data.main_text(a), data.label(a), a.answer_code,
              data.free(a, _answer_of(a, "location")), a.rating,
-             data.free(a, _answer_of(a, "note")), a.participant.code, a.updated_at]
-            for a in answers]
+             data.free(a, _answer_of(a, "note")), language_name(a.lang), a.participant.code,
+             a.updated_at] for a in answers]
     return table(wb, _("Assets"), headers, rows, kinds=[
-        "text", "text", "text", "text", "auto", "text", "text", "datetime"]).close()[0]
+        "text", "text", "text", "text", "auto", "text", "text", "text", "datetime"]).close()[0]
 
 
 def write_evaluation(wb: Any, data: WorkbookData) -> str | None:
@@ -198,7 +202,7 @@ def write_evaluation(wb: Any, data: WorkbookData) -> str | None:
     evaluation = [e for e in data.exercises if e.type == "evaluation"]
     if not evaluation:
         return None
-    headers = [_("Question"), _("Answer"), _("Code"), _("Count"), _("Share"),
+    headers = [_("Question"), _("Answer"), _("Code"), _("Count"), _("Share"), _("Language"),
                _("Participant or group")]
     rows: list[list[Any]] = []
     charts: list[tuple[str, int, int]] = []
@@ -209,16 +213,16 @@ def write_evaluation(wb: Any, data: WorkbookData) -> str | None:
                 results = tally(data.pack, e.id, q.key, data.lang)
                 total = sum(r.value for r in results) or 1
                 first = len(rows) + 2
-                rows += [[prompt, r.label, r.code, r.value, round(r.value / total, 3), None]
-                         for r in results]
+                rows += [[prompt, r.label, r.code, r.value, round(r.value / total, 3), None,
+                          None] for r in results]
                 charts.append((prompt, first, len(rows) + 1))
             else:
                 # open answers only as the facilitator approved them: this sheet is shared
-                rows += [[prompt, a.moderated_text, None, None, None, a.participant.code]
-                         for a in data.answers if a.exercise.id == e.id
+                rows += [[prompt, a.moderated_text, None, None, None, language_name(a.lang),
+                          a.participant.code] for a in data.answers if a.exercise.id == e.id
                          and a.question_key == q.key and a.moderated_text]
     writer = table(wb, _("Evaluation"), headers, rows,
-                   kinds=["text", "text", "text", "auto", "auto", "text"])
+                   kinds=["text", "text", "text", "auto", "auto", "text", "text"])
     for i, (name, first, last) in enumerate(charts):
         _bar_chart(writer, name, 2, 4, first, last, f"H{2 + i * CHART_ROWS}", _("Count"))
     _keep_charts_whole(writer, len(charts))

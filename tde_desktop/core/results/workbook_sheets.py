@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from tde_desktop import __version__
-from tde_desktop.core.i18n import N_, SUPPORTED_LANGUAGES, _, ngettext
+from tde_desktop.core.i18n import N_, SUPPORTED_LANGUAGES, _, display_name, ngettext
 from tde_desktop.core.pack import utc_now
 from tde_desktop.core.results.privacy import (
     HIDDEN,
@@ -63,6 +63,14 @@ def print_setup(sheet: Any) -> None:
     sheet.repeat_rows(0)
     sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
     sheet.set_footer("&L&A&R&P / &N")
+
+
+def language_name(code: str) -> str:
+    """What a recorded answer language is called, as the About sheet names languages (the
+    name its readers use: "Español", "English"); '' when none was recorded."""
+    if not code:
+        return ""
+    return SUPPORTED_LANGUAGES.get(code) or display_name(code)
 
 
 def _given(value: str) -> str:
@@ -185,8 +193,8 @@ def write_responses(wb: Any, data: WorkbookData) -> str:
     """Every live answer, one row each; free text as :meth:`WorkbookData.main_text` and
     :meth:`WorkbookData.free` allow (approved and corrected, unless an internal copy)."""
     headers = [_("Exercise"), _("Exercise type"), _("Question"), _("Prompt"),
-               _("Participant or group"), _("Answer text"), _("Label"), _("Code"),
-               _("Rating"), _("Tags"), _("Amount"), _("Rank"), _("Time (UTC)")]
+               _("Participant or group"), _("Answer text"), _("Language"), _("Label"),
+               _("Code"), _("Rating"), _("Tags"), _("Amount"), _("Rank"), _("Time (UTC)")]
     prompts: dict[tuple[str, str], str] = {}  # one per question, not one per answer
 
     def prompt(a: Any) -> str:
@@ -199,13 +207,14 @@ def write_responses(wb: Any, data: WorkbookData) -> str:
         return a.question is not None and a.question.kind == "story" and not a.question.options
 
     rows = ([a.exercise.title, a.exercise.type, a.question_key, prompt(a), a.participant.code,
-             data.main_text(a), data.free(a, data.label(a)) if free_tags(a) else data.label(a),
+             data.main_text(a), language_name(a.lang),
+             data.free(a, data.label(a)) if free_tags(a) else data.label(a),
              a.answer_code, a.rating,
              data.free(a, "; ".join(a.tags)) if free_tags(a) else "; ".join(a.tags),
              a.amount, a.rank, a.updated_at]
             for a in data.answers)
-    kinds = ["auto"] * 4 + ["text", "text", "text", "text", "auto", "text", "auto", "auto",
-                            "datetime"]
+    kinds = ["auto"] * 4 + ["text", "text", "text", "text", "text", "auto", "text", "auto",
+                            "auto", "datetime"]
     return table(wb, _("Responses"), headers, rows, kinds=kinds).close()[0]
 
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tde_desktop.core.errors import TdeError
-from tde_desktop.core.i18n import _
+from tde_desktop.core.i18n import SUPPORTED_LANGUAGES, _
 from tde_desktop.core.pack import Pack, utc_now
 from tde_desktop.core.workshop.answer_checks import AnswerRejected, validate_answer
 from tde_desktop.core.workshop.exercises import Question, questions_from_config
@@ -64,6 +64,8 @@ class Response:
     approved: bool = False
     deleted: bool = False
     content_hash: str = ""
+    #: the language the answer was given in (a code), '' if not recorded (older answers)
+    lang: str = ""
 
 
 def _response(record: dict[str, Any]) -> Response:
@@ -138,6 +140,10 @@ def submit_answer(pack: Pack, *, workshop_id: str, exercise_id: str, participant
     ``writer``, if given, is held from the start of the write to its commit only (the
     checks before and the read after run outside it): a server whose threads share
     one pack takes turns on it instead of SQLite's busy waiting.
+
+    ``lang`` is the language the participant answered in (the phone's, the kiosk's
+    choice, the paper sheet's); it is stored with the answer when it is one of
+    :data:`~tde_desktop.core.i18n.SUPPORTED_LANGUAGES`, else '' (not recorded).
     """
     if pack.conn.in_transaction:
         raise RuntimeError("submit_answer must run in its own transaction")
@@ -160,6 +166,7 @@ def submit_answer(pack: Pack, *, workshop_id: str, exercise_id: str, participant
         "items": json.dumps([vars(i) for i in normal.items], ensure_ascii=False),
         "dataset_id": normal.dataset_id, "record_rowid": normal.record_rowid,
         "amount": normal.amount, "rank": normal.rank, "content_hash": digest,
+        "lang": lang if lang in SUPPORTED_LANGUAGES else "",
     }
     # FULL makes each commit reach the disk even in WAL mode, so an acknowledged
     # answer also survives a power cut, not only a crash of the app.
