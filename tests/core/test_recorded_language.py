@@ -327,3 +327,29 @@ def test_results_only_and_publish_carry_the_language(base: dict[str, Any],
         assert {row[0] for row in conn.execute("SELECT language FROM responses")} == {""}
     finally:
         conn.close()
+
+
+def test_libreoffice_reads_the_language_column(base: dict[str, Any], tmp_path: Path) -> None:
+    """A real spreadsheet program shows the Responses sheet's Language cells as written."""
+    import subprocess
+
+    from tests.core.test_libreoffice import _soffice
+
+    soffice = _soffice()
+    with Pack.open(base["path"]) as pack:
+        _bilingual(pack, base)
+        sheets = export_workbook(pack, base["ws"], tmp_path / "book.xlsx")
+    number = sheets.index("Responses") + 1
+    profile = tmp_path / "lo-profile"
+    result = subprocess.run(
+        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to",
+         f"csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,{number}",
+         "--outdir", str(tmp_path / "lo"), str(tmp_path / "book.xlsx")],
+        capture_output=True, text=True, timeout=180, check=False)
+    found = list((tmp_path / "lo").glob("*.csv"))
+    assert len(found) == 1, result.stderr or result.stdout
+    with found[0].open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    languages = {row["Answer text"]: row["Language"] for row in rows}
+    assert languages["Hay muchas casas vacías"] == "Español"
+    assert languages["Too many empty houses"] == "English"
