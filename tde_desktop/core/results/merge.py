@@ -13,7 +13,8 @@ Rules (each makes merging order-independent and idempotent):
   nothing.
 * Two versions of one row are compared by a hash of the row with its
   bookkeeping left out (:data:`BOOKKEEPING`: times, sequence numbers, devices,
-  live state such as "exercise open", salted PIN hashes, participant codes).
+  the language an answer was given in (a pack older than schema 7 has none), live
+  state such as "exercise open", salted PIN hashes, participant codes).
   When the versions differ it is a *conflict*: for answers and workshops the
   version with the later ``updated_at`` stays live (equal times: the larger
   content hash, so the outcome does not depend on merge order); exercises,
