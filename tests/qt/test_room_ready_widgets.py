@@ -5,13 +5,14 @@ instead of cutting them off."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, QRect, Qt
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtCore import QEvent, QItemSelectionModel, QPoint, QRect, Qt
+from PySide6.QtGui import QAccessible, QColor, QHelpEvent, QImage
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QStyle,
     QStyleOptionButton,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -27,8 +29,12 @@ from tde_desktop.core.explore.record_search import key_columns, search_records
 from tde_desktop.core.importers import import_file
 from tde_desktop.core.pack import Pack
 from tde_desktop.qt.common import theme
+from tde_desktop.qt.common.elided_combo import ELLIPSIS, ElidedComboBox
+from tde_desktop.qt.common.text_direction import plain
 from tde_desktop.qt.explorer.dataset_table_model import DatasetTableModel
 from tde_desktop.qt.explorer.dataset_view import DatasetView
+from tests.conftest import shared
+from tests.qt.conftest import wait_idle
 
 
 @pytest.fixture
@@ -167,3 +173,81 @@ def test_the_grid_writes_whole_numbers_as_a_spreadsheet_does(qtbot: Any, grants:
     assert [r.rowid for r in found] == [1]
     assert "2500000.0" not in [v for _label, v in found[0].fields]
     assert "2500000" in [v for _label, v in found[0].fields]
+
+
+# -- long entries in combo boxes -------------------------------------------------------------
+
+LONG_TITLE = ("Neighbourhood statistical areas as drawn by the planning department in 2010, "
+              "with the community statistical area names used in the Vital Signs reports "
+              "and the council district of each area, as revised in 2020")[:200]
+
+
+def whole_text_reachable(box: ElidedComboBox, text: str) -> None:
+    """``box`` draws ``text`` cut with "…" and keeps it whole everywhere else."""
+    assert len(text) == 200
+    assert box.currentText() == text
+    shown = plain(box.shown_text())
+    assert shown.endswith(ELLIPSIS)
+    assert text.startswith(shown[:-1])
+    assert len(shown) < len(text)
+    assert box.is_elided()
+    assert text in html.unescape(box.tooltip_text())
+    assert text in html.unescape(box.itemData(box.currentIndex(), Qt.ItemDataRole.ToolTipRole))
+    access = QAccessible.queryAccessibleInterface(box)
+    assert access is not None
+    assert access.text(QAccessible.Text.Value) == text  # what a screen reader reads
+    # (the name is the box's accessible name, or on Linux its entry, as Qt gives it)
+    assert access.text(QAccessible.Text.Name) in (box.accessibleName(), text)
+
+
+def test_a_long_dataset_name_is_cut_with_an_ellipsis_and_kept_whole(
+        make_main_window: Any, baltimore_pack: Path, qtbot: Any, text_scale: Any) -> None:
+    with Pack.open(baltimore_pack) as pack:
+        import_file(pack, shared("samples/baltimore/neighborhoods.geojson"), title=LONG_TITLE)
+    text_scale(2.0)
+    window = make_main_window(baltimore_pack)
+    window.resize(1280, 720)
+    map_view = window.explorer.show_panel("MapView")
+    wait_idle(qtbot)
+    box = map_view.boundary_box
+    assert isinstance(box, ElidedComboBox)
+    assert box.width() < window.width()  # the name did not widen the panel or the window
+    whole_text_reachable(box, LONG_TITLE)
+    # hovering the box shows the whole name, above the box's own tooltip if it has one
+    box.setToolTip("Areas the points are counted in")
+    QApplication.sendEvent(box, QHelpEvent(QEvent.Type.ToolTip, QPoint(5, 5),
+                                           box.mapToGlobal(QPoint(5, 5))))
+    assert QToolTip.isVisible()
+    shown_tip = html.unescape(QToolTip.text())
+    assert LONG_TITLE[:60] in shown_tip.replace("<br>", " ")
+    assert "Areas the points are counted in" in shown_tip
+    QToolTip.hideText()
+
+
+def test_elided_box_in_a_narrow_window(qtbot: Any) -> None:
+    window = QWidget()
+    layout = QVBoxLayout(window)
+    box = ElidedComboBox()
+    box.setAccessibleName("Dataset")
+    layout.addWidget(box)
+    box.addItem("Ward", 1)
+    box.addItem(LONG_TITLE, 2)
+    box.addItem("Tree", 3)
+    box.setItemData(2, "Street trees, from the city", Qt.ItemDataRole.ToolTipRole)
+    qtbot.addWidget(window)
+    window.resize(300, 60)
+    window.show()
+    qtbot.waitExposed(window)
+    assert not box.is_elided()  # a short entry is drawn whole, with the box's own tooltip
+    assert box.tooltip_text() == box.toolTip()
+    box.setCurrentIndex(1)
+    whole_text_reachable(box, LONG_TITLE)
+    # an entry's own tooltip is kept; a renamed entry's tooltip follows its new text
+    assert box.itemData(2, Qt.ItemDataRole.ToolTipRole) == "Street trees, from the city"
+    box.setItemText(0, "Ward (2023 boundaries)")
+    assert "Ward (2023 boundaries)" in box.itemData(0, Qt.ItemDataRole.ToolTipRole)
+    # the box's width follows a few characters and the layout, never its longest entry
+    assert box.sizeHint().width() < box.fontMetrics().horizontalAdvance(LONG_TITLE) / 3
+    image = box.grab().toImage()
+    box.setItemText(1, LONG_TITLE[:150] + "something else entirely at the end, never shown")
+    assert box.grab().toImage() == image  # the same beginning draws the same

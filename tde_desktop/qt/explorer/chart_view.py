@@ -38,6 +38,7 @@ from tde_desktop.core.explore import charts, figure_look, views
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import ColumnInfo, Pack
 from tde_desktop.qt.common import theme
+from tde_desktop.qt.common.elided_combo import ElidedComboBox
 from tde_desktop.qt.common.ops import error_text, run_op, show_message
 from tde_desktop.qt.common.shown_text import TIP_LIMIT, shown_text
 from tde_desktop.qt.explorer.column_labels import fill_column_box
@@ -140,9 +141,9 @@ class ChartView(QWidget):
         self.kind_box.setAccessibleName(_("Kind of chart"))
         for kind, text in kind_names().items():
             self.kind_box.addItem(text, kind)
-        self.x_box = QComboBox()
+        self.x_box = ElidedComboBox()
         self.x_box.setAccessibleName(_("Column along the bottom"))
-        self.y_box = QComboBox()
+        self.y_box = ElidedComboBox()
         self.y_box.setAccessibleName(_("Number to add up"))
         self.unit_box = QComboBox()
         self.unit_box.setAccessibleName(_("Time unit"))
@@ -189,8 +190,8 @@ class ChartView(QWidget):
         layout.addLayout(row3)
         self._generation = 0
         self.kind_box.currentIndexChanged.connect(self._kind_changed)
-        for box in (self.x_box, self.y_box, self.unit_box):
-            box.currentIndexChanged.connect(lambda _i: self.refresh())
+        for combo in (self.x_box, self.y_box, self.unit_box):
+            combo.currentIndexChanged.connect(lambda _i: self.refresh())
         self.save_button.clicked.connect(self.ask_save_image)
         self.view_button.clicked.connect(self.ask_save_view)
         explorer.dataset_changed.connect(self._kind_changed)

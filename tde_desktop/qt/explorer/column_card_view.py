@@ -9,7 +9,6 @@ from typing import Any
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QSizePolicy,
@@ -23,6 +22,7 @@ from tde_desktop.core.explore.labels import plain_label
 from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.numbers import format_number
 from tde_desktop.core.pack import Pack
+from tde_desktop.qt.common.elided_combo import ElidedComboBox
 from tde_desktop.qt.common.ops import plain_tooltip
 from tde_desktop.qt.explorer.column_labels import column_tooltip, fill_column_box, shown_label
 from tde_desktop.qt.explorer.dataset_card import RIGHT, table_row, wrappable
@@ -99,7 +99,7 @@ class ColumnCardView(QWidget):
         super().__init__(parent)
         self.explorer = explorer
         self.card: column_card.ColumnCard | None = None
-        self.column_box = QComboBox()
+        self.column_box = ElidedComboBox()
         self.column_box.setAccessibleName(_("Column to describe"))
         self.text = QLabel()
         self.text.setAccessibleName(_("Column card"))

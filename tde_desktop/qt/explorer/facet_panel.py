@@ -12,7 +12,6 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -27,6 +26,7 @@ from tde_desktop.core.explore.filters import Filter, format_value, where_for
 from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.numbers import format_number
 from tde_desktop.core.pack import ColumnInfo, Pack, quote
+from tde_desktop.qt.common.elided_combo import ElidedComboBox
 from tde_desktop.qt.common.shown_text import shown_text
 from tde_desktop.qt.common.text_direction import isolate
 from tde_desktop.qt.explorer.column_labels import fill_column_box
@@ -133,7 +133,7 @@ class FacetPanel(QWidget):
     def __init__(self, explorer: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.explorer = explorer
-        self.column_box = QComboBox()
+        self.column_box = ElidedComboBox()
         self.column_box.setAccessibleName(_("Column to count values of"))
         self.note = QLabel()
         self.note.setTextFormat(Qt.TextFormat.PlainText)  # counts of pack values: never markup

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -17,9 +16,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSizePolicy,
-    QStyle,
-    QStyleOptionComboBox,
-    QStylePainter,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -29,8 +25,8 @@ from tde_desktop.core.explore.filters import Filter
 from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.numbers import format_number
 from tde_desktop.core.pack import ColumnInfo
-from tde_desktop.core.text_direction import isolate
 from tde_desktop.qt.common import theme
+from tde_desktop.qt.common.elided_combo import ElidedComboBox
 from tde_desktop.qt.common.shown_text import shown_text
 from tde_desktop.qt.explorer.column_labels import fill_column_box, shown_label
 from tde_desktop.qt.explorer.flow_layout import FlowLayout
@@ -82,40 +78,6 @@ def make_filter(column: ColumnInfo, op: str, value: str = "", value2: str = "") 
     return Filter(column.name, op, parse_value(value, column.type))
 
 
-class ColumnBox(QComboBox):
-    """A combo box that shows a long column name by its beginning: cut at its end with "…"
-    and laid out in its own direction, in a window of either direction ("Number of the
-    pro…", where a right-to-left window's right alignment showed "er of the property").
-
-    Only the drawn text changes: the items, :meth:`currentText` and what a screen reader
-    hears stay whole."""
-
-    def shown_text(self) -> str:
-        """The text drawn in the box now (with its isolate marks)."""
-        option = QStyleOptionComboBox()
-        self.initStyleOption(option)
-        return self._fitted(option)
-
-    def _fitted(self, option: QStyleOptionComboBox) -> str:
-        rect = self.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, option,
-                                           QStyle.SubControl.SC_ComboBoxEditField, self)
-        width = rect.width() - 2  # the style draws the text 1 px inside each side
-        if not option.currentIcon.isNull():
-            width -= option.iconSize.width() + 4
-        return isolate(self.fontMetrics().elidedText(
-            option.currentText, Qt.TextElideMode.ElideRight, max(0, width)))
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        # QComboBox.paintEvent, with the label's text fitted first.
-        painter = QStylePainter(self)
-        painter.setPen(self.palette().color(QPalette.ColorRole.Text))
-        option = QStyleOptionComboBox()
-        self.initStyleOption(option)
-        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, option)
-        option.currentText = self._fitted(option)
-        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
-
-
 class FilterBar(QWidget):
     """Add filters in plain words; remove them by clicking their chip."""
 
@@ -127,12 +89,9 @@ class FilterBar(QWidget):
         self.columns: list[ColumnInfo] = []
         self.filters: list[Filter] = []
 
-        self.column_box = ColumnBox()
+        self.column_box = ElidedComboBox(min_chars=10)
         self.column_box.setAccessibleName(_("Filter column"))
         self.column_box.setToolTip(_("The column to filter on"))
-        self.column_box.setMinimumContentsLength(10)
-        self.column_box.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.op_box = QComboBox()
         self.op_box.setAccessibleName(_("Filter condition"))
         self.value_edit = QLineEdit()

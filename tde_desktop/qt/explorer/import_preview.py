@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from tde_desktop.core.i18n import _
 from tde_desktop.core.importers.preview import Preview
+from tde_desktop.qt.common.elided_combo import ElidedComboBox
 
 #: encodings offered (the detected one is added when it is not among them)
 ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "latin-1", "iso-8859-15", "utf-16", "mac_roman",
@@ -43,7 +44,7 @@ def quotes() -> list[tuple[str, str]]:
 
 
 def _combo(name: str, items: list[tuple[str, str]] | None = None) -> QComboBox:
-    box = QComboBox()
+    box = ElidedComboBox()
     box.setAccessibleName(name)
     box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     box.setMinimumContentsLength(10)

@@ -15,12 +15,13 @@ from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from tde_desktop.core.explore import figure_look, maps
 from tde_desktop.core.i18n import _
 from tde_desktop.core.pack import Pack
 from tde_desktop.qt.common import theme
+from tde_desktop.qt.common.elided_combo import ElidedComboBox
 from tde_desktop.qt.common.ops import error_text, run_op
 from tde_desktop.qt.common.shown_text import TIP_LIMIT, shown_text
 from tde_desktop.qt.explorer.column_labels import fill_column_box
@@ -33,11 +34,11 @@ class MapView(QWidget):
         super().__init__(parent)
         self.explorer = explorer
         self.map_data: maps.MapData | None = None
-        self.boundary_box = QComboBox()
+        self.boundary_box = ElidedComboBox()
         self.boundary_box.setAccessibleName(_("Areas to count in"))
-        self.join_box = QComboBox()
+        self.join_box = ElidedComboBox()
         self.join_box.setAccessibleName(_("Column naming the area of each row"))
-        self.area_name_box = QComboBox()
+        self.area_name_box = ElidedComboBox()
         self.area_name_box.setAccessibleName(_("Column naming each area"))
         self.figure = Figure(figsize=(6, 5), dpi=96)
         self.canvas = FigureCanvasQTAgg(self.figure)

@@ -37,6 +37,7 @@ from tde_desktop.core.workshop import workshops as ws
 from tde_desktop.core.workshop.agenda import add_exercise_from_template
 from tde_desktop.core.workshop.exercises import MODES, QUESTION_KINDS, label_text
 from tde_desktop.core.workshop.templates import load_templates
+from tde_desktop.qt.common.elided_combo import ElidedComboBox
 from tde_desktop.qt.workshop.agenda_editor_widgets import (
     FormScroll,
     InstructionsEdit,
@@ -77,7 +78,7 @@ class AgendaEditor(QWidget):
         self.exercise_list.currentRowChanged.connect(self._exercise_chosen)
         column.addWidget(QLabel(_("Exercises")))
         column.addWidget(self.exercise_list, 1)
-        self.template_box = QComboBox()
+        self.template_box = ElidedComboBox()
         self.template_box.setAccessibleName(_("Template for a new exercise"))
         # Long template titles are elided rather than widening the window.
         self.template_box.setSizeAdjustPolicy(

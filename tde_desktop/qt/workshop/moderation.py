@@ -14,7 +14,6 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QGridLayout,
@@ -35,6 +34,7 @@ from tde_desktop.core.workshop import moderation as mod
 from tde_desktop.core.workshop import workshops as ws
 from tde_desktop.core.workshop.answer_checks import MAX_TEXT
 from tde_desktop.core.workshop.room_state import Change
+from tde_desktop.qt.common.elided_combo import ElidedComboBox
 from tde_desktop.qt.common.shown_text import PROSE_LIMIT, shown_text
 
 #: the console's step runner: (what, action, inverse, changes) -> succeeded
@@ -109,7 +109,7 @@ class ModerationPanel(QWidget):
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
         shown = QLabel(_("Notes of:"))
-        self.filter_box = QComboBox()
+        self.filter_box = ElidedComboBox()
         self.filter_box.setAccessibleName(_("Show the notes of"))
         shown.setBuddy(self.filter_box)
         self.filter_box.currentIndexChanged.connect(lambda _i: self.reload(force=True))

@@ -32,6 +32,7 @@ from tde_desktop.core.workshop import workshops as ws
 from tde_desktop.core.workshop.agenda import create_from_agenda
 from tde_desktop.core.workshop.exercises import label_text
 from tde_desktop.core.workshop.templates import load_agendas
+from tde_desktop.qt.common.elided_combo import ElidedComboBox
 from tde_desktop.qt.common.ops import Op, run_op, show_message
 from tde_desktop.qt.workshop.pin_dialog import PinDialog, ask_pin
 
@@ -45,7 +46,7 @@ class NewWorkshopDialog(QDialog):
         self.setAccessibleName(_("New workshop"))
         layout = QVBoxLayout(self)
         form = QFormLayout()
-        self.agenda_box = QComboBox()
+        self.agenda_box = ElidedComboBox(min_chars=50)  # agenda titles whole, if they fit
         lang = current_language()
         for name, agenda in sorted(load_agendas().items()):
             self.agenda_box.addItem(label_text(agenda.title, lang), name)
