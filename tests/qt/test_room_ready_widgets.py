@@ -107,6 +107,38 @@ def test_check_boxes_and_radio_buttons_grow_with_the_text_in_the_calm_theme(
     assert QColor(image.pixelColor(painted(image).topLeft())).lightness() < 230  # an outline
 
 
+def _luminance(colour: QColor) -> float:
+    def channel(value: int) -> float:
+        v = value / 255
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+    return (0.2126 * channel(colour.red()) + 0.7152 * channel(colour.green())
+            + 0.0722 * channel(colour.blue()))
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """The WCAG contrast ratio of two colours (1 to 21)."""
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@pytest.mark.parametrize("scale", [1.0, 2.0])
+def test_check_box_and_radio_outlines_stand_out_from_the_window(
+        qtbot: Any, text_scale: Any, scale: float) -> None:
+    """The edge of an empty box or circle is at least 3:1 against the window and against
+    the white inside (WCAG non-text contrast); Fusion's own outline was about 2:1."""
+    text_scale(scale)
+    window = QColor(theme.CALM["window"])
+    _window, box, radio = shown_buttons(qtbot)
+    for button in (box, radio):
+        image = button.grab().toImage()
+        edge = painted(image)
+        y = edge.center().y()
+        darkest = min((image.pixelColor(x, y) for x in range(edge.left(), edge.center().x())),
+                      key=_luminance)
+        assert contrast(darkest, window) >= 3.0, (type(button).__name__, darkest.name())
+        assert contrast(darkest, QColor(theme.CALM["base"])) >= 3.0
+
+
 def test_large_check_box_still_toggles_by_click_and_space(qtbot: Any, text_scale: Any) -> None:
     text_scale(2.0)
     window, box, radio = shown_buttons(qtbot)
