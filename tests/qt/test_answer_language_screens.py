@@ -49,7 +49,9 @@ def test_paper_answers_are_stored_in_the_exercise_language(qtbot: Any, pack: Pac
     qtbot.addWidget(entry)
     assert entry.lang == "es"
     note, choice, result = (entry.table.item(0, col) for col in (0, 1, entry.code_col + 1))
-    assert note is not None and choice is not None and result is not None
+    assert note is not None
+    assert choice is not None
+    assert result is not None
     note.setText("Hay demasiadas casas vacías")
     choice.setText(station.questions[1].options[0].code)
     assert entry.save() == 1, result.text()
