@@ -5,11 +5,15 @@ what workshops heard, anonymised: participants appear by code only, with no
 contact details, device ids or consent-to-contact flags; withdrawn
 participants, undone answers, free text the facilitator did not approve and the
 text of stories whose authors did not consent to be quoted are left out; approved
-text is published as corrected. ``metadata.json`` follows the format
-Datasette reads (top-level title/description/license/source and
-``databases -> name -> tables -> table`` with a description per column), so
-``datasette published.db --metadata metadata.json`` shows the provenance of
-every table.
+text is published as corrected. The language each answer was given in is not
+published: next to the sign-in fields it could single a participant out (the one
+Arabic speaker of a small group), and the participants' fields are only
+k-anonymised among themselves. The department's workbook has it.
+
+``metadata.json`` follows the format Datasette reads (top-level
+title/description/license/source and ``databases -> name -> tables -> table`` with a
+description per column), so ``datasette published.db --metadata metadata.json`` shows
+the provenance of every table.
 """
 
 from __future__ import annotations
@@ -46,8 +50,6 @@ RESPONSE_COLUMNS: dict[str, str] = {
     "dataset_table": "Table of the dataset a record flag or story points at",
     "record_rowid": "Row id, in that table, of the record flagged or referred to",
     "answered_at": "When the answer was last given (UTC)",
-    "language": "Language the answer was given in, as a code (en, es, zh_CN, ar...); empty "
-                "for answers given before the app recorded it",
 }
 PARTICIPANT_COLUMNS: dict[str, str] = {
     "workshop": "Workshop title",
@@ -151,12 +153,6 @@ def _prompt_lookup(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
     return prompts
 
 
-def _lang_column(conn: sqlite3.Connection) -> str:
-    """The answers' language, or '' from a pack older than migration 7."""
-    have = {r[1] for r in conn.execute("PRAGMA src.table_info(_tde_responses)")}
-    return "r.lang" if "lang" in have else "''"
-
-
 def _kind_lookup(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
     return {(ex_id, key): kind
             for ex_id, config in conn.execute("SELECT id, config FROM src._tde_exercises")
@@ -212,8 +208,8 @@ def _copy_workshops(conn: sqlite3.Connection, k: int = 5,
         "CASE WHEN e.type = 'data_story' AND r.answer_code != 'quote' THEN '' "
         "WHEN r.approved != 1 THEN '' WHEN " + edited + " != '' THEN " + edited + " "
         "ELSE r.answer_text END, r.answer_label, r.answer_code, r.rating, r.tags, r.amount, "
-        "r.dataset_id, r.record_rowid, r.updated_at, e.dataset_id, " + _lang_column(conn) +
-        " FROM src._tde_responses r "
+        "r.dataset_id, r.record_rowid, r.updated_at, e.dataset_id "
+        "FROM src._tde_responses r "
         "JOIN src._tde_participants p ON p.id = r.participant_id "
         "JOIN src._tde_exercises e ON e.id = r.exercise_id "
         "JOIN src._tde_workshops w ON w.id = r.workshop_id "
@@ -228,7 +224,7 @@ def _copy_workshops(conn: sqlite3.Connection, k: int = 5,
         f"INSERT INTO responses VALUES ({', '.join('?' * len(RESPONSE_COLUMNS))})",
         [(r[0], r[1], r[2], r[4], prompts.get((r[3], r[4]), ""), *r[5:12],
           tables.get(flag_dataset_id(kinds.get((r[3], r[4])), r[12], r[13], r[15])),
-          r[13], r[14], r[16]) for r in rows])
+          r[13], r[14]) for r in rows])
     described = _("Anonymised: codes only, no contact details; withdrawn participants "
                   "and stories without consent to quote are left out.")
     return {
