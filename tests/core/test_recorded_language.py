@@ -357,3 +357,41 @@ def test_libreoffice_reads_the_language_column(base: dict[str, Any], tmp_path: P
     languages = {row["Answer text"]: row["Language"] for row in rows}
     assert languages["Hay muchas casas vacías"] == "Español"
     assert languages["Too many empty houses"] == "English"
+
+
+def test_published_choices_are_in_the_exercises_language_whoever_answered(
+        base: dict[str, Any], tmp_path: Path) -> None:
+    """The stored label is in the participant's language; the published one is built from
+    the codes in the exercise's, so a Spanish speaker's choice reads as an English one."""
+    options = [{"code": c, "label": {"en": en, "es": es}}
+               for c, en, es in (("parks", "Parks", "Parques"), ("lights", "Lights", "Luces"))]
+    with Pack.open(base["path"]) as pack:
+        pick = w.add_exercise(pack, base["ws"], type="evaluation", title="Pick one", config={
+            "questions": [{"key": "pick", "kind": "single_choice", "options": options,
+                           "text": {"en": "Which first?", "es": "¿Cuál primero?"}},
+                          {"key": "many", "kind": "multiple_choice", "options": options,
+                           "text": {"en": "Which?", "es": "¿Cuáles?"}}]})
+        stored = {}
+        for lang in ("es", "en"):
+            person = w.add_participant(pack, base["ws"])
+            stored[lang] = r.submit_answer(
+                pack, workshop_id=base["ws"], exercise_id=pick.id, participant_id=person.id,
+                question_key="pick", answer="parks", lang=lang).answer_label
+            r.submit_answer(pack, workshop_id=base["ws"], exercise_id=pick.id,
+                            participant_id=person.id, question_key="many",
+                            answer=["lights", "parks"], lang=lang)
+        db, _meta = publish(pack, tmp_path / "published.db")
+    assert stored == {"es": "Parques", "en": "Parks"}  # what the pack keeps differs
+    conn = sqlite3.connect(db)
+    try:
+        rows = conn.execute("SELECT question, prompt, answer_label, answer_code FROM "
+                            "responses WHERE exercise = 'Pick one' ORDER BY question"
+                            ).fetchall()
+    finally:
+        conn.close()
+    assert {row[2] for row in rows if row[0] == "pick"} == {"Parks"}
+    assert {row[1] for row in rows if row[0] == "pick"} == {"Which first?"}
+    many = {row[2] for row in rows if row[0] == "many"}
+    assert len(many) == 1
+    assert "Luces" not in next(iter(many))
+    assert set(next(iter(many)).split("; ")) == {"Lights", "Parks"}

@@ -25,12 +25,14 @@ from pathlib import Path
 from typing import Any
 
 from tde_desktop import __version__
-from tde_desktop.core.errors import ProgressCallback, report
+from tde_desktop.core.errors import ProgressCallback, TdeError, report
 from tde_desktop.core.explore.export_view import ExportFailed, replace_when_done
 from tde_desktop.core.i18n import _, ngettext
 from tde_desktop.core.pack import DatasetInfo, Pack, quote
 from tde_desktop.core.pack.table_copy import create_like, table_columns
 from tde_desktop.core.results.privacy import HIDDEN, QUASI_IDENTIFIERS, describe, k_anonymise
+from tde_desktop.core.results.workbook_data import choice_words
+from tde_desktop.core.workshop.exercises import Question, label_text, questions_from_config
 from tde_desktop.core.workshop.flag_dataset import flag_dataset_id, question_kinds
 
 RESPONSE_COLUMNS: dict[str, str] = {
@@ -42,7 +44,7 @@ RESPONSE_COLUMNS: dict[str, str] = {
     "participant_code": "Anonymous participant or group code (P-... person, G-... group)",
     "answer_text": "Free text as the facilitator approved it, typos corrected; empty until "
                    "approved",
-    "answer_label": "The choice(s) picked, in words",
+    "answer_label": "The choice(s) picked, in words, in the exercise's language",
     "answer_code": "The choice(s) picked, as stable codes",
     "rating": "Number given on a rating scale or as an asset grade",
     "tags": "Theme tags or choices, as a JSON list",
@@ -142,15 +144,39 @@ def _has_workshops(conn: sqlite3.Connection) -> bool:
                         ).fetchone() is not None
 
 
-def _prompt_lookup(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
-    from tde_desktop.core.workshop.exercises import label_text
-
-    prompts: dict[tuple[str, str], str] = {}
+def _question_lookup(conn: sqlite3.Connection) -> dict[tuple[str, str], tuple[Question, str]]:
+    """(exercise id, question key) -> (the question, the exercise's language); an
+    exercise whose questions cannot be read adds none (its rows keep what was stored)."""
+    found: dict[tuple[str, str], tuple[Question, str]] = {}
     for ex_id, config, lang in conn.execute("SELECT id, config, language FROM src._tde_exercises"):
-        for q in json.loads(config or "{}").get("questions", []):
-            text = q.get("text", "")
-            prompts[(ex_id, q.get("key", ""))] = label_text(text, lang) if text else ""
-    return prompts
+        try:
+            questions = questions_from_config(json.loads(config or "{}"))
+        except (ValueError, TypeError, KeyError, AttributeError, TdeError):
+            continue
+        for question in questions:
+            found[(ex_id, question.key)] = (question, lang)
+    return found
+
+
+def _prompt_and_label(question: tuple[Question, str] | None, stored_label: str,
+                      answer_code: str, tags: str) -> tuple[str, str]:
+    """The question as asked and the answer's choice(s) in words, both in the exercise's
+    language (the stored label is in the participant's, which would tell it)."""
+    if question is None:
+        return "", stored_label
+    q, lang = question
+    try:
+        tag_list = [str(t) for t in json.loads(tags or "[]")]
+    except ValueError:
+        tag_list = []
+    return label_text(q.text, lang) if q.text else "", choice_words(q, answer_code, tag_list, lang)
+
+
+def _texts(question: tuple[Question, str] | None, r: Sequence[Any]) -> tuple[Any, ...]:
+    """prompt, participant code, answer text, label, code, rating, tags and amount of
+    response row ``r`` (as selected in :func:`_copy_workshops`)."""
+    prompt, label = _prompt_and_label(question, r[7], r[8], r[10])
+    return (prompt, r[5], r[6], label, r[8], r[9], r[10], r[11])
 
 
 def _kind_lookup(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
@@ -196,7 +222,7 @@ def _copy_workshops(conn: sqlite3.Connection, k: int = 5,
     conn.execute(f"CREATE TABLE participants ({', '.join(PARTICIPANT_COLUMNS)})")
     k_note = _copy_participants(conn, k, fields)
     conn.execute(f"CREATE TABLE responses ({', '.join(RESPONSE_COLUMNS)})")
-    prompts = _prompt_lookup(conn)
+    questions = _question_lookup(conn)
     # Free text is public here: only as the facilitator approved it, corrected (as in the
     # workbook's shared sheets); stories only with consent to quote.
     moderated = conn.execute("SELECT 1 FROM src.sqlite_master WHERE name = '_tde_moderation'"
@@ -222,7 +248,7 @@ def _copy_workshops(conn: sqlite3.Connection, k: int = 5,
     # exercise's dataset.
     conn.executemany(
         f"INSERT INTO responses VALUES ({', '.join('?' * len(RESPONSE_COLUMNS))})",
-        [(r[0], r[1], r[2], r[4], prompts.get((r[3], r[4]), ""), *r[5:12],
+        [(r[0], r[1], r[2], r[4], *_texts(questions.get((r[3], r[4])), r),
           tables.get(flag_dataset_id(kinds.get((r[3], r[4])), r[12], r[13], r[15])),
           r[13], r[14]) for r in rows])
     described = _("Anonymised: codes only, no contact details; withdrawn participants "

@@ -187,16 +187,11 @@ class WorkbookData:
         participant's language was; built from the stable codes, not the stored label."""
         if a.question is None:
             return a.answer_label
-        codes = a.tags if a.question.kind == "story" else \
-            [c for c in a.answer_code.split(";") if c]
-        return "; ".join(self.code_label(a.question, c) for c in codes)
+        return choice_words(a.question, a.answer_code, a.tags, self.lang)
 
     def code_label(self, question: Question, code: str) -> str:
         """One choice code of ``question`` in words in the workbook's language."""
-        if code == "skip":
-            return translate("Skipped", self.lang)
-        option = question.option(code)
-        return option.text(self.lang) if option else code
+        return code_words(question, code, self.lang)
 
     def count(self, n: int) -> int | str:
         """``n`` as shown in a breakdown: small non-zero counts become ``"<5"``."""
@@ -253,3 +248,21 @@ def awaiting_line(n: int, include_unmoderated: bool = False) -> str:
                     "until you approve it in the console.",
                     "{n} notes await your approval; the workbook shows them as \"{marker}\" "
                     "until you approve them in the console.", n).format(n=n, marker=_(AWAITING))
+
+
+def choice_words(question: Question, answer_code: str, tags: list[str], lang: str) -> str:
+    """An answer's choice(s) in words in ``lang``, from its stable codes (``answer_code``,
+    ";"-separated, or a story's ``tags``): the same words whatever language the
+    participant answered in, so a label neither mixes languages nor tells which one
+    a participant used."""
+    codes = tags if question.kind == "story" else [c for c in answer_code.split(";") if c]
+    return "; ".join(code_words(question, c, lang) for c in codes)
+
+
+def code_words(question: Question, code: str, lang: str) -> str:
+    """One choice code of ``question`` in words in ``lang`` (the code itself if the
+    question has no such choice)."""
+    if code == "skip":
+        return translate("Skipped", lang)
+    option = question.option(code)
+    return option.text(lang) if option else code
