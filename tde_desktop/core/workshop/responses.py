@@ -34,6 +34,7 @@ from tde_desktop.core.i18n import SUPPORTED_LANGUAGES, _
 from tde_desktop.core.pack import Pack, utc_now
 from tde_desktop.core.workshop.answer_checks import AnswerRejected, validate_answer
 from tde_desktop.core.workshop.exercises import Question, questions_from_config
+from tde_desktop.core.workshop.flag_dataset import flag_dataset_id
 from tde_desktop.core.workshop.records import fetch_dicts
 
 
@@ -181,11 +182,11 @@ def _in_exercise_dataset(question: Question, answer: Any, dataset_id: int | None
     """A flagged record that does not name its dataset is a record of the exercise's
     dataset (the only one a check-the-data exercise shows): a phone's form, or a paper
     answer typed in, names the record only. Without it the data-quality log would not
-    say which dataset or record was flagged."""
-    if (question.kind == "flag_record" and isinstance(answer, dict) and dataset_id is not None
-            and answer.get("dataset_id") is None and answer.get("record_rowid") is not None):
-        return {**answer, "dataset_id": dataset_id}
-    return answer
+    say which dataset or record was flagged. The rule is :func:`flag_dataset_id`'s."""
+    if not isinstance(answer, dict) or answer.get("dataset_id") is not None:
+        return answer
+    filled = flag_dataset_id(question.kind, None, answer.get("record_rowid"), dataset_id)
+    return answer if filled is None else {**answer, "dataset_id": filled}
 
 
 def _write(pack: Pack, question: Question, columns: dict[str, Any], response_id: str | None,
