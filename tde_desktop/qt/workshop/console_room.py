@@ -158,7 +158,7 @@ class PhonesPanel(QWidget):
         row = QHBoxLayout()
         self.wifi_name, self.wifi_password = QLineEdit(), QLineEdit()
         for edit, key, text, name in (
-                (self.wifi_name, WIFI_KEYS[0], _("W&i-Fi name:"), _("Wi-Fi name")),
+                (self.wifi_name, WIFI_KEYS[0], _("Wi-Fi na&me:"), _("Wi-Fi name")),
                 (self.wifi_password, WIFI_KEYS[1], _("Passwor&d:"), _("Wi-Fi password"))):
             edit.setText(str(settings().value(key, "") or "")[:64])
             edit.setMaxLength(64)  # a Wi-Fi name is at most 32 bytes, a password 63

@@ -146,12 +146,12 @@ class FacilitatorConsole(ConsoleActions, QWidget):
         self.workshop_ended.connect(lambda _wid: self.phones.stop())
         self.tabs.addTab(self.phones, _("Phones"))
         bottom = QGridLayout()
-        self.kiosk_button = _button(_("Open the participant &screen"), self.open_kiosk)
+        self.kiosk_button = _button(_("Open the participant s&creen"), self.open_kiosk)
         self.projector_button = _button(_("Open the pro&jector view"), self.open_projector)
         self.undo_button = _button(_("&Undo"), self.undo)
-        self.withdraw_button = _button(_("&Withdraw a participant..."), self.ask_withdraw)
+        self.withdraw_button = _button(_("W&ithdraw a participant..."), self.ask_withdraw)
         self.next_steps_button = _button(_("Ne&xt steps..."), self.edit_next_steps)
-        self.end_button = _button(_("E&nd workshop..."), self.end)
+        self.end_button = _button(_("End wor&kshop..."), self.end)
         per_row = 6 if theme.text_scale() <= 1.25 else 3
         for i, b in enumerate((self.kiosk_button, self.projector_button, self.undo_button,
                                self.withdraw_button, self.next_steps_button, self.end_button)):
@@ -182,7 +182,7 @@ class FacilitatorConsole(ConsoleActions, QWidget):
         self.show_button = _button(_("S&how on projector"), self.show_selected)
         self.edit_button = _button(_("&Edit agenda..."), self.edit_agenda)
         self.print_button = _button(_("&Print handout (PDF)..."), self.print_handout)
-        self.paper_button = _button(_("Type &paper answers..."), self.paper_answers)
+        self.paper_button = _button(_("T&ype paper answers..."), self.paper_answers)
         buttons = (self.run_button, self.start_button, self.stop_button, self.reveal_button,
                    self.show_button, self.edit_button, self.print_button, self.paper_button)
         per_row = 4 if large else 1

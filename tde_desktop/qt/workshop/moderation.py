@@ -127,8 +127,8 @@ class ModerationPanel(QWidget):
         self.notes_list.itemChanged.connect(self._ticked)
         layout.addWidget(self.notes_list, 1)
         buttons = QGridLayout()
-        self.approve_button = self._button(_("&Approve"), lambda: self.set_status(mod.APPROVED))
-        self.reject_button = self._button(_("Re&ject"), lambda: self.set_status(mod.REJECTED))
+        self.approve_button = self._button(_("A&pprove"), lambda: self.set_status(mod.APPROVED))
+        self.reject_button = self._button(_("&Reject"), lambda: self.set_status(mod.REJECTED))
         self.edit_button = self._button(_("Correct &typos..."), self.edit_selected)
         self.all_button = self._button(_("Approve a&ll shown"), self.approve_all)
         for i, b in enumerate((self.approve_button, self.reject_button, self.edit_button,

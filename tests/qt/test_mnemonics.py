@@ -1,0 +1,134 @@
+"""Every Alt+letter of the facilitator's console does one thing, in every language.
+
+Two buttons showing the same underlined letter at once make Qt move the focus between
+them instead of pressing either: Alt+N for "Next exercise" landed on "End workshop...",
+Alt+W for "Start workshop" on "Withdraw a participant...". Each tab is checked with
+what shows beside it (the tab names and the buttons under the tabs), before and after
+the workshop starts, in each language the app speaks.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QLabel,
+    QMessageBox,
+    QTabBar,
+    QWidget,
+)
+
+from tde_desktop.core.i18n import set_language
+from tde_desktop.core.pack import Pack
+from tde_desktop.core.workshop import workshops as ws
+from tde_desktop.core.workshop.agenda import create_from_agenda
+from tests.qt.conftest import AGENDA, PIN
+
+LANGUAGES = ("en", "es", "zh_CN", "ar")
+
+
+def mnemonic(text: str) -> str | None:
+    """The letter after a single "&" in ``text`` (lower case), or None ("&&" is an "&")."""
+    i = 0
+    while i < len(text) - 1:
+        if text[i] == "&":
+            if text[i + 1] != "&":
+                return text[i + 1].lower()
+            i += 1
+        i += 1
+    return None
+
+
+def owners(window: QWidget) -> dict[str, list[str]]:
+    """Underlined letter -> the texts that show it, among what is visible in ``window``."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for button in window.findChildren(QAbstractButton):
+        if button.isVisible() and (key := mnemonic(button.text())):
+            found[key].append(button.text())
+    for label in window.findChildren(QLabel):
+        if label.isVisible() and label.buddy() is not None and (key := mnemonic(label.text())):
+            found[key].append(label.text())
+    for bar in window.findChildren(QTabBar):
+        if bar.isVisible():
+            for i in range(bar.count()):
+                if key := mnemonic(bar.tabText(i)):
+                    found[key].append(bar.tabText(i))
+    return found
+
+
+def clashes(window: QWidget, where: str) -> list[str]:
+    return [f"{where}: Alt+{key.upper()} is {' and '.join(repr(t) for t in texts)}"
+            for key, texts in owners(window).items() if len(texts) > 1]
+
+
+@pytest.fixture
+def pack(baltimore_pack: Path) -> Iterator[Pack]:
+    with Pack.open(baltimore_pack) as opened:
+        yield opened
+
+
+def test_no_two_console_buttons_share_a_letter(qtbot: Any, pack: Pack) -> None:
+    from tde_desktop.qt.workshop.facilitator_console import FacilitatorConsole
+
+    draft = create_from_agenda(pack, AGENDA, pin=PIN)
+    started = create_from_agenda(pack, AGENDA, pin=PIN)
+    ws.open_exercise(pack, ws.list_exercises(pack, started.id)[0].id)
+    problems: list[str] = []
+    try:
+        for lang in LANGUAGES:
+            set_language(lang)
+            for workshop, state in ((draft, "draft"), (started, "started")):
+                console = FacilitatorConsole(pack, workshop.id)
+                console.timer.stop()
+                qtbot.addWidget(console)
+                console.show()
+                qtbot.waitExposed(console)
+                # the big button says which state the console is in
+                assert (mnemonic(console.run_button.text()) ==
+                        mnemonic(_in(lang, "&Next exercise \u2192" if state == "started"
+                                     else "Start &workshop"))), console.run_button.text()
+                for tab in range(console.tabs.count()):
+                    console.tabs.setCurrentIndex(tab)
+                    QApplication.processEvents()
+                    problems += clashes(console, f"{lang}, {state}, tab "
+                                                 f"{console.tabs.tabText(tab)!r}")
+                console.close()
+    finally:
+        set_language("en")
+    assert not problems, "\n".join(problems)
+
+
+def _in(lang: str, text: str) -> str:
+    from tde_desktop.core.i18n import translate
+
+    return translate(text, lang)
+
+
+def test_mnemonic_reads_the_letter_qt_underlines() -> None:
+    assert mnemonic("Start &workshop") == "w"
+    assert mnemonic("Save && &quit") == "q"
+    assert mnemonic("Tom && Jerry") is None
+    assert mnemonic("开始(&S)") == "s"
+
+
+def test_alt_n_runs_the_next_exercise_and_alt_w_starts_the_workshop(
+        qtbot: Any, console: Any) -> None:
+    """The facilitator's two most used keys press their buttons (before, each moved the
+    focus to another button with the same letter)."""
+    console.activateWindow()
+    qtbot.waitActive(console)
+    first, second = (e.id for e in ws.list_exercises(console.pack, console.workshop_id)[:2])
+    qtbot.keyClick(console, Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: ws.get_exercise(console.pack, first).status == "open")
+    assert not console.findChildren(QMessageBox)  # no withdraw dialog opened
+    qtbot.keyClick(console, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: ws.get_exercise(console.pack, second).status == "open")
+    assert console.end_button is not QApplication.focusWidget()
+    assert ws.get_workshop(console.pack, console.workshop_id).status == "running"
