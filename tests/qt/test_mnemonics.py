@@ -1,10 +1,13 @@
-"""Every Alt+letter of the facilitator's console does one thing, in every language.
+"""Every Alt+letter of the facilitator's console and of the main window does one thing,
+in every language.
 
 Two buttons showing the same underlined letter at once make Qt move the focus between
 them instead of pressing either: Alt+N for "Next exercise" landed on "End workshop...",
 Alt+W for "Start workshop" on "Withdraw a participant...". Each tab is checked with
 what shows beside it (the tab names and the buttons under the tabs), before and after
-the workshop starts, in each language the app speaks.
+the workshop starts, in each language the app speaks. In the main window each data
+panel is checked beside the menu bar: Spanish "&Agregar filtro" took Alt+A from the
+File menu ("&Archivo") on every panel.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QLabel,
+    QMenuBar,
     QMessageBox,
     QTabBar,
     QWidget,
@@ -29,7 +33,7 @@ from tde_desktop.core.i18n import set_language
 from tde_desktop.core.pack import Pack
 from tde_desktop.core.workshop import workshops as ws
 from tde_desktop.core.workshop.agenda import create_from_agenda
-from tests.qt.conftest import AGENDA, PIN
+from tests.qt.conftest import AGENDA, PIN, wait_idle
 
 LANGUAGES = ("en", "es", "zh_CN", "ar")
 
@@ -55,6 +59,11 @@ def owners(window: QWidget) -> dict[str, list[str]]:
     for label in window.findChildren(QLabel):
         if label.isVisible() and label.buddy() is not None and (key := mnemonic(label.text())):
             found[key].append(label.text())
+    for menus in window.findChildren(QMenuBar):
+        if menus.isVisible():
+            for action in menus.actions():
+                if action.isVisible() and (key := mnemonic(action.text())):
+                    found[key].append(action.text())
     for bar in window.findChildren(QTabBar):
         if bar.isVisible():
             for i in range(bar.count()):
@@ -132,3 +141,23 @@ def test_alt_n_runs_the_next_exercise_and_alt_w_starts_the_workshop(
     qtbot.waitUntil(lambda: ws.get_exercise(console.pack, second).status == "open")
     assert console.end_button is not QApplication.focusWidget()
     assert ws.get_workshop(console.pack, console.workshop_id).status == "running"
+
+
+def test_no_two_main_window_controls_share_a_letter(qtbot: Any, make_main_window: Any,
+                                                     baltimore_pack: Path) -> None:
+    problems: list[str] = []
+    try:
+        for lang in LANGUAGES:
+            set_language(lang)
+            window = make_main_window(baltimore_pack)
+            wait_idle(qtbot)
+            tabs = window.explorer.tabs
+            for panel in range(tabs.count()):
+                tabs.setCurrentIndex(panel)
+                wait_idle(qtbot)
+                QApplication.processEvents()
+                problems += clashes(window, f"{lang}, panel {tabs.tabText(panel)!r}")
+            window.close()
+    finally:
+        set_language("en")
+    assert not problems, "\n".join(problems)

@@ -153,7 +153,7 @@ class ChartView(QWidget):
         self.unit_box.setCurrentIndex(2)
         self.save_button = QPushButton(_("Save &image..."))
         self.save_button.setAccessibleName(_("Save the chart as an image"))
-        self.view_button = QPushButton(_("Save as &view..."))
+        self.view_button = QPushButton(_("Save a&s view..."))
         self.view_button.setAccessibleName(_("Save this chart and its filters as a view"))
         self.canvas = ChartImage()
         self.canvas.setAccessibleName(_("Chart"))

@@ -41,7 +41,7 @@ class ColumnFinder(QWidget):
         self.show_matching.setAccessibleName(_("Show the matching columns"))
         self.show_only = QPushButton(_("Show &only matching"))
         self.show_only.setAccessibleName(_("Show only the matching columns"))
-        self.hide_matching = QPushButton(_("&Hide matching"))
+        self.hide_matching = QPushButton(_("H&ide matching"))
         self.hide_matching.setAccessibleName(_("Hide the matching columns"))
         # Stacked: three buttons side by side do not fit the panel at large text sizes.
         buttons = QVBoxLayout()

@@ -141,7 +141,7 @@ class FacetPanel(QWidget):
         self.list = FacetList()
         self.list.setAccessibleName(_("Values and how many rows hold each"))
         row = QHBoxLayout()
-        label = QLabel(_("&Values of"))
+        label = QLabel(_("Values &of"))
         label.setBuddy(self.column_box)
         row.addWidget(label)
         row.addWidget(self.column_box, 1)

@@ -48,9 +48,9 @@ class MapView(QWidget):
         self.message.setTextFormat(Qt.TextFormat.PlainText)  # errors can quote pack text
         self.message.setWordWrap(True)
         form = QFormLayout()
-        form.addRow(_("&Areas:"), self.boundary_box)
+        form.addRow(_("A&reas:"), self.boundary_box)
         form.addRow(_("&Match rows by:"), self.join_box)
-        form.addRow(_("A&rea names in:"), self.area_name_box)
+        form.addRow(_("Area &names in:"), self.area_name_box)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(form)
