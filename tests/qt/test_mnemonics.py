@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QLabel,
+    QMenu,
     QMenuBar,
     QMessageBox,
     QTabBar,
@@ -157,6 +158,40 @@ def test_no_two_main_window_controls_share_a_letter(qtbot: Any, make_main_window
                 wait_idle(qtbot)
                 QApplication.processEvents()
                 problems += clashes(window, f"{lang}, panel {tabs.tabText(panel)!r}")
+            window.close()
+    finally:
+        set_language("en")
+    assert not problems, "\n".join(problems)
+
+
+def menu_clashes(menu: QMenu, where: str) -> list[str]:
+    """Letters two visible entries of ``menu`` (or of a menu under it) share: pressing
+    one there highlights the entries in turn instead of choosing one."""
+    menu.aboutToShow.emit()  # menus that fill themselves when opened
+    found: dict[str, list[str]] = defaultdict(list)
+    problems: list[str] = []
+    for action in menu.actions():
+        if action.isSeparator() or not action.isVisible():
+            continue
+        if key := mnemonic(action.text()):
+            found[key].append(action.text())
+        if action.menu() is not None:
+            problems += menu_clashes(action.menu(), f"{where} > {action.text()}")
+    return problems + [f"{where}: {key.upper()} is {' and '.join(map(repr, texts))}"
+                       for key, texts in found.items() if len(texts) > 1]
+
+
+def test_no_two_entries_of_a_menu_share_a_letter(qtbot: Any, make_main_window: Any,
+                                                 baltimore_pack: Path) -> None:
+    problems: list[str] = []
+    try:
+        for lang in LANGUAGES:
+            set_language(lang)
+            window = make_main_window(baltimore_pack)
+            wait_idle(qtbot)
+            for action in window.menuBar().actions():
+                if action.menu() is not None:
+                    problems += menu_clashes(action.menu(), f"{lang}, {action.text()}")
             window.close()
     finally:
         set_language("en")

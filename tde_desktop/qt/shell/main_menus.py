@@ -72,7 +72,7 @@ def _file_menu(window: Any, menu: Any) -> None:
     w.recent_menu.aboutToShow.connect(lambda: fill_recent_menu(w))
     w.import_action = _action(w, _("&Import data file..."), w.ask_import, "Ctrl+I")
     w.merge_action = _action(w, _("&Merge packs..."), w.results.ask_merge)
-    w.results_only_action = _action(w, _("Save &results only..."),
+    w.results_only_action = _action(w, _("&Save results only..."),
                                     w.results.ask_save_results_only)
     w.restore_action = _action(w, _("Restore from a &backup..."), w.ask_restore)
     w.close_action = _action(w, _("&Close pack"), w.close_pack, QKeySequence.StandardKey.Close)
@@ -99,7 +99,7 @@ def _data_menu(window: Any, menu: Any) -> None:
                                      lambda: explorer().apply_filters([]), "Ctrl+Shift+L")
     w.goto_action = _action(w, _("&Go to row..."), lambda: explorer().view.ask_go_to_row(),
                             "Ctrl+G")
-    w.grid_action = _action(w, _("Go to the &grid"), lambda: explorer().view.setFocus(),
+    w.grid_action = _action(w, _("Go to &the grid"), lambda: explorer().view.setFocus(),
                             "Ctrl+1")
     w.datasets_action = _action(w, _("Go to the &dataset list"),
                                 lambda: w.dataset_list.setFocus(), "Ctrl+0")
@@ -113,7 +113,7 @@ def _data_menu(window: Any, menu: Any) -> None:
             menu.addSeparator()
         else:
             menu.addAction(action)
-    panels = [_("&About this dataset"), _("D&ictionary"), _("&Columns"), _("&Values"),
+    panels = [_("&About this dataset"), _("D&ictionary"), _("Colum&ns"), _("Va&lues"),
               _("Column &card"), _("C&hart"), _("&Map")]
     w.panel_actions = [
         _action(w, text, lambda p=position: w._show_tab(p), f"Alt+{position + 1}")
