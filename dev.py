@@ -62,31 +62,10 @@ def _step(failures: list[str], name: str, *cmd: object, env: dict[str, str] | No
         failures.append(name)
 
 
-def _start_core_tests(env: dict[str, str], log: Path) -> subprocess.Popen[bytes] | None:
-    """Set up .venv-core (PySide6 removed), check that it has no Qt, and start the core
-    tests there in the background, written to ``log``: they take the second core while
-    the main suite (one process) takes the first. None if the no-Qt check failed."""
-    core_python = _ensure(CORE_VENV, "[dev]")
-    subprocess.run([str(core_python), "-m", "pip", "uninstall", "--quiet", "-y",
-                    "PySide6-Essentials", "PySide6", "shiboken6", "pytest-qt"], cwd=ROOT)
-    if subprocess.run([str(core_python), "-c", "import importlib.util as u, sys; "
-                       "sys.exit(1 if u.find_spec('PySide6') else 0)"], cwd=ROOT).returncode:
-        return None
-    cmd = [str(core_python), "-m", "pytest", "-q", "-p", "no:pytestqt", "tests/core"]
-    print("+", " ".join(cmd), "(in the background)", flush=True)
-    with log.open("wb") as out:
-        return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-
-
 def test(args: list[str]) -> int:
     python = _ensure(VENV, "[gui,dev]")
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     failures: list[str] = []
-    # The core and the command line must work where PySide6 is not installed.
-    core_log = ROOT / ".venv-core" / "core-tests.log"
-    core = _start_core_tests(env, core_log)
-    if core is None:
-        failures.append("no-Qt check")
     _step(failures, "ruff", python, "-m", "ruff", "check", "tde_desktop", "tests", "benchmarks",
           "scripts", "dev.py")
     _step(failures, "mypy", python, "-m", "mypy", "tde_desktop")  # core, cli and qt: strict
@@ -99,13 +78,14 @@ def test(args: list[str]) -> int:
     _step(failures, "zizmor", _bin(VENV, "zizmor"), "--offline", *workflows)
     _sample_pack(python)
     _step(failures, "pytest", python, "-m", "pytest", "-q", *args, env=env)
-    if core is not None:
-        returncode = core.wait()
-        print("+ core tests without Qt:", flush=True)
-        sys.stdout.write(core_log.read_text(encoding="utf-8", errors="replace"))
-        sys.stdout.flush()
-        if returncode != 0:
-            failures.append("core tests without Qt")
+    # The core and the command line must work where PySide6 is not installed.
+    core_python = _ensure(CORE_VENV, "[dev]")
+    subprocess.run([str(core_python), "-m", "pip", "uninstall", "--quiet", "-y",
+                    "PySide6-Essentials", "PySide6", "shiboken6", "pytest-qt"], cwd=ROOT)
+    _step(failures, "no-Qt check", core_python, "-c", "import importlib.util as u, sys; "
+          "sys.exit(1 if u.find_spec('PySide6') else 0)")
+    _step(failures, "core tests without Qt", core_python, "-m", "pytest", "-q", "-p",
+          "no:pytestqt", "tests/core", env=env)
     if failures:
         print("FAILED: " + ", ".join(failures), flush=True)
         return 1

@@ -87,10 +87,11 @@ def test_pack_markup_is_shown_literally(make_main_window: Any, markup_pack: Path
     chart.kind_box.setCurrentIndex(chart.kind_box.findData("bar"))
     chart.x_box.setCurrentIndex(chart.x_box.findData(column.name))
     wait_idle(qtbot)
+    # the first chart of a run loads matplotlib: on a busy machine that takes seconds
     qtbot.waitUntil(lambda: chart.data is not None and "Street <span" in chart.data.title,
-                    timeout=5000)
+                    timeout=20_000)
     qtbot.waitUntil(lambda: chart.figure is not None and any(
-        t.get_gid() == "tde-title" for t in chart.figure.texts), timeout=5000)
+        t.get_gid() == "tde-title" for t in chart.figure.texts), timeout=20_000)
     figure = chart.figure
     title = next(t for t in figure.texts if t.get_gid() == "tde-title")
     assert "Street <span" in title.get_text().replace("\n", " ")  # wrapped, as written
