@@ -191,3 +191,17 @@ def test_the_next_exercise_replaces_the_questions_shown(qtbot: Any, pack: Pack) 
         for label in shown:
             assert label.height() >= label.heightForWidth(label.width()), label.text()
     assert projector.minimumSizeHint().height() <= 720
+
+
+def test_a_workshop_not_started_shows_its_waiting_page(qtbot: Any, pack: Pack) -> None:
+    """The projector opened before the first exercise (as the facilitator does while phones
+    join) says the workshop will start soon; it was left blank above the join codes."""
+    workshop = create_from_agenda(pack, "data_walk_vacant_buildings")
+    projector = _projector(qtbot, pack, workshop)
+    assert projector.title.text() == "Welcome"
+    assert projector.prompt.text() == "The workshop will start soon."
+    assert projector.title.isVisible()
+    first = ws.list_exercises(pack, workshop.id)[0]
+    ws.open_exercise(pack, first.id)
+    projector.refresh()
+    assert projector.title.text() == first.title

@@ -66,6 +66,11 @@ def fit_size(available: QSize, wanted: QSize = DEFAULT_SIZE) -> QSize:
                  min(wanted.height(), available.height()))
 
 
+#: what the projector has drawn before its first refresh (no state equals it, so the
+#: waiting page of a workshop not yet started is drawn too)
+_NOTHING_DRAWN = object()
+
+
 class ProjectorWindow(QWidget):
     """What the room sees; it refreshes itself when the pack changes."""
 
@@ -75,7 +80,7 @@ class ProjectorWindow(QWidget):
         self.workshop_id = workshop_id
         self.lang = (ws.get_workshop(pack, workshop_id).languages or ["en"])[0]
         self.exercise_id: str | None = None  # None: follow the facilitator's current one
-        self._shown: Any = None
+        self._shown: Any = _NOTHING_DRAWN  # never equal to a state: the first refresh draws
         self.charts: dict[str, BarChart] = {}
         self.notes: list[QLabel] = []
         self.panels: list[Panel] = []
@@ -218,7 +223,7 @@ class ProjectorWindow(QWidget):
         state = self._state(exercise)
         if state == self._shown:
             return
-        same_exercise = (self._shown is not None and state is not None
+        same_exercise = (isinstance(self._shown, tuple) and state is not None
                          and self._shown[0] == state[0] and self._shown[4] == state[4])
         self._shown = state
         self.join_badge.set_big(state is None)  # large on the waiting page
