@@ -23,9 +23,10 @@ def test_start_folder_is_remembered(tmp_path: Path):
 
 
 def test_export_view_offers_open_folder(make_main_window, baltimore_pack: Path, tmp_path,
-                                        qtbot):
+                                        qtbot, monkeypatch):
     from tde_desktop.qt.explorer.view_actions import export_view
 
+    monkeypatch.setattr(saved_files, "last_saved_box", None)  # not an earlier test's box
     window = make_main_window(baltimore_pack)
     target = tmp_path / "all.csv"
     export_view(window.explorer, target)

@@ -283,3 +283,19 @@ def test_elided_box_in_a_narrow_window(qtbot: Any) -> None:
     image = box.grab().toImage()
     box.setItemText(1, LONG_TITLE[:150] + "something else entirely at the end, never shown")
     assert box.grab().toImage() == image  # the same beginning draws the same
+
+
+def test_a_window_cascaded_partly_off_the_screen_moves_back_onto_it(qtbot: Any) -> None:
+    """A console as tall as the screen, placed by the window manager below another window,
+    lost its status line below the screen's edge; it now moves up onto the screen."""
+    from PySide6.QtGui import QGuiApplication
+
+    area = QGuiApplication.primaryScreen().availableGeometry()
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.resize(area.width() // 2, area.height() - 10)
+    window.show()
+    window.move(area.left() + 20, area.top() + 60)  # where a window manager cascades it
+    assert not area.contains(window.frameGeometry())
+    qtbot.waitUntil(lambda: area.contains(window.frameGeometry()), timeout=3000)
+    assert window.frameGeometry().left() == area.left() + 20  # moved up only, not aside

@@ -8,7 +8,7 @@ thick border, errors are bold words, selected items are also outlined.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QApplication,
@@ -278,14 +278,39 @@ def fit_to_screen(window: QWidget) -> None:
         window.move(x, y)
 
 
+def keep_on_screen(window: QWidget) -> None:
+    """Move ``window`` back onto its screen's available area if part of its frame is off
+    it. A window as tall as the screen that the window manager cascades below another
+    (Windows and openbox both do) would otherwise lose its bottom row, or the status
+    line under it, below the screen's edge or behind the taskbar."""
+    if not window.isVisible() or window.isFullScreen() or window.isMaximized():
+        return
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return
+    area, frame = screen.availableGeometry(), window.frameGeometry()
+    if area.contains(frame):
+        return
+    x = max(area.left(), min(frame.left(), area.right() + 1 - frame.width()))
+    y = max(area.top(), min(frame.top(), area.bottom() + 1 - frame.height()))
+    window.move(x, y)
+
+
+#: milliseconds after a window shows before it is checked for being placed off the screen
+#: (the window manager places and frames it meanwhile)
+PLACED_MS = 250
+
+
 class _ScreenFit(QObject):
-    """Every window, as it is shown, fits the screen it opens on (see :func:`fit_to_screen`)."""
+    """Every window, as it is shown, fits the screen it opens on (see :func:`fit_to_screen`),
+    and once the window manager has placed it, stays on it (:func:`keep_on_screen`)."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (event.type() == QEvent.Type.Show and isinstance(watched, QWidget)
                 and watched.isWindow()
                 and watched.windowType() in (Qt.WindowType.Window, Qt.WindowType.Dialog)):
             fit_to_screen(watched)
+            QTimer.singleShot(PLACED_MS, watched, lambda: keep_on_screen(watched))
         return False
 
 
