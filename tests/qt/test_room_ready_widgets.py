@@ -299,3 +299,31 @@ def test_a_window_cascaded_partly_off_the_screen_moves_back_onto_it(qtbot: Any) 
     assert not area.contains(window.frameGeometry())
     qtbot.waitUntil(lambda: area.contains(window.frameGeometry()), timeout=3000)
     assert window.frameGeometry().left() == area.left() + 20  # moved up only, not aside
+
+
+@pytest.mark.parametrize(("scale", "high_contrast"), [(1.0, False), (2.0, False),
+                                                       (2.0, True)])
+def test_a_focused_tab_keeps_its_size(qtbot: Any, text_scale: Any, scale: float,
+                                      high_contrast: bool) -> None:
+    """The thick focus border of a tab must not shrink it: the console's Phones tab, once
+    it had the focus at 200%, was laid out to its text plus the border and showed "hone"."""
+    from PySide6.QtWidgets import QTabWidget
+
+    text_scale(scale, high_contrast)
+    tabs = QTabWidget()
+    for name in ("&Agenda", "&Free text", "Phones"):
+        tabs.addTab(QWidget(), name)
+    qtbot.addWidget(tabs)
+    tabs.show()
+    qtbot.waitExposed(tabs)
+    bar = tabs.tabBar()
+    unfocused = bar.tabSizeHint(2)
+    tabs.setCurrentIndex(2)
+    tabs.activateWindow()
+    qtbot.waitActive(tabs)
+    bar.setFocus()
+    qtbot.waitUntil(bar.hasFocus)
+    focused = bar.tabSizeHint(2)
+    assert focused.width() >= unfocused.width(), (unfocused, focused)
+    assert focused.height() >= unfocused.height(), (unfocused, focused)
+    assert focused.width() > bar.fontMetrics().horizontalAdvance("Phones") + 8

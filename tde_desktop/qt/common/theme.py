@@ -54,7 +54,7 @@ QComboBox:focus, QSpinBox:focus, QDoubleSpinBox:focus, QDateEdit:focus {{
   border: {focus}px solid {accent}; }}
 QCheckBox:focus, QRadioButton:focus {{ border: {focus}px solid {accent}; border-radius: 3px; }}
 QCheckBox, QRadioButton {{ padding: 2px; border: {focus}px solid transparent; }}
-QTabBar::tab:focus {{ border: {focus}px solid {accent}; }}
+QTabBar::tab:focus {{ border: {focus}px solid {accent}; padding: {tab_v}px {tab_h}px; }}
 QToolTip {{ background: {tooltip}; color: {text}; border: 1px solid {border}; }}
 QLabel#error, QLabel[error="true"] {{ color: {error}; font-weight: bold; }}
 """
@@ -170,13 +170,26 @@ def style_sheet() -> str:
     Check boxes and radio buttons grow with the text size in both themes: drawn by Fusion
     in the calm one (above 100%), as thick white boxes in high contrast."""
     c = colours()
-    sheet = STYLE.format(focus=4 if is_high_contrast() else 2, **c)
+    focus = 4 if is_high_contrast() else 2
+    tab_h, tab_v = _tab_padding(focus)
+    sheet = STYLE.format(focus=focus, tab_h=tab_h, tab_v=tab_v, **c)
     box = scaled(INDICATOR_PX)
     if is_high_contrast():
         sheet += INDICATORS.format(box=box, radius=box // 2 + 2, **c)
     elif text_scale() > 1.0:
         sheet += INDICATOR_SIZE.format(box=box)
     return sheet
+
+
+def _tab_padding(focus: int) -> tuple[int, int]:
+    """(horizontal, vertical) padding that keeps a focused tab, drawn with a ``focus`` px
+    border, as large as Fusion draws it unfocused. Without it the tab shrank to its text
+    plus the border when it took the focus, and kept that size: at 200% the Phones tab
+    showed "hone" cut on both sides."""
+    fusion = QStyleFactory.create("Fusion")
+    h = fusion.pixelMetric(QStyle.PixelMetric.PM_TabBarTabHSpace)
+    v = fusion.pixelMetric(QStyle.PixelMetric.PM_TabBarTabVSpace)
+    return max(0, h // 2 - focus), max(0, v // 2 - focus)
 
 
 def chart_rc() -> dict[str, str]:
