@@ -327,3 +327,33 @@ def test_a_focused_tab_keeps_its_size(qtbot: Any, text_scale: Any, scale: float,
     assert focused.width() >= unfocused.width(), (unfocused, focused)
     assert focused.height() >= unfocused.height(), (unfocused, focused)
     assert focused.width() > bar.fontMetrics().horizontalAdvance("Phones") + 8
+
+
+@pytest.mark.parametrize(("scale", "high_contrast"), [(1.0, False), (2.0, False),
+                                                       (2.0, True)])
+def test_a_list_items_text_starts_after_its_tick_box(qtbot: Any, text_scale: Any,
+                                                     scale: float, high_contrast: bool) -> None:
+    """The console's Free text list ticks notes to approve them: at 200% the larger tick
+    box sat under the note's first letters, as Qt laid the text out for a 14 px box."""
+    from PySide6.QtWidgets import QListWidget, QListWidgetItem, QStyleOptionViewItem
+
+    text_scale(scale, high_contrast)
+    notes = QListWidget()
+    qtbot.addWidget(notes)
+    item = QListWidgetItem("Phone 1 says the corner of Main St has been empty for years")
+    item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+    item.setCheckState(Qt.CheckState.Unchecked)
+    notes.addItem(item)
+    notes.show()
+    qtbot.waitExposed(notes)
+    option = QStyleOptionViewItem()
+    notes.initViewItemOption(option)
+    option.rect = notes.visualRect(notes.model().index(0, 0))
+    option.features |= (QStyleOptionViewItem.ViewItemFeature.HasCheckIndicator
+                        | QStyleOptionViewItem.ViewItemFeature.HasDisplay)
+    option.text = item.text()
+    style = notes.style()
+    tick = style.subElementRect(QStyle.SubElement.SE_ItemViewItemCheckIndicator, option, notes)
+    text = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, notes)
+    assert tick.width() >= round(theme.INDICATOR_PX * scale)
+    assert tick.right() < text.left(), (tick, text)

@@ -98,6 +98,18 @@ class OutlinedIndicators(QProxyStyle):
     _OUTLINED = (QStyle.PrimitiveElement.PE_IndicatorCheckBox,
                  QStyle.PrimitiveElement.PE_IndicatorRadioButton)
 
+    _SIZES = (QStyle.PixelMetric.PM_IndicatorWidth, QStyle.PixelMetric.PM_IndicatorHeight,
+              QStyle.PixelMetric.PM_ExclusiveIndicatorWidth,
+              QStyle.PixelMetric.PM_ExclusiveIndicatorHeight)
+
+    def pixelMetric(self, metric: QStyle.PixelMetric, option: QStyleOption | None = None,
+                    widget: QWidget | None = None) -> int:
+        """Indicators as large as the style sheet draws them (:func:`indicator_side`), so
+        that a list's text starts after its tick box instead of under it at 200%."""
+        if metric in self._SIZES:
+            return indicator_side()
+        return int(super().pixelMetric(metric, option, widget))
+
     def drawPrimitive(self, element: QStyle.PrimitiveElement, option: QStyleOption,
                       painter: QPainter, widget: QWidget | None = None) -> None:
         super().drawPrimitive(element, option, painter, widget)
@@ -118,6 +130,12 @@ class OutlinedIndicators(QProxyStyle):
         else:
             painter.drawRoundedRect(box, 2.0, 2.0)
         painter.restore()
+
+
+def indicator_side() -> int:
+    """The side of a check box or radio button in pixels at the current text size, with
+    high contrast's 2 px border on each side."""
+    return scaled(INDICATOR_PX) + (4 if is_high_contrast() else 0)
 
 
 def _fusion() -> QStyle:
