@@ -187,3 +187,33 @@ def test_the_codes_come_off_the_projector_while_phones_keep_answering(
     panel.show_codes.click()
     assert again.join_badge.isVisible()
     assert server.join_url in again.join_badge.address.text()
+
+
+def test_phones_are_told_the_workshop_ended_before_the_room_stops(
+        qtbot: Any, console: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ending the workshop used to stop the room at once, so every phone stayed on its
+    last question. For a few seconds the room now answers with the ended page (the phones'
+    script asks every 3 s), then stops."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from tde_desktop.qt.workshop import console_room
+
+    monkeypatch.setattr(console_room, "ENDED_GRACE_MS", 1500)
+    server = start(qtbot, console)
+    phone = join(server.join_url)
+    base = server.join_url.split("/j/")[0]
+    box = console.end()
+    box.button(QMessageBox.StandardButton.Yes).click()
+    assert ws.get_workshop(console.pack, console.workshop_id).status == "ended"
+    assert server.running
+    page = phone.get(base + "/q", timeout=10)
+    assert "This workshop has ended" in page.text
+    assert phone.get(base + "/state.json", timeout=10).json()["status"] == "ended"
+    assert "ended" in console.phones.message.text()
+    qtbot.waitUntil(lambda: not server.running and console.phones.toggle.isEnabled(),
+                    timeout=20_000)
+    with pytest.raises(requests.ConnectionError):
+        requests.get(base + "/q", timeout=3)
+    assert console.phones.toggle.text() == "Let phones join"
+    for dialog in console.dialogs:
+        dialog.close()

@@ -54,6 +54,10 @@ ADDRESS_KEY = "room/address"
 #: the settings keys of the room's Wi-Fi (kept on this laptop, never in the pack)
 WIFI_KEYS = ("room/wifi_name", "room/wifi_password")
 LOOPBACK = "127.0.0.1"
+#: milliseconds phones may still load pages once the workshop has ended: their script asks
+#: every 3 s what is open, so each one shows "This workshop has ended. Thank you..."
+#: instead of staying on its last question while the room goes quiet
+ENDED_GRACE_MS = 15_000
 
 
 def _local_addresses(_progress: Callable[..., None]) -> list[str]:
@@ -290,6 +294,23 @@ class PhonesPanel(QWidget):
 
         run_op(self, lambda _progress: server.stop(), on_done=stopped,
                on_error=lambda _exc: stopped(), quiet=True, cancellable=False)
+
+    def end_of_workshop(self) -> None:
+        """The workshop ended: phones still reach the room for :data:`ENDED_GRACE_MS` to
+        show that it ended, then it stops (at once if the facilitator stops it, or the
+        console closes). No answer can be given meanwhile: no exercise is open."""
+        server = self.server
+        if server is None:
+            return
+        self.message.setText(_("The workshop has ended. Phones show a thank-you page; the "
+                               "room stops in a few seconds."))
+
+        def stop_if_same() -> None:
+            if self.server is server:
+                self.stop()
+                self.message.setText(_("The workshop has ended. Phones cannot join now."))
+
+        QTimer.singleShot(ENDED_GRACE_MS, self, stop_if_same)
 
     def stop_now(self) -> None:
         """Stop the server and wait for it (the console closes, the app quits)."""

@@ -143,7 +143,7 @@ class FacilitatorConsole(ConsoleActions, QWidget):
         self.phones = PhonesPanel(self.pack, self.workshop_id)
         self.phones.join_changed.connect(self._show_join)
         self.phones.wifi_changed.connect(self._show_wifi)
-        self.workshop_ended.connect(lambda _wid: self.phones.stop())
+        self.workshop_ended.connect(lambda _wid: self.phones.end_of_workshop())
         self.tabs.addTab(self.phones, _("Phones"))
         bottom = QGridLayout()
         self.kiosk_button = _button(_("Open the participant s&creen"), self.open_kiosk)
