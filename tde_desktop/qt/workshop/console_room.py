@@ -298,7 +298,8 @@ class PhonesPanel(QWidget):
     def end_of_workshop(self) -> None:
         """The workshop ended: phones still reach the room for :data:`ENDED_GRACE_MS` to
         show that it ended, then it stops (at once if the facilitator stops it, or the
-        console closes). No answer can be given meanwhile: no exercise is open."""
+        console closes). No exercise is open any more, but an answer a phone sent as the
+        workshop ended is still stored, as for a closed exercise."""
         server = self.server
         if server is None:
             return
