@@ -13,7 +13,7 @@ File menu ("&Archivo") on every panel.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -144,23 +144,36 @@ def test_alt_n_runs_the_next_exercise_and_alt_w_starts_the_workshop(
     assert ws.get_workshop(console.pack, console.workshop_id).status == "running"
 
 
-def test_no_two_main_window_controls_share_a_letter(qtbot: Any, make_main_window: Any,
-                                                     baltimore_pack: Path) -> None:
+def in_every_language(qtbot: Any, make_main_window: Any, pack_path: Path,
+                      check: Callable[[Any, str], list[str]]) -> list[str]:
+    """What ``check(window, lang)`` finds in a main window on ``pack_path`` opened in each
+    language the app speaks."""
     problems: list[str] = []
     try:
         for lang in LANGUAGES:
             set_language(lang)
-            window = make_main_window(baltimore_pack)
+            window = make_main_window(pack_path)
             wait_idle(qtbot)
-            tabs = window.explorer.tabs
-            for panel in range(tabs.count()):
-                tabs.setCurrentIndex(panel)
-                wait_idle(qtbot)
-                QApplication.processEvents()
-                problems += clashes(window, f"{lang}, panel {tabs.tabText(panel)!r}")
+            problems += check(window, lang)
             window.close()
     finally:
         set_language("en")
+    return problems
+
+
+def test_no_two_main_window_controls_share_a_letter(qtbot: Any, make_main_window: Any,
+                                                     baltimore_pack: Path) -> None:
+    def each_panel(window: Any, lang: str) -> list[str]:
+        found: list[str] = []
+        tabs = window.explorer.tabs
+        for panel in range(tabs.count()):
+            tabs.setCurrentIndex(panel)
+            wait_idle(qtbot)
+            QApplication.processEvents()
+            found += clashes(window, f"{lang}, panel {tabs.tabText(panel)!r}")
+        return found
+
+    problems = in_every_language(qtbot, make_main_window, baltimore_pack, each_panel)
     assert not problems, "\n".join(problems)
 
 
@@ -183,16 +196,9 @@ def menu_clashes(menu: QMenu, where: str) -> list[str]:
 
 def test_no_two_entries_of_a_menu_share_a_letter(qtbot: Any, make_main_window: Any,
                                                  baltimore_pack: Path) -> None:
-    problems: list[str] = []
-    try:
-        for lang in LANGUAGES:
-            set_language(lang)
-            window = make_main_window(baltimore_pack)
-            wait_idle(qtbot)
-            for action in window.menuBar().actions():
-                if action.menu() is not None:
-                    problems += menu_clashes(action.menu(), f"{lang}, {action.text()}")
-            window.close()
-    finally:
-        set_language("en")
+    def each_menu(window: Any, lang: str) -> list[str]:
+        return [problem for action in window.menuBar().actions() if action.menu() is not None
+                for problem in menu_clashes(action.menu(), f"{lang}, {action.text()}")]
+
+    problems = in_every_language(qtbot, make_main_window, baltimore_pack, each_menu)
     assert not problems, "\n".join(problems)
