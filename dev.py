@@ -52,7 +52,9 @@ def _sample_pack(python: Path) -> None:
 def run(args: list[str]) -> int:
     python = _ensure(VENV, "[gui,dev]")
     _sample_pack(python)
-    return subprocess.call([str(python), "-m", "tde_desktop", *args], cwd=ROOT)
+    # The sample pack, as the README says, unless a pack is named: not the pack used last.
+    start = args if any(a.endswith(".tdepack") for a in args) else ["--sample", *args]
+    return subprocess.call([str(python), "-m", "tde_desktop", *start], cwd=ROOT)
 
 
 def _step(failures: list[str], name: str, *cmd: object, env: dict[str, str] | None = None) -> None:

@@ -16,6 +16,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
     parser.add_argument("--lang", choices=list(SUPPORTED_LANGUAGES),
                         help="language of the interface")
+    parser.add_argument("--sample", action="store_true",
+                        help="open the sample pack (your copy of it in the data folder), "
+                        "not the pack used last")
     return parser.parse_args(argv)
 
 
@@ -40,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     # Qt is imported only here, so `--help` stays instant.
     from tde_desktop.qt.shell.app import run
 
-    return run(args.pack, args.lang)
+    return run(args.pack, args.lang, sample=args.sample)
 
 
 if __name__ == "__main__":

@@ -90,3 +90,23 @@ def test_about_shows_version_licence_and_attribution(bundled: Path, tmp_path: Pa
     assert "MIT" in dialog.licence.text()
     assert "The Baltimore Sun" in dialog.attribution.text()
     dialog.close()
+
+
+def test_sample_opens_the_sample_copy_even_after_other_packs(
+        bundled: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``python3 dev.py run`` (``tde-desktop --sample``) starts on the sample pack, as the
+    README says, not on whatever pack this machine opened last."""
+    from tde_desktop.__main__ import parse_args
+    from tde_desktop.qt.common import settings
+    from tde_desktop.qt.shell.app import choose_start_pack
+
+    monkeypatch.setenv("TDE_DATA_DIR", str(tmp_path / "data"))
+    other = tmp_path / "other.tdepack"
+    other.write_bytes(b"")
+    settings.add_recent_pack(other)
+    assert choose_start_pack(None) == other.resolve()  # without it: the pack used last
+    args = parse_args(["--sample"])
+    assert args.sample
+    assert args.pack is None
+    assert choose_start_pack(args.pack, args.sample) == tmp_path / "data" / bundled.name
+    assert choose_start_pack(other, True) == other  # a pack named on the command line wins

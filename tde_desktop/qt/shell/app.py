@@ -36,14 +36,15 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def choose_start_pack(explicit: Path | None) -> Path | None:
+def choose_start_pack(explicit: Path | None, sample: bool = False) -> Path | None:
     """The pack to open at start: the one asked for, the most recent, or on first launch a
-    fresh copy of the sample pack in the user's data folder (never the bundled file)."""
+    fresh copy of the sample pack in the user's data folder (never the bundled file).
+    ``sample`` asks for that copy even when other packs were opened since."""
     if explicit is not None:
         return explicit
     from tde_desktop.qt.common.settings import recent_packs
 
-    recent = recent_packs()
+    recent = [] if sample else recent_packs()
     if recent:
         return recent[0]
     from tde_desktop.qt.shell.first_run import copy_sample_pack
@@ -55,8 +56,9 @@ def choose_start_pack(explicit: Path | None) -> Path | None:
         return None
 
 
-def run(pack: Path | None, lang: str | None) -> int:
-    """Show the main window, then open the start pack once the event loop runs."""
+def run(pack: Path | None, lang: str | None, sample: bool = False) -> int:
+    """Show the main window, then open the start pack (``sample``: the sample pack's copy)
+    once the event loop runs."""
     from tde_desktop.qt.shell.logs import setup_logging
 
     setup_logging()
@@ -72,7 +74,7 @@ def run(pack: Path | None, lang: str | None) -> int:
 
     window = MainWindow()
     window.show()
-    start = choose_start_pack(pack)
+    start = choose_start_pack(pack, sample)
 
     def begin() -> None:
         from tde_desktop.core.importers.scratch import remove_abandoned_scratch_files
