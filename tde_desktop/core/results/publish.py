@@ -33,7 +33,7 @@ from tde_desktop.core.pack.table_copy import create_like, table_columns
 from tde_desktop.core.results.privacy import HIDDEN, QUASI_IDENTIFIERS, describe, k_anonymise
 from tde_desktop.core.results.workbook_data import choice_words
 from tde_desktop.core.workshop.exercises import Question, label_text, questions_from_config
-from tde_desktop.core.workshop.flag_dataset import flag_dataset_id, question_kinds
+from tde_desktop.core.workshop.flag_dataset import flag_dataset_id
 
 RESPONSE_COLUMNS: dict[str, str] = {
     "workshop": "Workshop title",
@@ -179,12 +179,6 @@ def _texts(question: tuple[Question, str] | None, r: Sequence[Any]) -> tuple[Any
     return (prompt, r[5], r[6], label, r[8], r[9], r[10], r[11])
 
 
-def _kind_lookup(conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
-    return {(ex_id, key): kind
-            for ex_id, config in conn.execute("SELECT id, config FROM src._tde_exercises")
-            for key, kind in question_kinds(config).items()}
-
-
 def _copy_participants(conn: sqlite3.Connection, k: int, fields: Sequence[str]) -> str:
     """Participants of each workshop, k-anonymised; returns what was done, in words."""
     rows = conn.execute(
@@ -243,7 +237,7 @@ def _copy_workshops(conn: sqlite3.Connection, k: int = 5,
         "WHERE r.deleted = 0 AND p.withdrawn_at IS NULL "
         "ORDER BY w.date, e.position, r.seq").fetchall()
     tables = dict(conn.execute("SELECT id, table_name FROM src._tde_datasets").fetchall())
-    kinds = _kind_lookup(conn)
+    kinds = {key: question.kind for key, (question, _lang) in questions.items()}
     # A flag stored without its dataset (a phone's, before answers named it) is on its
     # exercise's dataset.
     conn.executemany(

@@ -8,6 +8,8 @@ thick border, errors are bold words, selected items are also outlined.
 
 from __future__ import annotations
 
+import functools
+
 from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
@@ -74,14 +76,6 @@ QCheckBox::indicator:disabled, QAbstractItemView::indicator:disabled {{
 QRadioButton::indicator {{ width: {box}px; height: {box}px; border: 2px solid {text};
   border-radius: {radius}px; background: {base}; }}
 QRadioButton::indicator:checked {{ background: {accent}; }}
-"""
-
-# Calm theme, text above 100%: Fusion's own boxes, ticks and circles in the calm colours,
-# only as much larger as the text, or a 14 px box sits beside 200% words and is hard to
-# hit. At 100% Fusion's own size is kept.
-INDICATOR_SIZE = """
-QCheckBox::indicator, QRadioButton::indicator, QAbstractItemView::indicator,
-QGroupBox::indicator {{ width: {box}px; height: {box}px; }}
 """
 
 #: an indicator's side at 100% text, in pixels (Fusion's own)
@@ -186,7 +180,8 @@ def style_sheet() -> str:
     """The application style sheet for the current theme (focus borders 2 px, 4 px in HC).
 
     Check boxes and radio buttons grow with the text size in both themes: drawn by Fusion
-    in the calm one (above 100%), as thick white boxes in high contrast."""
+    in the calm one, at the size :class:`OutlinedIndicators` reports, as thick white boxes
+    in high contrast."""
     c = colours()
     focus = 4 if is_high_contrast() else 2
     tab_h, tab_v = _tab_padding(focus)
@@ -194,9 +189,15 @@ def style_sheet() -> str:
     box = scaled(INDICATOR_PX)
     if is_high_contrast():
         sheet += INDICATORS.format(box=box, radius=box // 2 + 2, **c)
-    elif text_scale() > 1.0:
-        sheet += INDICATOR_SIZE.format(box=box)
     return sheet
+
+
+@functools.cache
+def _fusion_tab_space() -> tuple[int, int]:
+    """Fusion's horizontal and vertical space around a tab's text (asked once)."""
+    fusion = QStyleFactory.create("Fusion")
+    return (fusion.pixelMetric(QStyle.PixelMetric.PM_TabBarTabHSpace),
+            fusion.pixelMetric(QStyle.PixelMetric.PM_TabBarTabVSpace))
 
 
 def _tab_padding(focus: int) -> tuple[int, int]:
@@ -204,9 +205,7 @@ def _tab_padding(focus: int) -> tuple[int, int]:
     border, as large as Fusion draws it unfocused. Without it the tab shrank to its text
     plus the border when it took the focus, and kept that size: at 200% the Phones tab
     showed "hone" cut on both sides."""
-    fusion = QStyleFactory.create("Fusion")
-    h = fusion.pixelMetric(QStyle.PixelMetric.PM_TabBarTabHSpace)
-    v = fusion.pixelMetric(QStyle.PixelMetric.PM_TabBarTabVSpace)
+    h, v = _fusion_tab_space()
     return max(0, h // 2 - focus), max(0, v // 2 - focus)
 
 
@@ -302,11 +301,8 @@ def fit_to_screen(window: QWidget) -> None:
     room = QSize(area.width() - extra.width(), area.height() - extra.height())
     if window.width() > room.width() or window.height() > room.height():
         window.resize(window.size().boundedTo(room))
-    frame = window.frameGeometry()
-    if window.testAttribute(Qt.WidgetAttribute.WA_Moved) and not area.contains(frame):
-        x = max(area.left(), min(frame.left(), area.right() + 1 - frame.width()))
-        y = max(area.top(), min(frame.top(), area.bottom() + 1 - frame.height()))
-        window.move(x, y)
+    if window.testAttribute(Qt.WidgetAttribute.WA_Moved):
+        keep_on_screen(window)
 
 
 def keep_on_screen(window: QWidget) -> None:
